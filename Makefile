@@ -1,0 +1,67 @@
+# cryoneuro: the two commands are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+UV := $(BIN)/uv
+STAMP := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.bench-installed
+export DJANGO_SETTINGS_MODULE ?= cryoneuro.site.settings.dev
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint fmt typecheck bench install system-deps demo messages clean
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/pip install -q --disable-pip-version-check uv
+	@$(UV) pip sync -q --python $(PY) requirements.lock
+	@$(UV) pip install -q --python $(PY) --no-deps -e .
+	@touch $@
+
+install: $(STAMP)
+
+## make run: install, migrate SQLite under ./var, load demo data once, serve on 127.0.0.1:8000
+run: $(STAMP)
+	@mkdir -p var
+	@$(PY) -m cryoneuro.manage migrate --noinput -v 0
+	@$(PY) -m cryoneuro.manage load_demo
+	@$(PY) -m cryoneuro.manage runserver --noreload $(HOST):$(PORT)
+
+## make test: system packages (chromium, postgresql) where missing, lint, types, pytest on SQLite and PostgreSQL
+test: $(STAMP) system-deps
+	@$(BIN)/ruff check src tests benchmarks
+	@$(BIN)/mypy
+	@echo "== pytest on SQLite =="
+	@CRYONEURO_TEST_DB=sqlite $(BIN)/pytest -p no:cacheprovider -q
+	@echo "== pytest on PostgreSQL (throwaway cluster) =="
+	@CRYONEURO_TEST_DB=postgres $(BIN)/pytest -p no:cacheprovider -q -m "not browser" tests/django
+
+system-deps:
+	@bash scripts/system-deps.sh
+
+lint: $(STAMP)
+	@$(BIN)/ruff check src tests benchmarks
+	@$(BIN)/ruff format --check src tests benchmarks
+
+fmt: $(STAMP)
+	@$(BIN)/ruff format src tests benchmarks
+	@$(BIN)/ruff check --fix src tests benchmarks
+
+typecheck: $(STAMP)
+	@$(BIN)/mypy
+
+$(BENCH_STAMP): $(STAMP) requirements-bench.lock
+	@$(UV) pip install -q --python $(PY) -r requirements-bench.lock
+	@touch $@
+
+## make bench: performance figures with their in-run baselines
+bench: $(BENCH_STAMP)
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+messages: $(STAMP)
+	@cd src/cryoneuro && ../../$(PY) -m django makemessages -l fr -l en --ignore 'physics/*' && ../../$(PY) -m django compilemessages
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

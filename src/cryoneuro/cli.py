@@ -1,0 +1,28 @@
+"""The ``cryoneuro`` command line: one Typer app, one sub-command per pure layer.
+
+Each layer owns its command in its own ``cli`` module; this file only assembles them,
+so that importing one command never drags in another layer's dependencies.
+"""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="cryoneuro",
+    help="cryoneuro: cryoneurolysis evaluation, freeze physics and treatment planning.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+# Registrations (one line per layer; each module defines a plain Typer command function).
+# physics:  from cryoneuro.physics.cli import freeze;  app.command("freeze")(freeze)
+# clinical: from cryoneuro.clinical.cli import assess; app.command("assess")(assess)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()
