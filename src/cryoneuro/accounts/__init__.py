@@ -1,0 +1,1 @@
+"""Accounts: users, roles, the permission table, MFA enforcement and session timeouts."""

@@ -1,0 +1,78 @@
+"""Session timeouts (idle and absolute) and the staff second-factor requirement."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+SESSION_AUTH_AT = "cryoneuro.auth_at"
+SESSION_SEEN_AT = "cryoneuro.seen_at"
+
+
+class SessionTimeoutMiddleware:
+    """Ends a session idle for too long or open for too long (OWASP ASVS 3.3.2)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = time.time()
+            auth_at = request.session.get(SESSION_AUTH_AT, now)
+            seen_at = request.session.get(SESSION_SEEN_AT, now)
+            idle = now - seen_at > settings.SESSION_IDLE_TIMEOUT_SECONDS
+            too_old = now - auth_at > settings.SESSION_ABSOLUTE_TIMEOUT_SECONDS
+            if idle or too_old:
+                logout(request)
+                if request.path.startswith("/api/"):
+                    return JsonResponse({"detail": _("Your session has expired.")}, status=401)
+                messages.info(request, _("Your session has expired. Please log in again."))
+                return redirect(f"{reverse('account_login')}?next={request.path}")
+            request.session.setdefault(SESSION_AUTH_AT, auth_at)
+            request.session[SESSION_SEEN_AT] = now
+        return self.get_response(request)
+
+
+# Paths a staff member without a second factor may still reach: the MFA set-up itself,
+# logging out, switching language and static files.
+_MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/i18n/")
+
+
+class StaffMFARequiredMiddleware:
+    """Leads staff without TOTP to set it up before anything else (ASVS 4.3.1)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and user.is_clinic_staff
+            and not request.path.startswith(_MFA_EXEMPT_PREFIXES)
+            and not _has_totp(user)
+        ):
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"detail": _("Set up two-factor authentication first.")}, status=403
+                )
+            messages.warning(
+                request, _("Staff accounts need two-factor authentication. Set it up to go on.")
+            )
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+
+def _has_totp(user) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ninja import Router, Schema
+
+from cryoneuro.accounts.roles import Perm
+from cryoneuro.audit.services import audit_record
+from cryoneuro.clinical.eligibility import Case, assess
+from cryoneuro.evaluation import selectors, services
+from cryoneuro.patients.selectors import patient_get
+
+from .security import api_requires
+
+router = Router(tags=["evaluations"])
+
+
+class EvaluationOut(Schema):
+    id: int
+    patient_id: int
+    created_at: datetime
+    indication: str
+    nrs: int
+    dn4_score: int | None
+    outcome: str
+    decision: dict[str, Any]
+    ruleset_version: str
+
+
+@router.post("/eligibility/assess")
+def assess_case(request, case: Case):
+    """Assess a case without saving anything (the decision the form preview shows)."""
+    api_requires(request, Perm.EVALUATION_CREATE)
+    return assess(case).to_dict()
+
+
+@router.post("/patients/{patient_id}/evaluations", response={201: EvaluationOut})
+def create_evaluation(request, patient_id: int, case: Case):
+    api_requires(request, Perm.EVALUATION_CREATE)
+    patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.EVALUATION_CREATE)
+    evaluation = services.evaluation_create(patient=patient, created_by=request.user, case=case,
+                                            request=request)
+    return 201, evaluation
+
+
+@router.get("/patients/{patient_id}/evaluations", response=list[EvaluationOut])
+def list_evaluations(request, patient_id: int):
+    api_requires(request, Perm.EVALUATION_VIEW)
+    patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.EVALUATION_VIEW)
+    audit_record(actor=request.user, action="view", request=request,
+                 object_type="evaluation.evaluation", patient_id=patient.pk,
+                 detail={"via": "api", "list": True})
+    return list(selectors.evaluations_for_patient(patient=patient))
+
+
+@router.get("/evaluations/{evaluation_id}", response=EvaluationOut)
+def get_evaluation(request, evaluation_id: int):
+    api_requires(request, Perm.EVALUATION_VIEW)
+    evaluation = selectors.evaluation_get(user=request.user, evaluation_id=evaluation_id)
+    audit_record(actor=request.user, action="view", request=request, obj=evaluation,
+                 patient_id=evaluation.patient_id, detail={"via": "api"})
+    return evaluation

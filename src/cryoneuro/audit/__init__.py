@@ -1,0 +1,1 @@
+"""Audit trail: every read and write of patient data, append-only and hash-chained."""

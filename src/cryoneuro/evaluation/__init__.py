@@ -1,0 +1,1 @@
+"""Evaluation: the complete pre-treatment assessment and its eligibility decision."""

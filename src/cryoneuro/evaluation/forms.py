@@ -1,0 +1,157 @@
+"""The evaluation form: Django fields give French/English field errors for impossible
+values; the clinical layer's :class:`Case` then checks the whole case."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from pydantic import ValidationError as PydanticValidationError
+
+from cryoneuro.clinical.eligibility import Case
+from cryoneuro.clinical.indications import INDICATIONS
+from cryoneuro.clinical.questionnaires import DN4_ITEMS
+
+from .models import Side, SkinState
+
+TRI_STATE = [("", _("Unknown")), ("yes", _("Yes")), ("no", _("No"))]
+COLD_CONDITIONS = [
+    ("raynaud", _("Raynaud's disease or phenomenon")),
+    ("cryoglobulinaemia", _("Cryoglobulinaemia")),
+    ("cold_urticaria", _("Cold urticaria")),
+    ("cold_agglutinin_disease", _("Cold agglutinin disease")),
+    ("paroxysmal_cold_haemoglobinuria", _("Paroxysmal cold haemoglobinuria")),
+]
+TREATMENT_KINDS = [
+    ("medication", _("Medication")),
+    ("opioid", _("Opioid")),
+    ("infiltration", _("Infiltration")),
+    ("physiotherapy", _("Physiotherapy")),
+    ("tens", _("TENS")),
+    ("psychotherapy", _("Psychotherapy / CBT")),
+    ("other", _("Other")),
+]
+TREATMENT_RESULTS = [
+    ("no_relief", _("No relief")),
+    ("partial_relief", _("Partial relief")),
+    ("good_relief", _("Good relief")),
+    ("not_tolerated", _("Not tolerated")),
+]
+
+
+def _tri(value: str) -> bool | None:
+    return {"yes": True, "no": False}.get(value)
+
+
+def _names(text: str) -> list[str]:
+    return [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+
+
+def indication_choices():
+    lang = "en" if (get_language() or "fr").startswith("en") else "fr"
+    return [("", "—")] + [(code, item.label(lang)) for code, item in INDICATIONS.items()]
+
+
+class TreatmentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=TREATMENT_KINDS)
+    name = forms.CharField(label=_("Name"), max_length=120)
+    dose = forms.CharField(label=_("Dose"), max_length=120, required=False)
+    result = forms.ChoiceField(label=_("Result"), choices=TREATMENT_RESULTS)
+
+
+TreatmentFormSet = forms.formset_factory(TreatmentForm, extra=3, max_num=20, validate_max=True)
+
+
+class EvaluationForm(forms.Form):
+    indication = forms.ChoiceField(label=_("Indication"), choices=indication_choices)
+    pain_location = forms.CharField(label=_("Pain location"), max_length=200)
+    side = forms.ChoiceField(label=_("Side"), choices=Side.choices)
+    pain_duration_months = forms.DecimalField(label=_("Pain duration (months)"), min_value=0,
+                                              max_value=1200, decimal_places=1)
+    nrs = forms.IntegerField(label=_("Pain intensity, NRS 0-10"), min_value=0, max_value=10)
+    dn4_assessed = forms.BooleanField(label=_("DN4 questionnaire completed"), required=False)
+    surgery_declined_or_impossible = forms.ChoiceField(
+        label=_("Surgery declined or impossible"), choices=TRI_STATE, required=False)
+    anticoagulants = forms.CharField(label=_("Anticoagulants (comma-separated)"),
+                                     max_length=300, required=False)
+    antiplatelets = forms.CharField(label=_("Antiplatelet agents (comma-separated)"),
+                                    max_length=300, required=False)
+    inr = forms.DecimalField(label=_("Recent INR"), required=False, min_value=0.5, max_value=10,
+                             decimal_places=2)
+    platelets_g_per_l = forms.IntegerField(label=_("Recent platelet count (G/L)"), required=False,
+                                           min_value=0, max_value=2000)
+    skin_state = forms.ChoiceField(label=_("Skin at the target"), choices=SkinState.choices)
+    cold_conditions = forms.MultipleChoiceField(
+        label=_("Cold-related conditions"), choices=COLD_CONDITIONS, required=False,
+        widget=forms.CheckboxSelectMultiple)
+    pregnancy = forms.BooleanField(label=_("Pregnancy"), required=False)
+    systemic_inflammatory_disease = forms.BooleanField(
+        label=_("Systemic inflammatory disease"), required=False)
+    steroid_injection_at_site_last_3_months = forms.BooleanField(
+        label=_("Corticosteroid injection at the site in the last 3 months"), required=False)
+    target_is_mixed_motor_nerve = forms.ChoiceField(
+        label=_("Target is a mixed (motor) nerve"), choices=TRI_STATE, required=False)
+    other_cautions = forms.CharField(label=_("Other cautions"), required=False,
+                                     widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        lang = "en" if (get_language() or "fr").startswith("en") else "fr"
+        for item in DN4_ITEMS:
+            self.fields[f"dn4_{item.code}"] = forms.BooleanField(
+                label=item.text(lang), required=False)
+
+    def dn4_fields(self):
+        return [self[f"dn4_{item.code}"] for item in DN4_ITEMS]
+
+    def to_case(self, treatments: list[dict]) -> Case | None:
+        """Build the clinical case; on a clinical-layer error, attach it to the field."""
+        data = self.cleaned_data
+        payload = {
+            "indication": data["indication"],
+            "pain_location": data["pain_location"],
+            "side": data["side"],
+            "pain_duration_months": float(data["pain_duration_months"]),
+            "nrs": data["nrs"],
+            "dn4": ({item.code: bool(data.get(f"dn4_{item.code}")) for item in DN4_ITEMS}
+                    if data.get("dn4_assessed") else None),
+            "surgery_declined_or_impossible": _tri(data.get("surgery_declined_or_impossible", "")),
+            "conservative_treatments": treatments,
+            "anticoagulants": _names(data.get("anticoagulants", "")),
+            "antiplatelets": _names(data.get("antiplatelets", "")),
+            "inr": float(data["inr"]) if data.get("inr") is not None else None,
+            "platelets_g_per_l": (float(data["platelets_g_per_l"])
+                                  if data.get("platelets_g_per_l") is not None else None),
+            "skin_state": data["skin_state"],
+            "cold_conditions": data.get("cold_conditions", []),
+            "pregnancy": data.get("pregnancy", False),
+            "systemic_inflammatory_disease": data.get("systemic_inflammatory_disease", False),
+            "steroid_injection_at_site_last_3_months":
+                data.get("steroid_injection_at_site_last_3_months", False),
+            "target_is_mixed_motor_nerve": _tri(data.get("target_is_mixed_motor_nerve", "")),
+            "other_cautions": data.get("other_cautions", ""),
+        }
+        try:
+            return Case(**payload)
+        except PydanticValidationError as error:
+            for problem in error.errors():
+                field = str(problem["loc"][0]) if problem["loc"] else None
+                self.add_error(field if field in self.fields else None, problem["msg"])
+            return None
+
+
+def treatments_from_formset(formset) -> list[dict]:
+    return [
+        {key: form.cleaned_data[key] for key in ("kind", "name", "dose", "result")}
+        for form in formset.forms
+        if form.cleaned_data and form.cleaned_data.get("name")
+    ]
+
+
+class ReviewForm(forms.Form):
+    approved = forms.TypedChoiceField(
+        label=_("Decision after review"),
+        choices=[("yes", _("Approve cryoneurolysis")), ("no", _("Do not treat"))],
+        coerce=lambda v: v == "yes")
+    note = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}),
+                           max_length=2000)

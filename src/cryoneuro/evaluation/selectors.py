@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from cryoneuro.accounts.access import ensure_patient_access
+from cryoneuro.accounts.roles import Perm
+from cryoneuro.patients.models import Patient
+
+from .models import Evaluation
+
+
+def evaluations_for_patient(*, patient: Patient) -> QuerySet[Evaluation]:
+    return patient.evaluations.select_related("created_by", "reviewed_by").all()
+
+
+def evaluation_get(*, user: Any, evaluation_id: int) -> Evaluation:
+    try:
+        evaluation = Evaluation.objects.select_related("patient", "created_by").get(pk=evaluation_id)
+    except Evaluation.DoesNotExist:
+        raise Http404 from None
+    ensure_patient_access(user, Perm.EVALUATION_VIEW, evaluation.patient)
+    return evaluation
+
+
+def evaluation_latest(*, patient: Patient) -> Evaluation | None:
+    return patient.evaluations.order_by("-created_at", "-id").first()
+
+
+def evaluations_export(*, patient: Patient) -> list[dict]:
+    return [
+        {
+            "id": e.pk,
+            "created_at": e.created_at.isoformat(),
+            "indication": e.indication,
+            "pain_location": e.pain_location,
+            "side": e.side,
+            "pain_duration_months": float(e.pain_duration_months),
+            "nrs": e.nrs,
+            "dn4": e.dn4,
+            "dn4_score": e.dn4_score,
+            "conservative_treatments": e.conservative_treatments,
+            "anticoagulants": e.anticoagulants,
+            "antiplatelets": e.antiplatelets,
+            "inr": float(e.inr) if e.inr is not None else None,
+            "platelets_g_per_l": e.platelets_g_per_l,
+            "skin_state": e.skin_state,
+            "cold_conditions": e.cold_conditions,
+            "pregnancy": e.pregnancy,
+            "outcome": e.outcome,
+            "decision": e.decision,
+            "ruleset_version": e.ruleset_version,
+        }
+        for e in evaluations_for_patient(patient=patient)
+    ]

@@ -1,0 +1,102 @@
+"""Writes of evaluations. The decision always comes from the pure clinical layer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from cryoneuro.audit.services import audit_record
+from cryoneuro.clinical.eligibility import Case, assess
+from cryoneuro.patients.models import Patient
+
+from .models import Evaluation
+
+
+def case_to_model_fields(case: Case) -> dict[str, Any]:
+    dn4 = case.dn4.model_dump() if case.dn4 is not None else None
+    return {
+        "indication": case.indication,
+        "pain_location": case.pain_location,
+        "side": case.side,
+        "pain_duration_months": round(case.pain_duration_months, 1),
+        "nrs": case.nrs,
+        "dn4": dn4,
+        "dn4_score": case.dn4.score if case.dn4 is not None else None,
+        "surgery_declined_or_impossible": case.surgery_declined_or_impossible,
+        "conservative_treatments": [t.model_dump() for t in case.conservative_treatments],
+        "anticoagulants": list(case.anticoagulants),
+        "antiplatelets": list(case.antiplatelets),
+        "inr": case.inr,
+        "platelets_g_per_l": (round(case.platelets_g_per_l)
+                              if case.platelets_g_per_l is not None else None),
+        "skin_state": case.skin_state,
+        "cold_conditions": list(case.cold_conditions),
+        "pregnancy": case.pregnancy,
+        "systemic_inflammatory_disease": case.systemic_inflammatory_disease,
+        "steroid_injection_at_site_last_3_months": case.steroid_injection_at_site_last_3_months,
+        "target_is_mixed_motor_nerve": case.target_is_mixed_motor_nerve,
+        "other_cautions": case.other_cautions,
+    }
+
+
+def evaluation_to_case(evaluation: Evaluation) -> Case:
+    return Case(
+        indication=evaluation.indication,
+        pain_location=evaluation.pain_location,
+        side=evaluation.side,
+        pain_duration_months=float(evaluation.pain_duration_months),
+        nrs=evaluation.nrs,
+        dn4=evaluation.dn4,
+        surgery_declined_or_impossible=evaluation.surgery_declined_or_impossible,
+        conservative_treatments=evaluation.conservative_treatments,
+        anticoagulants=evaluation.anticoagulants,
+        antiplatelets=evaluation.antiplatelets,
+        inr=float(evaluation.inr) if evaluation.inr is not None else None,
+        platelets_g_per_l=evaluation.platelets_g_per_l,
+        skin_state=evaluation.skin_state,
+        cold_conditions=evaluation.cold_conditions,
+        pregnancy=evaluation.pregnancy,
+        systemic_inflammatory_disease=evaluation.systemic_inflammatory_disease,
+        steroid_injection_at_site_last_3_months=evaluation.steroid_injection_at_site_last_3_months,
+        target_is_mixed_motor_nerve=evaluation.target_is_mixed_motor_nerve,
+        other_cautions=evaluation.other_cautions,
+    )
+
+
+@transaction.atomic
+def evaluation_create(*, patient: Patient, created_by: Any, case: Case, request=None) -> Evaluation:
+    decision = assess(case)
+    evaluation = Evaluation(
+        patient=patient,
+        created_by=created_by,
+        outcome=decision.outcome,
+        decision=decision.to_dict(),
+        ruleset_version=decision.ruleset_version,
+        **case_to_model_fields(case),
+    )
+    evaluation.full_clean()
+    evaluation.save()
+    audit_record(actor=created_by, action="create", request=request, obj=evaluation,
+                 patient_id=patient.pk, detail={"outcome": evaluation.outcome})
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_review(*, evaluation: Evaluation, reviewed_by: Any, approved: bool, note: str,
+                      request=None) -> Evaluation:
+    """A physician's decision on an evaluation that needed specialist review."""
+    if evaluation.outcome != "needs_review":
+        raise ValueError("Only an evaluation that needs review can be reviewed.")
+    if not note.strip():
+        raise ValueError("A review needs a note giving its reasons.")
+    evaluation.reviewed_by = reviewed_by
+    evaluation.reviewed_at = timezone.now()
+    evaluation.review_approved = approved
+    evaluation.review_note = note.strip()
+    evaluation.save(update_fields=["reviewed_by", "reviewed_at", "review_approved", "review_note"])
+    audit_record(actor=reviewed_by, action="update", request=request, obj=evaluation,
+                 patient_id=evaluation.patient_id,
+                 detail={"review_approved": approved})
+    return evaluation

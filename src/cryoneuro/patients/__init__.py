@@ -1,0 +1,1 @@
+"""Patients: a minimal, GDPR-minded record; search; the patient's own data export."""

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    OTHER = "other", _("Other")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class Language(models.TextChoices):
+    FR = "fr", "Français"
+    EN = "en", "English"
+
+
+def validate_not_future(value: date) -> None:
+    if value > timezone.localdate():
+        raise ValidationError(_("The date of birth cannot be in the future."), code="future")
+    if value.year < 1900:
+        raise ValidationError(_("The date of birth must be after 1900."), code="too_old")
+
+
+class Patient(models.Model):
+    """Only what the service needs: identity, contact, language, referrer, consent."""
+
+    identifier = models.CharField(_("patient identifier"), max_length=20, unique=True,
+                                  editable=False)
+    family_name = models.CharField(_("family name"), max_length=100)
+    given_name = models.CharField(_("given name"), max_length=100)
+    birth_date = models.DateField(_("date of birth"), validators=[validate_not_future])
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    preferred_language = models.CharField(_("preferred language"), max_length=2,
+                                          choices=Language.choices, default=Language.FR)
+    referring_physician = models.CharField(_("referring physician"), max_length=200, blank=True)
+    consent_data_processing = models.BooleanField(_("consents to data processing"), default=False)
+    consent_recorded_at = models.DateTimeField(_("consent recorded at"), null=True, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="patient_record", verbose_name=_("portal account"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+        verbose_name = _("patient")
+        verbose_name_plural = _("patients")
+        indexes = [models.Index(fields=["family_name", "given_name"]),
+                   models.Index(fields=["birth_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.family_name.upper()} {self.given_name} ({self.identifier})"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name.upper()}"
+
+    def age_on(self, day: date) -> int:
+        years = day.year - self.birth_date.year
+        return years - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))

@@ -1,0 +1,64 @@
+"""Reads of patient records. Access is checked here, so no caller can forget it."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from cryoneuro.accounts.access import ensure_patient_access
+from cryoneuro.accounts.roles import ALL, Perm, scope
+
+from .models import Patient
+
+
+def patient_get(*, user: Any, patient_id: int, perm: Perm = Perm.PATIENT_VIEW) -> Patient:
+    try:
+        patient = Patient.objects.get(pk=patient_id)
+    except Patient.DoesNotExist:
+        raise Http404 from None
+    ensure_patient_access(user, perm, patient)
+    return patient
+
+
+def patient_search(*, user: Any, query: str = "", birth_date: date | None = None) -> QuerySet[Patient]:
+    """Search by name (any part), identifier, or date of birth, within the user's scope."""
+    granted = scope(getattr(user, "role", None), Perm.PATIENT_LIST)
+    patients = Patient.objects.all()
+    if granted != ALL:
+        return patients.none()
+    for term in query.split():
+        patients = patients.filter(
+            Q(family_name__icontains=term) | Q(given_name__icontains=term)
+            | Q(identifier__iexact=term) | Q(identifier__icontains=term)
+        )
+    if birth_date is not None:
+        patients = patients.filter(birth_date=birth_date)
+    return patients
+
+
+def patient_export(*, patient: Patient) -> dict:
+    """Everything the clinic holds on this patient, as plain JSON (GDPR art. 15/20)."""
+    from cryoneuro.evaluation.selectors import evaluations_export
+
+    return {
+        "format": "cryoneuro.patient-export/1",
+        "patient": {
+            "identifier": patient.identifier,
+            "family_name": patient.family_name,
+            "given_name": patient.given_name,
+            "birth_date": patient.birth_date.isoformat(),
+            "sex": patient.sex,
+            "email": patient.email,
+            "phone": patient.phone,
+            "preferred_language": patient.preferred_language,
+            "referring_physician": patient.referring_physician,
+            "consent_data_processing": patient.consent_data_processing,
+            "consent_recorded_at": (patient.consent_recorded_at.isoformat()
+                                    if patient.consent_recorded_at else None),
+            "created_at": patient.created_at.isoformat(),
+        },
+        "evaluations": evaluations_export(patient=patient),
+    }

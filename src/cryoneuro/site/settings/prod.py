@@ -1,0 +1,26 @@
+"""Production: safe by default. DATABASE_URL and SECRET_KEY (or SECRET_KEY_FILE) required."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ImproperlyConfigured
+
+from cryoneuro.site import env
+
+from .base import *  # noqa: F403
+
+SECRET_KEY = env.get_str("SECRET_KEY")
+if len(SECRET_KEY) < 40:
+    raise ImproperlyConfigured("SECRET_KEY must be at least 40 characters long.")
+DATABASES = {"default": env.get_database("DATABASE_URL", "")}  # no default: must be set
+DEBUG = False
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_SSL_REDIRECT = env.get_bool("SECURE_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = env.get_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = False
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}

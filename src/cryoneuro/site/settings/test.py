@@ -1,0 +1,29 @@
+"""pytest: SQLite in memory-backed temp files or the throwaway PostgreSQL cluster."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+from .base import *  # noqa: F403
+from .base import DATABASES
+
+SECRET_KEY = "test-only-not-secret"  # noqa: S105
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast hasher in tests
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+LANGUAGE_CODE = "fr"
+ALLOWED_HOSTS = ["*"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if os.environ.get("CRYONEURO_TEST_DATABASE_URL"):
+    from cryoneuro.site import env
+
+    DATABASES = {"default": env.get_database("CRYONEURO_TEST_DATABASE_URL", "")}
+else:
+    # A file, not :memory:, so that threads (live server, concurrency tests) share it.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.path.join(tempfile.gettempdir(), f"cryoneuro-test-{os.getpid()}.sqlite3")
+    }
+AXES_ENABLED = True

@@ -1,0 +1,1 @@
+"""Shared presentation: the base layout, home dashboards, template helpers."""

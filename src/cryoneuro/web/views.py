@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from django.shortcuts import redirect, render
+
+from cryoneuro.accounts.access import login_only
+from cryoneuro.accounts.roles import Role
+
+
+@login_only
+def home(request):
+    user = request.user
+    if user.role == Role.PATIENT:
+        patient = getattr(user, "patient_record", None)
+        if patient is not None:
+            return redirect("patient_detail", patient_id=patient.pk)
+        return render(request, "web/home.html", {"no_record": True})
+    if user.role == Role.ADMINISTRATOR:
+        return redirect("audit_list")
+    return redirect("patient_list")
+
+
+def healthz(request):
+    from django.db import connection
+    from django.http import JsonResponse
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
