@@ -17,7 +17,9 @@ app = typer.Typer(
 
 # Registrations (one line per layer; each module defines a plain Typer command function).
 # physics:  from cryoneuro.physics.cli import freeze;  app.command("freeze")(freeze)
-# clinical: from cryoneuro.clinical.cli import assess; app.command("assess")(assess)
+from cryoneuro.clinical.cli import assess  # noqa: E402
+
+app.command("assess")(assess)
 
 
 def main() -> None:

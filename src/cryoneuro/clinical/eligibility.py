@@ -1,0 +1,616 @@
+"""Eligibility for cryoneurolysis: a case, a declarative rule table, a decision.
+
+``assess(case) -> Decision``: any rule of severity ``contraindication`` that fires makes
+the case *not eligible*; otherwise any ``needs_review`` rule makes it *needs specialist
+review*; otherwise it is *eligible*. ``supports`` rules never change the outcome: they
+document why the indication holds. Every rule carries its source; every number lives in
+:class:`Thresholds` with its source.
+
+Reasoned choices (documented here, visible in the rule messages):
+
+* Pain for less than ``chronic_months`` (3 months, IASP/ICD-11 definition of chronic
+  pain) is *needs review*, not *not eligible*: the seed page treats chronic pain, but the
+  literature also uses cryoneurolysis for subacute post-surgical pain (e.g. Ilfeld 2022,
+  mastectomy), so a specialist decides rather than the software refusing.
+* Coagulation findings (INR, platelets, any anticoagulant or antiplatelet) are *needs
+  review*: clinical.md found no cryoneurolysis-specific threshold; the ASRA pain-procedure
+  guidance (Narouze et al.) asks for a patient- and procedure-specific assessment. The
+  thresholds are configurable defaults, not published cryoneurolysis cut-offs.
+* Skin that is not intact at the target (wound, dermatitis) is *needs review*: only
+  local infection is a contraindication in the sources; puncturing broken skin deserves
+  a physician's look (clinic default, not from the literature).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from cryoneuro.clinical.indications import INDICATIONS, SEED_SOURCE, indication
+from cryoneuro.clinical.questionnaires import DN4_NEUROPATHIC_THRESHOLD, DN4Answers
+
+__all__ = [
+    "DEFAULT_THRESHOLDS",
+    "RULES",
+    "RULESET_VERSION",
+    "Case",
+    "ColdCondition",
+    "Decision",
+    "Outcome",
+    "Rule",
+    "RuleHit",
+    "Severity",
+    "Thresholds",
+    "TreatmentTried",
+    "assess",
+    "case_json_schema",
+]
+
+RULESET_VERSION = "2026.11.1"
+"""Version of the rule table; bump on any change to a rule, a message or a default."""
+
+Severity = Literal["contraindication", "needs_review", "supports"]
+Outcome = Literal["eligible", "not_eligible", "needs_review"]
+ColdCondition = Literal[
+    "raynaud",
+    "cryoglobulinaemia",
+    "cold_urticaria",
+    "cold_agglutinin_disease",
+    "paroxysmal_cold_haemoglobinuria",
+]
+
+# ------------------------------------------------------------------ sources
+
+SRC_SEED_CI = SEED_SOURCE.replace(
+    "'À qui s'adresse ce traitement ?'", "'Effets secondaires et contre-indications'"
+)
+SRC_DEVICE_LABEL = "cryotherapy device labelling, as cited by secondary sources (clinical.md, contraindications table)"
+SRC_ASRA = (
+    "ASRA/ESRA/AAPM/INS/NANS/WIP guidelines for interventional spine and pain procedures in patients "
+    "on antiplatelet and anticoagulant medications (Narouze et al., Reg Anesth Pain Med "
+    "2015;40:182-212; 2nd ed. 2018;43:225-262): bleeding risk assessed per patient and procedure; "
+    "no cryoneurolysis-specific INR or platelet threshold exists (clinical.md) - the threshold used "
+    "is a CONFIGURABLE DEFAULT"
+)
+SRC_NYGAARD = (
+    "Nygaard et al., Anesthesiology 2025;142:1114 (trial exclusion criterion; clinical.md)"
+)
+SRC_MOTOR = "Gabriel & Ilfeld (prolonged motor block possible); seed page (temporary muscle weakness when a motor nerve is affected)"
+SRC_CHRONIC = (
+    "IASP classification of chronic pain for ICD-11 (Treede et al., Pain 2019;160:19): chronic = "
+    "persisting or recurring > 3 months; seed page ('douleurs chroniques'); issue 2 (chronic = more "
+    "than 3 months)"
+)
+SRC_CONSERVATIVE = (
+    SEED_SOURCE
+    + ": 'lorsque les médicaments, infiltrations ou thérapies physiques n'ont pas permis d'obtenir un soulagement satisfaisant'"
+)
+SRC_SURGERY = (
+    SEED_SOURCE
+    + ": arthrosis 'chez des patients qui ne souhaitent pas ou ne peuvent pas bénéficier d'un traitement chirurgical'"
+)
+SRC_DN4 = "Bouhassira et al., Pain 2005;114:29 (DN4 >= 4/10 suggests neuropathic pain)"
+SRC_NRS = (
+    "NRS >= 4 (moderate pain or worse) as a CONFIGURABLE DEFAULT; a common trial inclusion level, "
+    "not verified against a specific cryoneurolysis trial here"
+)
+SRC_CLINIC = "clinic default (not from the literature): a physician checks the puncture site"
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Numbers used by the rules; every default is a configurable parameter.
+
+    * ``inr_max`` 1.5: INR above it -> needs review. Configurable default from the ASRA
+      pain-procedure guidance's "normalised INR" for intermediate/high-risk procedures
+      (Narouze 2015/2018); no cryoneurolysis-specific threshold exists (clinical.md).
+    * ``platelets_min_g_per_l`` 100 G/L: below it -> needs review. Configurable default;
+      the ASRA pain-procedure guidance gives no single platelet cut-off (not verified).
+    * ``chronic_months`` 3: IASP/ICD-11 chronic pain definition (Treede 2019); issue 2.
+    * ``nrs_min`` 4: pain intensity that supports treating; configurable default (below
+      it -> needs review, the pain may not justify a procedure).
+    * ``dn4_min`` 4: Bouhassira 2005.
+    """
+
+    inr_max: float = 1.5
+    platelets_min_g_per_l: float = 100.0
+    chronic_months: float = 3.0
+    nrs_min: int = 4
+    dn4_min: int = DN4_NEUROPATHIC_THRESHOLD
+
+    def __post_init__(self) -> None:
+        if not 0.5 < self.inr_max <= 10:
+            raise ValueError(f"inr_max must be in (0.5, 10], got {self.inr_max!r}")
+        if not 0 <= self.platelets_min_g_per_l <= 2000:
+            raise ValueError(
+                f"platelets_min_g_per_l must be in [0, 2000], got {self.platelets_min_g_per_l!r}"
+            )
+        if not 0 <= self.chronic_months <= 1200:
+            raise ValueError(f"chronic_months must be in [0, 1200], got {self.chronic_months!r}")
+        if not 0 <= self.nrs_min <= 10:
+            raise ValueError(f"nrs_min must be in [0, 10], got {self.nrs_min!r}")
+        if not 0 <= self.dn4_min <= 10:
+            raise ValueError(f"dn4_min must be in [0, 10], got {self.dn4_min!r}")
+
+
+DEFAULT_THRESHOLDS = Thresholds()
+
+# ------------------------------------------------------------------ the case
+
+
+class TreatmentTried(BaseModel):
+    """A conservative treatment already tried, with its result."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal[
+        "medication", "opioid", "infiltration", "physiotherapy", "tens", "psychotherapy", "other"
+    ]
+    name: str = Field(min_length=1, max_length=200)
+    dose: str = Field(default="", max_length=200)
+    result: Literal["no_relief", "partial_relief", "good_relief", "not_tolerated"]
+
+
+class Case(BaseModel):
+    """The facts of an evaluation that the rules need (the Django form maps onto it)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    indication: str = Field(description="indication code from the catalog")
+    pain_location: str = Field(min_length=1, max_length=500)
+    side: Literal["left", "right", "bilateral", "midline"]
+    pain_duration_months: float = Field(ge=0, le=1200, allow_inf_nan=False)
+    nrs: int = Field(ge=0, le=10, description="pain intensity NRS 0-10 (LOINC 72514-3)")
+    dn4: DN4Answers | None = None
+    surgery_declined_or_impossible: bool | None = None
+    conservative_treatments: list[TreatmentTried] = Field(default_factory=list)
+    anticoagulants: list[str] = Field(default_factory=list)
+    antiplatelets: list[str] = Field(default_factory=list)
+    inr: float | None = Field(
+        default=None,
+        gt=0.5,
+        le=10,
+        allow_inf_nan=False,
+        description="physically plausible INR: 0.5 < INR <= 10",
+    )
+    platelets_g_per_l: float | None = Field(
+        default=None,
+        ge=0,
+        le=2000,
+        allow_inf_nan=False,
+        description="platelet count in G/L (10^9/L)",
+    )
+    skin_state: Literal["intact", "local_infection", "wound", "dermatitis", "scar"]
+    cold_conditions: list[ColdCondition] = Field(default_factory=list)
+    pregnancy: bool
+    systemic_inflammatory_disease: bool
+    steroid_injection_at_site_last_3_months: bool
+    target_is_mixed_motor_nerve: bool | None = None
+    other_cautions: str = Field(default="", max_length=2000)
+
+    @field_validator("indication")
+    @classmethod
+    def _known_indication(cls, value: str) -> str:
+        indication(value)  # raises ValueError naming the value and the valid codes
+        return value
+
+    @field_validator("anticoagulants", "antiplatelets")
+    @classmethod
+    def _clean_drug_list(cls, value: list[str]) -> list[str]:
+        return [v.strip() for v in value if v.strip()]
+
+
+def case_json_schema() -> dict[str, Any]:
+    """JSON Schema of :class:`Case` (indication restricted to the catalog codes)."""
+    schema = Case.model_json_schema()
+    schema["properties"]["indication"]["enum"] = list(INDICATIONS)
+    schema["$comment"] = f"cryoneuro eligibility case, ruleset {RULESET_VERSION}"
+    return schema
+
+
+# ------------------------------------------------------------------ rules
+
+Predicate = Callable[[Case, Thresholds], bool]
+Details = Callable[[Case, Thresholds], Mapping[str, object]]
+
+
+def _no_details(case: Case, t: Thresholds) -> Mapping[str, object]:
+    return {}
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One eligibility rule. Messages may hold ``{placeholders}`` filled by ``details``."""
+
+    code: str
+    severity: Severity
+    message_fr: str
+    message_en: str
+    source: str
+    predicate: Predicate
+    details: Details = _no_details
+
+
+@dataclass(frozen=True, slots=True)
+class RuleHit:
+    """A rule that fired, with its messages filled in."""
+
+    code: str
+    severity: Severity
+    message_fr: str
+    message_en: str
+    source: str
+
+    def message(self, lang: str = "fr") -> str:
+        return self.message_en if lang == "en" else self.message_fr
+
+
+def _is_arthrosis(case: Case) -> bool:
+    return indication(case.indication).is_arthrosis
+
+
+def _is_neuralgia(case: Case) -> bool:
+    return indication(case.indication).is_neuralgia
+
+
+def _failed(case: Case) -> list[TreatmentTried]:
+    return [t for t in case.conservative_treatments if t.result != "good_relief"]
+
+
+_COLD_LABELS: tuple[tuple[ColdCondition, str, str, str], ...] = (
+    (
+        "raynaud",
+        "maladie ou syndrome de Raynaud",
+        "Raynaud's disease or phenomenon",
+        SRC_SEED_CI + "; " + SRC_DEVICE_LABEL,
+    ),
+    ("cryoglobulinaemia", "cryoglobulinémie", "cryoglobulinaemia", SRC_DEVICE_LABEL),
+    (
+        "cold_urticaria",
+        "urticaire au froid",
+        "cold urticaria",
+        SRC_SEED_CI + " (maladies liées au froid); " + SRC_DEVICE_LABEL,
+    ),
+    (
+        "cold_agglutinin_disease",
+        "maladie des agglutinines froides",
+        "cold agglutinin disease",
+        SRC_DEVICE_LABEL,
+    ),
+    (
+        "paroxysmal_cold_haemoglobinuria",
+        "hémoglobinurie paroxystique a frigore",
+        "paroxysmal cold haemoglobinuria",
+        SRC_DEVICE_LABEL,
+    ),
+)
+
+
+def _cold_rule(condition: ColdCondition, fr: str, en: str, source: str) -> Rule:
+    return Rule(
+        code=f"CI_{condition.upper()}",
+        severity="contraindication",
+        message_fr=f"Contre-indication absolue : {fr} (maladie liée au froid).",
+        message_en=f"Absolute contraindication: {en} (cold-related disease).",
+        source=source,
+        predicate=lambda case, t: condition in case.cold_conditions,
+    )
+
+
+RULES: tuple[Rule, ...] = (
+    # ---- contraindications
+    *(_cold_rule(*row) for row in _COLD_LABELS),
+    Rule(
+        "CI_LOCAL_INFECTION",
+        "contraindication",
+        "Contre-indication : infection locale au site de ponction.",
+        "Contraindication: local infection at the puncture site.",
+        SRC_SEED_CI,
+        lambda case, t: case.skin_state == "local_infection",
+    ),
+    # ---- needs review: coagulation
+    Rule(
+        "NR_INR_HIGH",
+        "needs_review",
+        "INR {inr} supérieur au seuil {inr_max} : avis spécialisé sur le risque hémorragique.",
+        "INR {inr} above the threshold {inr_max}: specialist review of the bleeding risk.",
+        SRC_ASRA + " (INR threshold)",
+        lambda case, t: case.inr is not None and case.inr > t.inr_max,
+        lambda case, t: {"inr": case.inr, "inr_max": t.inr_max},
+    ),
+    Rule(
+        "NR_PLATELETS_LOW",
+        "needs_review",
+        "Plaquettes {platelets} G/L sous le seuil {platelets_min} G/L : avis spécialisé sur le risque hémorragique.",
+        "Platelets {platelets} G/L below the threshold {platelets_min} G/L: specialist review of the bleeding risk.",
+        SRC_ASRA + " (platelet threshold)",
+        lambda case, t: (
+            case.platelets_g_per_l is not None and case.platelets_g_per_l < t.platelets_min_g_per_l
+        ),
+        lambda case, t: {
+            "platelets": case.platelets_g_per_l,
+            "platelets_min": t.platelets_min_g_per_l,
+        },
+    ),
+    Rule(
+        "NR_ANTICOAGULANT",
+        "needs_review",
+        "Traitement anticoagulant ({drugs}) : conduite à tenir péri-procédurale à décider.",
+        "Anticoagulant treatment ({drugs}): peri-procedural management to decide.",
+        SRC_ASRA,
+        lambda case, t: bool(case.anticoagulants),
+        lambda case, t: {"drugs": ", ".join(case.anticoagulants)},
+    ),
+    Rule(
+        "NR_ANTIPLATELET",
+        "needs_review",
+        "Traitement antiagrégant plaquettaire ({drugs}) : conduite à tenir péri-procédurale à décider.",
+        "Antiplatelet treatment ({drugs}): peri-procedural management to decide.",
+        SRC_ASRA,
+        lambda case, t: bool(case.antiplatelets),
+        lambda case, t: {"drugs": ", ".join(case.antiplatelets)},
+    ),
+    # ---- needs review: trial exclusions and cautions
+    Rule(
+        "NR_PREGNANCY",
+        "needs_review",
+        "Grossesse : critère d'exclusion des essais, avis spécialisé.",
+        "Pregnancy: a trial exclusion criterion, specialist review.",
+        SRC_NYGAARD,
+        lambda case, t: case.pregnancy,
+    ),
+    Rule(
+        "NR_SYSTEMIC_INFLAMMATORY_DISEASE",
+        "needs_review",
+        "Maladie inflammatoire systémique : critère d'exclusion des essais, avis spécialisé.",
+        "Systemic inflammatory disease: a trial exclusion criterion, specialist review.",
+        SRC_NYGAARD,
+        lambda case, t: case.systemic_inflammatory_disease,
+    ),
+    Rule(
+        "NR_RECENT_STEROID_INJECTION",
+        "needs_review",
+        "Infiltration de corticoïdes au site dans les 3 derniers mois : avis spécialisé.",
+        "Corticosteroid injection at the site in the past 3 months: specialist review.",
+        SRC_NYGAARD,
+        lambda case, t: case.steroid_injection_at_site_last_3_months,
+    ),
+    Rule(
+        "NR_MIXED_MOTOR_NERVE",
+        "needs_review",
+        "Nerf cible mixte (fibres motrices) : risque de déficit moteur prolongé, à discuter avec le patient.",
+        "Target is a mixed nerve (motor fibres): prolonged motor block possible, discuss with the patient.",
+        SRC_MOTOR,
+        lambda case, t: case.target_is_mixed_motor_nerve is True,
+    ),
+    Rule(
+        "NR_SKIN_NOT_INTACT",
+        "needs_review",
+        "Peau non intacte au site ({skin}) : examen du site de ponction.",
+        "Skin not intact at the site ({skin}): check the puncture site.",
+        SRC_CLINIC,
+        lambda case, t: case.skin_state in ("wound", "dermatitis"),
+        lambda case, t: {"skin": case.skin_state},
+    ),
+    Rule(
+        "NR_OTHER_CAUTIONS",
+        "needs_review",
+        "Autres précautions signalées : {text}",
+        "Other cautions recorded: {text}",
+        "evaluation form (free text): every recorded caution is read by a physician",
+        lambda case, t: bool(case.other_cautions.strip()),
+        lambda case, t: {"text": case.other_cautions.strip()},
+    ),
+    # ---- needs review: indication not (yet) established or information missing
+    Rule(
+        "NR_NOT_CHRONIC",
+        "needs_review",
+        "Douleur depuis {months} mois (< {chronic} mois) : pas encore chronique, avis spécialisé.",
+        "Pain for {months} months (< {chronic} months): not yet chronic, specialist review.",
+        SRC_CHRONIC
+        + "; choice: needs review rather than not eligible (subacute post-surgical use exists, Ilfeld 2022)",
+        lambda case, t: case.pain_duration_months < t.chronic_months,
+        lambda case, t: {
+            "months": f"{case.pain_duration_months:g}",
+            "chronic": f"{t.chronic_months:g}",
+        },
+    ),
+    Rule(
+        "NR_NO_CONSERVATIVE_TREATMENT",
+        "needs_review",
+        "Information manquante : aucun traitement conservateur essayé n'est renseigné (médicaments, infiltrations, kinésithérapie…).",
+        "Missing information: no conservative treatment tried is recorded (medication, infiltrations, physiotherapy…).",
+        SRC_CONSERVATIVE,
+        lambda case, t: not case.conservative_treatments,
+    ),
+    Rule(
+        "NR_CONSERVATIVE_EFFECTIVE",
+        "needs_review",
+        "Les traitements conservateurs essayés soulagent bien : l'indication est à discuter.",
+        "The conservative treatments tried give good relief: discuss the indication.",
+        SRC_CONSERVATIVE,
+        lambda case, t: bool(case.conservative_treatments) and not _failed(case),
+    ),
+    Rule(
+        "NR_SURGERY_STATUS_MISSING",
+        "needs_review",
+        "Information manquante : arthrose, préciser si la chirurgie est refusée ou impossible.",
+        "Missing information: arthrosis, state whether surgery is declined or not possible.",
+        SRC_SURGERY,
+        lambda case, t: _is_arthrosis(case) and case.surgery_declined_or_impossible is None,
+    ),
+    Rule(
+        "NR_SURGERY_POSSIBLE",
+        "needs_review",
+        "Arthrose chez un patient pouvant et souhaitant être opéré : discuter la chirurgie.",
+        "Arthrosis in a patient who can and wishes to have surgery: discuss surgery.",
+        SRC_SURGERY,
+        lambda case, t: _is_arthrosis(case) and case.surgery_declined_or_impossible is False,
+    ),
+    Rule(
+        "NR_DN4_MISSING",
+        "needs_review",
+        "Information manquante : névralgie sans questionnaire DN4.",
+        "Missing information: neuralgia without a DN4 questionnaire.",
+        SRC_DN4,
+        lambda case, t: _is_neuralgia(case) and case.dn4 is None,
+    ),
+    Rule(
+        "NR_DN4_LOW",
+        "needs_review",
+        "Névralgie avec DN4 {score}/10 (< {dn4_min}) : caractère neuropathique non confirmé.",
+        "Neuralgia with DN4 {score}/10 (< {dn4_min}): neuropathic character not confirmed.",
+        SRC_DN4,
+        lambda case, t: _is_neuralgia(case) and case.dn4 is not None and case.dn4.score < t.dn4_min,
+        lambda case, t: {"score": case.dn4.score if case.dn4 else "", "dn4_min": t.dn4_min},
+    ),
+    Rule(
+        "NR_NRS_LOW",
+        "needs_review",
+        "Intensité douloureuse EN {nrs}/10 sous le seuil {nrs_min} : l'indication est à discuter.",
+        "Pain intensity NRS {nrs}/10 below the threshold {nrs_min}: discuss the indication.",
+        SRC_NRS,
+        lambda case, t: case.nrs < t.nrs_min,
+        lambda case, t: {"nrs": case.nrs, "nrs_min": t.nrs_min},
+    ),
+    # ---- supports
+    Rule(
+        "SUP_INDICATION_IN_CATALOG",
+        "supports",
+        "Indication reconnue : {label}.",
+        "Recognised indication: {label_en}.",
+        SEED_SOURCE,
+        lambda case, t: case.indication in INDICATIONS,
+        lambda case, t: {
+            "label": indication(case.indication).label_fr,
+            "label_en": indication(case.indication).label_en,
+        },
+    ),
+    Rule(
+        "SUP_CHRONIC_PAIN",
+        "supports",
+        "Douleur chronique ({months} mois ≥ {chronic} mois).",
+        "Chronic pain ({months} months ≥ {chronic} months).",
+        SRC_CHRONIC,
+        lambda case, t: case.pain_duration_months >= t.chronic_months,
+        lambda case, t: {
+            "months": f"{case.pain_duration_months:g}",
+            "chronic": f"{t.chronic_months:g}",
+        },
+    ),
+    Rule(
+        "SUP_CONSERVATIVE_FAILED",
+        "supports",
+        "Soulagement insuffisant par les traitements conservateurs ({names}).",
+        "Not enough relief from conservative treatments ({names}).",
+        SRC_CONSERVATIVE,
+        lambda case, t: bool(_failed(case)),
+        lambda case, t: {"names": ", ".join(tr.name for tr in _failed(case))},
+    ),
+    Rule(
+        "SUP_SURGERY_DECLINED_OR_IMPOSSIBLE",
+        "supports",
+        "Arthrose : chirurgie refusée ou impossible.",
+        "Arthrosis: surgery declined or not possible.",
+        SRC_SURGERY,
+        lambda case, t: _is_arthrosis(case) and case.surgery_declined_or_impossible is True,
+    ),
+    Rule(
+        "SUP_DN4_NEUROPATHIC",
+        "supports",
+        "Névralgie avec DN4 {score}/10 (≥ {dn4_min}) : douleur neuropathique probable.",
+        "Neuralgia with DN4 {score}/10 (≥ {dn4_min}): neuropathic pain likely.",
+        SRC_DN4,
+        lambda case, t: (
+            _is_neuralgia(case) and case.dn4 is not None and case.dn4.score >= t.dn4_min
+        ),
+        lambda case, t: {"score": case.dn4.score if case.dn4 else "", "dn4_min": t.dn4_min},
+    ),
+    Rule(
+        "SUP_NRS_HIGH",
+        "supports",
+        "Intensité douloureuse EN {nrs}/10 (≥ {nrs_min}).",
+        "Pain intensity NRS {nrs}/10 (≥ {nrs_min}).",
+        SRC_NRS,
+        lambda case, t: case.nrs >= t.nrs_min,
+        lambda case, t: {"nrs": case.nrs, "nrs_min": t.nrs_min},
+    ),
+)
+"""The rule table, evaluated in this order. Codes are unique and stable."""
+
+_OUTCOME_LABELS: Mapping[Outcome, tuple[str, str]] = {
+    "eligible": ("Éligible à la cryoneurolyse", "Eligible for cryoneurolysis"),
+    "not_eligible": ("Non éligible à la cryoneurolyse", "Not eligible for cryoneurolysis"),
+    "needs_review": ("Avis spécialisé nécessaire", "Specialist review needed"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The outcome, every rule that fired (in table order), and what produced it."""
+
+    outcome: Outcome
+    fired: tuple[RuleHit, ...]
+    ruleset_version: str = RULESET_VERSION
+    thresholds: Thresholds = field(default_factory=Thresholds)
+
+    def codes(self, severity: Severity | None = None) -> tuple[str, ...]:
+        return tuple(h.code for h in self.fired if severity is None or h.severity == severity)
+
+    def label(self, lang: str = "fr") -> str:
+        fr, en = _OUTCOME_LABELS[self.outcome]
+        return en if lang == "en" else fr
+
+    def message(self, lang: str = "fr") -> str:
+        """A readable summary: the outcome, then one line per rule that fired (reasons
+        against first, then what supports the indication)."""
+        order = {"contraindication": 0, "needs_review": 1, "supports": 2}
+        lines = [self.label(lang) + "."]
+        for hit in sorted(self.fired, key=lambda h: order[h.severity]):
+            mark = {"contraindication": "✗", "needs_review": "?", "supports": "✓"}[hit.severity]
+            lines.append(f"{mark} {hit.message(lang)}")
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-serialisable form (stored with the evaluation)."""
+        return {
+            "outcome": self.outcome,
+            "ruleset_version": self.ruleset_version,
+            "thresholds": asdict(self.thresholds),
+            "fired": [asdict(h) for h in self.fired],
+        }
+
+
+def _fill(template: str, values: Mapping[str, object]) -> str:
+    return template.format(**values) if values else template
+
+
+def assess(
+    case: Case, thresholds: Thresholds = DEFAULT_THRESHOLDS, *, rules: tuple[Rule, ...] = RULES
+) -> Decision:
+    """Evaluate every rule on ``case`` and return the :class:`Decision`."""
+    hits: list[RuleHit] = []
+    for rule in rules:
+        if rule.predicate(case, thresholds):
+            values = rule.details(case, thresholds)
+            hits.append(
+                RuleHit(
+                    rule.code,
+                    rule.severity,
+                    _fill(rule.message_fr, values),
+                    _fill(rule.message_en, values),
+                    rule.source,
+                )
+            )
+    severities = {h.severity for h in hits}
+    outcome: Outcome
+    if "contraindication" in severities:
+        outcome = "not_eligible"
+    elif "needs_review" in severities:
+        outcome = "needs_review"
+    else:
+        outcome = "eligible"
+    return Decision(outcome, tuple(hits), RULESET_VERSION, thresholds)

@@ -1,0 +1,192 @@
+"""Catalog of the indications for cryoneurolysis offered by the clinic.
+
+The list is the seed page's ("Les indications les plus fréquentes", ../shared/seed/), read
+together with ../shared/reference/clinical.md. Codes are stable strings stored by the
+Django apps; labels exist in French and English.
+
+Terminology codes are data, never logic. Only one SNOMED CT code was verified in
+clinical.md (239873007 "Osteoarthritis of knee"); every other indication carries
+``snomed_ct=None`` and ``snomed_ct_verified=False`` until someone checks a code against a
+terminology server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Literal
+
+__all__ = [
+    "INDICATIONS",
+    "SEED_SOURCE",
+    "Indication",
+    "IndicationCode",
+    "IndicationGroup",
+    "indication",
+    "indication_codes",
+]
+
+SEED_SOURCE = (
+    "Seed page 'Cryoneurolyse : une solution innovante pour soulager la douleur chronique', "
+    "Clinique de la Douleur (shared/seed/), section 'À qui s'adresse ce traitement ?'"
+)
+
+IndicationGroup = Literal[
+    "arthrosis", "neuralgia", "postoperative_posttraumatic", "crps", "myofascial"
+]
+
+
+class IndicationCode(StrEnum):
+    """Stable codes of the indications (a ``str`` subclass: compare with plain strings)."""
+
+    KNEE_ARTHROSIS = "knee_arthrosis"
+    HIP_ARTHROSIS = "hip_arthrosis"
+    INTERCOSTAL_NEURALGIA = "intercostal_neuralgia"
+    OCCIPITAL_NEURALGIA = "occipital_neuralgia"
+    POSTHERPETIC_NEURALGIA = "postherpetic_neuralgia"
+    POSTSURGICAL_PAIN = "postsurgical_pain"
+    POSTTRAUMATIC_PAIN = "posttraumatic_pain"
+    CRPS = "crps"
+    MYOFASCIAL_PAIN = "myofascial_pain"
+
+
+@dataclass(frozen=True, slots=True)
+class Indication:
+    """One indication of the catalog.
+
+    ``snomed_ct`` is ``None`` where no code was verified; ``snomed_ct_verified`` says
+    whether the code was checked (clinical.md, "Codes for interoperability").
+    """
+
+    code: IndicationCode
+    label_fr: str
+    label_en: str
+    group: IndicationGroup
+    source: str
+    snomed_ct: str | None = None
+    snomed_ct_verified: bool = False
+    note_fr: str = ""
+    note_en: str = ""
+
+    @property
+    def is_arthrosis(self) -> bool:
+        """Arthrosis: the seed limits it to patients who decline or cannot have surgery."""
+        return self.group == "arthrosis"
+
+    @property
+    def is_neuralgia(self) -> bool:
+        """Peripheral neuralgia: a neuropathic character (DN4 >= 4) supports the indication."""
+        return self.group == "neuralgia"
+
+    def label(self, lang: str = "fr") -> str:
+        return self.label_en if lang == "en" else self.label_fr
+
+
+_UNVERIFIED = "no SNOMED CT code verified (clinical.md): to be checked on a terminology server"
+
+_ALL: tuple[Indication, ...] = (
+    Indication(
+        code=IndicationCode.KNEE_ARTHROSIS,
+        label_fr="Douleur d'arthrose du genou (chirurgie refusée ou impossible)",
+        label_en="Knee osteoarthritis pain (surgery declined or not possible)",
+        group="arthrosis",
+        source=SEED_SOURCE
+        + "; Radnovich et al., Osteoarthritis Cartilage 2017; Nygaard et al., Anesthesiology 2025;142:1114",
+        snomed_ct="239873007",
+        snomed_ct_verified=True,
+        note_en="SNOMED CT 239873007 'Osteoarthritis of knee' (clinical.md).",
+        note_fr="SNOMED CT 239873007 « Osteoarthritis of knee » (clinical.md).",
+    ),
+    Indication(
+        code=IndicationCode.HIP_ARTHROSIS,
+        label_fr="Douleur d'arthrose de la hanche (chirurgie refusée ou impossible)",
+        label_en="Hip osteoarthritis pain (surgery declined or not possible)",
+        group="arthrosis",
+        source=SEED_SOURCE,
+        note_en=_UNVERIFIED,
+        note_fr="aucun code SNOMED CT vérifié (clinical.md) : à contrôler sur un serveur de terminologie",
+    ),
+    Indication(
+        code=IndicationCode.INTERCOSTAL_NEURALGIA,
+        label_fr="Névralgie intercostale (y compris après chirurgie thoracique)",
+        label_en="Intercostal neuralgia (including after thoracic surgery)",
+        group="neuralgia",
+        source=SEED_SOURCE
+        + "; Ilfeld et al., Anesthesiology 2022;137:529; Guitron et al., J Clin Med 2024;13:3304",
+        note_en=_UNVERIFIED,
+        note_fr="aucun code SNOMED CT vérifié (clinical.md)",
+    ),
+    Indication(
+        code=IndicationCode.OCCIPITAL_NEURALGIA,
+        label_fr="Névralgie occipitale (céphalée d'origine nerveuse)",
+        label_en="Occipital neuralgia (headache of nerve origin)",
+        group="neuralgia",
+        source=SEED_SOURCE + "; Stogicza & Trescot, Pain Pract 2019; Grigsby et al. 2021",
+        note_en=_UNVERIFIED,
+        note_fr="aucun code SNOMED CT vérifié (clinical.md)",
+    ),
+    Indication(
+        code=IndicationCode.POSTHERPETIC_NEURALGIA,
+        label_fr="Névralgie post-zostérienne (après zona)",
+        label_en="Post-herpetic neuralgia (after shingles)",
+        group="neuralgia",
+        source=SEED_SOURCE,
+        note_en=_UNVERIFIED,
+        note_fr="aucun code SNOMED CT vérifié (clinical.md)",
+    ),
+    Indication(
+        code=IndicationCode.POSTSURGICAL_PAIN,
+        label_fr="Douleur post-chirurgicale (arthroscopie, chirurgie orthopédique, herniorraphie…)",
+        label_en="Post-surgical pain (arthroscopy, orthopaedic surgery, herniorrhaphy…)",
+        group="postoperative_posttraumatic",
+        source=SEED_SOURCE + "; StatPearls 'Cryoanalgesia' (groin)",
+        note_en=_UNVERIFIED,
+        note_fr="aucun code SNOMED CT vérifié (clinical.md)",
+    ),
+    Indication(
+        code=IndicationCode.POSTTRAUMATIC_PAIN,
+        label_fr="Douleur post-traumatique (traumatisme osseux…)",
+        label_en="Post-traumatic pain (bone trauma…)",
+        group="postoperative_posttraumatic",
+        source=SEED_SOURCE,
+        note_en=_UNVERIFIED,
+        note_fr="aucun code SNOMED CT vérifié (clinical.md)",
+    ),
+    Indication(
+        code=IndicationCode.CRPS,
+        label_fr="Syndrome douloureux régional complexe (SDRC)",
+        label_en="Complex regional pain syndrome (CRPS)",
+        group="crps",
+        source=SEED_SOURCE,
+        note_en=_UNVERIFIED,
+        note_fr="aucun code SNOMED CT vérifié (clinical.md)",
+    ),
+    Indication(
+        code=IndicationCode.MYOFASCIAL_PAIN,
+        label_fr="Douleur myofasciale chronique",
+        label_en="Chronic myofascial pain",
+        group="myofascial",
+        source=SEED_SOURCE,
+        note_en=_UNVERIFIED,
+        note_fr="aucun code SNOMED CT vérifié (clinical.md)",
+    ),
+)
+
+INDICATIONS: Mapping[str, Indication] = MappingProxyType({i.code.value: i for i in _ALL})
+"""Read-only mapping code -> :class:`Indication`, in the seed page's order."""
+
+
+def indication_codes() -> tuple[str, ...]:
+    """All valid indication codes, in catalog order."""
+    return tuple(INDICATIONS)
+
+
+def indication(code: str) -> Indication:
+    """Return the indication for ``code``; raise ``ValueError`` listing the valid codes."""
+    try:
+        return INDICATIONS[str(code)]
+    except KeyError:
+        valid = ", ".join(INDICATIONS)
+        raise ValueError(f"unknown indication {code!r}; valid codes: {valid}") from None

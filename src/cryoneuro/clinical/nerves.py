@@ -1,0 +1,584 @@
+"""Catalog of candidate target nerves per indication.
+
+Which nerve is a target for which indication is taken from clinical.md ("Target nerves
+by indication"); such links are listed in ``verified_indications`` and the nerve has
+``verified=True``. Nerves offered as sensible targets without a source in clinical.md
+(hip, post-herpetic outside the thorax, post-traumatic, CRPS, myofascial) have
+``verified=False`` and must be shown as such.
+
+No figure below (diameter, depth, distance to the end organ, minutes, levels) is backed
+by clinical.md or physics.md: they are typical anatomical orders of magnitude, kept as
+CONFIGURABLE DEFAULTS (``figures_verified=False`` everywhere). The planner uses the
+depth and diameter measured on the patient's own image; the regeneration model uses
+``distance_to_end_organ_mm`` only as a default. Procedure minutes follow the seed
+page's "20 à 45 minutes selon la zone".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Literal
+
+from cryoneuro.clinical.indications import INDICATIONS, indication
+
+__all__ = [
+    "NERVES",
+    "PROCEDURE_MINUTES_BOUNDS",
+    "Imaging",
+    "NerveType",
+    "TargetNerve",
+    "nerve",
+    "nerves_for",
+    "procedure_minutes",
+]
+
+NerveType = Literal["sensory", "mixed"]
+Imaging = Literal["ultrasound", "ct", "fluoroscopy"]
+
+PROCEDURE_MINUTES_BOUNDS: tuple[int, int] = (20, 45)
+"""Total procedure time, seed page: 'La durée totale de la procédure varie généralement
+de 20 à 45 minutes, selon la zone traitée.'"""
+
+EXTRA_MINUTES_PER_ADDITIONAL_NERVE = 5
+"""Configurable default (not sourced): each further distinct nerve in the same session
+adds this to the longest nerve's time, within :data:`PROCEDURE_MINUTES_BOUNDS`."""
+
+FIGURES_NOTE = (
+    "figures are typical anatomical orders of magnitude, not sourced in clinical.md/physics.md: "
+    "configurable defaults, measure on the patient's imaging"
+)
+
+S_KNEE = "Radnovich 2017; Nygaard 2025; J Orthop Surg Res trial protocol doi 10.1186/s13018-023-03737-1 (clinical.md)"
+S_OCC = "Stogicza & Trescot, Pain Pract 2019; Grigsby 2021 (clinical.md)"
+S_IC = "Ilfeld et al., Anesthesiology 2022;137:529; Guitron et al., J Clin Med 2024;13:3304 (clinical.md)"
+S_GROIN = "StatPearls 'Cryoanalgesia' (clinical.md)"
+S_UNVERIFIED = "not verified: no source in clinical.md; offered as a sensible target to confirm (e.g. by a diagnostic block)"
+
+
+@dataclass(frozen=True, slots=True)
+class TargetNerve:
+    """A candidate target nerve and its planning/booking defaults.
+
+    Ranges are ``(low, high)`` in millimetres. ``distance_to_end_organ_mm`` is from the
+    usual lesion site to the end organ (for :mod:`cryoneuro.clinical.regeneration`).
+    ``levels`` is the usual number of levels treated (intercostal: the affected level
+    and one above and one below). ``procedure_minutes`` is the booking duration.
+    """
+
+    code: str
+    name_fr: str
+    name_en: str
+    nerve_type: NerveType
+    indications: tuple[str, ...]
+    verified_indications: tuple[str, ...]
+    diameter_mm: tuple[float, float]
+    depth_mm: tuple[float, float]
+    landmarks_fr: str
+    landmarks_en: str
+    imaging: tuple[Imaging, ...]
+    approach_fr: str
+    approach_en: str
+    distance_to_end_organ_mm: float
+    procedure_minutes: int
+    source: str
+    levels: int = 1
+    motor_deficit_fr: str = ""
+    motor_deficit_en: str = ""
+    figures_verified: bool = False
+    figures_note: str = FIGURES_NOTE
+
+    @property
+    def verified(self) -> bool:
+        """True when clinical.md sources this nerve as a target for at least one indication."""
+        return bool(self.verified_indications)
+
+    @property
+    def is_mixed(self) -> bool:
+        return self.nerve_type == "mixed"
+
+    def name(self, lang: str = "fr") -> str:
+        return self.name_en if lang == "en" else self.name_fr
+
+
+_K = "knee_arthrosis"
+_H = "hip_arthrosis"
+_IC = "intercostal_neuralgia"
+_OC = "occipital_neuralgia"
+_PH = "postherpetic_neuralgia"
+_PS = "postsurgical_pain"
+_PT = "posttraumatic_pain"
+_CRPS = "crps"
+_MF = "myofascial_pain"
+
+_US: tuple[Imaging, ...] = ("ultrasound",)
+_US_FL: tuple[Imaging, ...] = ("ultrasound", "fluoroscopy")
+_US_CT: tuple[Imaging, ...] = ("ultrasound", "ct")
+
+
+def _genicular(code: str, fr: str, en: str, where_fr: str, where_en: str) -> TargetNerve:
+    return TargetNerve(
+        code=code,
+        name_fr=f"Nerf géniculé {fr}",
+        name_en=f"{en} genicular nerve",
+        nerve_type="sensory",
+        indications=(_K, _PS, _PT),
+        verified_indications=(_K,),
+        diameter_mm=(0.5, 2.0),
+        depth_mm=(10.0, 30.0),
+        landmarks_fr=f"{where_fr}, au contact osseux, à côté de l'artère géniculée homonyme (Doppler)",
+        landmarks_en=f"{where_en}, on bone, beside the genicular artery of the same name (Doppler)",
+        imaging=_US_FL,
+        approach_fr="aiguille dans le plan, perpendiculaire à l'os, jusqu'au contact périosté",
+        approach_en="in-plane needle perpendicular to the bone down to periosteal contact",
+        distance_to_end_organ_mm=50.0,
+        procedure_minutes=25,
+        source=S_KNEE + "; post-surgical/post-traumatic knee: " + S_UNVERIFIED,
+    )
+
+
+_NERVES: tuple[TargetNerve, ...] = (
+    # ------------------------------------------------------------------ knee
+    TargetNerve(
+        code="ipbsn",
+        name_fr="Branche infrapatellaire du nerf saphène",
+        name_en="Infrapatellar branch of the saphenous nerve",
+        nerve_type="sensory",
+        indications=(_K, _PS, _PT),
+        verified_indications=(_K,),
+        diameter_mm=(1.0, 3.0),
+        depth_mm=(3.0, 12.0),
+        landmarks_fr="face médiale du genou, sous-cutanée, entre le tendon du sartorius et le condyle fémoral médial",
+        landmarks_en="medial knee, subcutaneous, between the sartorius tendon and the medial femoral condyle",
+        imaging=_US,
+        approach_fr="passages sous-cutanés perpendiculaires au trajet du nerf, médialement à la patella",
+        approach_en="subcutaneous passes perpendicular to the nerve's course, medial to the patella",
+        distance_to_end_organ_mm=100.0,
+        procedure_minutes=25,
+        source=S_KNEE + "; post-surgical/post-traumatic knee: " + S_UNVERIFIED,
+    ),
+    TargetNerve(
+        code="afcn",
+        name_fr="Nerf cutané fémoral antérieur",
+        name_en="Anterior femoral cutaneous nerve",
+        nerve_type="sensory",
+        indications=(_K, _PS, _PT),
+        verified_indications=(_K,),
+        diameter_mm=(0.5, 2.0),
+        depth_mm=(3.0, 15.0),
+        landmarks_fr="face antérieure de la cuisse distale, sous-cutané, au-dessus de la patella",
+        landmarks_en="anterior distal thigh, subcutaneous, above the patella",
+        imaging=_US,
+        approach_fr="passages sous-cutanés transversaux au-dessus de la patella",
+        approach_en="transverse subcutaneous passes above the patella",
+        distance_to_end_organ_mm=100.0,
+        procedure_minutes=25,
+        source=S_KNEE + "; post-surgical/post-traumatic knee: " + S_UNVERIFIED,
+    ),
+    _genicular(
+        "genicular_superomedial",
+        "supéro-médial",
+        "Superomedial",
+        "jonction diaphyse-épicondyle médial du fémur",
+        "junction of the femoral shaft and the medial epicondyle",
+    ),
+    _genicular(
+        "genicular_superolateral",
+        "supéro-latéral",
+        "Superolateral",
+        "jonction diaphyse-épicondyle latéral du fémur",
+        "junction of the femoral shaft and the lateral epicondyle",
+    ),
+    _genicular(
+        "genicular_inferomedial",
+        "inféro-médial",
+        "Inferomedial",
+        "jonction diaphyse-condyle médial du tibia, sous le ligament collatéral médial",
+        "junction of the tibial shaft and the medial condyle, under the medial collateral ligament",
+    ),
+    TargetNerve(
+        code="medial_retinacular",
+        name_fr="Branche rétinaculaire médiale (nerf du vaste médial)",
+        name_en="Medial retinacular branch (nerve to vastus medialis)",
+        nerve_type="sensory",
+        indications=(_K,),
+        verified_indications=(_K,),
+        diameter_mm=(0.5, 1.5),
+        depth_mm=(5.0, 20.0),
+        landmarks_fr="bord supéro-médial de la patella, sous le vaste médial; rester distal aux rameaux moteurs",
+        landmarks_en="superomedial border of the patella, deep to vastus medialis; stay distal to motor twigs",
+        imaging=_US,
+        approach_fr="aiguille dans le plan, en direction de la face médiale du fémur distal",
+        approach_en="in-plane needle towards the medial distal femur",
+        distance_to_end_organ_mm=40.0,
+        procedure_minutes=25,
+        source=S_KNEE,
+    ),
+    # ------------------------------------------------------------------ hip (unverified)
+    TargetNerve(
+        code="hip_femoral_articular",
+        name_fr="Branches articulaires du nerf fémoral (hanche)",
+        name_en="Articular branches of the femoral nerve (hip)",
+        nerve_type="sensory",
+        indications=(_H,),
+        verified_indications=(),
+        diameter_mm=(0.5, 1.5),
+        depth_mm=(30.0, 70.0),
+        landmarks_fr="entre l'épine iliaque antéro-inférieure et l'éminence ilio-pubienne, sous le psoas",
+        landmarks_en="between the anterior inferior iliac spine and the iliopubic eminence, deep to psoas",
+        imaging=_US_FL,
+        approach_fr="aiguille dans le plan, latéro-médiale, jusqu'au contact osseux; nerf fémoral (mixte) proche",
+        approach_en="in-plane lateral-to-medial needle to bone contact; the femoral nerve (mixed) lies close",
+        distance_to_end_organ_mm=30.0,
+        procedure_minutes=30,
+        source="hip OA targets: " + S_UNVERIFIED,
+        motor_deficit_fr="faiblesse du quadriceps si le tronc du nerf fémoral est atteint",
+        motor_deficit_en="quadriceps weakness if the femoral nerve trunk is reached",
+    ),
+    TargetNerve(
+        code="hip_obturator_articular",
+        name_fr="Branches articulaires du nerf obturateur (hanche)",
+        name_en="Articular branches of the obturator nerve (hip)",
+        nerve_type="sensory",
+        indications=(_H,),
+        verified_indications=(),
+        diameter_mm=(0.5, 1.5),
+        depth_mm=(40.0, 80.0),
+        landmarks_fr="bord inféro-médial de l'acétabulum (« larme »), jonction pubis-ischion",
+        landmarks_en="inferomedial acetabulum (the 'teardrop'), pubo-ischial junction",
+        imaging=("fluoroscopy", "ultrasound"),
+        approach_fr="aiguille jusqu'au contact osseux inféro-médial de l'acétabulum",
+        approach_en="needle to inferomedial acetabular bone contact",
+        distance_to_end_organ_mm=30.0,
+        procedure_minutes=30,
+        source="hip OA targets: " + S_UNVERIFIED,
+        motor_deficit_fr="faiblesse des adducteurs si le tronc obturateur est atteint",
+        motor_deficit_en="adductor weakness if the obturator trunk is reached",
+    ),
+    # ------------------------------------------------------------------ thorax
+    TargetNerve(
+        code="intercostal",
+        name_fr="Nerf intercostal",
+        name_en="Intercostal nerve",
+        nerve_type="mixed",
+        indications=(_IC, _PH, _PS, _PT),
+        verified_indications=(_IC, _PH, _PS),
+        diameter_mm=(1.5, 4.0),
+        depth_mm=(15.0, 40.0),
+        landmarks_fr="bord inférieur de la côte (gouttière sous-costale), entre muscles intercostaux interne et intime, avec les vaisseaux; plèvre en profondeur",
+        landmarks_en="inferior border of the rib (subcostal groove), between internal and innermost intercostal muscles, with the vessels; pleura deep",
+        imaging=_US_CT,
+        approach_fr="aiguille dans le plan, à l'angle postérieur de la côte ou en ligne axillaire postérieure",
+        approach_en="in-plane needle at the posterior angle of the rib or the posterior axillary line",
+        distance_to_end_organ_mm=150.0,
+        procedure_minutes=40,
+        levels=3,
+        motor_deficit_fr="faiblesse des muscles intercostaux (rarement gênante); bombement de la paroi abdominale pour T7-T12",
+        motor_deficit_en="intercostal muscle weakness (rarely noticed); abdominal wall bulge for T7-T12",
+        source=S_IC
+        + " (affected dermatomes plus one level above and below); post-traumatic (rib fracture): "
+        + S_UNVERIFIED,
+    ),
+    # ------------------------------------------------------------------ occipital
+    TargetNerve(
+        code="greater_occipital",
+        name_fr="Grand nerf occipital (nerf d'Arnold)",
+        name_en="Greater occipital nerve",
+        nerve_type="sensory",
+        indications=(_OC, _PH),
+        verified_indications=(_OC,),
+        diameter_mm=(1.5, 4.0),
+        depth_mm=(5.0, 25.0),
+        landmarks_fr="ligne nucale supérieure, médial à l'artère occipitale; ou sur le muscle oblique inférieur de la tête à C2",
+        landmarks_en="superior nuchal line, medial to the occipital artery; or over obliquus capitis inferior at C2",
+        imaging=_US,
+        approach_fr="aiguille dans le plan, patient en décubitus ventral",
+        approach_en="in-plane needle, patient prone",
+        distance_to_end_organ_mm=100.0,
+        procedure_minutes=20,
+        source=S_OCC + "; post-herpetic (C2 dermatome): " + S_UNVERIFIED,
+    ),
+    TargetNerve(
+        code="lesser_occipital",
+        name_fr="Petit nerf occipital",
+        name_en="Lesser occipital nerve",
+        nerve_type="sensory",
+        indications=(_OC,),
+        verified_indications=(_OC,),
+        diameter_mm=(0.5, 2.0),
+        depth_mm=(3.0, 15.0),
+        landmarks_fr="bord postérieur du sterno-cléido-mastoïdien, en arrière de l'oreille",
+        landmarks_en="posterior border of sternocleidomastoid, behind the ear",
+        imaging=_US,
+        approach_fr="aiguille dans le plan, superficielle",
+        approach_en="superficial in-plane needle",
+        distance_to_end_organ_mm=80.0,
+        procedure_minutes=20,
+        source=S_OCC,
+    ),
+    TargetNerve(
+        code="third_occipital",
+        name_fr="Troisième nerf occipital",
+        name_en="Third occipital nerve",
+        nerve_type="sensory",
+        indications=(_OC,),
+        verified_indications=(_OC,),
+        diameter_mm=(1.0, 2.0),
+        depth_mm=(20.0, 40.0),
+        landmarks_fr="en regard de l'articulation zygapophysaire C2-C3",
+        landmarks_en="over the C2-C3 zygapophyseal joint",
+        imaging=_US_FL,
+        approach_fr="aiguille jusqu'au pilier articulaire C2-C3",
+        approach_en="needle to the C2-C3 articular pillar",
+        distance_to_end_organ_mm=60.0,
+        procedure_minutes=25,
+        source=S_OCC,
+    ),
+    # ------------------------------------------------------------------ groin
+    TargetNerve(
+        code="ilioinguinal",
+        name_fr="Nerf ilio-inguinal",
+        name_en="Ilioinguinal nerve",
+        nerve_type="mixed",
+        indications=(_PS, _PT),
+        verified_indications=(_PS,),
+        diameter_mm=(1.0, 2.5),
+        depth_mm=(10.0, 30.0),
+        landmarks_fr="médial à l'épine iliaque antéro-supérieure, entre oblique interne et transverse",
+        landmarks_en="medial to the anterior superior iliac spine, between internal oblique and transversus abdominis",
+        imaging=_US,
+        approach_fr="aiguille dans le plan, de latéral en médial",
+        approach_en="in-plane needle, lateral to medial",
+        distance_to_end_organ_mm=100.0,
+        procedure_minutes=25,
+        motor_deficit_fr="faiblesse de la paroi abdominale basse (oblique interne, transverse)",
+        motor_deficit_en="lower abdominal wall weakness (internal oblique, transversus)",
+        source=S_GROIN + " (post-herniorrhaphy groin pain)",
+    ),
+    TargetNerve(
+        code="iliohypogastric",
+        name_fr="Nerf ilio-hypogastrique",
+        name_en="Iliohypogastric nerve",
+        nerve_type="mixed",
+        indications=(_PS, _PT),
+        verified_indications=(_PS,),
+        diameter_mm=(1.0, 2.5),
+        depth_mm=(10.0, 30.0),
+        landmarks_fr="médial à l'épine iliaque antéro-supérieure, plus superficiel et crânial que l'ilio-inguinal",
+        landmarks_en="medial to the anterior superior iliac spine, cranial and slightly superficial to the ilioinguinal",
+        imaging=_US,
+        approach_fr="aiguille dans le plan, de latéral en médial",
+        approach_en="in-plane needle, lateral to medial",
+        distance_to_end_organ_mm=100.0,
+        procedure_minutes=25,
+        motor_deficit_fr="faiblesse de la paroi abdominale basse",
+        motor_deficit_en="lower abdominal wall weakness",
+        source=S_GROIN + " (post-herniorrhaphy groin pain)",
+    ),
+    TargetNerve(
+        code="genitofemoral_genital",
+        name_fr="Branche génitale du nerf génito-fémoral",
+        name_en="Genital branch of the genitofemoral nerve",
+        nerve_type="mixed",
+        indications=(_PS,),
+        verified_indications=(_PS,),
+        diameter_mm=(0.5, 2.0),
+        depth_mm=(15.0, 40.0),
+        landmarks_fr="dans le canal inguinal, avec le cordon spermatique (ou le ligament rond)",
+        landmarks_en="in the inguinal canal, with the spermatic cord (or round ligament)",
+        imaging=_US,
+        approach_fr="aiguille dans le plan vers le cordon, sans le ponctionner",
+        approach_en="in-plane needle alongside the cord without puncturing it",
+        distance_to_end_organ_mm=60.0,
+        procedure_minutes=30,
+        motor_deficit_fr="perte du réflexe crémastérien",
+        motor_deficit_en="loss of the cremasteric reflex",
+        source=S_GROIN + " (post-herniorrhaphy groin pain)",
+    ),
+    # ------------------------------------------------------------------ unverified sensible targets
+    TargetNerve(
+        code="supraorbital",
+        name_fr="Nerf supra-orbitaire",
+        name_en="Supraorbital nerve",
+        nerve_type="sensory",
+        indications=(_PH, _PT),
+        verified_indications=(),
+        diameter_mm=(0.5, 2.0),
+        depth_mm=(2.0, 8.0),
+        landmarks_fr="foramen ou incisure supra-orbitaire, rebord orbitaire supérieur",
+        landmarks_en="supraorbital foramen or notch, superior orbital rim",
+        imaging=_US,
+        approach_fr="aiguille superficielle au foramen, œil protégé",
+        approach_en="superficial needle at the foramen, eye protected",
+        distance_to_end_organ_mm=60.0,
+        procedure_minutes=20,
+        source="post-herpetic (ophthalmic zoster): " + S_UNVERIFIED,
+    ),
+    TargetNerve(
+        code="superficial_peroneal",
+        name_fr="Nerf fibulaire superficiel",
+        name_en="Superficial peroneal nerve",
+        nerve_type="sensory",
+        indications=(_PT, _CRPS, _PS),
+        verified_indications=(),
+        diameter_mm=(1.0, 3.0),
+        depth_mm=(3.0, 15.0),
+        landmarks_fr="tiers distal de la jambe, où il perce le fascia crural en antéro-latéral",
+        landmarks_en="distal third of the leg, where it pierces the crural fascia anterolaterally",
+        imaging=_US,
+        approach_fr="aiguille dans le plan, sous-fasciale",
+        approach_en="in-plane needle, under the fascia",
+        distance_to_end_organ_mm=150.0,
+        procedure_minutes=20,
+        source="post-traumatic / CRPS of the foot: " + S_UNVERIFIED,
+    ),
+    TargetNerve(
+        code="sural",
+        name_fr="Nerf sural",
+        name_en="Sural nerve",
+        nerve_type="sensory",
+        indications=(_PT, _CRPS, _PS),
+        verified_indications=(),
+        diameter_mm=(1.5, 3.5),
+        depth_mm=(3.0, 15.0),
+        landmarks_fr="avec la petite veine saphène, derrière la malléole latérale ou à mi-mollet",
+        landmarks_en="with the small saphenous vein, behind the lateral malleolus or at mid-calf",
+        imaging=_US,
+        approach_fr="aiguille dans le plan, à côté de la veine",
+        approach_en="in-plane needle beside the vein",
+        distance_to_end_organ_mm=120.0,
+        procedure_minutes=20,
+        source="post-traumatic / CRPS of the foot: " + S_UNVERIFIED,
+    ),
+    TargetNerve(
+        code="superficial_radial",
+        name_fr="Branche superficielle du nerf radial",
+        name_en="Superficial branch of the radial nerve",
+        nerve_type="sensory",
+        indications=(_PT, _CRPS, _PS),
+        verified_indications=(),
+        diameter_mm=(1.5, 3.0),
+        depth_mm=(3.0, 12.0),
+        landmarks_fr="avant-bras distal, sous le brachio-radial puis sous-cutané au-dessus du styloïde radial",
+        landmarks_en="distal forearm, under brachioradialis then subcutaneous above the radial styloid",
+        imaging=_US,
+        approach_fr="aiguille dans le plan, proximale au styloïde",
+        approach_en="in-plane needle proximal to the styloid",
+        distance_to_end_organ_mm=120.0,
+        procedure_minutes=20,
+        source="post-traumatic / CRPS of the hand: " + S_UNVERIFIED,
+    ),
+    TargetNerve(
+        code="territory_cutaneous",
+        name_fr="Nerf sensitif du territoire douloureux (à préciser)",
+        name_en="Sensory nerve of the painful territory (to specify)",
+        nerve_type="sensory",
+        indications=(_PS, _PT, _CRPS, _MF, _PH),
+        verified_indications=(),
+        diameter_mm=(0.5, 4.0),
+        depth_mm=(2.0, 40.0),
+        landmarks_fr="identifié par l'examen du territoire et un bloc diagnostique positif",
+        landmarks_en="identified from the painful territory and a positive diagnostic block",
+        imaging=_US,
+        approach_fr="selon le nerf; bloc diagnostique préalable recommandé",
+        approach_en="depends on the nerve; a prior diagnostic block is advisable",
+        distance_to_end_organ_mm=100.0,
+        procedure_minutes=30,
+        source="generic target: " + S_UNVERIFIED,
+    ),
+    TargetNerve(
+        code="suprascapular",
+        name_fr="Nerf supra-scapulaire",
+        name_en="Suprascapular nerve",
+        nerve_type="mixed",
+        indications=(_MF, _PT),
+        verified_indications=(),
+        diameter_mm=(2.0, 4.0),
+        depth_mm=(20.0, 50.0),
+        landmarks_fr="incisure supra-scapulaire ou fosse supra-épineuse, avec l'artère supra-scapulaire",
+        landmarks_en="suprascapular notch or supraspinous fossa, with the suprascapular artery",
+        imaging=_US,
+        approach_fr="aiguille dans le plan, de médial en latéral, vers le plancher de la fosse",
+        approach_en="in-plane needle, medial to lateral, to the floor of the fossa",
+        distance_to_end_organ_mm=60.0,
+        procedure_minutes=30,
+        motor_deficit_fr="faiblesse du supra- et de l'infra-épineux (abduction, rotation externe de l'épaule)",
+        motor_deficit_en="supraspinatus and infraspinatus weakness (shoulder abduction, external rotation)",
+        source="myofascial / shoulder pain: " + S_UNVERIFIED,
+    ),
+    TargetNerve(
+        code="lumbar_medial_branch",
+        name_fr="Branche médiale du rameau dorsal lombaire",
+        name_en="Lumbar medial branch of the dorsal ramus",
+        nerve_type="mixed",
+        indications=(_MF,),
+        verified_indications=(),
+        diameter_mm=(0.5, 1.5),
+        depth_mm=(40.0, 80.0),
+        landmarks_fr="jonction processus articulaire supérieur - processus transverse",
+        landmarks_en="junction of the superior articular process and the transverse process",
+        imaging=("fluoroscopy", "ct", "ultrasound"),
+        approach_fr="aiguille parallèle au nerf jusqu'au contact osseux, par niveau",
+        approach_en="needle parallel to the nerve to bone contact, per level",
+        distance_to_end_organ_mm=30.0,
+        procedure_minutes=35,
+        levels=2,
+        motor_deficit_fr="dénervation du multifide (sans déficit fonctionnel habituel)",
+        motor_deficit_en="multifidus denervation (usually no functional deficit)",
+        source="myofascial / paraspinal pain: " + S_UNVERIFIED,
+    ),
+)
+
+NERVES: Mapping[str, TargetNerve] = MappingProxyType({n.code: n for n in _NERVES})
+"""Read-only mapping code -> :class:`TargetNerve`."""
+
+
+def nerve(code: str) -> TargetNerve:
+    """The nerve with this code; ``ValueError`` listing valid codes otherwise."""
+    try:
+        return NERVES[code]
+    except KeyError:
+        raise ValueError(f"unknown nerve {code!r}; valid codes: {', '.join(NERVES)}") from None
+
+
+def nerves_for(indication_code: str) -> tuple[TargetNerve, ...]:
+    """Candidate nerves for an indication: those sourced for it first, then unverified ones."""
+    indication(indication_code)  # validates the code
+    found = [n for n in _NERVES if indication_code in n.indications]
+    return tuple(sorted(found, key=lambda n: indication_code not in n.verified_indications))
+
+
+def procedure_minutes(
+    nerve_codes: Iterable[str],
+    *,
+    extra_per_nerve: int = EXTRA_MINUTES_PER_ADDITIONAL_NERVE,
+    bounds: tuple[int, int] = PROCEDURE_MINUTES_BOUNDS,
+) -> int:
+    """Booking duration for a session treating these nerves: the longest nerve's minutes
+    (which include its usual levels) plus ``extra_per_nerve`` per further distinct nerve,
+    clamped to the seed page's 20-45 minutes. Repeated codes count once."""
+    codes = list(dict.fromkeys(nerve_codes))
+    if not codes:
+        raise ValueError("at least one nerve code is needed")
+    nerves = [nerve(c) for c in codes]
+    minutes = max(n.procedure_minutes for n in nerves) + extra_per_nerve * (len(nerves) - 1)
+    low, high = bounds
+    return int(min(max(minutes, low), high))
+
+
+def _check_catalog() -> None:
+    """Import-time consistency: every indication has a candidate, codes are valid."""
+    for n in _NERVES:
+        for code in n.indications:
+            indication(code)
+        if not set(n.verified_indications) <= set(n.indications):
+            raise ValueError(f"{n.code}: verified indications must be among its indications")
+        if n.nerve_type == "mixed" and not n.motor_deficit_en:
+            raise ValueError(f"{n.code}: a mixed nerve needs its expected motor deficit")
+    for code in INDICATIONS:
+        if not any(code in n.indications for n in _NERVES):
+            raise ValueError(f"indication {code} has no candidate nerve")
+
+
+_check_catalog()
