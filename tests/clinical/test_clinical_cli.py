@@ -1,0 +1,96 @@
+"""``cryoneuro assess`` through Typer's runner (no subprocess, no database)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import typer
+from clinical_cases import eligible_data
+from typer.testing import CliRunner
+
+from cryoneuro.clinical.cli import assess
+from cryoneuro.clinical.eligibility import Case
+from cryoneuro.clinical.eligibility import assess as assess_case
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def _app() -> typer.Typer:
+    app = typer.Typer()
+
+    @app.callback()
+    def _root() -> None:
+        """Group mode, as in cryoneuro.cli once several layers register commands."""
+
+    app.command("assess")(assess)
+    return app
+
+
+runner = CliRunner()
+
+
+def _run(*args: str):  # type: ignore[no-untyped-def]
+    return runner.invoke(_app(), ["assess", *args])
+
+
+def test_it_prints_the_decision_as_json(tmp_path: Path) -> None:
+    case_file = tmp_path / "case.json"
+    case_file.write_text(json.dumps(eligible_data(pregnancy=True)), encoding="utf-8")
+    result = _run(str(case_file))
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["outcome"] == "needs_review"
+    assert [h["code"] for h in data["fired"] if h["severity"] == "needs_review"] == ["NR_PREGNANCY"]
+
+
+def test_it_prints_the_schema() -> None:
+    result = _run("--schema")
+    assert result.exit_code == 0
+    assert "nrs" in json.loads(result.stdout)["properties"]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({"nrs": 14}, "nrs: Input should be less than or equal to 10 (got 14)"),
+        ({"inr": -1}, "inr: Input should be greater than 0.5 (got -1)"),
+        ({"indication": "elbow"}, "indication: unknown indication 'elbow'"),
+    ],
+)
+def test_it_names_the_field_and_value_of_bad_input(
+    tmp_path: Path, overrides: dict, expected: str
+) -> None:
+    case_file = tmp_path / "bad.json"
+    case_file.write_text(json.dumps(eligible_data(**overrides)), encoding="utf-8")
+    result = _run(str(case_file))
+    assert result.exit_code == 2
+    assert expected in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.output
+
+
+def test_it_reports_unreadable_and_malformed_files(tmp_path: Path) -> None:
+    missing = _run(str(tmp_path / "nope.json"))
+    assert missing.exit_code == 2 and "cannot read" in missing.stderr
+    broken = tmp_path / "broken.json"
+    broken.write_text("{", encoding="utf-8")
+    bad_json = _run(str(broken))
+    assert bad_json.exit_code == 2 and "not valid JSON" in bad_json.stderr
+    nothing = _run()
+    assert nothing.exit_code == 2 and "--schema" in nothing.stderr
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("case_*.json")), ids=lambda p: p.name)
+def test_it_runs_the_example_cases(path: Path) -> None:
+    case = Case.model_validate_json(path.read_text(encoding="utf-8"))
+    decision = assess_case(case)
+    result = _run(str(path))
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == decision.to_dict()
+
+
+def test_it_ships_an_eligible_knee_example() -> None:
+    case = Case.model_validate_json((EXAMPLES / "case_knee.json").read_text(encoding="utf-8"))
+    assert assess_case(case).outcome == "eligible"
