@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from typing import Any
@@ -14,9 +15,11 @@ from cryoneuro.clinical.eligibility import (
     DEFAULT_THRESHOLDS,
     RULES,
     RULESET_VERSION,
+    THRESHOLD_SOURCES,
     Case,
     Thresholds,
     assess,
+    case_errors,
     case_json_schema,
 )
 from cryoneuro.clinical.indications import INDICATIONS
@@ -358,3 +361,55 @@ def test_it_derives_the_outcome_from_the_severities_that_fired(
     assert ("contraindication" in severities) == (decision.outcome == "not_eligible")
     # the decision is a pure function of the case
     assert assess(case) == decision
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        "dn4",
+        "surgery_declined_or_impossible",
+        "conservative_treatments",
+        "anticoagulants",
+        "antiplatelets",
+        "inr",
+        "platelets_g_per_l",
+        "cold_conditions",
+    ],
+)
+def test_it_requires_every_question_to_be_answered_even_with_null(field: str) -> None:
+    data = eligible_data()
+    data.pop(field)
+    with pytest.raises(ValidationError) as info:
+        Case.model_validate(data)
+    assert info.value.errors()[0]["type"] == "missing"
+    Case.model_validate(eligible_data(**{field: None if field in NULLABLE else []}))
+
+
+NULLABLE = {"dn4", "surgery_declined_or_impossible", "inr", "platelets_g_per_l"}
+
+
+@pytest.mark.parametrize("field", ["nrs", "pain_duration_months", "inr", "platelets_g_per_l"])
+def test_it_refuses_booleans_for_numbers(field: str) -> None:
+    with pytest.raises(ValidationError, match="not true/false"):
+        Case.model_validate(eligible_data(**{field: True}))
+
+
+def test_it_gives_field_messages_in_french_and_english() -> None:
+    data = eligible_data(nrs=14, inr=-1, indication="elbow", side="up", smoker=True)
+    data.pop("pregnancy")
+    with pytest.raises(ValidationError) as info:
+        Case.model_validate(data)
+    fr = case_errors(info.value, "fr")
+    en = case_errors(info.value, "en")
+    assert set(fr) == set(en) == {"nrs", "inr", "indication", "side", "smoker", "pregnancy"}
+    assert fr["nrs"] == "doit être inférieur ou égal à 10 (valeur : 14)"
+    assert en["nrs"] == "Input should be less than or equal to 10 (got 14)"
+    assert fr["inr"] == "doit être supérieur à 0.5 (valeur : -1)"
+    assert fr["pregnancy"] == "champ obligatoire" and fr["smoker"] == "champ inconnu"
+    assert fr["indication"].startswith("indication inconnue ; codes valides : knee_arthrosis")
+    assert " ou " in fr["side"]
+
+
+def test_it_documents_the_source_of_every_threshold() -> None:
+    assert set(THRESHOLD_SOURCES) == {f.name for f in dataclasses.fields(Thresholds)}
+    assert all(len(s) > 10 for s in THRESHOLD_SOURCES.values())

@@ -6,7 +6,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cryoneuro.clinical.outcomes import Session, is_response, next_step, relief_course
+from cryoneuro.clinical.outcomes import (
+    Session,
+    is_response,
+    next_step,
+    relief_course,
+    relief_vs_window,
+)
+from cryoneuro.clinical.regeneration import expected_relief_window
 
 
 @pytest.mark.parametrize(
@@ -108,3 +115,17 @@ def test_it_never_ends_relief_before_it_begins(baseline: int, relief: int, days:
         assert course.onset_day is not None and course.onset_day < course.end_day
     if course.onset_day is not None:
         assert course.responded
+
+
+def test_it_compares_the_observed_end_of_relief_with_the_predicted_window() -> None:
+    window = expected_relief_window(100.0)  # end of relief expected on days 50-100
+
+    def course(series: list[tuple[int, int]]):  # type: ignore[no-untyped-def]
+        return relief_course(8, series)
+
+    assert relief_vs_window(course([(7, 3), (30, 7), (40, 8)]), window) == "earlier"
+    assert relief_vs_window(course([(7, 3), (60, 7), (90, 8)]), window) == "within"
+    assert relief_vs_window(course([(7, 3), (120, 7), (150, 8)]), window) == "later"
+    assert relief_vs_window(course([(7, 3), (30, 3)]), window) == "ongoing"
+    assert relief_vs_window(course([(7, 3), (150, 3)]), window) == "ongoing_beyond_window"
+    assert relief_vs_window(course([(7, 8), (30, 8)]), window) == "no_relief"

@@ -10,6 +10,7 @@ from cryoneuro.clinical.regeneration import (
     DEFAULT_ONSET_DAYS,
     DEFAULT_REGROWTH_MM_PER_DAY,
     expected_relief_window,
+    relief_window_for_nerve,
 )
 
 
@@ -68,3 +69,11 @@ def test_it_always_returns_an_ordered_range(distance: float, low: float, spread:
     window = expected_relief_window(distance, regrowth_mm_per_day=(low, low + spread))
     assert window.end_days[0] <= window.end_days[1]
     assert window.end_days[1] == pytest.approx(distance / low)
+
+
+def test_it_uses_the_catalog_distance_for_a_nerve_and_says_it_is_a_default() -> None:
+    window = relief_window_for_nerve("intercostal")
+    assert window.end_days == (75.0, 150.0)
+    assert "catalog default" in window.source
+    with pytest.raises(ValueError, match="unknown nerve"):
+        relief_window_for_nerve("vagus")

@@ -17,6 +17,7 @@ from cryoneuro.clinical.eligibility import (
     Thresholds,
     TreatmentTried,
     assess,
+    case_errors,
     case_json_schema,
 )
 from cryoneuro.clinical.indications import INDICATIONS, Indication, IndicationCode, indication
@@ -28,9 +29,14 @@ from cryoneuro.clinical.outcomes import (
     is_response,
     next_step,
     relief_course,
+    relief_vs_window,
 )
 from cryoneuro.clinical.questionnaires import DN4Answers
-from cryoneuro.clinical.regeneration import ReliefWindow, expected_relief_window
+from cryoneuro.clinical.regeneration import (
+    ReliefWindow,
+    expected_relief_window,
+    relief_window_for_nerve,
+)
 
 __all__ = [
     "DEFAULT_THRESHOLDS",
@@ -53,6 +59,7 @@ __all__ = [
     "Thresholds",
     "TreatmentTried",
     "assess",
+    "case_errors",
     "case_json_schema",
     "expected_relief_window",
     "indication",
@@ -63,5 +70,7 @@ __all__ = [
     "next_step",
     "procedure_minutes",
     "relief_course",
+    "relief_vs_window",
+    "relief_window_for_nerve",
     "total_mme_per_day",
 ]

@@ -27,7 +27,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from cryoneuro.clinical.indications import INDICATIONS, SEED_SOURCE, indication
 from cryoneuro.clinical.questionnaires import DN4_NEUROPATHIC_THRESHOLD, DN4Answers
@@ -36,6 +36,7 @@ __all__ = [
     "DEFAULT_THRESHOLDS",
     "RULES",
     "RULESET_VERSION",
+    "THRESHOLD_SOURCES",
     "Case",
     "ColdCondition",
     "Decision",
@@ -46,6 +47,7 @@ __all__ = [
     "Thresholds",
     "TreatmentTried",
     "assess",
+    "case_errors",
     "case_json_schema",
 ]
 
@@ -138,6 +140,15 @@ class Thresholds:
 
 DEFAULT_THRESHOLDS = Thresholds()
 
+THRESHOLD_SOURCES: Mapping[str, str] = {
+    "inr_max": "CONFIGURABLE DEFAULT 1.5; " + SRC_ASRA,
+    "platelets_min_g_per_l": "CONFIGURABLE DEFAULT 100 G/L (not verified); " + SRC_ASRA,
+    "chronic_months": SRC_CHRONIC,
+    "nrs_min": SRC_NRS,
+    "dn4_min": SRC_DN4,
+}
+"""Where each default of :class:`Thresholds` comes from (for display next to the value)."""
+
 # ------------------------------------------------------------------ the case
 
 
@@ -155,7 +166,12 @@ class TreatmentTried(BaseModel):
 
 
 class Case(BaseModel):
-    """The facts of an evaluation that the rules need (the Django form maps onto it)."""
+    """The facts of an evaluation that the rules need (the Django form maps onto it).
+
+    Every field but the last two must be present, so that a form cannot silently skip a
+    safety question; ``null`` is allowed where the type says so and means "not known"
+    (a missing DN4 in a neuralgia, an unknown surgery status in arthrosis: needs review).
+    """
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -164,32 +180,39 @@ class Case(BaseModel):
     side: Literal["left", "right", "bilateral", "midline"]
     pain_duration_months: float = Field(ge=0, le=1200, allow_inf_nan=False)
     nrs: int = Field(ge=0, le=10, description="pain intensity NRS 0-10 (LOINC 72514-3)")
-    dn4: DN4Answers | None = None
-    surgery_declined_or_impossible: bool | None = None
-    conservative_treatments: list[TreatmentTried] = Field(default_factory=list)
-    anticoagulants: list[str] = Field(default_factory=list)
-    antiplatelets: list[str] = Field(default_factory=list)
+    dn4: DN4Answers | None = Field(description="DN4 answers, or null when not done")
+    surgery_declined_or_impossible: bool | None = Field(
+        description="arthrosis: surgery declined or not possible; null when unknown"
+    )
+    conservative_treatments: list[TreatmentTried]
+    anticoagulants: list[str]
+    antiplatelets: list[str]
     inr: float | None = Field(
-        default=None,
         gt=0.5,
         le=10,
         allow_inf_nan=False,
         description="physically plausible INR: 0.5 < INR <= 10",
     )
     platelets_g_per_l: float | None = Field(
-        default=None,
         ge=0,
         le=2000,
         allow_inf_nan=False,
         description="platelet count in G/L (10^9/L)",
     )
     skin_state: Literal["intact", "local_infection", "wound", "dermatitis", "scar"]
-    cold_conditions: list[ColdCondition] = Field(default_factory=list)
+    cold_conditions: list[ColdCondition]
     pregnancy: bool
     systemic_inflammatory_disease: bool
     steroid_injection_at_site_last_3_months: bool
     target_is_mixed_motor_nerve: bool | None = None
     other_cautions: str = Field(default="", max_length=2000)
+
+    @field_validator("nrs", "pain_duration_months", "inr", "platelets_g_per_l", mode="before")
+    @classmethod
+    def _no_booleans(cls, value: object) -> object:
+        if isinstance(value, bool):
+            raise ValueError("a number is expected, not true/false")
+        return value
 
     @field_validator("indication")
     @classmethod
@@ -209,6 +232,59 @@ def case_json_schema() -> dict[str, Any]:
     schema["properties"]["indication"]["enum"] = list(INDICATIONS)
     schema["$comment"] = f"cryoneuro eligibility case, ruleset {RULESET_VERSION}"
     return schema
+
+
+_ERRORS_FR: Mapping[str, str] = {
+    "missing": "champ obligatoire",
+    "extra_forbidden": "champ inconnu",
+    "less_than_equal": "doit être inférieur ou égal à {le}",
+    "less_than": "doit être inférieur à {lt}",
+    "greater_than_equal": "doit être supérieur ou égal à {ge}",
+    "greater_than": "doit être supérieur à {gt}",
+    "literal_error": "valeur attendue : {expected}",
+    "string_too_short": "ne peut pas être vide",
+    "string_too_long": "texte trop long (maximum {max_length} caractères)",
+    "int_parsing": "nombre entier attendu",
+    "int_from_float": "nombre entier attendu",
+    "int_type": "nombre entier attendu",
+    "float_parsing": "nombre attendu",
+    "float_type": "nombre attendu",
+    "finite_number": "nombre fini attendu",
+    "bool_parsing": "oui/non attendu",
+    "bool_type": "oui/non attendu",
+    "list_type": "liste attendue",
+    "model_type": "objet attendu",
+    "model_attributes_type": "objet attendu",
+    "dict_type": "objet attendu",
+}
+
+
+def case_errors(exc: ValidationError, lang: str = "fr") -> dict[str, str]:
+    """Field-level messages for a failed :class:`Case` validation, in French or English:
+    ``{"nrs": "doit être inférieur ou égal à 10 (valeur : 14)", ...}`` keyed by the dotted
+    field path (for a form or a 422 answer)."""
+    out: dict[str, str] = {}
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err.get("loc", ())) or "__all__"
+        kind = str(err.get("type", ""))
+        ctx = {k: v for k, v in (err.get("ctx") or {}).items() if k != "error"}
+        if lang == "en":
+            msg = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
+        elif kind == "value_error" and loc == "indication":
+            msg = "indication inconnue ; codes valides : " + ", ".join(INDICATIONS)
+        elif kind == "value_error":
+            msg = "valeur invalide : " + str(err.get("msg", "")).removeprefix("Value error, ")
+        else:
+            if "expected" in ctx:
+                ctx["expected"] = str(ctx["expected"]).replace(" or ", " ou ")
+            msg = _ERRORS_FR.get(kind, "valeur invalide").format(**ctx)
+        if kind not in ("missing", "extra_forbidden") and not isinstance(
+            err.get("input"), dict | list
+        ):
+            shown = repr(err.get("input"))
+            msg += f" (got {shown})" if lang == "en" else f" (valeur : {shown})"
+        out.setdefault(loc, msg)
+    return out
 
 
 # ------------------------------------------------------------------ rules

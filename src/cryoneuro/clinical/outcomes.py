@@ -28,7 +28,10 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from cryoneuro.clinical.regeneration import ReliefWindow
 
 __all__ = [
     "DELPHI_SOURCE",
@@ -39,6 +42,7 @@ __all__ = [
     "is_response",
     "next_step",
     "relief_course",
+    "relief_vs_window",
 ]
 
 IMMPACT_SOURCE = (
@@ -281,3 +285,27 @@ def next_step(
     }
     fr, en = texts[latest.status]
     return NextStep("continue_follow_up", fr, en, IMMPACT_SOURCE, failed, latest)
+
+
+WindowComparison = Literal[
+    "no_relief", "ongoing", "ongoing_beyond_window", "earlier", "within", "later"
+]
+
+
+def relief_vs_window(course: ReliefCourse, window: ReliefWindow) -> WindowComparison:
+    """Compare a session's observed end of relief with the predicted window (issue 6):
+    ``earlier`` / ``within`` / ``later`` than ``window.end_days``; ``ongoing`` while relief
+    lasts (``ongoing_beyond_window`` once follow-up is past the window's upper end);
+    ``no_relief`` when the session never responded."""
+    if not course.responded:
+        return "no_relief"
+    low, high = window.end_days
+    if course.end_day is None:
+        if course.last_day is not None and course.last_day > high:
+            return "ongoing_beyond_window"
+        return "ongoing"
+    if course.end_day < low:
+        return "earlier"
+    if course.end_day > high:
+        return "later"
+    return "within"

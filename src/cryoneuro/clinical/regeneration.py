@@ -30,6 +30,7 @@ __all__ = [
     "REGENERATION_SOURCES",
     "ReliefWindow",
     "expected_relief_window",
+    "relief_window_for_nerve",
 ]
 
 DEFAULT_REGROWTH_MM_PER_DAY: tuple[float, float] = (1.0, 2.0)
@@ -121,3 +122,26 @@ def expected_relief_window(
     o_low, o_high = _check_range("onset (days)", onset_days, allow_zero=True)
     end = (float(d) / r_high, float(d) / r_low)
     return ReliefWindow((o_low, o_high), end, float(d), (r_low, r_high))
+
+
+def relief_window_for_nerve(
+    nerve_code: str,
+    regrowth_mm_per_day: tuple[float, float] = DEFAULT_REGROWTH_MM_PER_DAY,
+    onset_days: tuple[float, float] = DEFAULT_ONSET_DAYS,
+) -> ReliefWindow:
+    """:func:`expected_relief_window` with the catalog's default distance for a nerve
+    (an unverified, configurable figure: prefer a distance measured for the patient)."""
+    from cryoneuro.clinical.nerves import nerve
+
+    target = nerve(nerve_code)
+    window = expected_relief_window(
+        target.distance_to_end_organ_mm, regrowth_mm_per_day, onset_days
+    )
+    note = f"; distance {target.distance_to_end_organ_mm:g} mm is a catalog default ({target.figures_note})"
+    return ReliefWindow(
+        window.onset_days,
+        window.end_days,
+        window.distance_to_end_organ_mm,
+        window.regrowth_mm_per_day,
+        window.source + note,
+    )
