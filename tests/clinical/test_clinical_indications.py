@@ -63,3 +63,9 @@ def test_it_groups_neuralgias_and_arthroses() -> None:
 def test_it_keeps_the_catalog_read_only() -> None:
     with pytest.raises(TypeError):
         INDICATIONS["x"] = INDICATIONS["crps"]  # type: ignore[index]
+
+
+def test_it_serialises_an_indication() -> None:
+    data = indication("knee_arthrosis").to_dict()
+    assert data["code"] == "knee_arthrosis" and type(data["code"]) is str
+    assert data["snomed_ct"] == "239873007"

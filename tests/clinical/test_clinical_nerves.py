@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from cryoneuro.clinical.indications import INDICATIONS
@@ -97,3 +99,10 @@ def test_it_rejects_unknown_nerves_and_indications() -> None:
         nerves_for("elbow")
     with pytest.raises(ValueError, match="at least one"):
         procedure_minutes([])
+
+
+def test_it_serialises_a_nerve_with_its_verification_flag() -> None:
+    data = json.loads(json.dumps(nerve("hip_obturator_articular").to_dict()))
+    assert data["verified"] is False and data["figures_verified"] is False
+    assert data["imaging"] == ["fluoroscopy", "ultrasound"]
+    assert nerve("ipbsn").to_dict()["verified"] is True

@@ -34,3 +34,13 @@ def test_it_loads_without_pulling_django_in() -> None:
     src = str(PACKAGE.parents[1])
     result = subprocess.run([sys.executable, "-c", code], env={"PYTHONPATH": src}, check=False)
     assert result.returncode == 0
+
+
+def test_it_keeps_the_docstring_examples_true() -> None:
+    import doctest
+
+    from cryoneuro.clinical import analgesics, regeneration
+
+    for module in (analgesics, regeneration):
+        failures, tried = doctest.testmod(module)
+        assert tried > 0 and failures == 0, module.__name__

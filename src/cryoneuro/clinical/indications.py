@@ -13,7 +13,7 @@ terminology server.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Literal
@@ -82,6 +82,12 @@ class Indication:
 
     def label(self, lang: str = "fr") -> str:
         return self.label_en if lang == "en" else self.label_fr
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-serialisable form."""
+        data = asdict(self)
+        data["code"] = self.code.value
+        return data
 
 
 _UNVERIFIED = "no SNOMED CT code verified (clinical.md): to be checked on a terminology server"

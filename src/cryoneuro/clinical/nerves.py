@@ -17,9 +17,9 @@ page's "20 à 45 minutes selon la zone".
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from types import MappingProxyType
-from typing import Literal
+from typing import Any, Literal
 
 from cryoneuro.clinical.indications import INDICATIONS, indication
 
@@ -100,6 +100,12 @@ class TargetNerve:
 
     def name(self, lang: str = "fr") -> str:
         return self.name_en if lang == "en" else self.name_fr
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-serialisable form, ``verified`` included."""
+        data = asdict(self)
+        data["verified"] = self.verified
+        return data
 
 
 _K = "knee_arthrosis"
