@@ -36,7 +36,7 @@ test: $(STAMP) system-deps
 	@echo "== pytest on SQLite =="
 	@CRYONEURO_TEST_DB=sqlite $(BIN)/pytest -p no:cacheprovider -q
 	@echo "== pytest on PostgreSQL (throwaway cluster) =="
-	@CRYONEURO_TEST_DB=postgres $(BIN)/pytest -p no:cacheprovider -q -m "not browser" tests/django
+	@CRYONEURO_TEST_DB=postgres $(BIN)/pytest -p no:cacheprovider -q -m "not browser" tests/apps
 
 system-deps:
 	@bash scripts/system-deps.sh

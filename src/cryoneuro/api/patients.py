@@ -3,10 +3,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils import timezone
 from ninja import Router, Schema
 from ninja.errors import HttpError
-from django.core.validators import validate_email
 from pydantic import Field, field_validator
 
 from cryoneuro.accounts.roles import Perm

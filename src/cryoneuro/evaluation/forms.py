@@ -53,10 +53,11 @@ def indication_choices():
 
 
 class TreatmentForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=TREATMENT_KINDS)
+    # Blank first choices keep untouched extra rows "unchanged", so they are skipped.
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *TREATMENT_KINDS])
     name = forms.CharField(label=_("Name"), max_length=120)
     dose = forms.CharField(label=_("Dose"), max_length=120, required=False)
-    result = forms.ChoiceField(label=_("Result"), choices=TREATMENT_RESULTS)
+    result = forms.ChoiceField(label=_("Result"), choices=[("", "—"), *TREATMENT_RESULTS])
 
 
 TreatmentFormSet = forms.formset_factory(TreatmentForm, extra=3, max_num=20, validate_max=True)

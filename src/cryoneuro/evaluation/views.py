@@ -52,7 +52,8 @@ def evaluation_preview(request, patient_id: int):
     case = _case_from(form, formset)
     decision = assess(case) if case is not None else None
     return render(request, "evaluation/_decision.html",
-                  {"patient": patient, "decision": decision, "form": form, "preview": True})
+                  {"patient": patient, "decision": decision, "form": form, "formset": formset,
+                   "preview": True})
 
 
 @requires(Perm.EVALUATION_VIEW)

@@ -41,7 +41,7 @@ def patient_search(*, user: Any, query: str = "", birth_date: date | None = None
 
 def patient_export(*, patient: Patient) -> dict:
     """Everything the clinic holds on this patient, as plain JSON (GDPR art. 15/20)."""
-    from cryoneuro.evaluation.selectors import evaluations_export
+    from cryoneuro.web.extensions import patient_export_sections
 
     return {
         "format": "cryoneuro.patient-export/1",
@@ -60,5 +60,5 @@ def patient_export(*, patient: Patient) -> dict:
                                     if patient.consent_recorded_at else None),
             "created_at": patient.created_at.isoformat(),
         },
-        "evaluations": evaluations_export(patient=patient),
+        **patient_export_sections(patient),
     }

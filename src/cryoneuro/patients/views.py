@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from cryoneuro.accounts.access import can_access_patient, requires
 from cryoneuro.accounts.roles import Perm
 from cryoneuro.audit.services import audit_record
+from cryoneuro.web.extensions import patient_sections
 
 from . import selectors, services
 from .forms import PatientForm, PatientSearchForm, PortalAccountForm
@@ -59,16 +60,9 @@ def patient_detail(request, patient_id: int):
     patient = selectors.patient_get(user=request.user, patient_id=patient_id)
     audit_record(actor=request.user, action="view", request=request, obj=patient,
                  patient_id=patient.pk)
-    evaluations = []
-    if can_access_patient(request.user, Perm.EVALUATION_VIEW, patient):
-        from cryoneuro.evaluation.selectors import evaluations_for_patient
-
-        evaluations = list(evaluations_for_patient(patient=patient))
     return render(request, "patients/detail.html", {
         "patient": patient,
-        "evaluations": evaluations,
-        "can_see_clinical": can_access_patient(request.user, Perm.EVALUATION_VIEW, patient),
-        "can_evaluate": can_access_patient(request.user, Perm.EVALUATION_CREATE, patient),
+        "sections": patient_sections(request, patient),
         "can_edit": can_access_patient(request.user, Perm.PATIENT_EDIT, patient),
         "can_export": can_access_patient(request.user, Perm.PATIENT_EXPORT, patient),
         "portal_form": PortalAccountForm() if (

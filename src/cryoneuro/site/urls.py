@@ -29,4 +29,10 @@ urlpatterns = [
     path("evaluations/<int:evaluation_id>/", evaluation_views.evaluation_detail,
          name="evaluation_detail"),
     path("audit/", audit_views.audit_list, name="audit_list"),
+    # One include per clinic app; each app owns its urls.py.
+    path("", include("cryoneuro.treatmentplans.urls")),
+    path("", include("cryoneuro.scheduling.urls")),
+    path("", include("cryoneuro.procedures.urls")),
+    path("", include("cryoneuro.followup.urls")),
+    path("", include("cryoneuro.careplans.urls")),
 ]

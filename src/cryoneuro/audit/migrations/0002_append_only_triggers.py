@@ -5,29 +5,7 @@ the hash chain still detects afterwards."""
 
 from django.db import migrations
 
-SQLITE_UP = [
-    """CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit_auditentry
-       BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;""",
-    """CREATE TRIGGER audit_entry_no_delete BEFORE DELETE ON audit_auditentry
-       BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;""",
-]
-SQLITE_DOWN = [
-    "DROP TRIGGER IF EXISTS audit_entry_no_update;",
-    "DROP TRIGGER IF EXISTS audit_entry_no_delete;",
-]
-POSTGRES_UP = [
-    """CREATE OR REPLACE FUNCTION audit_entry_append_only() RETURNS trigger AS $$
-       BEGIN RAISE EXCEPTION 'audit entries are append-only'; END; $$ LANGUAGE plpgsql;""",
-    """CREATE TRIGGER audit_entry_no_update_delete BEFORE UPDATE OR DELETE ON audit_auditentry
-       FOR EACH ROW EXECUTE FUNCTION audit_entry_append_only();""",
-    """CREATE TRIGGER audit_entry_no_truncate BEFORE TRUNCATE ON audit_auditentry
-       FOR EACH STATEMENT EXECUTE FUNCTION audit_entry_append_only();""",
-]
-POSTGRES_DOWN = [
-    "DROP TRIGGER IF EXISTS audit_entry_no_update_delete ON audit_auditentry;",
-    "DROP TRIGGER IF EXISTS audit_entry_no_truncate ON audit_auditentry;",
-    "DROP FUNCTION IF EXISTS audit_entry_append_only();",
-]
+from cryoneuro.audit.triggers import POSTGRES_DOWN, POSTGRES_UP, SQLITE_DOWN, SQLITE_UP
 
 
 def _run(statements_by_vendor):

@@ -34,6 +34,11 @@ INSTALLED_APPS = [
     "cryoneuro.audit",
     "cryoneuro.patients",
     "cryoneuro.evaluation",
+    "cryoneuro.treatmentplans",
+    "cryoneuro.scheduling",
+    "cryoneuro.procedures",
+    "cryoneuro.followup",
+    "cryoneuro.careplans",
     "cryoneuro.web",
 ]
 

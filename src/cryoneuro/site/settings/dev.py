@@ -23,3 +23,7 @@ def _dev_secret_key() -> str:
 SECRET_KEY = SECRET_KEY or _dev_secret_key()  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 EMAIL_FILE_PATH = VAR_DIR / "mail"
+
+# Static files come from the app finders here (runserver / live server); WhiteNoise
+# serves the collected files in production only.
+MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405

@@ -17,6 +17,14 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+if os.environ.get("CRYONEURO_TEST_DB") == "postgres" and not os.environ.get(
+    "CRYONEURO_TEST_DATABASE_URL"
+):
+    # Start the throwaway cluster once per test process; it is removed at exit.
+    from cryoneuro.devtools import pgcluster
+
+    os.environ["CRYONEURO_TEST_DATABASE_URL"] = pgcluster.start().url
+
 if os.environ.get("CRYONEURO_TEST_DATABASE_URL"):
     from cryoneuro.site import env
 
@@ -27,3 +35,7 @@ else:
         "NAME": os.path.join(tempfile.gettempdir(), f"cryoneuro-test-{os.getpid()}.sqlite3")
     }
 AXES_ENABLED = True
+
+# Static files come from the app finders here (runserver / live server); WhiteNoise
+# serves the collected files in production only.
+MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405

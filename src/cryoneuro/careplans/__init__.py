@@ -1,0 +1,1 @@
+"""Care plans: one multidisciplinary plan per patient."""

@@ -1,0 +1,1 @@
+"""Follow-up: schedules, questionnaires, relief tracking and re-treatment proposals."""

@@ -1,0 +1,1 @@
+"""Procedures: the checklist-driven record of a procedure day, and adverse events."""

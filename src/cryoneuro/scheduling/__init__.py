@@ -1,0 +1,1 @@
+"""Scheduling: resources, opening hours, appointments that never double-book, reminders."""

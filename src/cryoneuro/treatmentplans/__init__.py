@@ -1,0 +1,1 @@
+"""Treatment plans: stored, reproducible freeze plans with image-guided placement."""

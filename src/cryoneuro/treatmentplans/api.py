@@ -1,0 +1,5 @@
+"""API endpoints of the treatmentplans app (mounted by cryoneuro.api.router)."""
+
+from ninja import Router
+
+router = Router(tags=["treatmentplans"])

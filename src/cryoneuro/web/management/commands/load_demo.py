@@ -1,0 +1,37 @@
+"""Load the demo clinic once (idempotent) and print the demo logins for each role."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+
+from cryoneuro.web import demo
+from cryoneuro.web.extensions import app_modules
+
+
+class Command(BaseCommand):
+    help = "Load demo data (idempotent) and print the demo logins."
+
+    def handle(self, *args, **options):
+        ctx = demo.DemoContext()
+        demo.load(ctx)
+        for module in app_modules("demo"):
+            if module is demo:
+                continue
+            module.load(ctx)
+        demo.save_credentials(ctx)
+        for line in ctx.log:
+            self.stdout.write(line)
+        self.print_logins(ctx)
+
+    def print_logins(self, ctx):
+        out = self.stdout
+        out.write("")
+        out.write(self.style.SUCCESS("cryoneuro demo clinic: http://127.0.0.1:8000/"))
+        out.write("Demo logins (stored in var/demo_credentials.json, local to this machine):")
+        out.write(f"  {'role':<14}{'username':<16}{'password':<20}TOTP secret (authenticator app)")
+        for username, creds in ctx.credentials.items():
+            out.write(f"  {creds.get('role', ''):<14}{username:<16}{creds.get('password', ''):<20}"
+                      f"{creds.get('totp_secret', '-')}")
+        out.write("Staff log in with the password, then a 6-digit code: add the TOTP secret to an "
+                  "authenticator app, or print the current code with")
+        out.write("  .venv/bin/python -m cryoneuro.manage demo_totp dr.martin")

@@ -1,0 +1,151 @@
+"""Fixtures shared by the Django and browser tests: one user per role (staff with a TOTP
+second factor already set up), logged-in clients, and patients."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # test-only authenticator secret
+PASSWORD = "correct-horse-battery-staple"
+
+
+def totp_now(secret: str = TOTP_SECRET, offset_periods: int = 0) -> str:
+    import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30 + offset_periods))
+
+
+@pytest.fixture
+def make_user(db):
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.utils import encrypt
+    from django.contrib.auth import get_user_model
+
+    def make(role: str, username: str | None = None, *, with_totp: bool | None = None, **extra):
+        User = get_user_model()
+        user = User.objects.create_user(
+            username=username or f"{role}-{User.objects.count() + 1}",
+            password=PASSWORD, role=role,
+            first_name=extra.pop("first_name", role.title()), last_name=extra.pop("last_name", "Test"),
+            **extra,
+        )
+        if with_totp is None:
+            with_totp = role != "patient"
+        if with_totp:
+            Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP,
+                                         data={"secret": encrypt(TOTP_SECRET)})
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_patient(db):
+    from cryoneuro.patients.services import patient_create
+
+    def make(family_name: str = "Martin", given_name: str = "Claire", *, user=None, **extra):
+        from django.contrib.auth import get_user_model
+
+        creator = get_user_model().objects.filter(role="physician").first()
+        patient = patient_create(
+            created_by=creator, family_name=family_name, given_name=given_name,
+            birth_date=extra.pop("birth_date", dt.date(1960, 5, 17)),
+            sex=extra.pop("sex", "female"), email=extra.pop("email", "claire@example.org"),
+            consent_data_processing=True, **extra)
+        if user is not None:
+            patient.user = user
+            patient.save(update_fields=["user"])
+        return patient
+
+    return make
+
+
+@pytest.fixture
+def physician(make_user):
+    return make_user("physician", "dr.house")
+
+
+@pytest.fixture
+def nurse(make_user):
+    return make_user("nurse", "nurse.joy")
+
+
+@pytest.fixture
+def coordinator(make_user):
+    return make_user("coordinator", "coord.ada")
+
+
+@pytest.fixture
+def administrator(make_user):
+    return make_user("administrator", "admin.root")
+
+
+@pytest.fixture
+def login(client):
+    """Log a client in as ``user`` (second factor already satisfied)."""
+
+    def do(user, a_client=None):
+        target = a_client or client
+        target.force_login(user)
+        return target
+
+    return do
+
+
+@pytest.fixture
+def knee_case() -> dict:
+    """An eligible knee-arthrosis case in the clinical layer's Case format."""
+    return {
+        "indication": "knee_arthrosis",
+        "pain_location": "genou, face médiale",
+        "side": "right",
+        "pain_duration_months": 24,
+        "nrs": 7,
+        "dn4": None,
+        "surgery_declined_or_impossible": True,
+        "conservative_treatments": [
+            {"kind": "medication", "name": "paracétamol", "dose": "3 g/j", "result": "partial_relief"},
+            {"kind": "infiltration", "name": "corticoïde intra-articulaire", "dose": "", "result": "no_relief"},
+            {"kind": "physiotherapy", "name": "kinésithérapie", "dose": "12 séances", "result": "partial_relief"},
+        ],
+        "anticoagulants": [],
+        "antiplatelets": [],
+        "inr": None,
+        "platelets_g_per_l": 250,
+        "skin_state": "intact",
+        "cold_conditions": [],
+        "pregnancy": False,
+        "systemic_inflammatory_disease": False,
+        "steroid_injection_at_site_last_3_months": False,
+        "target_is_mixed_motor_nerve": False,
+        "other_cautions": "",
+    }
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or
+                               (marker.args and marker.args[0] is True)):
+        return True
+    return bool({"transactional_db", "live_server"} & set(request.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def _audit_triggers_lifted_for_flush(request):
+    """Transactional tests end by emptying every table, which the audit table's
+    append-only triggers refuse: lift them just for that flush."""
+    if not _is_transactional(request):
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    from django.db import connection
+
+    from cryoneuro.audit import triggers
+
+    triggers.install(connection)
+    yield
+    triggers.remove(connection)
