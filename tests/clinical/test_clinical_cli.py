@@ -94,3 +94,24 @@ def test_it_runs_the_example_cases(path: Path) -> None:
 def test_it_ships_an_eligible_knee_example() -> None:
     case = Case.model_validate_json((EXAMPLES / "case_knee.json").read_text(encoding="utf-8"))
     assert assess_case(case).outcome == "eligible"
+
+
+@pytest.mark.parametrize(
+    ("name", "outcome", "codes"),
+    [
+        ("case_knee.json", "eligible", set()),
+        ("case_occipital_raynaud.json", "not_eligible", {"CI_RAYNAUD"}),
+        (
+            "case_intercostal_anticoagulated.json",
+            "needs_review",
+            {"NR_ANTICOAGULANT", "NR_MIXED_MOTOR_NERVE"},
+        ),
+    ],
+)
+def test_it_gives_the_expected_decision_for_each_example(
+    name: str, outcome: str, codes: set[str]
+) -> None:
+    case = Case.model_validate_json((EXAMPLES / name).read_text(encoding="utf-8"))
+    decision = assess_case(case)
+    assert decision.outcome == outcome
+    assert {h.code for h in decision.fired if h.severity != "supports"} == codes
