@@ -15,6 +15,14 @@ app = typer.Typer(
     add_completion=False,
 )
 
+
+
+@app.callback()
+def _root() -> None:
+    """cryoneuro: cryoneurolysis evaluation, freeze physics and treatment planning."""
+    # An explicit callback keeps sub-commands as sub-commands even when only one exists.
+
+
 # Registrations (one line per layer; each module defines a plain Typer command function).
 # physics:  from cryoneuro.physics.cli import freeze;  app.command("freeze")(freeze)
 from cryoneuro.clinical.cli import assess  # noqa: E402
