@@ -11,7 +11,7 @@ from cryoneuro.clinical.eligibility import Case, assess
 from cryoneuro.evaluation import selectors, services
 from cryoneuro.patients.selectors import patient_get
 
-from .security import api_requires
+from .security import perm_auth
 
 router = Router(tags=["evaluations"])
 
@@ -28,36 +28,54 @@ class EvaluationOut(Schema):
     ruleset_version: str
 
 
-@router.post("/eligibility/assess")
+@router.post("/eligibility/assess", auth=perm_auth(Perm.EVALUATION_CREATE))
 def assess_case(request, case: Case):
     """Assess a case without saving anything (the decision the form preview shows)."""
-    api_requires(request, Perm.EVALUATION_CREATE)
     return assess(case).to_dict()
 
 
-@router.post("/patients/{patient_id}/evaluations", response={201: EvaluationOut})
+@router.post(
+    "/patients/{patient_id}/evaluations",
+    response={201: EvaluationOut},
+    auth=perm_auth(Perm.EVALUATION_CREATE),
+)
 def create_evaluation(request, patient_id: int, case: Case):
-    api_requires(request, Perm.EVALUATION_CREATE)
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.EVALUATION_CREATE)
-    evaluation = services.evaluation_create(patient=patient, created_by=request.user, case=case,
-                                            request=request)
+    evaluation = services.evaluation_create(
+        patient=patient, created_by=request.user, case=case, request=request
+    )
     return 201, evaluation
 
 
-@router.get("/patients/{patient_id}/evaluations", response=list[EvaluationOut])
+@router.get(
+    "/patients/{patient_id}/evaluations",
+    response=list[EvaluationOut],
+    auth=perm_auth(Perm.EVALUATION_VIEW),
+)
 def list_evaluations(request, patient_id: int):
-    api_requires(request, Perm.EVALUATION_VIEW)
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.EVALUATION_VIEW)
-    audit_record(actor=request.user, action="view", request=request,
-                 object_type="evaluation.evaluation", patient_id=patient.pk,
-                 detail={"via": "api", "list": True})
+    audit_record(
+        actor=request.user,
+        action="view",
+        request=request,
+        object_type="evaluation.evaluation",
+        patient_id=patient.pk,
+        detail={"via": "api", "list": True},
+    )
     return list(selectors.evaluations_for_patient(patient=patient))
 
 
-@router.get("/evaluations/{evaluation_id}", response=EvaluationOut)
+@router.get(
+    "/evaluations/{evaluation_id}", response=EvaluationOut, auth=perm_auth(Perm.EVALUATION_VIEW)
+)
 def get_evaluation(request, evaluation_id: int):
-    api_requires(request, Perm.EVALUATION_VIEW)
     evaluation = selectors.evaluation_get(user=request.user, evaluation_id=evaluation_id)
-    audit_record(actor=request.user, action="view", request=request, obj=evaluation,
-                 patient_id=evaluation.patient_id, detail={"via": "api"})
+    audit_record(
+        actor=request.user,
+        action="view",
+        request=request,
+        obj=evaluation,
+        patient_id=evaluation.patient_id,
+        detail={"via": "api"},
+    )
     return evaluation

@@ -13,7 +13,7 @@ from cryoneuro.accounts.roles import Perm
 from cryoneuro.audit.services import audit_record
 from cryoneuro.patients import selectors, services
 
-from .security import api_requires
+from .security import perm_auth
 
 router = Router(tags=["patients"])
 
@@ -64,20 +64,28 @@ class PatientOut(Schema):
     created_at: datetime
 
 
-@router.get("", response=list[PatientOut])
+@router.get("", response=list[PatientOut], auth=perm_auth(Perm.PATIENT_LIST))
 def list_patients(request, q: str = "", birth_date: date | None = None):
-    api_requires(request, Perm.PATIENT_LIST)
-    patients = list(selectors.patient_search(user=request.user, query=q, birth_date=birth_date)[:100])
-    audit_record(actor=request.user, action="search", request=request,
-                 object_type="patients.patient",
-                 detail={"query": q, "birth_date": str(birth_date or ""), "results": len(patients),
-                         "via": "api"})
+    patients = list(
+        selectors.patient_search(user=request.user, query=q, birth_date=birth_date)[:100]
+    )
+    audit_record(
+        actor=request.user,
+        action="search",
+        request=request,
+        object_type="patients.patient",
+        detail={
+            "query": q,
+            "birth_date": str(birth_date or ""),
+            "results": len(patients),
+            "via": "api",
+        },
+    )
     return patients
 
 
-@router.post("", response={201: PatientOut})
+@router.post("", response={201: PatientOut}, auth=perm_auth(Perm.PATIENT_CREATE))
 def create_patient(request, payload: PatientIn):
-    api_requires(request, Perm.PATIENT_CREATE)
     data = payload.dict()
     try:
         patient = services.patient_create(created_by=request.user, request=request, **data)
@@ -86,20 +94,31 @@ def create_patient(request, payload: PatientIn):
     return 201, patient
 
 
-@router.get("/{patient_id}", response=PatientOut)
+@router.get("/{patient_id}", response=PatientOut, auth=perm_auth(Perm.PATIENT_VIEW))
 def get_patient(request, patient_id: int):
-    api_requires(request, Perm.PATIENT_VIEW)
     patient = selectors.patient_get(user=request.user, patient_id=patient_id)
-    audit_record(actor=request.user, action="view", request=request, obj=patient,
-                 patient_id=patient.pk, detail={"via": "api"})
+    audit_record(
+        actor=request.user,
+        action="view",
+        request=request,
+        obj=patient,
+        patient_id=patient.pk,
+        detail={"via": "api"},
+    )
     return patient
 
 
-@router.get("/{patient_id}/export")
+@router.get("/{patient_id}/export", auth=perm_auth(Perm.PATIENT_EXPORT))
 def export_patient(request, patient_id: int):
-    api_requires(request, Perm.PATIENT_EXPORT)
-    patient = selectors.patient_get(user=request.user, patient_id=patient_id,
-                                    perm=Perm.PATIENT_EXPORT)
-    audit_record(actor=request.user, action="export", request=request, obj=patient,
-                 patient_id=patient.pk, detail={"via": "api"})
+    patient = selectors.patient_get(
+        user=request.user, patient_id=patient_id, perm=Perm.PATIENT_EXPORT
+    )
+    audit_record(
+        actor=request.user,
+        action="export",
+        request=request,
+        obj=patient,
+        patient_id=patient.pk,
+        detail={"via": "api"},
+    )
     return selectors.patient_export(patient=patient)

@@ -18,8 +18,9 @@ api = NinjaAPI(
 
 @api.exception_handler(PermissionDenied)
 def permission_denied(request, exc):
-    return api.create_response(request, {"detail": "You do not have permission to do this."},
-                               status=403)
+    return api.create_response(
+        request, {"detail": "You do not have permission to do this."}, status=403
+    )
 
 
 @api.exception_handler(Http404)

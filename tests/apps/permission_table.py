@@ -1,0 +1,70 @@
+"""Every page and API operation with the permission it needs, for the matrix test.
+
+Add a row for every new URL pattern or API operation (the completeness test fails
+otherwise). ``path`` may use the placeholders {patient} (the record under test: the
+requesting patient's own or another one), {evaluation}, and any other key that a
+``fixtures`` factory in test_permission_matrix.py provides.
+
+``perm`` is the Perm needed (None: any logged-in user; "public": anyone);
+``scoped``: True when the object belongs to {patient} and OWN scope applies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cryoneuro.accounts.roles import Perm
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str  # URL pattern name, or "api:<operation id>" for API operations
+    method: str
+    path: str
+    perm: Perm | str | None
+    scoped: bool = False
+    data: dict | None = None
+
+
+PAGES = [
+    Endpoint("home", "GET", "/", None),
+    Endpoint("healthz", "GET", "/healthz", "public"),
+    Endpoint("patient_list", "GET", "/patients/?q=a", Perm.PATIENT_LIST),
+    Endpoint("patient_create", "GET", "/patients/new/", Perm.PATIENT_CREATE),
+    Endpoint("patient_detail", "GET", "/patients/{patient}/", Perm.PATIENT_VIEW, scoped=True),
+    Endpoint("patient_edit", "GET", "/patients/{patient}/edit/", Perm.PATIENT_EDIT, scoped=True),
+    Endpoint("patient_portal_account", "POST", "/patients/{patient}/portal-account/",
+             Perm.PATIENT_EDIT, scoped=True, data={"username": "", "password": ""}),
+    Endpoint("patient_export", "GET", "/patients/{patient}/export.json", Perm.PATIENT_EXPORT,
+             scoped=True),
+    Endpoint("evaluation_create", "GET", "/patients/{patient}/evaluations/new/",
+             Perm.EVALUATION_CREATE, scoped=True),
+    Endpoint("evaluation_preview", "POST", "/patients/{patient}/evaluations/preview/",
+             Perm.EVALUATION_CREATE, scoped=True, data={}),
+    Endpoint("evaluation_detail", "GET", "/evaluations/{evaluation}/", Perm.EVALUATION_VIEW,
+             scoped=True),
+    Endpoint("audit_list", "GET", "/audit/", Perm.AUDIT_VIEW),
+]
+
+API = [
+    Endpoint("api:list_patients", "GET", "/api/patients", Perm.PATIENT_LIST),
+    Endpoint("api:create_patient", "POST", "/api/patients",
+             Perm.PATIENT_CREATE, data={}),
+    Endpoint("api:get_patient", "GET", "/api/patients/{patient}",
+             Perm.PATIENT_VIEW, scoped=True),
+    Endpoint("api:export_patient", "GET", "/api/patients/{patient}/export",
+             Perm.PATIENT_EXPORT, scoped=True),
+    Endpoint("api:assess_case", "POST", "/api/eligibility/assess",
+             Perm.EVALUATION_CREATE, data={}),
+    Endpoint("api:create_evaluation", "POST",
+             "/api/patients/{patient}/evaluations", Perm.EVALUATION_CREATE, scoped=True,
+             data={}),
+    Endpoint("api:list_evaluations", "GET",
+             "/api/patients/{patient}/evaluations", Perm.EVALUATION_VIEW, scoped=True),
+    Endpoint("api:get_evaluation", "GET",
+             "/api/evaluations/{evaluation}", Perm.EVALUATION_VIEW, scoped=True),
+]
+
+# URL names that are not ours to test here (allauth's login/MFA pages, i18n, API docs).
+EXEMPT_PREFIXES = ("account_", "mfa_", "set_language", "javascript-catalog", "api:openapi",
+                   "api:api-root")
