@@ -149,3 +149,12 @@ def _audit_triggers_lifted_for_flush(request):
     triggers.install(connection)
     yield
     triggers.remove(connection)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """allauth remembers used TOTP codes and rate limits in the cache: start each test clean."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -6,3 +6,11 @@ class ClinicAccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request) -> bool:
         return False
+
+
+def axes_username(request, credentials) -> str | None:
+    """The username axes counts failures against: allauth passes ``username`` in the
+    credentials; the login form posts it as ``login``."""
+    if credentials and credentials.get("username"):
+        return str(credentials["username"])
+    return request.POST.get("login") if request is not None else None

@@ -51,9 +51,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "cryoneuro.accounts.middleware.SessionTimeoutMiddleware",
     "cryoneuro.accounts.middleware.StaffMFARequiredMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -123,8 +123,9 @@ AXES_FAILURE_LIMIT = env.get_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # so a locked user sees the lockout page
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-AXES_USERNAME_FORM_FIELD = "login"
+AXES_USERNAME_CALLABLE = "cryoneuro.accounts.adapters.axes_username"
 
 # Sessions: idle timeout by cookie age refreshed on every request, absolute timeout by
 # SessionTimeoutMiddleware (ASVS 3.3.2). New session key at login is Django's default.
@@ -191,3 +192,13 @@ LOGGING = {
 
 # Clinic settings
 CLINIC_NAME = env.get_str("CLINIC_NAME", "Clinique de la Douleur")
+
+# scheduling
+# Times are stored in UTC and shown in the clinic's zone, which is TIME_ZONE.
+# Reminder e-mails this many hours before an appointment (7 days and 1 day by default).
+SCHEDULING_REMINDER_OFFSETS_HOURS = [
+    int(h) for h in env.get_list("SCHEDULING_REMINDER_OFFSETS_HOURS", ["168", "24"])
+]
+SCHEDULING_SLOT_STEP_MINUTES = env.get_int("SCHEDULING_SLOT_STEP_MINUTES", 15, minimum=5)
+SCHEDULING_MIN_NOTICE_MINUTES = env.get_int("SCHEDULING_MIN_NOTICE_MINUTES", 0, minimum=0)
+SCHEDULING_SEARCH_DAYS = env.get_int("SCHEDULING_SEARCH_DAYS", 60, minimum=1)
