@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from cryoneuro.accounts.roles import Perm
 from cryoneuro.audit.services import audit_record
@@ -44,7 +44,7 @@ def create_evaluation(request, patient_id: int, case: Case):
     evaluation = services.evaluation_create(
         patient=patient, created_by=request.user, case=case, request=request
     )
-    return 201, evaluation
+    return Status(201, evaluation)
 
 
 @router.get(

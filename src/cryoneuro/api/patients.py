@@ -5,7 +5,7 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field, field_validator
 
@@ -91,7 +91,7 @@ def create_patient(request, payload: PatientIn):
         patient = services.patient_create(created_by=request.user, request=request, **data)
     except ValidationError as error:
         raise HttpError(422, "; ".join(error.messages)) from None
-    return 201, patient
+    return Status(201, patient)
 
 
 @router.get("/{patient_id}", response=PatientOut, auth=perm_auth(Perm.PATIENT_VIEW))
