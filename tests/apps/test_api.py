@@ -62,3 +62,14 @@ def test_the_openapi_schema_is_served(client, physician):
     client.force_login(physician)
     schema = client.get("/api/openapi.json").json()
     assert "/api/patients" in schema["paths"]
+
+
+def test_an_inr_with_many_decimals_is_stored_rounded_not_refused(client, physician,
+                                                                  make_patient, knee_case):
+    patient = make_patient()
+    client.force_login(physician)
+    response = _post(client, f"/api/patients/{patient.pk}/evaluations",
+                     {**knee_case, "inr": 1.23456, "pain_duration_months": 18.55})
+    assert response.status_code == 201
+    evaluation = Evaluation.objects.get()
+    assert str(evaluation.inr) == "1.23" and str(evaluation.pain_duration_months) == "18.6"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import transaction
@@ -14,13 +15,18 @@ from cryoneuro.patients.models import Patient
 from .models import Evaluation
 
 
+def _decimal(value: float, step: str) -> Decimal:
+    """A float from the clinical layer as the stored decimal (no binary-float residue)."""
+    return Decimal(str(value)).quantize(Decimal(step), rounding=ROUND_HALF_UP)
+
+
 def case_to_model_fields(case: Case) -> dict[str, Any]:
     dn4 = case.dn4.model_dump() if case.dn4 is not None else None
     return {
         "indication": case.indication,
         "pain_location": case.pain_location,
         "side": case.side,
-        "pain_duration_months": round(case.pain_duration_months, 1),
+        "pain_duration_months": _decimal(case.pain_duration_months, "0.1"),
         "nrs": case.nrs,
         "dn4": dn4,
         "dn4_score": case.dn4.score if case.dn4 is not None else None,
@@ -28,7 +34,7 @@ def case_to_model_fields(case: Case) -> dict[str, Any]:
         "conservative_treatments": [t.model_dump() for t in case.conservative_treatments],
         "anticoagulants": list(case.anticoagulants),
         "antiplatelets": list(case.antiplatelets),
-        "inr": case.inr,
+        "inr": _decimal(case.inr, "0.01") if case.inr is not None else None,
         "platelets_g_per_l": (round(case.platelets_g_per_l)
                               if case.platelets_g_per_l is not None else None),
         "skin_state": case.skin_state,

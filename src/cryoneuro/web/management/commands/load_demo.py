@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
 from cryoneuro.web import demo
 from cryoneuro.web.extensions import app_modules
@@ -13,11 +14,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         ctx = demo.DemoContext()
-        demo.load(ctx)
-        for module in app_modules("demo"):
-            if module is demo:
-                continue
-            module.load(ctx)
+        # All or nothing: a failing loader leaves no half-loaded demo marked as done.
+        with transaction.atomic():
+            demo.load(ctx)
+            for module in app_modules("demo"):
+                if module is demo:
+                    continue
+                module.load(ctx)
         demo.save_credentials(ctx)
         for line in ctx.log:
             self.stdout.write(line)

@@ -1,0 +1,40 @@
+"""`make run` loads the demo clinic once: a second run neither duplicates nor fails."""
+
+import pytest
+from django.core.management import call_command
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_it_loads_the_demo_once_and_prints_the_logins(tmp_path, settings, capsys):
+    settings.VAR_DIR = tmp_path
+    from cryoneuro.evaluation.models import Evaluation
+    from cryoneuro.patients.models import Patient
+
+    call_command("load_demo")
+    first = capsys.readouterr().out
+    counts = (Patient.objects.count(), Evaluation.objects.count())
+    call_command("load_demo")
+    second = capsys.readouterr().out
+    assert (Patient.objects.count(), Evaluation.objects.count()) == counts
+    outcomes = set(Evaluation.objects.values_list("outcome", flat=True))
+    assert outcomes == {"eligible", "needs_review", "not_eligible"}
+    for role in ("administrator", "physician", "nurse", "coordinator", "patient"):
+        assert role in first and role in second
+    # the same passwords both times (kept in var/, not regenerated)
+    assert first.split("Demo logins")[1] == second.split("Demo logins")[1]
+
+
+def test_demo_patients_cover_every_indication_and_contraindication(tmp_path, settings):
+    settings.VAR_DIR = tmp_path
+    from cryoneuro.clinical.indications import INDICATIONS
+    from cryoneuro.evaluation.models import Evaluation
+
+    call_command("load_demo")
+    assert set(INDICATIONS) <= set(Evaluation.objects.values_list("indication", flat=True))
+    fired = {hit["code"] for d in Evaluation.objects.values_list("decision", flat=True)
+             for hit in d["fired"]}
+    from cryoneuro.clinical.eligibility import RULES
+
+    contraindications = {rule.code for rule in RULES if rule.severity == "contraindication"}
+    assert contraindications <= fired
