@@ -12,11 +12,9 @@ PASSWORD = "correct-horse-battery-staple"
 
 
 def totp_now(secret: str = TOTP_SECRET, offset_periods: int = 0) -> str:
-    import time
+    from cryoneuro.devtools.totp import totp_code
 
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30 + offset_periods))
+    return totp_code(secret, offset_periods=offset_periods)
 
 
 @pytest.fixture

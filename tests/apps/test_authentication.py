@@ -103,3 +103,13 @@ def test_passwords_are_hashed_with_argon2_in_production_settings():
     from cryoneuro.site.settings import base
 
     assert base.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+def test_our_totp_codes_match_allauths(physician):
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    from cryoneuro.devtools.totp import totp_code
+    from tests.conftest import TOTP_SECRET
+
+    at = 1_764_000_000
+    assert totp_code(TOTP_SECRET, at) == format_hotp_value(hotp_value(TOTP_SECRET, at // 30))

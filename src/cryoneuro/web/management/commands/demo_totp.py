@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import time
 
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core.management.base import BaseCommand, CommandError
 
+from cryoneuro.devtools.totp import PERIOD_SECONDS, totp_code
 from cryoneuro.web.demo import credentials_path
 
 
@@ -26,7 +26,6 @@ class Command(BaseCommand):
         if not secret:
             known = ", ".join(u for u, c in credentials.items() if c.get("totp_secret"))
             raise CommandError(f"No demo TOTP secret for {username!r}; known: {known}.")
-        counter = int(time.time()) // 30
-        remaining = 30 - int(time.time()) % 30
-        self.stdout.write(f"{format_hotp_value(hotp_value(secret, counter))}  "
-                          f"(valid for {remaining} s more)")
+        now = time.time()
+        remaining = PERIOD_SECONDS - int(now) % PERIOD_SECONDS
+        self.stdout.write(f"{totp_code(secret, now)}  (valid for {remaining} s more)")
