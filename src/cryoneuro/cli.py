@@ -24,7 +24,9 @@ def _root() -> None:
 
 
 # Registrations (one line per layer; each module defines a plain Typer command function).
-# physics:  from cryoneuro.physics.cli import freeze;  app.command("freeze")(freeze)
+from cryoneuro.physics.cli import freeze  # noqa: E402
+
+app.command("freeze")(freeze)
 from cryoneuro.clinical.cli import assess  # noqa: E402
 
 app.command("assess")(assess)

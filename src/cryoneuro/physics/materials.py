@@ -359,15 +359,16 @@ class Probe:
     """A closed-tip cryoprobe: outer diameter (m), active (freezing) length from the tip (m).
 
     Default cooling: ``h`` (W/m2 K) between the expanding gas and the inner wall, and a
-    cooling-power ceiling ``max_power_w`` (W). These are *assumptions* tuned so that the tip
-    reaches -70 to -100 degC in tissue (physics.md) and the power stays near what
-    ~0.16 W per mg/s of N2O flow allows.
+    cooling-power ceiling ``max_power_w`` (W). These are *assumptions*: h = 6000 W/m2 K
+    gives a coldest tissue temperature of about -70 degC next to a 16 G N2O probe in muscle
+    (the seed page quotes -70 to -100 degC at the tip), and 8-15 W corresponds to
+    50-95 mg/s of N2O at ~0.16 W per mg/s (physics.md).
     """
 
     name: str
     diameter: float
     active_length: float
-    h: float = 3000.0
+    h: float = 6000.0
     max_power_w: float = 12.0
     source: str = ""
     verified: bool = False
@@ -406,7 +407,7 @@ PROBES: dict[str, Probe] = {
         "icesphere",
         1.5e-3,
         15e-3,
-        h=5000.0,
+        h=10000.0,
         max_power_w=30.0,
         source="Sarshoghi 2026: 1.5 mm diameter, JT argon; active length assumption",
     ),
