@@ -117,6 +117,8 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "cryoneuro"
+# One period of clock drift either way, as RFC 6238 section 5.2 recommends.
+MFA_TOTP_TOLERANCE = 1
 
 # django-axes: lock an account+address pair after 5 failures for 30 minutes (ASVS 2.2.1).
 AXES_FAILURE_LIMIT = env.get_int("AXES_FAILURE_LIMIT", 5, minimum=1)
@@ -202,3 +204,19 @@ SCHEDULING_REMINDER_OFFSETS_HOURS = [
 SCHEDULING_SLOT_STEP_MINUTES = env.get_int("SCHEDULING_SLOT_STEP_MINUTES", 15, minimum=5)
 SCHEDULING_MIN_NOTICE_MINUTES = env.get_int("SCHEDULING_MIN_NOTICE_MINUTES", 0, minimum=0)
 SCHEDULING_SEARCH_DAYS = env.get_int("SCHEDULING_SEARCH_DAYS", 60, minimum=1)
+
+# procedures and follow-up
+# Follow-up schedule generated at discharge (days after the procedure); editable per patient.
+FOLLOWUP_SCHEDULE = [
+    {"day": 1, "kind": "call"},
+    {"day": 7, "kind": "questionnaire"},
+    {"day": 30, "kind": "questionnaire"},
+    {"day": 30, "kind": "visit"},
+    {"day": 90, "kind": "questionnaire"},
+    {"day": 180, "kind": "questionnaire"},
+]
+# Also a questionnaire at the start of the predicted end-of-relief window (regrowth model).
+FOLLOWUP_ADD_WINDOW_ITEM = True
+FOLLOWUP_KNEE_INSTRUMENT = env.get_str("FOLLOWUP_KNEE_INSTRUMENT", "koos")  # or "womac"
+# Base address for links in follow-up e-mails sent outside a request (daily command).
+FOLLOWUP_SITE_URL = env.get_str("FOLLOWUP_SITE_URL", "http://127.0.0.1:8000")
