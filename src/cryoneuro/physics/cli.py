@@ -66,7 +66,7 @@ def freeze(
 
             duration = Protocol.parse(protocol).duration
             observers.append(
-                Progress(lambda f: progress_ctx.update(task, completed=f), duration, every=20)  # type: ignore[union-attr]
+                Progress(lambda f: progress_ctx.update(task, completed=f), duration, every=20)
             )
             progress_ctx.start()
         try:
