@@ -1,0 +1,7 @@
+from .selectors import followup_export
+
+SECTION = "followup"
+
+
+def export(patient):
+    return followup_export(patient=patient)

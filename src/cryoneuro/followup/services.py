@@ -1,0 +1,320 @@
+"""Follow-up writes (schedule, questionnaires, e-mails) and relief tracking."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from cryoneuro.audit.services import audit_record
+from cryoneuro.clinical.outcomes import Session, next_step, relief_course, relief_vs_window
+from cryoneuro.patients.models import Patient
+
+from . import questionnaire as qn
+from .models import FollowUpItem, ItemKind, ItemStatus, QuestionnaireResponse, ResponseStatus
+
+DEFAULT_SCHEDULE = [
+    {"day": 1, "kind": "call"},
+    {"day": 7, "kind": "questionnaire"},
+    {"day": 30, "kind": "questionnaire"},
+    {"day": 30, "kind": "visit"},
+    {"day": 90, "kind": "questionnaire"},
+    {"day": 180, "kind": "questionnaire"},
+]
+
+LABELS = {
+    "call": {"fr": "Appel infirmier J{day}", "en": "Nurse call day {day}"},
+    "questionnaire": {"fr": "Questionnaire J{day}", "en": "Questionnaire day {day}"},
+    "visit": {"fr": "Consultation de suivi J{day}", "en": "Follow-up visit day {day}"},
+    "window": {"fr": "Questionnaire à la fin attendue du soulagement (J{day})",
+               "en": "Questionnaire at the expected end of relief (day {day})"},
+}
+
+EMAIL = {
+    "fr": {
+        "subject": "{clinic} : votre questionnaire de suivi",
+        "body": ("Bonjour {name},\n\nVotre questionnaire de suivi après la cryoneurolyse du "
+                 "{date} est disponible sur votre espace patient :\n{url}\n\nVos réponses "
+                 "sont enregistrées au fur et à mesure ; vous pouvez y revenir plus tard.\n\n"
+                 "{clinic}"),
+    },
+    "en": {
+        "subject": "{clinic}: your follow-up questionnaire",
+        "body": ("Hello {name},\n\nYour follow-up questionnaire after the cryoneurolysis of "
+                 "{date} is ready in your patient portal:\n{url}\n\nYour answers are saved "
+                 "as you go; you can come back to it later.\n\n{clinic}"),
+    },
+}
+
+
+def schedule_template() -> list[dict]:
+    return list(getattr(settings, "FOLLOWUP_SCHEDULE", DEFAULT_SCHEDULE))
+
+
+def _label(kind: str, day: int, language: str) -> str:
+    return LABELS[kind][language if language in ("fr", "en") else "fr"].format(day=day)
+
+
+@transaction.atomic
+def schedule_generate(*, procedure, user: Any, request=None) -> list[FollowUpItem]:
+    """At discharge: clinic defaults plus a questionnaire at the start of the expected
+    end-of-relief window (regrowth model) when no item falls within two weeks of it."""
+    from cryoneuro.procedures.services import local_date, procedure_relief_window
+
+    patient = procedure.patient
+    start = local_date(procedure)
+    language = patient.preferred_language
+    entries = [(int(e["day"]), e["kind"], e["kind"]) for e in schedule_template()]
+    window = procedure_relief_window(procedure)
+    if window is not None and getattr(settings, "FOLLOWUP_ADD_WINDOW_ITEM", True):
+        day = int(window.end_days[0])
+        if not any(abs(d - day) <= 14 for d, k, _ in entries if k == "questionnaire"):
+            entries.append((day, "questionnaire", "window"))
+    items = []
+    for day, kind, label_key in sorted(entries):
+        item = FollowUpItem(patient=patient, procedure=procedure, kind=kind, day=day,
+                            due_date=start + dt.timedelta(days=day),
+                            label=_label(label_key, day, language),
+                            instruments=(qn.instruments_for(procedure.indication, kind)
+                                         if kind != ItemKind.VISIT else []),
+                            created_by=user)
+        item.full_clean()
+        item.save()
+        items.append(item)
+    audit_record(actor=user, action="create", request=request, object_type="followup.schedule",
+                 object_id=str(procedure.pk), patient_id=patient.pk,
+                 detail={"items": len(items), "procedure": procedure.pk})
+    return items
+
+
+@transaction.atomic
+def followup_item_add(*, patient: Patient, user: Any, kind: str, due_date: dt.date,
+                      label: str = "", procedure=None, request=None) -> FollowUpItem:
+    if procedure is None:
+        procedure = patient.procedures.order_by("-checked_in_at").first()
+    day = None
+    if procedure is not None:
+        from cryoneuro.procedures.services import local_date
+
+        day = (due_date - local_date(procedure)).days
+    indication = procedure.indication if procedure else ""
+    item = FollowUpItem(patient=patient, procedure=procedure, kind=kind, day=day,
+                        due_date=due_date, label=label.strip() or _label(
+                            kind, day or 0, patient.preferred_language),
+                        instruments=(qn.instruments_for(indication, kind)
+                                     if kind != ItemKind.VISIT else []), created_by=user)
+    item.full_clean()
+    item.save()
+    audit_record(actor=user, action="create", request=request, obj=item, patient_id=patient.pk)
+    return item
+
+
+@transaction.atomic
+def followup_item_update(*, item: FollowUpItem, user: Any, due_date: dt.date | None = None,
+                         status: str | None = None, note: str | None = None,
+                         request=None) -> FollowUpItem:
+    changed = {}
+    if due_date is not None and due_date != item.due_date:
+        item.due_date = due_date
+        changed["due_date"] = due_date.isoformat()
+    if status is not None and status != item.status:
+        if status not in ItemStatus.values:
+            raise ValidationError({"status": ["Unknown status."]})
+        item.status = status
+        changed["status"] = status
+        if status == ItemStatus.DONE:
+            item.done_at, item.done_by = timezone.now(), user
+    if note is not None and note != item.note:
+        item.note = note
+        changed["note"] = True
+    item.full_clean()
+    item.save()
+    audit_record(actor=user, action="update", request=request, obj=item,
+                 patient_id=item.patient_id, detail=changed)
+    return item
+
+
+def portal_url(item: FollowUpItem, request=None) -> str:
+    path = reverse("questionnaire_for_item", args=[item.pk])
+    if request is not None:
+        return request.build_absolute_uri(path)
+    return getattr(settings, "FOLLOWUP_SITE_URL", "http://127.0.0.1:8000").rstrip("/") + path
+
+
+@transaction.atomic
+def followup_item_send(*, item: FollowUpItem, user: Any = None, request=None) -> bool:
+    """E-mail a questionnaire item to the patient, in the patient's language. Re-checks
+    that the item is still open and still a questionnaire before sending."""
+    item = FollowUpItem.objects.select_for_update().select_related("patient", "procedure").get(
+        pk=item.pk)
+    patient = item.patient
+    if item.kind != ItemKind.QUESTIONNAIRE or item.status != ItemStatus.PLANNED:
+        return False
+    if not patient.email:
+        return False
+    language = patient.preferred_language if patient.preferred_language in EMAIL else "fr"
+    texts = EMAIL[language]
+    when = item.procedure.checked_in_at if item.procedure else item.created_at
+    fields = {"clinic": settings.CLINIC_NAME, "name": patient.full_name,
+              "date": timezone.localtime(when).strftime("%d/%m/%Y"),
+              "url": portal_url(item, request)}
+    send_mail(texts["subject"].format(**fields), texts["body"].format(**fields),
+              settings.DEFAULT_FROM_EMAIL, [patient.email])
+    item.status = ItemStatus.SENT
+    item.sent_at = timezone.now()
+    item.save(update_fields=["status", "sent_at"])
+    audit_record(actor=user, action="update", request=request, obj=item, patient_id=patient.pk,
+                 detail={"sent": True, "language": language})
+    return True
+
+
+def followup_send_due(*, today: dt.date | None = None) -> int:
+    """Send every questionnaire due today or earlier (run daily; idempotent)."""
+    today = today or timezone.localdate()
+    sent = 0
+    for item in FollowUpItem.objects.filter(kind=ItemKind.QUESTIONNAIRE,
+                                            status=ItemStatus.PLANNED, due_date__lte=today):
+        sent += followup_item_send(item=item)
+    return sent
+
+
+# ----------------------------------------------------------------------------- questionnaires
+
+
+def _procedure_for(patient: Patient, day: dt.date):
+    from cryoneuro.procedures.services import local_date
+
+    candidates = [p for p in patient.procedures.order_by("-checked_in_at")
+                  if local_date(p) <= day]
+    return candidates[0] if candidates else None
+
+
+@transaction.atomic
+def questionnaire_start(*, patient: Patient, user: Any, item: FollowUpItem | None = None,
+                        instruments: list[str] | None = None,
+                        answered_on: dt.date | None = None, request=None
+                        ) -> QuestionnaireResponse:
+    """The open draft for this item (or a new one); a draft is never replaced."""
+    if item is not None:
+        existing = item.responses.order_by("-id").first()
+        if existing is not None:
+            return existing
+    answered_on = answered_on or timezone.localdate()
+    procedure = item.procedure if item is not None else _procedure_for(patient, answered_on)
+    if instruments is None:
+        instruments = list(item.instruments) if item is not None and item.instruments else (
+            qn.instruments_for(procedure.indication if procedure else ""))
+    response = QuestionnaireResponse(patient=patient, item=item, procedure=procedure,
+                                     instruments=instruments, answered_on=answered_on,
+                                     filled_by=user)
+    response.save()
+    audit_record(actor=user, action="create", request=request, obj=response,
+                 patient_id=patient.pk)
+    return response
+
+
+def _days_since(response: QuestionnaireResponse) -> float | None:
+    if response.procedure is None:
+        return None
+    from cryoneuro.procedures.services import local_date
+
+    return max(0, (response.answered_on - local_date(response.procedure)).days)
+
+
+@transaction.atomic
+def questionnaire_save(*, response: QuestionnaireResponse, user: Any, answers: dict,
+                       complete: bool = False, request=None
+                       ) -> tuple[QuestionnaireResponse, dict[str, str]]:
+    """Save the answers (merged into the draft: nothing answered is lost). With
+    ``complete``, the response is completed only when every instrument can be scored;
+    otherwise the draft is kept and the problems are returned."""
+    if not response.is_draft:
+        raise ValidationError({"__all__": ["This questionnaire is already completed."]})
+    merged = dict(response.answers)
+    merged.update(answers)
+    scores, problems = qn.score(merged, response.instruments, _days_since(response))
+    response.answers = merged
+    response.scores = scores
+    response.nrs = merged.get("nrs")
+    analgesics = scores.get("analgesics")
+    response.mme_per_day = analgesics["mme_per_day"] if analgesics else None
+    if complete and not problems:
+        response.status = ResponseStatus.COMPLETED
+        response.completed_at = timezone.now()
+        if response.item is not None and response.item.is_open:
+            response.item.status = ItemStatus.DONE
+            response.item.done_at = response.completed_at
+            response.item.done_by = user
+            response.item.save(update_fields=["status", "done_at", "done_by"])
+    response.filled_by = user
+    response.save()
+    audit_record(actor=user, action="update", request=request, obj=response,
+                 patient_id=response.patient_id,
+                 detail={"status": response.status, "answered": sorted(merged)})
+    return response, (problems if complete else {})
+
+
+# ----------------------------------------------------------------------------- relief tracking
+
+
+def _series(procedure, responses) -> list[tuple[float, float]]:
+    from cryoneuro.procedures.services import local_date
+
+    start = local_date(procedure)
+    by_day: dict[int, float] = {}
+    for r in responses:
+        if r.procedure_id == procedure.pk and r.nrs is not None and r.answered_on > start:
+            by_day[(r.answered_on - start).days] = float(r.nrs)
+    return sorted(by_day.items())
+
+
+def baseline_nrs(procedure) -> int | None:
+    if procedure.baseline_nrs is not None:
+        return procedure.baseline_nrs
+    if procedure.evaluation is not None:
+        return procedure.evaluation.nrs
+    return None
+
+
+def relief_tracking(*, patient: Patient) -> list[dict[str, Any]]:
+    """Per treated site: each session's relief course against its predicted window, and the
+    proposal for the latest session (re-treatment consultation, other treatments)."""
+    from cryoneuro.procedures.services import local_date, procedure_relief_window
+
+    responses = list(patient.questionnaire_responses.all())
+    sites: dict[tuple[str, str], list] = {}
+    for p in patient.procedures.order_by("checked_in_at").prefetch_related("nerves"):
+        sites.setdefault((p.site_label.strip().lower(), p.side), []).append(p)
+    out = []
+    for procedures in sites.values():
+        sessions, history = [], []
+        for p in procedures:
+            base = baseline_nrs(p)
+            if base is None:
+                continue
+            series = _series(p, responses)
+            course = relief_course(base, series)
+            window = procedure_relief_window(p)
+            start = local_date(p)
+            sessions.append({
+                "procedure": p, "baseline": base, "series": series, "course": course,
+                "window": window,
+                "vs_window": relief_vs_window(course, window) if window else None,
+                "onset_date": (start + dt.timedelta(days=course.onset_day)
+                               if course.onset_day is not None else None),
+                "end_date": (start + dt.timedelta(days=course.end_day)
+                             if course.end_day is not None else None),
+            })
+            history.append(Session(float(base), tuple(series)))
+        if not sessions:
+            continue
+        step = next_step(history)
+        out.append({"site": procedures[-1].site_label, "side": procedures[-1].side,
+                    "sessions": sessions, "next_step": step})
+    return out

@@ -1,0 +1,214 @@
+"""Follow-up pages: schedule and relief tracking, questionnaires (portal and staff),
+the patient timeline, and the staff worklist."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cryoneuro.accounts.access import can_access_patient, requires
+from cryoneuro.accounts.roles import ALL, Perm, scope
+from cryoneuro.audit.services import audit_record
+from cryoneuro.patients.selectors import patient_get
+
+from . import questionnaire as qn
+from . import selectors, services
+from .forms import ItemAddForm, ItemUpdateForm
+from .models import FollowUpItem, ItemKind, ItemStatus
+from .timeline import build_chart
+
+
+def booking_url() -> str | None:
+    """The scheduling app's page to book a visit, when that app provides one."""
+    for name in ("appointment_book", "scheduling_book", "appointment_list", "calendar"):
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return None
+
+
+@requires(Perm.FOLLOWUP_MANAGE)
+def followup_dashboard(request):
+    if scope(request.user.role, Perm.FOLLOWUP_MANAGE) != ALL:
+        raise PermissionDenied
+    today = timezone.localdate()
+    horizon = today + timezone.timedelta(days=7)
+    due = (FollowUpItem.objects.filter(status__in=[ItemStatus.PLANNED, ItemStatus.SENT],
+                                       due_date__lte=horizon)
+           .select_related("patient").order_by("due_date")[:200])
+    from cryoneuro.procedures.services import motor_deficit_flags
+
+    audit_record(actor=request.user, action="search", request=request,
+                 object_type="followup.followupitem", detail={"worklist": True})
+    return render(request, "followup/dashboard.html", {
+        "calls": [i for i in due if i.kind == ItemKind.CALL],
+        "visits": [i for i in due if i.kind == ItemKind.VISIT],
+        "questionnaires": [i for i in due if i.kind == ItemKind.QUESTIONNAIRE],
+        "today": today, "flags": motor_deficit_flags(), "booking_url": booking_url(),
+    })
+
+
+@require_POST
+@requires(Perm.FOLLOWUP_MANAGE)
+def followup_send_due(request):
+    if scope(request.user.role, Perm.FOLLOWUP_MANAGE) != ALL:
+        raise PermissionDenied
+    sent = services.followup_send_due()
+    messages.success(request, _("%(count)d questionnaire(s) sent.") % {"count": sent})
+    return redirect("followup_dashboard")
+
+
+def _patient_context(request, patient, add_form=None):
+    items = list(selectors.items_for_patient(patient=patient))
+    can_manage = can_access_patient(request.user, Perm.FOLLOWUP_MANAGE, patient)
+    return {
+        "patient": patient, "items": items, "tracking": services.relief_tracking(patient=patient),
+        "can_manage": can_manage,
+        "can_fill": can_access_patient(request.user, Perm.QUESTIONNAIRE_FILL, patient),
+        "can_record_event": can_access_patient(request.user, Perm.ADVERSE_EVENT_RECORD, patient),
+        "add_form": add_form or (ItemAddForm() if can_manage else None),
+        "booking_url": booking_url(), "today": timezone.localdate(),
+        "responses": list(patient.questionnaire_responses.order_by("-answered_on", "-id")),
+        "lang": qn.lang(),
+    }
+
+
+@requires(Perm.FOLLOWUP_VIEW)
+def followup_patient(request, patient_id: int):
+    patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.FOLLOWUP_VIEW)
+    audit_record(actor=request.user, action="view", request=request, obj=patient,
+                 patient_id=patient.pk, detail={"page": "followup"})
+    return render(request, "followup/patient.html", _patient_context(request, patient))
+
+
+@require_POST
+@requires(Perm.FOLLOWUP_MANAGE)
+def followup_item_add(request, patient_id: int):
+    patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.FOLLOWUP_MANAGE)
+    form = ItemAddForm(request.POST)
+    if form.is_valid():
+        try:
+            services.followup_item_add(patient=patient, user=request.user, request=request,
+                                       **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Follow-up item added."))
+            return redirect("followup_patient", patient_id=patient.pk)
+    return render(request, "followup/patient.html",
+                  _patient_context(request, patient, add_form=form), status=422)
+
+
+@require_POST
+@requires(Perm.FOLLOWUP_MANAGE)
+def followup_item_update(request, item_id: int):
+    item = selectors.item_get(user=request.user, item_id=item_id)
+    if request.POST.get("action") == "send":
+        if services.followup_item_send(item=item, user=request.user, request=request):
+            messages.success(request, _("Questionnaire sent by e-mail."))
+        else:
+            messages.error(request, _("Not sent: the item is not a planned questionnaire or "
+                                      "the patient has no e-mail address."))
+        return redirect("followup_patient", patient_id=item.patient_id)
+    form = ItemUpdateForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        services.followup_item_update(item=item, user=request.user,
+                                      due_date=data.get("due_date"),
+                                      status=data.get("status") or None,
+                                      note=data.get("note") if "note" in request.POST else None,
+                                      request=request)
+        messages.success(request, _("Follow-up item updated."))
+    else:
+        for field, errors in form.errors.items():
+            messages.error(request, f"{field}: {' '.join(errors)}")
+    return redirect("followup_patient", patient_id=item.patient_id)
+
+
+@requires(Perm.FOLLOWUP_VIEW)
+def followup_timeline(request, patient_id: int):
+    patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.FOLLOWUP_VIEW)
+    audit_record(actor=request.user, action="view", request=request, obj=patient,
+                 patient_id=patient.pk, detail={"page": "timeline"})
+    chart = build_chart(patient=patient, language=qn.lang())
+    return render(request, "followup/timeline.html", {
+        "patient": patient, "chart": chart,
+        "tracking": services.relief_tracking(patient=patient), "lang": qn.lang()})
+
+
+# ----------------------------------------------------------------------------- questionnaires
+
+
+@requires(Perm.QUESTIONNAIRE_FILL)
+def questionnaire_for_item(request, item_id: int):
+    """Open (creating if needed) the draft of a follow-up item's questionnaire."""
+    item = selectors.item_get(user=request.user, item_id=item_id, perm=Perm.QUESTIONNAIRE_FILL)
+    if item.kind == ItemKind.VISIT or item.status == ItemStatus.CANCELLED:
+        messages.error(request, _("This follow-up item has no questionnaire to fill."))
+        return redirect("followup_patient", patient_id=item.patient_id)
+    response = services.questionnaire_start(patient=item.patient, user=request.user, item=item,
+                                            request=request)
+    return redirect("questionnaire_fill", response_id=response.pk)
+
+
+@require_POST
+@requires(Perm.FOLLOWUP_MANAGE)
+def questionnaire_new(request, patient_id: int):
+    """Staff: a questionnaire outside the schedule (at a visit or a call)."""
+    patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.FOLLOWUP_MANAGE)
+    if not can_access_patient(request.user, Perm.QUESTIONNAIRE_FILL, patient):
+        raise PermissionDenied
+    response = services.questionnaire_start(patient=patient, user=request.user, request=request)
+    return redirect("questionnaire_fill", response_id=response.pk)
+
+
+@requires(Perm.QUESTIONNAIRE_FILL)
+def questionnaire_fill(request, response_id: int):
+    response = selectors.response_get(user=request.user, response_id=response_id)
+    initial = qn.initial_from(response.answers)
+    form = qn.QuestionnaireForm(request.POST or None, instruments=response.instruments,
+                                initial=initial)
+    problems: dict[str, str] = {}
+    status = 200
+    if request.method == "POST":
+        if not response.is_draft:
+            messages.info(request, _("This questionnaire is already completed."))
+            return redirect("questionnaire_fill", response_id=response.pk)
+        complete = request.POST.get("action") == "complete"
+        if form.is_valid():
+            response, problems = services.questionnaire_save(
+                response=response, user=request.user, answers=form.answers(),
+                complete=complete, request=request)
+            if request.htmx and not complete:
+                return render(request, "followup/questionnaire.html#saved",
+                              {"response": response})
+            if not response.is_draft:
+                messages.success(request, _("Thank you: your answers are recorded."))
+                return redirect("questionnaire_fill", response_id=response.pk)
+            if problems:
+                status = 422
+                messages.warning(request, _("Your answers are saved as a draft. Some "
+                                            "questions still need an answer to complete it."))
+            else:
+                messages.success(request, _("Draft saved."))
+                return redirect("questionnaire_fill", response_id=response.pk)
+        else:
+            status = 422
+            if request.htmx:
+                return render(request, "followup/questionnaire.html#saved",
+                              {"response": response, "invalid": True}, status=422)
+    else:
+        audit_record(actor=request.user, action="view", request=request, obj=response,
+                     patient_id=response.patient_id)
+    return render(request, "followup/questionnaire.html", {
+        "response": response, "patient": response.patient, "form": form,
+        "groups": [(code, label, [form[n] for n in names], problems.get(code))
+                   for code, label, names in form.groups],
+        "problems": problems, "lang": qn.lang(),
+    }, status=status)

@@ -1,0 +1,294 @@
+"""Procedure pages: check-in, the step-by-step checklist (htmx), adverse events."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cryoneuro.accounts.access import can_access_patient, requires
+from cryoneuro.accounts.roles import Perm
+from cryoneuro.audit.services import audit_record
+from cryoneuro.clinical.nerves import NERVES
+from cryoneuro.patients.selectors import patient_get
+
+from . import selectors, services
+from .forms import (
+    STEP_FORMS,
+    AdverseEventForm,
+    CheckInForm,
+    CloseForm,
+    CycleForm,
+    NerveForm,
+    SurveillanceForm,
+    _lang,
+)
+from .models import AdverseEvent, NerveTreatment, Procedure, ProcedureStatus, StepCode
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    for field, problems in error.message_dict.items():
+        target = field if field in form.fields else None
+        for problem in problems:
+            form.add_error(target, problem)
+
+
+def _step_form(procedure: Procedure, code: str, data=None):
+    cls = STEP_FORMS[code]
+    kwargs = {"prefix": code}
+    if cls is SurveillanceForm:
+        kwargs["mixed_nerve"] = services.has_mixed_nerve(procedure)
+    initial = None
+    step = procedure.steps.filter(code=code).first()
+    if step is not None and data is None:
+        initial = {k: ("yes" if v is True else "no" if v is False else v)
+                   for k, v in step.data.items()}
+    return cls(data, initial=initial, **kwargs)
+
+
+def _context(request, procedure: Procedure, *, bound: dict | None = None) -> dict:
+    bound = bound or {}
+    checklist = services.procedure_checklist(procedure)
+    can_record = (not procedure.is_closed
+                  and can_access_patient(request.user, Perm.PROCEDURE_RECORD, procedure.patient))
+    next_code = next((row.code for row in checklist if not row.done), None)
+    rows = []
+    for row in checklist:
+        form = None
+        if can_record and row.code != StepCode.NERVES:
+            form = bound.get(row.code) or _step_form(procedure, row.code)
+        rows.append({"row": row, "form": form, "is_next": row.code == next_code})
+    lang = _lang()
+    nerves = []
+    for n in procedure.nerves.prefetch_related("cycles").select_related("recorded_by"):
+        item = NERVES.get(n.nerve_code)
+        nerves.append({
+            "nerve": n, "name": item.name(lang) if item else n.nerve_code,
+            "cycles": list(n.cycles.all()),
+            "form": (bound.get(f"cycle-{n.pk}") or CycleForm(prefix=f"cycle-{n.pk}"))
+            if can_record else None,
+        })
+    differences = services.plan_differences(procedure)
+    if differences:
+        def name(code):
+            return NERVES[code].name(lang) if code in NERVES else code
+        differences = {k: [name(c) for c in v] for k, v in differences.items()}
+    missing = [row for row in checklist if not row.done]
+    can_override = can_access_patient(request.user, Perm.PROCEDURE_OVERRIDE, procedure.patient)
+    return {
+        "procedure": procedure, "patient": procedure.patient, "rows": rows, "nerves": nerves,
+        "can_record": can_record, "can_override": can_override,
+        "nerve_form": (bound.get("nerve") or NerveForm(prefix="nerve")) if can_record else None,
+        "close_form": bound.get("close") or CloseForm(prefix="close"),
+        "missing": missing,
+        "duration": services.procedure_duration(procedure),
+        "differences": differences,
+        "pre_check_passed": services.pre_check_passed(procedure),
+        "now": timezone.localtime(),
+    }
+
+
+def _respond(request, procedure: Procedure, *, bound: dict | None = None, ok: str = ""):
+    if bound:
+        context = _context(request, procedure, bound=bound)
+        template = "procedures/detail.html#body" if request.htmx else "procedures/detail.html"
+        return render(request, template, context, status=422 if request.htmx else 200)
+    if ok:
+        messages.success(request, ok)
+    if request.htmx:
+        return render(request, "procedures/detail.html#body", _context(request, procedure))
+    return redirect("procedure_detail", procedure_id=procedure.pk)
+
+
+@requires(Perm.PROCEDURE_VIEW)
+def procedure_list(request):
+    """Today's and open procedures, and motor deficits flagged to the physician."""
+    if not can_access_patient_any(request.user):
+        raise PermissionDenied
+    open_procedures = Procedure.objects.filter(status=ProcedureStatus.IN_PROGRESS).select_related(
+        "patient")[:100]
+    recent = Procedure.objects.filter(status=ProcedureStatus.CLOSED).select_related(
+        "patient")[:30]
+    audit_record(actor=request.user, action="search", request=request,
+                 object_type="procedures.procedure", detail={"list": True})
+    return render(request, "procedures/list.html", {
+        "open_procedures": open_procedures, "recent": recent,
+        "flags": services.motor_deficit_flags(),
+    })
+
+
+def can_access_patient_any(user) -> bool:
+    from cryoneuro.accounts.roles import ALL, scope
+
+    return scope(getattr(user, "role", None), Perm.PROCEDURE_VIEW) == ALL
+
+
+@requires(Perm.PROCEDURE_RECORD)
+def procedure_checkin(request, patient_id: int):
+    patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.PROCEDURE_RECORD)
+    evaluation = patient.evaluations.order_by("-created_at", "-id").first()
+    initial = {"site_label": evaluation.pain_location if evaluation else "",
+               "side": evaluation.side if evaluation else "right"}
+    form = CheckInForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            procedure = services.procedure_checkin(
+                patient=patient, user=request.user, evaluation=evaluation,
+                site_label=form.cleaned_data["site_label"], side=form.cleaned_data["side"],
+                plan_id=form.cleaned_data.get("plan_id"),
+                planned_nerves=form.cleaned_data.get("planned_nerves") or [], request=request)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Patient checked in."))
+            return redirect("procedure_detail", procedure_id=procedure.pk)
+    elif request.method != "POST":
+        audit_record(actor=request.user, action="view", request=request, obj=patient,
+                     patient_id=patient.pk)
+    return render(request, "procedures/checkin.html",
+                  {"patient": patient, "form": form, "evaluation": evaluation},
+                  status=422 if form.errors else 200)
+
+
+@requires(Perm.PROCEDURE_VIEW)
+def procedure_detail(request, procedure_id: int):
+    procedure = selectors.procedure_get(user=request.user, procedure_id=procedure_id)
+    audit_record(actor=request.user, action="view", request=request, obj=procedure,
+                 patient_id=procedure.patient_id)
+    context = _context(request, procedure)
+    if request.htmx:
+        return render(request, "procedures/detail.html#body", context)
+    return render(request, "procedures/detail.html", context)
+
+
+@require_POST
+@requires(Perm.PROCEDURE_RECORD)
+def procedure_step(request, procedure_id: int, code: str):
+    procedure = selectors.procedure_get(user=request.user, procedure_id=procedure_id,
+                                        perm=Perm.PROCEDURE_RECORD)
+    if code not in STEP_FORMS:
+        raise Http404
+    form = _step_form(procedure, code, request.POST)
+    if form.is_valid():
+        try:
+            services.procedure_step_record(
+                procedure=procedure, user=request.user, code=code, data=form.step_data(),
+                at=services.at_time(procedure, form.cleaned_data.get("at")), request=request)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            return _respond(request, procedure, ok=_("Step recorded."))
+    return _respond(request, procedure, bound={code: form})
+
+
+@require_POST
+@requires(Perm.PROCEDURE_RECORD)
+def procedure_nerve_add(request, procedure_id: int):
+    procedure = selectors.procedure_get(user=request.user, procedure_id=procedure_id,
+                                        perm=Perm.PROCEDURE_RECORD)
+    form = NerveForm(request.POST, prefix="nerve")
+    if form.is_valid():
+        try:
+            services.procedure_nerve_add(procedure=procedure, user=request.user,
+                                         request=request, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            return _respond(request, procedure, ok=_("Nerve added."))
+    return _respond(request, procedure, bound={"nerve": form})
+
+
+@require_POST
+@requires(Perm.PROCEDURE_RECORD)
+def procedure_cycle_add(request, nerve_id: int):
+    nerve: NerveTreatment = selectors.nerve_get(user=request.user, nerve_id=nerve_id)
+    procedure = nerve.procedure
+    form = CycleForm(request.POST, prefix=f"cycle-{nerve.pk}")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.procedure_cycle_add(
+                nerve=nerve, user=request.user,
+                freeze_start=services.at_time(procedure, data["freeze_start"]),
+                freeze_stop=services.at_time(procedure, data["freeze_stop"]),
+                thaw_stop=services.at_time(procedure, data["thaw_stop"]),
+                min_temperature_c=data["min_temperature_c"],
+                thaw_temperature_c=data.get("thaw_temperature_c"), request=request)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            return _respond(request, procedure, ok=_("Freeze-thaw cycle recorded."))
+    return _respond(request, procedure, bound={f"cycle-{nerve.pk}": form})
+
+
+@require_POST
+@requires(Perm.PROCEDURE_RECORD)
+def procedure_close(request, procedure_id: int):
+    procedure = selectors.procedure_get(user=request.user, procedure_id=procedure_id,
+                                        perm=Perm.PROCEDURE_RECORD)
+    form = CloseForm(request.POST, prefix="close")
+    if form.is_valid():
+        try:
+            services.procedure_close(procedure=procedure, user=request.user,
+                                     override_reason=form.cleaned_data["override_reason"],
+                                     request=request)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Procedure closed."))
+            if request.htmx:
+                response = render(request, "procedures/detail.html#body",
+                                  _context(request, procedure))
+                return response
+            return redirect("procedure_detail", procedure_id=procedure.pk)
+    return _respond(request, procedure, bound={"close": form})
+
+
+@requires(Perm.ADVERSE_EVENT_RECORD)
+def adverse_event_create(request, patient_id: int):
+    patient = patient_get(user=request.user, patient_id=patient_id,
+                          perm=Perm.ADVERSE_EVENT_RECORD)
+    nerves = NerveTreatment.objects.filter(procedure__patient=patient).select_related("procedure")
+    initial = {"onset_date": timezone.localdate(), "source": request.GET.get("source", "visit")}
+    if request.GET.get("nerve", "").isdigit():
+        initial["nerve"] = int(request.GET["nerve"])
+    form = AdverseEventForm(request.POST or None, nerves=nerves, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        nerve = nerves.filter(pk=data.pop("nerve")).first() if data.get("nerve") else None
+        data.pop("nerve", None)
+        try:
+            services.adverse_event_record(patient=patient, user=request.user, nerve=nerve,
+                                          request=request, **data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Adverse event recorded."))
+            return redirect("patient_detail", patient_id=patient.pk)
+    elif request.method != "POST":
+        audit_record(actor=request.user, action="view", request=request, obj=patient,
+                     patient_id=patient.pk)
+    return render(request, "procedures/adverse_event_form.html",
+                  {"patient": patient, "form": form}, status=422 if form.errors else 200)
+
+
+@require_POST
+@requires(Perm.ADVERSE_EVENT_RECORD)
+def adverse_event_resolve(request, event_id: int):
+    event: AdverseEvent = selectors.adverse_event_get(user=request.user, event_id=event_id)
+    from django import forms as djforms
+
+    field = djforms.DateField()
+    try:
+        day = field.clean(request.POST.get("resolved_date") or timezone.localdate().isoformat())
+        services.adverse_event_resolve(event=event, user=request.user, resolved_date=day,
+                                       request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Adverse event marked resolved."))
+    return redirect("patient_detail", patient_id=event.patient_id)

@@ -1,0 +1,116 @@
+import pytest
+
+from cryoneuro.procedures.models import Procedure
+from tests.apps.procedures.helpers import run_procedure
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def _post_step(client, procedure, code, data, **extra):
+    payload = {f"{code}-{k}": v for k, v in data.items()}
+    return client.post(f"/procedures/{procedure.pk}/steps/{code}/", payload, **extra)
+
+
+def test_a_nurse_checks_in_and_records_steps_with_htmx(cleared_patient, nurse, login):
+    client = login(nurse)
+    page = client.get(f"/patients/{cleared_patient.pk}/procedures/new/")
+    assert page.status_code == 200
+    response = client.post(f"/patients/{cleared_patient.pk}/procedures/new/",
+                           {"site_label": "genou droit", "side": "right",
+                            "planned_nerves": ["ipbsn"]})
+    assert response.status_code == 302
+    procedure = Procedure.objects.get(patient=cleared_patient)
+    detail = client.get(f"/procedures/{procedure.pk}/")
+    assert detail.status_code == 200
+    assert "Checklist" in detail.content.decode() or "checklist" in detail.content.decode()
+    response = _post_step(client, procedure, "pre_check",
+                          {"consent_signed": "yes", "anticoagulation_taken": "no",
+                           "infection_at_site": "no", "baseline_nrs": "7", "at": "09:02"},
+                          **HTMX)
+    assert response.status_code == 200
+    assert 'id="procedure-body"' in response.content.decode()
+    step = procedure.steps.get(code="pre_check")
+    assert step.passed and step.done_by == nurse
+    assert step.done_at.astimezone().strftime("%M") == "02"
+
+
+def test_bad_step_input_gives_field_errors_not_a_500(cleared_patient, nurse, login):
+    client = login(nurse)
+    procedure = run_procedure(cleared_patient, nurse, start=__import__(
+        "django.utils.timezone", fromlist=["now"]).now(), skip=("anaesthesia",),
+        discharge=False)
+    response = _post_step(client, procedure, "anaesthesia",
+                          {"agent": "lidocaine_1", "volume_ml": "-4"}, **HTMX)
+    assert response.status_code == 422
+    assert "has-error" in response.content.decode()
+    response = _post_step(client, procedure, "anaesthesia", {"agent": "nope", "volume_ml": "x"})
+    assert response.status_code == 200  # the whole page, with the errors
+    assert "has-error" in response.content.decode()
+    assert client.post(f"/procedures/{procedure.pk}/steps/nonsense/", {}).status_code == 404
+    response = client.post(f"/procedures/nerves/{procedure.nerves.first().pk}/cycles/",
+                           {"cycle-1-freeze_start": "25:00"}, **HTMX)
+    assert response.status_code in (404, 422)
+
+
+def test_closing_with_a_missing_step_is_refused_on_the_page(cleared_patient, nurse, physician,
+                                                            login):
+    from django.utils import timezone
+
+    procedure = run_procedure(cleared_patient, nurse, start=timezone.now(),
+                              skip=("surveillance",))
+    client = login(nurse)
+    response = client.post(f"/procedures/{procedure.pk}/close/", {}, **HTMX)
+    assert response.status_code == 422
+    procedure.refresh_from_db()
+    assert not procedure.is_closed
+    client = login(physician)
+    response = client.post(f"/procedures/{procedure.pk}/close/",
+                           {"close-override_reason": "Patient left before surveillance ended."})
+    assert response.status_code == 302
+    procedure.refresh_from_db()
+    assert procedure.is_closed
+
+
+def test_patient_sees_own_procedure_but_not_others(cleared_patient, make_user, make_patient,
+                                                   nurse, login, client):
+    from django.utils import timezone
+
+    procedure = run_procedure(cleared_patient, nurse, start=timezone.now())
+    owner = make_user("patient", "claire")
+    cleared_patient.user = owner
+    cleared_patient.save()
+    login(owner)
+    assert client.get(f"/procedures/{procedure.pk}/").status_code == 200
+    assert client.post(f"/procedures/{procedure.pk}/close/", {}).status_code == 403
+    other = make_user("patient", "bob")
+    make_patient("Bob", user=other)
+    login(other)
+    assert client.get(f"/procedures/{procedure.pk}/").status_code == 403
+    assert client.get("/procedures/").status_code == 403
+
+
+def test_the_patient_page_shows_procedures_and_adverse_events(full_procedure, nurse, login):
+    client = login(nurse)
+    page = client.get(f"/patients/{full_procedure.patient_id}/").content.decode()
+    assert 'id="procedures"' in page and 'id="followup"' in page
+    response = client.post(f"/patients/{full_procedure.patient_id}/adverse-events/new/", {
+        "kind": "numbness", "grade": "1", "onset_date": "2026-01-10",
+        "resolved_date": "2026-01-01", "source": "followup",
+        "nerve": str(full_procedure.nerves.first().pk)})
+    assert response.status_code == 422
+    response = client.post(f"/patients/{full_procedure.patient_id}/adverse-events/new/", {
+        "kind": "numbness", "grade": "1", "onset_date": "2026-01-10", "source": "followup",
+        "nerve": str(full_procedure.nerves.first().pk)})
+    assert response.status_code == 302
+    assert full_procedure.patient.adverse_events.count() == 1
+
+
+def test_the_worklist_lists_open_procedures(cleared_patient, nurse, login):
+    from django.utils import timezone
+
+    run_procedure(cleared_patient, nurse, start=timezone.now(), discharge=False)
+    page = login(nurse).get("/procedures/")
+    assert page.status_code == 200
+    assert cleared_patient.full_name in page.content.decode()
