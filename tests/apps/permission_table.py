@@ -44,6 +44,11 @@ PAGES = [
     Endpoint("evaluation_detail", "GET", "/evaluations/{evaluation}/", Perm.EVALUATION_VIEW,
              scoped=True),
     Endpoint("audit_list", "GET", "/audit/", Perm.AUDIT_VIEW),
+    Endpoint("account_list", "GET", "/staff/accounts/", Perm.USER_MANAGE),
+    Endpoint("account_toggle", "POST", "/staff/accounts/{account}/toggle/", Perm.USER_MANAGE,
+             data={}),
+    Endpoint("account_unlock", "POST", "/staff/accounts/{account}/unlock/", Perm.USER_MANAGE,
+             data={}),
 ]
 
 API = [

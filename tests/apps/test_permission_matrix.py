@@ -77,7 +77,9 @@ def world(make_user, make_patient, knee_case):
 
 
 # Placeholder -> factory(patient, users) returning a primary key; apps add theirs here.
-EXTRA_FIXTURES: dict = {}
+EXTRA_FIXTURES: dict = {
+    "account": lambda patient, users: users[Role.NURSE].pk,
+}
 
 
 def _denied(response) -> bool:

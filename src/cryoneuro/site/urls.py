@@ -1,6 +1,7 @@
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from cryoneuro.accounts import views as account_views
 from cryoneuro.api.router import api
 from cryoneuro.audit import views as audit_views
 from cryoneuro.evaluation import views as evaluation_views
@@ -29,6 +30,11 @@ urlpatterns = [
     path("evaluations/<int:evaluation_id>/", evaluation_views.evaluation_detail,
          name="evaluation_detail"),
     path("audit/", audit_views.audit_list, name="audit_list"),
+    path("staff/accounts/", account_views.account_list, name="account_list"),
+    path("staff/accounts/<int:user_id>/toggle/", account_views.account_toggle,
+         name="account_toggle"),
+    path("staff/accounts/<int:user_id>/unlock/", account_views.account_unlock_view,
+         name="account_unlock"),
     # One include per clinic app; each app owns its urls.py.
     path("", include("cryoneuro.treatmentplans.urls")),
     path("", include("cryoneuro.scheduling.urls")),
