@@ -73,3 +73,10 @@ def test_an_inr_with_many_decimals_is_stored_rounded_not_refused(client, physici
     assert response.status_code == 201
     evaluation = Evaluation.objects.get()
     assert str(evaluation.inr) == "1.23" and str(evaluation.pain_duration_months) == "18.6"
+
+
+def test_the_interactive_docs_load_their_assets_locally(client, physician):
+    assert client.get("/api/docs").status_code == 302  # log in first
+    client.force_login(physician)
+    html = client.get("/api/docs").content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in html and "cdn." not in html

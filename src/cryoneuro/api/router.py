@@ -4,6 +4,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import NinjaAPI
 
+from cryoneuro.accounts.access import login_only
+
 from .security import ClinicSessionAuth
 
 api = NinjaAPI(
@@ -13,6 +15,7 @@ api = NinjaAPI(
     "role permissions as the web pages apply to every endpoint.",
     auth=ClinicSessionAuth(),
     urls_namespace="api",
+    docs_decorator=login_only,  # the schema and Swagger UI (served locally) for logged-in users
 )
 
 

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "axes",
+    "ninja",
     "django_htmx",
     "template_partials",
     "cryoneuro.accounts",
