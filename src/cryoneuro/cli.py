@@ -30,6 +30,9 @@ app.command("freeze")(freeze)
 from cryoneuro.clinical.cli import assess  # noqa: E402
 
 app.command("assess")(assess)
+from cryoneuro.planning.cli import plan  # noqa: E402
+
+app.command("plan")(plan)
 
 
 def main() -> None:
