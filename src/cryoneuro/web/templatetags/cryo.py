@@ -27,3 +27,12 @@ def indication_label(code: str) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def choice_label(value: str, choices_name: str) -> str:
+    """``{{ t.result|choice_label:"TREATMENT_RESULTS" }}``: the translated label of a code
+    stored in JSON (evaluation forms' choice lists)."""
+    from cryoneuro.evaluation import forms
+
+    return str(dict(getattr(forms, choices_name, [])).get(value, value))
