@@ -106,3 +106,14 @@ def test_staff_create_a_portal_account_that_sees_only_its_own_record(client, phy
     assert client.get(f"/patients/{own.pk}/").status_code == 200
     assert client.get(f"/patients/{other.pk}/").status_code == 403
     assert client.get("/patients/").status_code == 403
+
+
+def test_a_refused_access_is_recorded(client, make_user, make_patient, physician):
+    user = make_user("patient", "nosy")
+    make_patient("Own", "Record", user=user)
+    other = make_patient("Other", "Record", email="x@example.org")
+    client.force_login(user)
+    assert client.get(f"/patients/{other.pk}/").status_code == 403
+    entry = AuditEntry.objects.filter(action="denied").get()
+    assert entry.actor == user and entry.patient_id == other.pk
+    assert entry.detail["path"] == f"/patients/{other.pk}/"

@@ -76,3 +76,23 @@ def _has_totp(user) -> bool:
     from allauth.mfa.models import Authenticator
 
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+class AccessDeniedAuditMiddleware:
+    """Records refused accesses (403) in the audit trail: who tried what, from where
+    (OWASP ASVS 7.1-7.3: log access-control decisions)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 403 and getattr(request, "user", None) is not None:
+            from cryoneuro.audit.services import audit_record
+
+            patient_id = (getattr(request, "resolver_match", None) and
+                          request.resolver_match.kwargs.get("patient_id"))
+            audit_record(actor=request.user, action="denied", request=request,
+                         patient_id=int(patient_id) if patient_id else None,
+                         detail={"path": request.path[:300], "method": request.method})
+        return response

@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "cryoneuro.accounts.middleware.SessionTimeoutMiddleware",
     "cryoneuro.accounts.middleware.StaffMFARequiredMiddleware",
+    "cryoneuro.accounts.middleware.AccessDeniedAuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
