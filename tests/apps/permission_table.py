@@ -49,6 +49,24 @@ PAGES = [
              data={}),
     Endpoint("account_unlock", "POST", "/staff/accounts/{account}/unlock/", Perm.USER_MANAGE,
              data={}),
+    # scheduling (issue 5)
+    Endpoint("public_treatment", "GET", "/cryoneurolyse/", "public"),
+    Endpoint("scheduling_calendar", "GET", "/calendar/?view=week", Perm.CALENDAR_VIEW),
+    Endpoint("scheduling_manage", "GET", "/calendar/manage/", Perm.SCHEDULE_MANAGE),
+    Endpoint("scheduling_feed", "GET", "/calendar/feed/not-a-token.ics", "public"),
+    Endpoint("scheduling_feed_reset", "POST", "/calendar/feed/", Perm.CALENDAR_VIEW, data={}),
+    Endpoint("scheduling_book", "GET", "/patients/{patient}/appointments/new/",
+             Perm.APPOINTMENT_BOOK, scoped=True),
+    Endpoint("scheduling_move", "GET", "/patients/{patient}/appointments/move/",
+             Perm.APPOINTMENT_BOOK, scoped=True),
+    Endpoint("scheduling_cancel", "POST", "/patients/{patient}/appointments/cancel/",
+             Perm.APPOINTMENT_BOOK, scoped=True, data={}),
+    Endpoint("scheduling_ics", "GET", "/patients/{patient}/appointments/calendar.ics",
+             Perm.APPOINTMENT_VIEW, scoped=True),
+    Endpoint("scheduling_request", "GET", "/patients/{patient}/appointments/request/",
+             Perm.APPOINTMENT_REQUEST, scoped=True),
+    Endpoint("scheduling_portal", "GET", "/portal/appointments/", None),
+    Endpoint("scheduling_requests", "GET", "/appointments/requests/", Perm.APPOINTMENT_BOOK),
 ]
 
 API = [
@@ -68,6 +86,20 @@ API = [
              "/api/patients/{patient}/evaluations", Perm.EVALUATION_VIEW, scoped=True),
     Endpoint("api:get_evaluation", "GET",
              "/api/evaluations/{evaluation}", Perm.EVALUATION_VIEW, scoped=True),
+    # scheduling (issue 5)
+    Endpoint("api:list_slots", "GET", "/api/patients/{patient}/slots?type=consultation",
+             Perm.APPOINTMENT_VIEW, scoped=True),
+    Endpoint("api:book_appointment", "POST", "/api/scheduling/appointments",
+             Perm.APPOINTMENT_BOOK, data={}),
+    Endpoint("api:move_appointment", "POST", "/api/scheduling/appointments/0/move",
+             Perm.APPOINTMENT_BOOK, data={}),
+    Endpoint("api:cancel_appointment", "POST", "/api/scheduling/appointments/0/cancel",
+             Perm.APPOINTMENT_BOOK, data={}),
+    Endpoint("api:list_appointments", "GET", "/api/patients/{patient}/appointments",
+             Perm.APPOINTMENT_VIEW, scoped=True),
+    Endpoint("api:list_requests", "GET", "/api/scheduling/requests", Perm.APPOINTMENT_BOOK),
+    Endpoint("api:create_request", "POST", "/api/patients/{patient}/appointment-requests",
+             Perm.APPOINTMENT_REQUEST, scoped=True, data={}),
 ]
 
 # URL names that are not ours to test here (allauth's login/MFA pages, i18n, API docs).

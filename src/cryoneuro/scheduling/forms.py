@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cryoneuro.clinical.nerves import NERVES
+
+from . import availability
+from .models import AppointmentType, ExceptionKind, Resource, ResourceKind
+
+
+def parse_start(value: str) -> datetime | None:
+    """An ISO date-time; naive ones are in the clinic's zone."""
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except (ValueError, AttributeError):
+        return None
+    if timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=availability.clinic_zone())
+    return moment
+
+
+class SlotField(forms.CharField):
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        moment = parse_start(value)
+        if moment is None:
+            raise forms.ValidationError(_("Enter a valid date and time."), code="invalid")
+        return moment
+
+
+def _nerve_choices():
+    return [(code, f"{n.name_fr} / {n.name_en}") for code, n in NERVES.items()]
+
+
+class SlotSearchForm(forms.Form):
+    type = forms.ModelChoiceField(queryset=AppointmentType.objects.all(), to_field_name="code",
+                                  label=_("Type"), empty_label=None)
+    practitioner = forms.ModelChoiceField(
+        queryset=Resource.objects.filter(kind=ResourceKind.PRACTITIONER, active=True),
+        required=False, label=_("Physician"), empty_label=_("Any physician"))
+    nerve_codes = forms.MultipleChoiceField(choices=_nerve_choices, required=False,
+                                            label=_("Target nerves (procedure)"))
+    after = forms.DateField(required=False, label=_("From"),
+                            widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class BookForm(SlotSearchForm):
+    start = SlotField(label=_("Start"), required=True)
+    duration_minutes = forms.IntegerField(required=False, min_value=5, max_value=480,
+                                          label=_("Duration (minutes)"))
+    note = forms.CharField(required=False, max_length=300, label=_("Note"))
+
+
+class MoveForm(forms.Form):
+    start = SlotField(label=_("New start"), required=True)
+
+
+class RequestForm(forms.Form):
+    preferences = forms.CharField(required=False, max_length=300,
+                                  label=_("Preferred days and times"))
+    message = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+                              label=_("Message for the clinic"))
+
+
+class ClosureForm(forms.Form):
+    what = forms.ChoiceField(label=_("What"), choices=[
+        ("block", _("Internal block (busy, not an appointment)")),
+        *ExceptionKind.choices])
+    resource = forms.ModelChoiceField(queryset=Resource.objects.filter(active=True),
+                                      required=False, label=_("Resource"),
+                                      empty_label=_("Whole clinic"))
+    start = SlotField(label=_("From"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    end = SlotField(label=_("Until"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    reason = forms.CharField(required=False, max_length=200, label=_("Reason"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("what") == "block" and not data.get("resource"):
+            self.add_error("resource", _("An internal block is for one resource."))
+        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
+            self.add_error("end", _("The end must be after the start."))
+        return data
