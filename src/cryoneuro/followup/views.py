@@ -23,11 +23,13 @@ from .models import FollowUpItem, ItemKind, ItemStatus
 from .timeline import build_chart
 
 
-def booking_url() -> str | None:
+def booking_url(patient_id: int | None = None) -> str | None:
     """The scheduling app's page to book a visit, when that app provides one."""
-    for name in ("appointment_book", "scheduling_book", "appointment_list", "calendar"):
+    candidates = [("scheduling_book", [patient_id])] if patient_id else []
+    candidates.append(("scheduling_calendar", []))
+    for name, args in candidates:
         try:
-            return reverse(name)
+            return reverse(name, args=args)
         except NoReverseMatch:
             continue
     return None
@@ -42,7 +44,11 @@ def followup_dashboard(request):
     due = (FollowUpItem.objects.filter(status__in=[ItemStatus.PLANNED, ItemStatus.SENT],
                                        due_date__lte=horizon)
            .select_related("patient").order_by("due_date")[:200])
+    due = list(due)
     from cryoneuro.procedures.services import motor_deficit_flags
+
+    for item in due:
+        item.book_url = booking_url(item.patient_id) if item.kind == ItemKind.VISIT else None
 
     audit_record(actor=request.user, action="search", request=request,
                  object_type="followup.followupitem", detail={"worklist": True})
@@ -50,7 +56,7 @@ def followup_dashboard(request):
         "calls": [i for i in due if i.kind == ItemKind.CALL],
         "visits": [i for i in due if i.kind == ItemKind.VISIT],
         "questionnaires": [i for i in due if i.kind == ItemKind.QUESTIONNAIRE],
-        "today": today, "flags": motor_deficit_flags(), "booking_url": booking_url(),
+        "today": today, "flags": motor_deficit_flags(),
     })
 
 
@@ -73,7 +79,7 @@ def _patient_context(request, patient, add_form=None):
         "can_fill": can_access_patient(request.user, Perm.QUESTIONNAIRE_FILL, patient),
         "can_record_event": can_access_patient(request.user, Perm.ADVERSE_EVENT_RECORD, patient),
         "add_form": add_form or (ItemAddForm() if can_manage else None),
-        "booking_url": booking_url(), "today": timezone.localdate(),
+        "booking_url": booking_url(patient.pk), "today": timezone.localdate(),
         "responses": list(patient.questionnaire_responses.order_by("-answered_on", "-id")),
         "lang": qn.lang(),
     }

@@ -61,9 +61,10 @@ def pre_check_passed(procedure: Procedure) -> bool:
     return bool(step and step.passed)
 
 
-def plan_targets(plan_id: int | None) -> list[str] | None:
-    """Nerve codes of a treatment plan, read lazily from cryoneuro.treatmentplans when that
-    app has a TreatmentPlan model; None when it has none or the plan is unknown."""
+def plan_targets(plan_id: int | None, patient_id: int | None = None) -> list[str] | None:
+    """Nerve codes of a treatment plan, read lazily from cryoneuro.treatmentplans (its model
+    did not exist when this app's migration was made, so only the id is stored). None when
+    there is no such model, no such plan, or the plan is another patient's."""
     if plan_id is None:
         return None
     try:
@@ -71,18 +72,30 @@ def plan_targets(plan_id: int | None) -> list[str] | None:
     except ImportError:
         return None
     plan = TreatmentPlan.objects.filter(pk=plan_id).first()
-    if plan is None:
+    if plan is None or (patient_id is not None
+                        and getattr(plan, "patient_id", patient_id) != patient_id):
         return None
-    for attribute in ("nerve_codes", "nerves", "targets"):
+    for attribute in ("nerve_codes", "nerve_code", "nerves", "targets"):
         value = getattr(plan, attribute, None)
         if callable(value):
             value = value()
+        if isinstance(value, str) and value:
+            return [value]
         if hasattr(value, "all"):
             value = [getattr(t, "nerve_code", getattr(t, "code", str(t))) for t in value.all()]
         if isinstance(value, list | tuple):
-            return [v if isinstance(v, str) else str(v.get("nerve_code", v.get("code", v)))
-                    if isinstance(v, dict) else str(v) for v in value]
+            return [str(v.get("nerve_code", v.get("code", v))) if isinstance(v, dict) else str(v)
+                    for v in value]
     return None
+
+
+def patient_plans(patient: Patient) -> list[tuple[int, str]]:
+    """(id, label) of the patient's treatment plans, when the treatmentplans app has them."""
+    try:
+        from cryoneuro.treatmentplans.models import TreatmentPlan  # type: ignore[attr-defined]
+    except ImportError:
+        return []
+    return [(p.pk, str(p)) for p in TreatmentPlan.objects.filter(patient=patient)[:20]]
 
 
 # ----------------------------------------------------------------------------- check-in
@@ -97,7 +110,9 @@ def procedure_checkin(*, patient: Patient, user: Any, site_label: str, side: str
     if evaluation is None:
         evaluation = patient.evaluations.order_by("-created_at", "-id").first()
     planned = list(planned_nerves or [])
-    from_plan = plan_targets(plan_id)
+    from_plan = plan_targets(plan_id, patient.pk)
+    if plan_id is not None and from_plan is None and patient_plans(patient):
+        raise ValidationError({"plan_id": ["No such treatment plan for this patient."]})
     if not planned and from_plan:
         planned = from_plan
     unknown = [c for c in planned if c not in NERVES]
@@ -315,7 +330,8 @@ def procedure_duration(procedure: Procedure) -> dict[str, Any] | None:
 
 def plan_differences(procedure: Procedure) -> dict[str, Any] | None:
     """Nerves planned but not treated and treated but not planned (None without a plan)."""
-    planned = plan_targets(procedure.plan_id) or list(procedure.planned_nerves)
+    planned = (plan_targets(procedure.plan_id, procedure.patient_id)
+               or list(procedure.planned_nerves))
     if not planned:
         return None
     treated = [n.nerve_code for n in procedure.nerves.all()]

@@ -134,6 +134,13 @@ def procedure_checkin(request, patient_id: int):
     initial = {"site_label": evaluation.pain_location if evaluation else "",
                "side": evaluation.side if evaluation else "right"}
     form = CheckInForm(request.POST or None, initial=initial)
+    plans = services.patient_plans(patient)
+    if plans:
+        from django import forms as djforms
+
+        form.fields["plan_id"] = djforms.TypedChoiceField(
+            label=form.fields["plan_id"].label, required=False, coerce=int, empty_value=None,
+            choices=[("", "—"), *plans])
     if request.method == "POST" and form.is_valid():
         try:
             procedure = services.procedure_checkin(

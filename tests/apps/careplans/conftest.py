@@ -1,0 +1,1 @@
+from tests.apps.procedures.helpers import *  # noqa: F403
