@@ -23,6 +23,8 @@ Main names:
 - protocol and probe boundary: :class:`Protocol` (``Protocol.parse("2x120/60")``),
   :class:`Phase`, :class:`PrescribedSurfaceTemperature`, :class:`CryogenLimited`;
 - geometries: :class:`Planar1D`, :class:`Radial1D`, :class:`Axisymmetric` (default);
+  3-D: :func:`simulate_3d` with :class:`ProbePlacement` (several or angled probes) on a
+  :class:`Cartesian3D` box -> :class:`FreezeResult3D`;
 - :func:`simulate` -> :class:`FreezeResult`; :class:`SimulationSetup` (resolved inputs);
 - injury: :class:`Nerve`, :class:`NerveInjury`, :class:`InjuryClass`,
   :class:`InjuryThresholds`;
@@ -57,6 +59,7 @@ from cryoneuro.physics.protocol import (
 )
 from cryoneuro.physics.result import FreezeResult, Nerve, NerveInjury
 from cryoneuro.physics.solver import DEFAULT_THRESHOLDS, SimulationSetup, simulate
+from cryoneuro.physics.solver3d import Cartesian3D, FreezeResult3D, ProbePlacement, simulate_3d
 
 __all__ = [
     "CRYOGENS",
@@ -64,9 +67,11 @@ __all__ = [
     "PROBES",
     "TISSUES",
     "Axisymmetric",
+    "Cartesian3D",
     "Cryogen",
     "CryogenLimited",
     "FreezeResult",
+    "FreezeResult3D",
     "InjuryClass",
     "InjuryThresholds",
     "Layer",
@@ -80,6 +85,7 @@ __all__ = [
     "PrescribedSurfaceTemperature",
     "Probe",
     "ProbeBoundary",
+    "ProbePlacement",
     "Protocol",
     "Radial1D",
     "SimulationSetup",
@@ -91,6 +97,7 @@ __all__ = [
     "neumann_stefan",
     "probe_preset",
     "simulate",
+    "simulate_3d",
     "steady_frozen_radius",
     "tissue_preset",
 ]

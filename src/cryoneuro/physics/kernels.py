@@ -468,14 +468,59 @@ def make_divergence() -> Any:
     return divergence
 
 
-def make_explicit_3d() -> Any:
-    """A jitted explicit enthalpy update on a uniform Cartesian grid for one tissue,
-    ``step(H, Hn, T, fixed, dt_over_c, k_u, k_f, ...)``: see :mod:`cryoneuro.physics.solver3d`."""
+def explicit_3d_np(H: FloatArray, fixed: NDArray[np.bool_], tissue: Tissue, h: float, dt: float) -> FloatArray:
+    """Plain-numpy reference of :func:`make_explicit_3d`: one forward-Euler enthalpy step
+    on a uniform grid (spacing h), one tissue, no sources, adiabatic outer faces; cells
+    where ``fixed`` is true keep their enthalpy."""
+    p = tissue_vector(tissue)[:, None, None, None] * np.ones((1, *H.shape))
+    T, fl, _ = temperature_np(H, p)
+    k = conductivity_np(T, fl, p)
+    acc = np.zeros(H.shape)
+    for axis in range(3):
+        sl_a = [slice(None)] * 3
+        sl_b = [slice(None)] * 3
+        sl_a[axis] = slice(None, -1)
+        sl_b[axis] = slice(1, None)
+        ka, kb = k[tuple(sl_a)], k[tuple(sl_b)]
+        q = 2.0 * ka * kb / (ka + kb) * (T[tuple(sl_b)] - T[tuple(sl_a)])
+        acc[tuple(sl_a)] += q
+        acc[tuple(sl_b)] -= q
+    out: FloatArray = np.where(fixed, H, H + dt / (h * h) * acc)
+    return out
 
-    @numba.njit(cache=True, parallel=False, fastmath=False)
-    def step(H: Any, out: Any, T: Any, K: Any, fixed: Any, coef: Any) -> None:
-        # out = H + coef * sum_faces K_face (T_nb - T); K per cell (harmonic mean per face)
+
+def make_explicit_3d(tissue: Tissue, h: float, dt: float) -> Any:
+    """A jitted ``step(H, out, T, K, fixed)``: one forward-Euler enthalpy step on a uniform
+    3-D grid for one tissue (constants closed over), no sources, adiabatic outer faces.
+    Two passes: T and k from H, then the 7-point conservative stencil into ``out``.
+    Stable for ``dt <= h^2 C_min / (6 k_max)``."""
+    v = tissue_vector(tissue)
+    cf, cu, hl_, ts, tl = v[P_CF], v[P_CU], v[P_HL], v[P_TS], v[P_TL]
+    kf0, ku, pe = v[P_KF], v[P_KU], v[P_PICE]
+    coef = dt / (h * h)
+
+    @numba.njit(cache=True, fastmath=False)
+    def step(H: Any, out: Any, T: Any, K: Any, fixed: Any) -> None:
         nx, ny, nz = H.shape
+        for i in range(nx):
+            for j in range(ny):
+                for m in range(nz):
+                    e = H[i, j, m]
+                    if e < 0.0:
+                        t = ts + e / cf
+                        f = 0.0
+                    elif e > hl_:
+                        t = tl + (e - hl_) / cu
+                        f = 1.0
+                    elif hl_ > 0.0:
+                        f = e / hl_
+                        t = ts + f * (tl - ts)
+                    else:
+                        f = 0.0
+                        t = ts
+                    kf = kf0 * (KELVIN / (t + KELVIN)) ** pe if pe != 0.0 else kf0
+                    T[i, j, m] = t
+                    K[i, j, m] = f * ku + (1.0 - f) * kf
         for i in range(nx):
             for j in range(ny):
                 for m in range(nz):
