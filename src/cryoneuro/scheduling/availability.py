@@ -171,7 +171,8 @@ def find_slots(type_: AppointmentType, minutes: int, *, after: datetime, before:
         return []
     total = max(p.end for p in needed)
     step = timedelta(minutes=settings.SCHEDULING_SLOT_STEP_MINUTES)
-    earliest = timezone.now() + timedelta(minutes=settings.SCHEDULING_MIN_NOTICE_MINUTES)
+    now = timezone.now()
+    earliest = now + timedelta(minutes=settings.SCHEDULING_MIN_NOTICE_MINUTES)
     after = max(after, earliest)
     if before <= after:
         return []
@@ -192,7 +193,7 @@ def find_slots(type_: AppointmentType, minutes: int, *, after: datetime, before:
         for o_start, o_end in raw_open[rid]:
             moment = o_start
             while moment + timedelta(minutes=lead.end - lead.start) <= o_end:
-                if after <= moment < before:
+                if after <= moment < before and moment > now:
                     candidates.add(moment)
                 moment += step
     slots = []

@@ -87,7 +87,7 @@ def reminders_due(now: datetime | None = None) -> list[DueReminder]:
                                                start__lte=horizon)
                     .exclude(patient__email="")
                     .values_list("id", "start", "scheduled_at"))
-    sent = set(SentReminder.objects.filter(appointment__start__gt=now,
+    sent = set(SentReminder.objects.exclude(status="failed").filter(appointment__start__gt=now,
                                            appointment__start__lte=horizon)
                .values_list("appointment_id", "offset_minutes", "appointment_start"))
     due = []

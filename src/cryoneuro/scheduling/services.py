@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -194,9 +195,18 @@ def _validate(type_: AppointmentType, start: datetime, duration_minutes: int | N
     if duration_minutes is not None and duration_minutes < minimum:
         raise _error("duration_minutes", _("Too short for this type: it needs at least "
                                            "%(minutes)d minutes.") % {"minutes": minimum})
-    if start <= timezone.now():
-        raise _error("start", _("This time is in the past."))
+    _check_not_past(start)
     return max(minimum, duration_minutes or 0)
+
+
+def _check_not_past(start: datetime) -> None:
+    now = timezone.now()
+    if start <= now:
+        raise _error("start", _("This time is in the past."))
+    notice = settings.SCHEDULING_MIN_NOTICE_MINUTES
+    if notice and start < now + timedelta(minutes=notice):
+        raise _error("start", _("Too soon: book at least %(minutes)d minutes ahead.")
+                     % {"minutes": notice})
 
 
 def _chosen(practitioner, room, console, recovery) -> dict[str, Resource | None]:
@@ -281,8 +291,7 @@ def appointment_move(*, appointment: Appointment, start: datetime, moved_by: Any
     type_ = appointment.type
     start = _aware(start)
     minutes = int((appointment.main_end - appointment.start).total_seconds() // 60)
-    if start <= timezone.now():
-        raise _error("start", _("This time is in the past."))
+    _check_not_past(start)
     practitioner = practitioner or appointment.practitioner
     chosen = _chosen(practitioner, None, None, None)
     old_start = appointment.start
