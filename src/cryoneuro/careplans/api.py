@@ -1,5 +1,129 @@
 """API endpoints of the careplans app (mounted by cryoneuro.api.router)."""
 
-from ninja import Router
+from __future__ import annotations
 
-router = Router(tags=["careplans"])
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from ninja import Router, Schema
+
+from cryoneuro.accounts.access import ensure_patient_access
+from cryoneuro.accounts.roles import Perm
+from cryoneuro.api.security import api_requires, perm_auth
+from cryoneuro.audit.services import audit_record
+from cryoneuro.patients.selectors import patient_get
+from cryoneuro.procedures.api import form_input, raise_422
+
+from . import services
+from .forms import GoalForm, InterventionForm, ReviewForm
+from .models import Intervention, InterventionStatus
+from .selectors import careplan_export, careplan_for
+
+router = Router(tags=["care plans"])
+
+
+class GoalIn(Schema):
+    description: str
+    target_date: dt.date | None = None
+    status: str = "in_progress"
+
+
+class InterventionIn(Schema):
+    kind: str
+    provider: str
+    status: str = "planned"
+    description: str = ""
+    provider_name: str = ""
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+
+
+class InterventionPatch(Schema):
+    status: str | None = None
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+
+
+class ReviewIn(Schema):
+    reviewed_on: dt.date
+    note: str
+    followup_item_id: int | None = None
+
+
+def _plan(request, patient_id: int, perm: Perm):
+    api_requires(request, perm)
+    patient = patient_get(user=request.user, patient_id=patient_id, perm=perm)
+    return patient, services.careplan_get_or_create(patient=patient, user=request.user,
+                                                    request=request)
+
+
+def _valid(form_cls, data: dict[str, Any], **kwargs) -> dict[str, Any]:
+    form = form_cls(form_input(data), **kwargs)
+    if not form.is_valid():
+        raise_422(form.errors)
+    return dict(form.cleaned_data)
+
+
+@router.get("/patients/{patient_id}/care-plan", auth=perm_auth(Perm.CAREPLAN_VIEW))
+def careplan_get(request, patient_id: int):
+    api_requires(request, Perm.CAREPLAN_VIEW)
+    patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.CAREPLAN_VIEW)
+    plan = careplan_for(patient=patient)
+    audit_record(actor=request.user, action="view", request=request,
+                 object_type="careplans.careplan", patient_id=patient.pk, detail={"via": "api"})
+    return {"care_plan": careplan_export(patient=patient), "id": plan.pk if plan else None}
+
+
+@router.post("/patients/{patient_id}/care-plan/goals", response={201: dict}, auth=perm_auth(Perm.CAREPLAN_EDIT))
+def careplan_goal_create(request, patient_id: int, payload: GoalIn):
+    _, plan = _plan(request, patient_id, Perm.CAREPLAN_EDIT)
+    data = _valid(GoalForm, payload.dict())
+    goal = services.careplan_goal_add(plan=plan, user=request.user, request=request, **data)
+    return 201, {"id": goal.pk, "description": goal.description, "status": goal.status}
+
+
+@router.post("/patients/{patient_id}/care-plan/interventions", response={201: dict}, auth=perm_auth(Perm.CAREPLAN_EDIT))
+def careplan_intervention_create(request, patient_id: int, payload: InterventionIn):
+    _, plan = _plan(request, patient_id, Perm.CAREPLAN_EDIT)
+    data = _valid(InterventionForm, payload.dict())
+    try:
+        item = services.careplan_intervention_save(plan=plan, user=request.user,
+                                                   request=request, **data)
+    except ValidationError as error:
+        raise_422(error)
+    return 201, {"id": item.pk, "kind": item.kind, "status": item.status}
+
+
+@router.post("/care-plan/interventions/{intervention_id}", auth=perm_auth(Perm.CAREPLAN_EDIT))
+def careplan_intervention_update(request, intervention_id: int, payload: InterventionPatch):
+    api_requires(request, Perm.CAREPLAN_EDIT)
+    item = Intervention.objects.select_related("plan__patient").filter(pk=intervention_id).first()
+    if item is None:
+        raise Http404
+    ensure_patient_access(request.user, Perm.CAREPLAN_EDIT, item.plan.patient)
+    fields = payload.dict(exclude_unset=True)
+    if "status" in fields and fields["status"] not in InterventionStatus.values:
+        raise_422({"status": ["Unknown status."]})
+    try:
+        item = services.careplan_intervention_save(plan=item.plan, user=request.user,
+                                                   intervention=item, request=request, **fields)
+    except ValidationError as error:
+        raise_422(error)
+    return {"id": item.pk, "kind": item.kind, "status": item.status,
+            "start_date": item.start_date, "end_date": item.end_date}
+
+
+@router.post("/patients/{patient_id}/care-plan/reviews", response={201: dict}, auth=perm_auth(Perm.CAREPLAN_EDIT))
+def careplan_review_create(request, patient_id: int, payload: ReviewIn):
+    patient, plan = _plan(request, patient_id, Perm.CAREPLAN_EDIT)
+    items = list(patient.followup_items.all())
+    data = payload.dict()
+    data["followup_item"] = data.pop("followup_item_id") or ""
+    cleaned = _valid(ReviewForm, data, items=items)
+    item_id = cleaned.pop("followup_item")
+    item = next((i for i in items if i.pk == item_id), None)
+    review = services.careplan_review(plan=plan, user=request.user, request=request,
+                                      followup_item=item, **cleaned)
+    return 201, {"id": review.pk, "reviewed_on": review.reviewed_on}
