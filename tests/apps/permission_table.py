@@ -110,6 +110,20 @@ PAGES = [
     Endpoint("careplan_intervention_status", "POST",
              "/care-plan/interventions/{intervention}/status/", Perm.CAREPLAN_EDIT,
              scoped=True, data={}),
+    # treatment plans (issue 4): "latest" = the patient's most recent plan or image
+    # (redirects to the plan list when there is none, so no placeholder is needed)
+    Endpoint("plan_list_all", "GET", "/plans/", Perm.PLAN_VIEW),
+    Endpoint("plan_list", "GET", "/patients/{patient}/plans/", Perm.PLAN_VIEW, scoped=True),
+    Endpoint("plan_create", "GET", "/patients/{patient}/plans/new/", Perm.PLAN_CREATE, scoped=True),
+    Endpoint("plan_image_upload", "POST", "/patients/{patient}/plans/images/", Perm.PLAN_CREATE,
+             scoped=True, data={}),
+    Endpoint("plan_image", "GET", "/patients/{patient}/plans/images/latest/", Perm.PLAN_VIEW,
+             scoped=True),
+    Endpoint("plan_detail", "GET", "/patients/{patient}/plans/latest/", Perm.PLAN_VIEW, scoped=True),
+    Endpoint("plan_plot", "GET", "/patients/{patient}/plans/latest/plot.png", Perm.PLAN_VIEW,
+             scoped=True),
+    Endpoint("plan_report", "GET", "/patients/{patient}/plans/latest/report.pdf", Perm.PLAN_VIEW,
+             scoped=True),
 ]
 
 API = [
@@ -129,6 +143,11 @@ API = [
              "/api/patients/{patient}/evaluations", Perm.EVALUATION_VIEW, scoped=True),
     Endpoint("api:get_evaluation", "GET",
              "/api/evaluations/{evaluation}", Perm.EVALUATION_VIEW, scoped=True),
+    Endpoint("api:plan_create", "POST", "/api/patients/{patient}/plans", Perm.PLAN_CREATE,
+             scoped=True, data={}),
+    Endpoint("api:plan_list", "GET", "/api/patients/{patient}/plans", Perm.PLAN_VIEW, scoped=True),
+    Endpoint("api:plan_get", "GET", "/api/patients/{patient}/plans/latest", Perm.PLAN_VIEW,
+             scoped=True),
     # scheduling (issue 5)
     Endpoint("api:list_slots", "GET", "/api/patients/{patient}/slots?type=consultation",
              Perm.APPOINTMENT_VIEW, scoped=True),

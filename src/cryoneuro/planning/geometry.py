@@ -4,7 +4,8 @@ Nerve frame: ``x`` lateral, ``y`` depth below the skin (both m), target nerve ce
 ``(0, depth)``. The probe is a straight needle inserted at ``approach_angle`` degrees from
 the skin surface; ``u`` is the unit vector along its axis from the tip towards the skin
 and ``n = (sin a, -cos a)`` the in-plane normal. The nerve lies at ``offset`` from the
-axis (on the ``n`` side) and at ``along`` from the tip along the axis.
+axis (on the ``n`` side when ``side = 1``, the other when ``-1``) and at ``along`` from
+the tip along the axis.
 
 The solver is axisymmetric about the probe with the skin perpendicular to the axis
 (``Axisymmetric(tip_depth=...)``). For an oblique needle the planner approximates:
@@ -36,6 +37,7 @@ class ProbeFrame:
     offset: float
     along: float
     active_length: float
+    side: float = 1.0  # +1: nerve on the n side of the axis, -1: on the other side
 
     @property
     def u(self) -> FloatArray:
@@ -50,7 +52,7 @@ class ProbeFrame:
     @property
     def tip(self) -> FloatArray:
         nerve = np.array([0.0, self.depth])
-        out: FloatArray = nerve - self.along * self.u - self.offset * self.n
+        out: FloatArray = nerve - self.along * self.u - self.side * self.offset * self.n
         return out
 
     @property

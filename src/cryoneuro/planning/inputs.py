@@ -181,6 +181,7 @@ class PlanInputs:
     cryogen: str = "n2o"
     approach_angle: float = 90.0
     offset: float | None = None
+    offset_side: float = 1.0
     gap: float = 0.0
     along: float | None = None
     structures: tuple[Structure, ...] = ()
@@ -222,6 +223,8 @@ class PlanInputs:
             v = getattr(self, name)
             if v is not None and not (math.isfinite(v) and 0 <= v <= 0.2):
                 raise PlanInputError(name, f"must be between 0 and 200 mm, got {v!r}")
+        if self.offset_side not in (1.0, -1.0):
+            raise PlanInputError("offset_side", f"must be 1 or -1, got {self.offset_side!r}")
         if not (math.isfinite(self.gap) and 0 <= self.gap <= 0.02):
             raise PlanInputError("gap", f"must be between 0 and 20 mm, got {self.gap!r}")
         d = self.distance_to_end_organ
@@ -276,6 +279,7 @@ class PlanInputs:
             "approach_angle_deg": self.approach_angle,
             "offset_m": self.resolved_offset,
             "offset_given": self.offset is not None,
+            "offset_side": self.offset_side,
             "gap_m": self.gap,
             "along_m": self.resolved_along,
             "probe_reach_m": self.resolved_reach,
@@ -310,6 +314,7 @@ class PlanInputs:
                 cryogen=str(d.get("cryogen", "n2o")),
                 approach_angle=float(d.get("approach_angle_deg", 90.0)),
                 offset=float(d["offset_m"]) if d.get("offset_given") else None,
+                offset_side=float(d.get("offset_side", 1.0)),
                 gap=float(d.get("gap_m", 0.0)),
                 along=float(d["along_m"]) if d.get("along_m") is not None else None,
                 structures=tuple(Structure(**s) for s in d.get("structures", ())),

@@ -354,7 +354,7 @@ def make_plan(inp: PlanInputs) -> Plan:
     lim = inp.limits
     probe = inp.probe_obj
     frame = ProbeFrame(inp.depth, inp.approach_angle, inp.resolved_offset, inp.resolved_along,
-                       probe.active_length)  # fmt: skip
+                       probe.active_length, inp.offset_side)  # fmt: skip
     warnings: list[dict[str, str]] = []
     reasons: list[dict[str, str]] = []
     geometry = {

@@ -1,5 +1,134 @@
-"""API endpoints of the treatmentplans app (mounted by cryoneuro.api.router)."""
+"""API endpoints of the treatmentplans app (mounted by cryoneuro.api.router).
 
-from ninja import Router
+Lengths in mm, temperatures in degC, like the CLI. Bad values: 422 with a message naming
+the value."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
+from pydantic import Field
+
+from cryoneuro.accounts.roles import Perm
+from cryoneuro.api.security import perm_auth
+from cryoneuro.audit.services import audit_record
+from cryoneuro.patients.selectors import patient_get
+from cryoneuro.planning import ClinicalLimits, PlanInputError, Structure, inputs_for_nerve
+
+from . import selectors, services
 
 router = Router(tags=["treatmentplans"])
+
+
+class StructureIn(Schema):
+    kind: str = Field(description="motor_nerve, vessel or other")
+    x_mm: float
+    depth_mm: float
+    diameter_mm: float = 1.0
+    label: str = ""
+
+
+class LayerIn(Schema):
+    tissue: str
+    thickness_mm: float | None = Field(None, description="None: continues below")
+
+
+class PlanIn(Schema):
+    nerve_code: str = Field("", description="catalog code, or empty for a custom nerve")
+    nerve_label: str = ""
+    nerve_type: str = "sensory"
+    depth_mm: float
+    diameter_mm: float
+    layers: list[LayerIn] = Field(default_factory=lambda: [
+        LayerIn(tissue="skin", thickness_mm=2.0), LayerIn(tissue="fat", thickness_mm=5.0),
+        LayerIn(tissue="muscle", thickness_mm=None)])
+    probe: str = "16g"
+    cryogen: str = "n2o"
+    approach_angle_deg: float = 90.0
+    gap_mm: float = 0.0
+    structures: list[StructureIn] = Field(default_factory=list)
+    target_c: float = -20.0
+    skin_limit_c: float = 0.0
+    distance_to_end_organ_mm: float | None = None
+    evaluation_id: int | None = None
+    procedure_date: date | None = None
+    sensitivity: bool = True
+
+
+class PlanOut(Schema):
+    id: int
+    patient_id: int
+    evaluation_id: int | None
+    created_at: datetime
+    nerve_code: str
+    status: str
+    software_version: str
+    procedure_date: date | None
+    inputs: dict[str, Any]
+    result: dict[str, Any]
+
+
+def _inputs(body: PlanIn):
+    try:
+        layers = tuple((layer.tissue, (layer.thickness_mm * 1e-3 if layer.thickness_mm is not None
+                                       else float("inf"))) for layer in body.layers)  # fmt: skip
+        structures = tuple(Structure(s.kind, s.x_mm * 1e-3, s.depth_mm * 1e-3, s.diameter_mm * 1e-3,  # type: ignore[arg-type]
+                                     s.label) for s in body.structures)  # fmt: skip
+        kw: dict[str, Any] = {}
+        if body.nerve_label:
+            kw["nerve_label"] = body.nerve_label
+        if not body.nerve_code or body.nerve_type != "sensory":
+            kw["nerve_type"] = body.nerve_type
+        return inputs_for_nerve(
+            body.nerve_code, depth=body.depth_mm * 1e-3, diameter=body.diameter_mm * 1e-3,
+            layers=layers, probe=body.probe, cryogen=body.cryogen,
+            approach_angle=body.approach_angle_deg, gap=body.gap_mm * 1e-3, structures=structures,
+            limits=ClinicalLimits(target_c=body.target_c, skin_limit_c=body.skin_limit_c),
+            distance_to_end_organ=(body.distance_to_end_organ_mm * 1e-3
+                                   if body.distance_to_end_organ_mm is not None else None),
+            sensitivity=body.sensitivity, **kw)  # fmt: skip
+    except PlanInputError as exc:
+        raise HttpError(422, str(exc)) from None
+    except (ValueError, TypeError) as exc:
+        raise HttpError(422, str(exc)) from None
+
+
+@router.post("/patients/{patient_id}/plans", response={201: PlanOut}, auth=perm_auth(Perm.PLAN_CREATE))
+def plan_create(request, patient_id: int, body: PlanIn):
+    """Compute and store a plan (the shortest protocol within limits, tolerance, warnings,
+    sensitivity, relief window)."""
+    patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.PLAN_CREATE)
+    evaluation = None
+    if body.evaluation_id is not None:
+        evaluation = patient.evaluations.filter(pk=body.evaluation_id).first()
+        if evaluation is None:
+            raise HttpError(422, f"evaluation_id: no evaluation {body.evaluation_id} for this patient")
+    inputs = _inputs(body)
+    plan = services.plan_create(patient=patient, created_by=request.user, inputs=inputs,
+                                evaluation=evaluation, procedure_date=body.procedure_date,
+                                request=request)  # fmt: skip
+    return Status(201, plan)
+
+
+@router.get("/patients/{patient_id}/plans", response=list[PlanOut], auth=perm_auth(Perm.PLAN_VIEW))
+def plan_list(request, patient_id: int):
+    patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.PLAN_VIEW)
+    audit_record(actor=request.user, action="view", request=request,
+                 object_type="treatmentplans.treatmentplan", patient_id=patient.pk,
+                 detail={"via": "api", "list": True})  # fmt: skip
+    return list(selectors.plans_for_patient(patient=patient))
+
+
+@router.get("/patients/{patient_id}/plans/{plan_ref}", response=PlanOut | None,
+            auth=perm_auth(Perm.PLAN_VIEW))  # fmt: skip
+def plan_get(request, patient_id: int, plan_ref: str):
+    """One plan by id, or ``latest`` (null when the patient has none)."""
+    patient, plan = selectors.plan_get(user=request.user, patient_id=patient_id, plan_ref=plan_ref)
+    if plan is None:
+        return None
+    audit_record(actor=request.user, action="view", request=request, obj=plan, patient_id=patient.pk,
+                 detail={"via": "api"})  # fmt: skip
+    return plan

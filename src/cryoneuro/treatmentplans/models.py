@@ -13,6 +13,55 @@ class PlanStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
 
 
+class ImageKind(models.TextChoices):
+    DICOM = "dicom", "DICOM"
+    PNG = "png", "PNG"
+    JPEG = "jpeg", "JPEG"
+
+
+def _image_path(instance: PlacementImage, filename: str) -> str:
+    # Never the uploaded name (it may carry identity); served only by an audited view.
+    import uuid
+
+    return f"treatmentplans/images/{instance.patient_id}/{uuid.uuid4().hex}"
+
+
+class PlacementImage(models.Model):
+    """An ultrasound or CT image of the patient, for image-guided placement.
+
+    The original upload is kept (``original``); ``display`` is a PNG re-encoded by the
+    server (no metadata) that the browser shows. ``mm_per_pixel`` comes from the DICOM
+    PixelSpacing (row, column) or from a calibration marked on the image.
+    """
+
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT,
+                                related_name="placement_images", verbose_name=_("patient"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("uploaded by"))
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    kind = models.CharField(_("format"), max_length=10, choices=ImageKind.choices)
+    original = models.FileField(_("original file"), upload_to=_image_path)
+    display = models.FileField(_("display image"), upload_to=_image_path)
+    width = models.PositiveIntegerField(_("width (pixels)"))
+    height = models.PositiveIntegerField(_("height (pixels)"))
+    row_spacing_mm = models.FloatField(_("row spacing (mm/pixel)"), null=True, blank=True)
+    column_spacing_mm = models.FloatField(_("column spacing (mm/pixel)"), null=True, blank=True)
+    calibration = models.JSONField(_("calibration"), null=True, blank=True)
+    modality = models.CharField(_("modality"), max_length=16, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("placement image")
+        verbose_name_plural = _("placement images")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.width}x{self.height} ({self.patient_id})"
+
+    @property
+    def calibrated(self) -> bool:
+        return bool(self.row_spacing_mm and self.column_spacing_mm)
+
+
 class TreatmentPlan(models.Model):
     """One freeze plan for one target nerve, stored reproducibly.
 
@@ -36,6 +85,19 @@ class TreatmentPlan(models.Model):
     software_version = models.CharField(_("software version"), max_length=40)
     status = models.CharField(_("status"), max_length=20, choices=PlanStatus.choices,
                               default=PlanStatus.DRAFT)
+    image = models.ForeignKey(PlacementImage, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="plans", verbose_name=_("placement image"))
+    procedure_date = models.DateField(_("planned procedure date"), null=True, blank=True)
+    plot_png = models.BinaryField(_("isotherm plot"), null=True, blank=True, editable=False)
+
+    @property
+    def feasible(self) -> bool:
+        return self.status == PlanStatus.FEASIBLE
+
+    @property
+    def protocol_compact(self) -> str:
+        protocol = (self.result or {}).get("protocol") or {}
+        return str(protocol.get("compact", ""))
 
     class Meta:
         ordering = ["-created_at", "-id"]

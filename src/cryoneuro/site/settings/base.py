@@ -222,3 +222,9 @@ FOLLOWUP_ADD_WINDOW_ITEM = True
 FOLLOWUP_KNEE_INSTRUMENT = env.get_str("FOLLOWUP_KNEE_INSTRUMENT", "koos")  # or "womac"
 # Base address for links in follow-up e-mails sent outside a request (daily command).
 FOLLOWUP_SITE_URL = env.get_str("FOLLOWUP_SITE_URL", "http://127.0.0.1:8000")
+
+# treatment plans
+# Uploaded placement images (DICOM, PNG, JPEG) are stored under MEDIA_ROOT/treatmentplans/
+# and served only by an audited, permission-checked view; larger files are refused.
+TREATMENTPLANS_MAX_IMAGE_BYTES = env.get_int("TREATMENTPLANS_MAX_IMAGE_BYTES", 30 * 1024 * 1024,
+                                             minimum=1024)

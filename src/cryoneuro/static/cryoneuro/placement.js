@@ -1,0 +1,151 @@
+/* Image-guided placement: mark the skin line, the nerve, the probe trajectory (and a
+   known distance, motor nerves, vessels) on the patient's image, with the mouse or the
+   keyboard. The marks (image pixels) go to the hidden "marks" field as JSON; the server
+   computes the geometry and the isotherms. No inline script or style (CSP). */
+(function () {
+  "use strict";
+  var root = document.getElementById("placement");
+  if (!root) { return; }
+  var svg = document.getElementById("placement-svg");
+  var layer = document.getElementById("placement-marks");
+  var cursor = document.getElementById("placement-cursor");
+  var status = document.getElementById("placement-status");
+  var input = document.getElementById(root.dataset.marksInput);
+  var calInput = document.getElementById("calibration-mm");
+  var W = Number(root.dataset.width), H = Number(root.dataset.height);
+  var NS = "http://www.w3.org/2000/svg";
+  var TWO = { skin: true, trajectory: true, calibration: true };
+  var MANY = { motor: true, vessel: true };
+  var LABEL = { calibration: "known distance", skin: "skin line", nerve: "nerve",
+                trajectory: "probe trajectory", motor: "motor nerve", vessel: "vessel" };
+  var marks = { skin: [[0, 0], [W, 0]], nerve: null, trajectory: [], motor: [], vessel: [],
+                calibration: [] };
+  var skinDefault = true;
+  var mode = "nerve";
+  var pos = [Math.round(W / 2), Math.round(H / 2)];
+
+  try {
+    var old = input && input.value ? JSON.parse(input.value) : null;
+    if (old && typeof old === "object") {
+      ["skin", "trajectory", "motor", "vessel"].forEach(function (k) { if (Array.isArray(old[k])) { marks[k] = old[k]; } });
+      if (Array.isArray(old.nerve)) { marks.nerve = old.nerve; }
+      if (old.calibration && Array.isArray(old.calibration.points)) { marks.calibration = old.calibration.points; }
+      skinDefault = false;
+    }
+  } catch (e) { /* ignore a damaged field: start again */ }
+
+  function t(s) { return (window.gettext ? window.gettext(s) : s); }
+  function say(msg) { if (status) { status.textContent = msg; } }
+  function el(name, attrs) {
+    var e = document.createElementNS(NS, name);
+    Object.keys(attrs).forEach(function (k) { e.setAttribute(k, attrs[k]); });
+    return e;
+  }
+  function radius() { return Math.max(W, H) / 120; }
+
+  function serialize() {
+    var out = { skin: marks.skin, nerve: marks.nerve, trajectory: marks.trajectory,
+                motor: marks.motor, vessel: marks.vessel };
+    if (marks.calibration.length === 2) {
+      out.calibration = { points: marks.calibration, mm: calInput ? Number(calInput.value) : null };
+    }
+    if (input) { input.value = JSON.stringify(out); }
+  }
+
+  function draw() {
+    while (layer.firstChild) { layer.removeChild(layer.firstChild); }
+    var r = radius();
+    ["skin", "trajectory", "calibration"].forEach(function (k) {
+      var p = marks[k];
+      if (p.length === 2) {
+        layer.appendChild(el("line", { "class": "mark mark-" + k, x1: p[0][0], y1: p[0][1], x2: p[1][0], y2: p[1][1] }));
+      }
+      p.forEach(function (q) { layer.appendChild(el("circle", { "class": "mark mark-" + k, cx: q[0], cy: q[1], r: r / 2 })); });
+    });
+    if (marks.nerve) {
+      layer.appendChild(el("circle", { "class": "mark mark-nerve", id: "mark-nerve", cx: marks.nerve[0], cy: marks.nerve[1], r: r }));
+    }
+    ["motor", "vessel"].forEach(function (k) {
+      marks[k].forEach(function (q) { layer.appendChild(el("circle", { "class": "mark mark-" + k, cx: q[0], cy: q[1], r: r })); });
+    });
+    cursor.setAttribute("transform", "translate(" + pos[0] + " " + pos[1] + ")");
+    serialize();
+  }
+
+  function setMode(m) {
+    mode = m;
+    root.querySelectorAll("[data-mode]").forEach(function (b) {
+      b.setAttribute("aria-pressed", b.dataset.mode === m ? "true" : "false");
+    });
+    var n = TWO[m] ? " (" + t("two points") + ")" : "";
+    say(t("Marking") + ": " + t(LABEL[m]) + n);
+  }
+
+  function place(p) {
+    p = [Math.round(Math.min(Math.max(p[0], 0), W)), Math.round(Math.min(Math.max(p[1], 0), H))];
+    if (mode === "nerve") {
+      marks.nerve = p;
+    } else if (TWO[mode]) {
+      if (mode === "skin" && skinDefault) { marks.skin = []; skinDefault = false; }
+      if (marks[mode].length >= 2) { marks[mode] = []; }
+      marks[mode].push(p);
+    } else if (MANY[mode]) {
+      marks[mode].push(p);
+    }
+    pos = p;
+    draw();
+    var done = mode === "nerve" || MANY[mode] || marks[mode].length === 2;
+    say(t(LABEL[mode]) + ": " + (done ? t("marked") : t("first point marked, now the second")) +
+        " (" + p[0] + ", " + p[1] + ")");
+    if (mode === "nerve" && marks.trajectory.length < 2) { setMode("trajectory"); }
+  }
+
+  function undo() {
+    if (mode === "nerve") { marks.nerve = null; }
+    else if (marks[mode].length) { marks[mode].pop(); }
+    draw();
+    say(t(LABEL[mode]) + ": " + t("last point removed"));
+  }
+
+  svg.addEventListener("click", function (ev) {
+    var pt = svg.createSVGPoint();
+    pt.x = ev.clientX; pt.y = ev.clientY;
+    var m = svg.getScreenCTM();
+    if (!m) { return; }
+    var q = pt.matrixTransform(m.inverse());
+    svg.focus();
+    place([q.x, q.y]);
+  });
+
+  svg.addEventListener("keydown", function (ev) {
+    var step = ev.shiftKey ? 10 : 1;
+    var keys = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] };
+    var modes = { "1": "calibration", "2": "skin", "3": "nerve", "4": "trajectory", "5": "motor", "6": "vessel" };
+    if (keys[ev.key]) {
+      pos = [Math.min(Math.max(pos[0] + keys[ev.key][0], 0), W), Math.min(Math.max(pos[1] + keys[ev.key][1], 0), H)];
+      cursor.setAttribute("transform", "translate(" + pos[0] + " " + pos[1] + ")");
+      say("(" + pos[0] + ", " + pos[1] + ")");
+      ev.preventDefault();
+    } else if (ev.key === "Enter" || ev.key === " ") {
+      place(pos); ev.preventDefault();
+    } else if (ev.key === "Backspace" || ev.key === "Delete") {
+      undo(); ev.preventDefault();
+    } else if (modes[ev.key] && (modes[ev.key] !== "calibration" || root.querySelector('[data-mode="calibration"]'))) {
+      setMode(modes[ev.key]); ev.preventDefault();
+    }
+  });
+
+  root.querySelectorAll("[data-mode]").forEach(function (b) {
+    b.addEventListener("click", function () { setMode(b.dataset.mode); svg.focus(); });
+  });
+  var clear = root.querySelector('[data-action="clear"]');
+  if (clear) {
+    clear.addEventListener("click", function () {
+      marks = { skin: [[0, 0], [W, 0]], nerve: null, trajectory: [], motor: [], vessel: [], calibration: [] };
+      skinDefault = true; draw(); say(t("All marks cleared"));
+    });
+  }
+  if (calInput) { calInput.addEventListener("input", serialize); }
+  if (root.dataset.calibrated === "0" && root.querySelector('[data-mode="calibration"]')) { setMode("calibration"); } else { setMode("nerve"); }
+  draw();
+})();

@@ -1,0 +1,171 @@
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from cryoneuro.clinical.nerves import NERVES, nerves_for
+from cryoneuro.physics import CRYOGENS, PROBES
+from cryoneuro.planning import (
+    ClinicalLimits,
+    PlanInputError,
+    PlanInputs,
+    Structure,
+    inputs_for_nerve,
+)
+from cryoneuro.planning.placement import Placement, PlacementError, placement_from_marks
+
+CUSTOM = "custom"
+DEEP_TISSUES = [("muscle", _("Muscle")), ("fat", _("Fat")), ("tendon", _("Tendon")),
+                ("soft_tissue", _("Soft tissue (generic)")), ("bone", _("Bone"))]  # fmt: skip
+
+# PlanInputError / PlacementError field -> form field
+FIELD_MAP = {"depth": "depth_mm", "diameter": "diameter_mm", "approach_angle": "approach_angle",
+             "gap": "gap_mm", "layers": "fat_mm", "probe": "probe", "cryogen": "cryogen",
+             "target_c": "target_c", "skin_limit_c": "skin_limit_c", "offset": "gap_mm",
+             "distance_to_end_organ": "distance_mm", "structure depth": "motor_depth_mm",
+             "structure diameter": "motor_diameter_mm"}  # fmt: skip
+
+
+def _num(label, initial=None, required=True, min_value=None, max_value=None, step="any", help_text=""):
+    return forms.FloatField(label=label, initial=initial, required=required, min_value=min_value,
+                            max_value=max_value, help_text=help_text,
+                            widget=forms.NumberInput(attrs={"step": step}))  # fmt: skip
+
+
+class PlanForm(forms.Form):
+    evaluation = forms.ModelChoiceField(queryset=None, required=False, label=_("Evaluation"))
+    nerve = forms.ChoiceField(label=_("Target nerve"))
+    custom_label = forms.CharField(label=_("Custom nerve name"), required=False, max_length=80)
+    custom_mixed = forms.BooleanField(label=_("Custom nerve is mixed (has motor fibres)"), required=False)
+    depth_mm = _num(_("Nerve depth (mm)"), 10.0, min_value=0.5, max_value=200,
+                    help_text=_("Centre of the nerve below the skin, measured on imaging."))
+    diameter_mm = _num(_("Nerve diameter (mm)"), 1.0, min_value=0.1, max_value=15)
+    skin_mm = _num(_("Skin thickness (mm)"), 2.0, min_value=0.1, max_value=10)
+    fat_mm = _num(_("Fat thickness (mm)"), 5.0, min_value=0, max_value=150)
+    deep_tissue = forms.ChoiceField(label=_("Tissue around the nerve"), choices=DEEP_TISSUES, initial="muscle")
+    probe = forms.ChoiceField(label=_("Probe"), choices=[(k, k) for k in PROBES], initial="16g")
+    cryogen = forms.ChoiceField(label=_("Cryogen"), choices=[(k, k.upper()) for k in CRYOGENS], initial="n2o")
+    approach_angle = _num(_("Approach angle to the skin (degrees)"), 90.0, min_value=10, max_value=170,
+                          help_text=_("90 = perpendicular to the skin."))
+    gap_mm = _num(_("Gap between probe and nerve (mm)"), 0.0, min_value=0, max_value=20)
+    motor_x_mm = _num(_("Motor nerve: lateral position (mm)"), required=False, min_value=-100, max_value=100)
+    motor_depth_mm = _num(_("Motor nerve: depth (mm)"), required=False, min_value=0.1, max_value=200)
+    motor_diameter_mm = _num(_("Motor nerve: diameter (mm)"), 1.0, required=False, min_value=0, max_value=30)
+    vessel_x_mm = _num(_("Vessel: lateral position (mm)"), required=False, min_value=-100, max_value=100)
+    vessel_depth_mm = _num(_("Vessel: depth (mm)"), required=False, min_value=0.1, max_value=200)
+    vessel_diameter_mm = _num(_("Vessel: diameter (mm)"), 3.0, required=False, min_value=0, max_value=30)
+    target_c = _num(_("Target temperature over the whole nerve (°C)"), -20.0, min_value=-100, max_value=-1,
+                    help_text=_("Evans 1981: below -20 °C the block is reliable."))
+    skin_limit_c = _num(_("Skin surface must stay above (°C)"), 0.0, min_value=-30, max_value=30,
+                        help_text=_("Unverified default: set it to your clinic's practice."))
+    distance_mm = _num(_("Distance from the lesion to the end organ (mm)"), required=False, min_value=1,
+                       max_value=2000, help_text=_("Empty: the catalog default for the nerve."))
+    procedure_date = forms.DateField(label=_("Planned procedure date"), required=False,
+                                     widget=forms.DateInput(attrs={"type": "date"}))
+    image = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    marks = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, patient: Any, image: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.patient = patient
+        self.image_obj = image
+        self.placement: Placement | None = None
+        evaluations = patient.evaluations.all()
+        self.fields["evaluation"].queryset = evaluations
+        latest = evaluations.first()
+        if latest is not None:
+            self.fields["evaluation"].initial = latest.pk
+        self.fields["procedure_date"].initial = timezone.localdate()
+        lang = (get_language() or "fr")[:2]
+        choices: list[tuple[str, Any]] = []
+        if latest is not None:
+            try:
+                own = nerves_for(latest.indication)
+            except ValueError:
+                own = ()
+            choices = [(n.code, n.name(lang) + ("" if latest.indication in n.verified_indications
+                                                else " (" + str(_("unverified")) + ")")) for n in own]
+        others = [(n.code, n.name(lang)) for n in NERVES.values() if n.code not in dict(choices)]
+        self.fields["nerve"].choices = [*choices, *others, (CUSTOM, _("Custom nerve"))]
+        if image is not None:
+            self.fields["image"].initial = image.pk
+
+    def clean_marks(self) -> dict | None:
+        raw = self.cleaned_data.get("marks") or ""
+        if not raw.strip():
+            return None
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            raise forms.ValidationError(_("The marks on the image could not be read: mark them again.")) from None
+        if not isinstance(data, dict):
+            raise forms.ValidationError(_("The marks on the image could not be read: mark them again."))
+        return data
+
+    def _structure(self, kind: str, prefix: str, label: str) -> Structure | None:
+        x = self.cleaned_data.get(f"{prefix}_x_mm")
+        d = self.cleaned_data.get(f"{prefix}_depth_mm")
+        if x is None and d is None:
+            return None
+        if x is None or d is None:
+            self.add_error(f"{prefix}_depth_mm", _("Give both the lateral position and the depth."))
+            return None
+        dia = self.cleaned_data.get(f"{prefix}_diameter_mm") or 1.0
+        return Structure(kind, x * 1e-3, d * 1e-3, dia * 1e-3, label)  # type: ignore[arg-type]
+
+    def to_inputs(self) -> PlanInputs | None:
+        """Planner inputs from a valid form (None, with errors added, when they are bad)."""
+        cd = self.cleaned_data
+        lang = (get_language() or "fr")[:2]
+        layers: list[tuple[str, float]] = [("skin", cd["skin_mm"] * 1e-3)]
+        if cd["fat_mm"] and cd["fat_mm"] > 0:
+            layers.append(("fat", cd["fat_mm"] * 1e-3))
+        layers.append((cd["deep_tissue"], math.inf))
+        kw: dict[str, Any] = {
+            "layers": tuple(layers), "probe": cd["probe"], "cryogen": cd["cryogen"],
+            "approach_angle": cd["approach_angle"], "gap": cd["gap_mm"] * 1e-3,
+            "limits": None,
+            "distance_to_end_organ": cd["distance_mm"] * 1e-3 if cd.get("distance_mm") else None,
+        }
+        try:
+            kw["limits"] = ClinicalLimits(target_c=cd["target_c"], skin_limit_c=cd["skin_limit_c"])
+            structures = [s for s in (self._structure("motor_nerve", "motor", str(_("motor nerve"))),
+                                      self._structure("vessel", "vessel", str(_("vessel"))))
+                          if s is not None]  # fmt: skip
+            depth, diameter = cd["depth_mm"] * 1e-3, cd["diameter_mm"] * 1e-3
+            marks = cd.get("marks")
+            if self.image_obj is not None and marks:
+                spacing = ((self.image_obj.row_spacing_mm, self.image_obj.column_spacing_mm)
+                           if self.image_obj.calibrated else None)  # fmt: skip
+                pl = placement_from_marks(marks, spacing, probe=cd["probe"], diameter=diameter)
+                self.placement = pl
+                depth = pl.depth
+                kw.update(approach_angle=pl.approach_angle, offset=pl.offset, offset_side=pl.offset_side,
+                          along=pl.along, gap=0.0)  # fmt: skip
+                structures += [Structure(k, x, d, 1e-3 if k == "motor_nerve" else 3e-3)  # type: ignore[arg-type]
+                               for k, x, d in pl.structures]
+            kw["structures"] = tuple(structures)
+            if self.errors:
+                return None
+            code = cd["nerve"]
+            if code == CUSTOM:
+                return inputs_for_nerve("", depth=depth, diameter=diameter,
+                                        nerve_label=cd.get("custom_label") or str(_("Custom nerve")),
+                                        nerve_type="mixed" if cd.get("custom_mixed") else "sensory",
+                                        **kw)  # fmt: skip
+            return inputs_for_nerve(code, depth=depth, diameter=diameter, lang=lang, **kw)
+        except PlacementError as exc:
+            self.add_error(None, exc.message)
+        except PlanInputError as exc:
+            self.add_error(FIELD_MAP.get(exc.field), exc.message)
+        return None
+
+
+class ImageUploadForm(forms.Form):
+    file = forms.FileField(label=_("Ultrasound or CT image (DICOM, PNG or JPEG)"))

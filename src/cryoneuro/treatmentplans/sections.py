@@ -1,0 +1,22 @@
+from cryoneuro.accounts.access import can_access_patient
+from cryoneuro.accounts.roles import Perm
+from cryoneuro.audit.services import audit_record
+from cryoneuro.web.extensions import Section
+
+from .selectors import plans_for_patient
+
+
+def patient_section(request, patient):
+    if not can_access_patient(request.user, Perm.PLAN_VIEW, patient):
+        return None
+    plans = list(plans_for_patient(patient=patient)[:10])
+    if plans:
+        audit_record(actor=request.user, action="view", request=request,
+                     object_type="treatmentplans.treatmentplan", patient_id=patient.pk,
+                     detail={"section": "patient page", "count": len(plans)})
+    return Section(
+        template="treatmentplans/_patient_section.html",
+        context={"plans": plans,
+                 "can_plan": can_access_patient(request.user, Perm.PLAN_CREATE, patient)},
+        order=20,
+    )

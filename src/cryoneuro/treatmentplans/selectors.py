@@ -1,0 +1,90 @@
+"""Reads of treatment plans and placement images. Access is checked here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from cryoneuro.accounts.access import ensure_patient_access
+from cryoneuro.accounts.roles import ALL, Perm, scope
+from cryoneuro.patients.models import Patient
+from cryoneuro.patients.selectors import patient_get
+
+from .models import PlacementImage, TreatmentPlan
+
+LATEST = "latest"
+
+
+def plans_for_patient(*, patient: Patient) -> QuerySet[TreatmentPlan]:
+    return patient.treatment_plans.select_related("created_by", "evaluation", "image").all()
+
+
+def plans_recent(*, user: Any, limit: int = 50) -> QuerySet[TreatmentPlan]:
+    """Recent plans of every patient: only for roles with the ALL scope."""
+    if scope(getattr(user, "role", None), Perm.PLAN_VIEW) != ALL:
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    return TreatmentPlan.objects.select_related("patient", "created_by").all()[:limit]
+
+
+def plan_get(*, user: Any, patient_id: int, plan_ref: str | int,
+             perm: Perm = Perm.PLAN_VIEW) -> tuple[Patient, TreatmentPlan | None]:  # fmt: skip
+    """The patient (access checked) and the plan: by id, or the latest one (None if the
+    patient has none yet) for ``plan_ref="latest"``. A plan of another patient is 404."""
+    patient = patient_get(user=user, patient_id=patient_id, perm=perm)
+    if str(plan_ref) == LATEST:
+        return patient, plans_for_patient(patient=patient).first()
+    try:
+        pk = int(plan_ref)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    plan = plans_for_patient(patient=patient).filter(pk=pk).first()
+    if plan is None:
+        raise Http404
+    return patient, plan
+
+
+def plan_by_id(*, user: Any, plan_id: int) -> TreatmentPlan:
+    try:
+        plan = TreatmentPlan.objects.select_related("patient").get(pk=plan_id)
+    except TreatmentPlan.DoesNotExist:
+        raise Http404 from None
+    ensure_patient_access(user, Perm.PLAN_VIEW, plan.patient)
+    return plan
+
+
+def image_get(*, user: Any, patient_id: int, image_ref: str | int,
+              perm: Perm = Perm.PLAN_VIEW) -> tuple[Patient, PlacementImage | None]:  # fmt: skip
+    patient = patient_get(user=user, patient_id=patient_id, perm=perm)
+    images = patient.placement_images.all()
+    if str(image_ref) == LATEST:
+        return patient, images.first()
+    try:
+        pk = int(image_ref)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    image = images.filter(pk=pk).first()
+    if image is None:
+        raise Http404
+    return patient, image
+
+
+def plans_export(*, patient: Patient) -> list[dict]:
+    return [
+        {
+            "id": p.pk,
+            "created_at": p.created_at.isoformat(),
+            "nerve_code": p.nerve_code,
+            "status": p.status,
+            "procedure_date": p.procedure_date.isoformat() if p.procedure_date else None,
+            "evaluation_id": p.evaluation_id,
+            "image_id": p.image_id,
+            "software_version": p.software_version,
+            "inputs": p.inputs,
+            "result": p.result,
+        }
+        for p in plans_for_patient(patient=patient)
+    ]
