@@ -220,10 +220,12 @@ def _alternatives(type_, minutes, start, practitioner, exclude_appointment_id=No
                                       exclude_appointment_id=exclude_appointment_id)
 
 
-def _confirm_after_commit(appointment_id: int, kind: str) -> None:
+def _confirm_after_commit(appointment: Appointment, kind: str) -> None:
+    """The e-mail (with its .ics) leaves only once the change is committed."""
     from .notifications import send_appointment_email
 
-    transaction.on_commit(lambda: send_appointment_email(appointment_id, kind))
+    if appointment.patient.email:
+        transaction.on_commit(lambda: send_appointment_email(appointment.pk, kind))
 
 
 def appointment_book(
@@ -274,7 +276,7 @@ def appointment_book(
                                  "type": type_.code, "start": start.isoformat(),
                                  "minutes": minutes, "resources": [r.pk for r, _, _ in plan]})
                 if notify:
-                    _confirm_after_commit(appointment.pk, "confirmation")
+                    _confirm_after_commit(appointment, "confirmation")
                 return appointment
         except IntegrityError:
             if attempt + 1 < (AUTO_ASSIGN_RETRIES if auto else 1):
@@ -319,7 +321,7 @@ def appointment_move(*, appointment: Appointment, start: datetime, moved_by: Any
                              patient_id=current.patient_id, detail={
                                  "moved_from": old_start.isoformat(), "to": start.isoformat()})
                 if notify:
-                    _confirm_after_commit(current.pk, "moved")
+                    _confirm_after_commit(current, "moved")
                 return current
         except IntegrityError:
             continue
@@ -339,7 +341,7 @@ def appointment_cancel(*, appointment: Appointment, cancelled_by: Any, reason: s
     audit_record(actor=cancelled_by, action="update", request=request, obj=current,
                  patient_id=current.patient_id, detail={"cancelled": True, "reason": reason[:200]})
     if notify:
-        _confirm_after_commit(current.pk, "cancelled")
+        _confirm_after_commit(current, "cancelled")
     return current
 
 
