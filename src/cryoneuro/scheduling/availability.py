@@ -143,6 +143,11 @@ class Slot:
     minutes: int
     resources: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
 
+    @property
+    def act_end(self) -> datetime:
+        """End of the act itself (before any surveillance in the recovery area)."""
+        return self.start + timedelta(minutes=self.minutes)
+
     def to_dict(self) -> dict:
         zone = clinic_zone()
         return {"start": self.start.isoformat(), "end": self.end.isoformat(),

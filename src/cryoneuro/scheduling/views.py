@@ -126,8 +126,11 @@ def appointment_book(request, patient_id: int):
             slots, minutes, codes = _slots_for(search.cleaned_data, patient)
         except services.BookingError as error:
             error_messages += error.messages
+    surveillance = (search.cleaned_data["type"].surveillance_minutes
+                    if search.is_valid() else 0)
     context = {"patient": patient, "form": search, "slots": alternatives or slots,
-               "minutes": minutes, "errors": error_messages, "taken": bool(alternatives),
+               "minutes": minutes, "surveillance": surveillance, "errors": error_messages,
+               "taken": bool(alternatives),
                "codes": codes}
     if request.htmx and request.method == "GET":
         return render(request, "scheduling/book.html#slots", context)
