@@ -14,8 +14,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.optimize import brentq
-from scipy.special import erf, erfc, erfcx, k0e, k1e
 
 __all__ = ["NeumannSolution", "neumann_stefan", "steady_frozen_radius"]
 
@@ -35,6 +33,8 @@ class NeumannSolution:
         return 2.0 * self.lam * np.sqrt(self.alpha_s * np.asarray(t, float))
 
     def temperature(self, x: ArrayLike, t: float) -> NDArray[np.float64]:
+        from scipy.special import erf, erfc
+
         x = np.asarray(x, float)
         X = float(self.front(t))
         lam, nu = self.lam, math.sqrt(self.alpha_s / self.alpha_l)
@@ -54,6 +54,9 @@ def neumann_stefan(
 
     ``c_*`` are volumetric heat capacities (J/m3 K), ``latent`` volumetric (J/m3).
     """
+    from scipy.optimize import brentq
+    from scipy.special import erfcx
+
     if not t_surface < t_melt < t_initial:
         raise ValueError("need t_surface < t_melt < t_initial")
     a_s, a_l = k_s / c_s, k_l / c_l
@@ -80,6 +83,9 @@ def steady_frozen_radius(
 
     ``perfusion_heat`` is ``w_b rho_b c_b`` (W/m3 K).
     """
+    from scipy.optimize import brentq
+    from scipy.special import k0e, k1e
+
     m = math.sqrt(perfusion_heat / k_u)
 
     def g(R: float) -> float:

@@ -277,7 +277,7 @@ def make_temperature() -> Any:
     return temperature
 
 
-def make_line_solver(max_iter: int = 100, tol: float = 1e-6) -> Any:
+def make_line_solver(max_iter: int = 100, tol: float = 1e-6, parallel: bool = False) -> Any:
     """A jitted implicit line solver with the signature of :func:`solve_lines_np`
     (minus ``max_iter``/``tol``, which this factory closes over): it solves
     ``V (H - H0) = dt (line flows(T(H)) + V S + F)`` for every line.
@@ -287,27 +287,29 @@ def make_line_solver(max_iter: int = 100, tol: float = 1e-6) -> Any:
     at steady state); the remaining nonlinearity, T(H), is piecewise linear and monotone,
     and Newton's method on H with the kink safeguards converges in a few iterations.
     ``tol`` is the largest Newton update of H (J/m3) accepted as converged; after
-    ``_DAMP_AFTER`` iterations updates are halved.
+    ``_DAMP_AFTER`` iterations updates are halved. ``parallel`` spreads the lines over
+    threads (``numba.prange``); lines are independent, so the result is bit-for-bit the
+    same with any number of threads.
     """
     damp_after = _DAMP_AFTER
 
-    @numba.njit(cache=True)
+    @numba.njit(cache=True, parallel=parallel)
     def solve(
         H: Any, H0: Any, V: Any, A: Any, hl: Any, hr: Any, p: Any, start: Any, end: Any,
         bc: Any, dt: float, sources: bool, Q: Any, F: Any,
     ) -> int:  # fmt: skip
         n = H.shape[1]
-        T = np.empty(n)
-        th = np.empty(n)
-        fl0 = np.empty(n)
-        k = np.empty(n)
-        Kf = np.empty(n)
-        a = np.empty(n)
-        b = np.empty(n)
-        c = np.empty(n)
-        r = np.empty(n)
-        worst = 0
-        for line in range(H.shape[0]):
+        iters = np.zeros(H.shape[0], np.int64)
+        for line in numba.prange(H.shape[0]):
+            T = np.empty(n)
+            th = np.empty(n)
+            fl0 = np.empty(n)
+            k = np.empty(n)
+            Kf = np.empty(n)
+            a = np.empty(n)
+            b = np.empty(n)
+            c = np.empty(n)
+            r = np.empty(n)
             s = start[line]
             e = end[line]
             Q[line, 0] = 0.0
@@ -405,8 +407,7 @@ def make_line_solver(max_iter: int = 100, tol: float = 1e-6) -> Any:
                         big = dd
                 if big <= tol:
                     converged = True
-            if it > worst:
-                worst = it
+            iters[line] = it
             src = 0.0
             if sources:
                 for i in range(s, e):
@@ -414,7 +415,7 @@ def make_line_solver(max_iter: int = 100, tol: float = 1e-6) -> Any:
             Q[line, 0] = Gl * (tl - T[s])
             Q[line, 1] = Gr * (tr - T[e - 1])
             Q[line, 2] = src
-        return worst
+        return iters.max() if H.shape[0] > 0 else 0
 
     return solve
 
@@ -489,7 +490,7 @@ def explicit_3d_np(H: FloatArray, fixed: NDArray[np.bool_], tissue: Tissue, h: f
     return out
 
 
-def make_explicit_3d(tissue: Tissue, h: float, dt: float) -> Any:
+def make_explicit_3d(tissue: Tissue, h: float, dt: float, parallel: bool = False) -> Any:
     """A jitted ``step(H, out, T, K, fixed)``: one forward-Euler enthalpy step on a uniform
     3-D grid for one tissue (constants closed over), no sources, adiabatic outer faces.
     Two passes: T and k from H, then the 7-point conservative stencil into ``out``.
@@ -499,10 +500,10 @@ def make_explicit_3d(tissue: Tissue, h: float, dt: float) -> Any:
     kf0, ku, pe = v[P_KF], v[P_KU], v[P_PICE]
     coef = dt / (h * h)
 
-    @numba.njit(cache=True, fastmath=False)
+    @numba.njit(cache=True, fastmath=True, parallel=parallel)
     def step(H: Any, out: Any, T: Any, K: Any, fixed: Any) -> None:
         nx, ny, nz = H.shape
-        for i in range(nx):
+        for i in numba.prange(nx):
             for j in range(ny):
                 for m in range(nz):
                     e = H[i, j, m]
@@ -521,9 +522,33 @@ def make_explicit_3d(tissue: Tissue, h: float, dt: float) -> Any:
                     kf = kf0 * (KELVIN / (t + KELVIN)) ** pe if pe != 0.0 else kf0
                     T[i, j, m] = t
                     K[i, j, m] = f * ku + (1.0 - f) * kf
+        # pass 2: interior cells branch-free (vectorisable inner loop), then the faces
+        for i in numba.prange(1, nx - 1):
+            for j in range(1, ny - 1):
+                for m in range(1, nz - 1):
+                    t = T[i, j, m]
+                    kc = K[i, j, m]
+                    k1 = K[i - 1, j, m]
+                    k2 = K[i + 1, j, m]
+                    k3 = K[i, j - 1, m]
+                    k4 = K[i, j + 1, m]
+                    k5 = K[i, j, m - 1]
+                    k6 = K[i, j, m + 1]
+                    acc = (
+                        k1 / (kc + k1) * (T[i - 1, j, m] - t)
+                        + k2 / (kc + k2) * (T[i + 1, j, m] - t)
+                        + k3 / (kc + k3) * (T[i, j - 1, m] - t)
+                        + k4 / (kc + k4) * (T[i, j + 1, m] - t)
+                        + k5 / (kc + k5) * (T[i, j, m - 1] - t)
+                        + k6 / (kc + k6) * (T[i, j, m + 1] - t)
+                    )
+                    val = H[i, j, m] + coef * 2.0 * kc * acc
+                    out[i, j, m] = H[i, j, m] if fixed[i, j, m] else val
         for i in range(nx):
             for j in range(ny):
                 for m in range(nz):
+                    if 0 < i < nx - 1 and 0 < j < ny - 1 and 0 < m < nz - 1:
+                        continue
                     if fixed[i, j, m]:
                         out[i, j, m] = H[i, j, m]
                         continue

@@ -68,6 +68,7 @@ class Model:
     probe_cell: IntArray = field(default_factory=lambda: np.zeros(0, np.int64))
     probe_area: FloatArray = field(default_factory=lambda: np.zeros(0))
     probe_half: FloatArray = field(default_factory=lambda: np.zeros(0))
+    _probe_props: FloatArray | None = None
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -87,7 +88,9 @@ class Model:
 
     def probe_conductance(self, H: FloatArray, resistance: float) -> FloatArray:
         """Uncapped conductances (W/K) of the probe faces for the current state."""
-        p = self.props.reshape(self.props.shape[0], -1)[:, self.probe_cell]
+        if self._probe_props is None:
+            self._probe_props = self.props.reshape(self.props.shape[0], -1)[:, self.probe_cell]
+        p = self._probe_props
         T, fl, _ = temperature_np(H.reshape(-1)[self.probe_cell], p)
         k = conductivity_np(T, fl, p)
         out: FloatArray = self.probe_area / (resistance + self.probe_half / k)

@@ -23,6 +23,7 @@ import itertools
 import math
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 import numpy as np
@@ -69,7 +70,7 @@ class Protocol:
     def duration(self) -> float:
         return float(sum(p.duration for p in self.phases))
 
-    @property
+    @cached_property
     def boundaries(self) -> tuple[float, ...]:
         """Phase start times followed by the end time."""
         out = [0.0]

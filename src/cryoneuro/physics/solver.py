@@ -70,6 +70,9 @@ DEFAULT_THRESHOLDS = (0.0, -20.0, -40.0, -100.0)
 
 Scheme = Literal["implicit", "explicit"]
 
+#: Spread the grid lines of each sweep over numba threads (bit-for-bit identical results).
+PARALLEL = False
+
 _KERNELS: dict[tuple[str, float, int], Any] = {}
 
 
@@ -77,7 +80,7 @@ def _kernel(name: str, tol: float = 0.0, max_iter: int = 0) -> Any:
     key = (name, tol, max_iter)
     if key not in _KERNELS:
         if name == "solve":
-            _KERNELS[key] = make_line_solver(max_iter, tol)
+            _KERNELS[key] = make_line_solver(max_iter, tol, parallel=PARALLEL)
         elif name == "div":
             _KERNELS[key] = make_divergence()
         else:
