@@ -67,7 +67,7 @@ class PlanForm(forms.Form):
     distance_mm = _num(_("Distance from the lesion to the end organ (mm)"), required=False, min_value=1,
                        max_value=2000, help_text=_("Empty: the catalog default for the nerve."))
     procedure_date = forms.DateField(label=_("Planned procedure date"), required=False,
-                                     widget=forms.DateInput(attrs={"type": "date"}))
+                                     widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     image = forms.IntegerField(required=False, widget=forms.HiddenInput)
     marks = forms.CharField(required=False, widget=forms.HiddenInput)
 
