@@ -80,7 +80,10 @@ def build_chart(*, patient: Patient, language: str = "fr",
     span = max((end - start).days, 1)
     x0, x1 = LEFT, WIDTH - RIGHT
     y0, y1 = TOP, HEIGHT - BOTTOM
-    chart.plot = {"x0": x0, "x1": x1, "y0": y0, "y1": y1, "w": x1 - x0, "h": y1 - y0}
+    chart.plot = {"x0": x0, "x1": x1, "y0": y0, "y1": y1, "w": x1 - x0, "h": y1 - y0,
+                  "nrs_label_x": x0 - 8, "mme_label_x": x1 + 8, "mme_axis_x": x1 + 4,
+                  "tick_y2": y1 + 5, "tick_label_y": y1 + 20, "axis_label_y": y0 - 10,
+                  "today_label_y": y1 + 36}
 
     def x(day: dt.date) -> float:
         return round(x0 + (day - start).days / span * (x1 - x0), 1)
@@ -121,7 +124,8 @@ def build_chart(*, patient: Patient, language: str = "fr",
         chart.mme_path = " ".join(f"{'M' if i == 0 else 'L'}{a},{b}"
                                   for i, (a, b) in enumerate(steps))
         chart.mme_area = (chart.mme_path + f" L{steps[-1][0]},{y1} L{steps[0][0]},{y1} Z")
-        chart.mme_points = [{"x": x(d), "y": y_mme(v), "value": round(v, 1), "date": d}
+        chart.mme_points = [{"x": x(d), "y": y_mme(v), "rx": round(x(d) - 3.5, 1),
+                             "ry": round(y_mme(v) - 3.5, 1), "value": round(v, 1), "date": d}
                             for d, v in mme]
     months = MONTHS_EN if language == "en" else MONTHS_FR
     cursor = dt.date(start.year, start.month, 1)

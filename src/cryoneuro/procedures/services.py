@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cryoneuro.accounts.access import can_access_patient
 from cryoneuro.accounts.roles import Perm
@@ -49,7 +50,7 @@ def at_time(procedure: Procedure, value: dt.time | None) -> dt.datetime:
 
 def _ensure_open(procedure: Procedure) -> None:
     if procedure.is_closed:
-        raise ValidationError({"__all__": ["This procedure is closed."]})
+        raise ValidationError({"__all__": [_("This procedure is closed.")]})
 
 
 def has_mixed_nerve(procedure: Procedure) -> bool:
@@ -112,12 +113,13 @@ def procedure_checkin(*, patient: Patient, user: Any, site_label: str, side: str
     planned = list(planned_nerves or [])
     from_plan = plan_targets(plan_id, patient.pk)
     if plan_id is not None and from_plan is None and patient_plans(patient):
-        raise ValidationError({"plan_id": ["No such treatment plan for this patient."]})
+        raise ValidationError({"plan_id": [_("No such treatment plan for this patient.")]})
     if not planned and from_plan:
         planned = from_plan
     unknown = [c for c in planned if c not in NERVES]
     if unknown:
-        raise ValidationError({"planned_nerves": [f"Unknown nerve(s): {', '.join(unknown)}"]})
+        raise ValidationError({"planned_nerves": [
+            _("Unknown nerve(s): %(codes)s") % {"codes": ", ".join(unknown)}]})
     procedure = Procedure(
         patient=patient, evaluation=evaluation, plan_id=plan_id, planned_nerves=planned,
         site_label=site_label.strip(), side=side,
@@ -144,16 +146,15 @@ def procedure_step_record(*, procedure: Procedure, user: Any, code: str, data: d
     """
     _ensure_open(procedure)
     if code not in STEP_ORDER or code == StepCode.NERVES:
-        raise ValidationError({"code": [f"Unknown step {code!r}."]})
+        raise ValidationError({"code": [_("Unknown step.")]})
     passed = True
     data = dict(data)
     if code == StepCode.PRE_CHECK:
         cleared = bool(procedure.evaluation and procedure.evaluation.cleared_for_procedure)
-        data["evaluation_cleared"] = cleared
+        data[_("evaluation_cleared")] = cleared
         clearance = (data.get("physician_clearance") or "").strip()
         if clearance and not can_access_patient(user, Perm.PROCEDURE_OVERRIDE, procedure.patient):
-            raise ValidationError({"physician_clearance": [
-                "Only a physician can clear a procedure after anticoagulation was taken."]})
+            raise ValidationError({"physician_clearance": [_("Only a physician can clear a procedure after anticoagulation was taken.")]})
         reasons = []
         if not cleared:
             reasons.append("evaluation_not_cleared")
@@ -163,22 +164,20 @@ def procedure_step_record(*, procedure: Procedure, user: Any, code: str, data: d
             reasons.append("infection_at_site")
         if data.get("anticoagulation_taken") and not clearance:
             reasons.append("anticoagulation_taken")
-        data["stop_reasons"] = reasons
+        data[_("stop_reasons")] = reasons
         passed = not reasons
         if data.get("baseline_nrs") is not None:
-            procedure.baseline_nrs = data["baseline_nrs"]
-            procedure.save(update_fields=["baseline_nrs"])
+            procedure.baseline_nrs = data[_("baseline_nrs")]
+            procedure.save(update_fields=[_("baseline_nrs")])
     elif not pre_check_passed(procedure):
-        raise ValidationError({"__all__": [
-            "The pre-procedure check has not passed: no other step can be recorded."]})
+        raise ValidationError({"__all__": [_("The pre-procedure check has not passed: no other step can be recorded.")]})
     if code == StepCode.SURVEILLANCE and has_mixed_nerve(procedure) and not data.get(
             "motor_check"):
-        raise ValidationError({"motor_check": [
-            "A mixed nerve was treated: the motor check of the limb is required."]})
+        raise ValidationError({"motor_check": [_("A mixed nerve was treated: the motor check of the limb is required.")]})
     if code == StepCode.DISCHARGE:
         language = procedure.patient.preferred_language
-        data["advice_language"] = language
-        data["advice"] = discharge_advice(language)
+        data[_("advice_language")] = language
+        data[_("advice")] = discharge_advice(language)
     step, created = ProcedureStep.objects.update_or_create(
         procedure=procedure, code=code,
         defaults={"data": data, "done_at": at or timezone.now(), "done_by": user,
@@ -199,10 +198,10 @@ def procedure_nerve_add(*, procedure: Procedure, user: Any, nerve_code: str, pro
                         cryogen: str, level: str = "", request=None) -> NerveTreatment:
     _ensure_open(procedure)
     if not pre_check_passed(procedure):
-        raise ValidationError({"__all__": ["The pre-procedure check has not passed."]})
+        raise ValidationError({"__all__": [_("The pre-procedure check has not passed.")]})
     target = NERVES.get(nerve_code)
     if target is None:
-        raise ValidationError({"nerve_code": [f"Unknown nerve {nerve_code!r}."]})
+        raise ValidationError({"nerve_code": [_("Unknown nerve.")]})
     treatment = NerveTreatment(procedure=procedure, nerve_code=nerve_code, level=level.strip(),
                                probe=probe.strip(), cryogen=cryogen,
                                nerve_is_mixed=target.is_mixed, recorded_by=user)
@@ -221,8 +220,7 @@ def procedure_cycle_add(*, nerve: NerveTreatment, user: Any, freeze_start: dt.da
     procedure = nerve.procedure
     _ensure_open(procedure)
     if not freeze_start < freeze_stop < thaw_stop:
-        raise ValidationError({"freeze_stop": [
-            "Times must follow freeze start < freeze stop < thaw stop."]})
+        raise ValidationError({"freeze_stop": [_("Times must follow freeze start < freeze stop < thaw stop.")]})
     number = (nerve.cycles.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     cycle = FreezeCycle(nerve=nerve, number=number, freeze_start=freeze_start,
                         freeze_stop=freeze_stop, thaw_start=freeze_stop, thaw_stop=thaw_stop,
@@ -281,11 +279,10 @@ def procedure_close(*, procedure: Procedure, user: Any, override_reason: str = "
     if missing:
         if not reason:
             raise ValidationError({"override_reason": [
-                "Steps are missing ({}): a physician must give the reasons to close.".format(
-                    ", ".join(missing))]})
+                _("Steps are missing (%(steps)s): a physician must give the reasons to close.")
+                % {"steps": ", ".join(str(StepCode(c).label) for c in missing)}]})
         if not can_access_patient(user, Perm.PROCEDURE_OVERRIDE, procedure.patient):
-            raise ValidationError({"override_reason": [
-                "Only a physician can close a procedure with steps missing."]})
+            raise ValidationError({"override_reason": [_("Only a physician can close a procedure with steps missing.")]})
     procedure.status = ProcedureStatus.CLOSED
     procedure.closed_at = timezone.now()
     procedure.closed_by = user
@@ -369,10 +366,10 @@ def adverse_event_record(*, patient: Patient, user: Any, kind: str, grade: int,
                          request=None) -> AdverseEvent:
     if nerve is not None:
         if nerve.procedure.patient_id != patient.pk:
-            raise ValidationError({"nerve": ["This nerve was not treated for this patient."]})
+            raise ValidationError({"nerve": [_("This nerve was not treated for this patient.")]})
         procedure = procedure or nerve.procedure
     if procedure is not None and procedure.patient_id != patient.pk:
-        raise ValidationError({"procedure": ["This procedure is another patient's."]})
+        raise ValidationError({"procedure": [_("This procedure is another patient's.")]})
     event = AdverseEvent(patient=patient, procedure=procedure, nerve=nerve, kind=kind,
                          grade=grade, onset_date=onset_date, resolved_date=resolved_date,
                          source=source, description=description.strip(), recorded_by=user)
@@ -387,9 +384,9 @@ def adverse_event_record(*, patient: Patient, user: Any, kind: str, grade: int,
 def adverse_event_resolve(*, event: AdverseEvent, user: Any, resolved_date: dt.date,
                           request=None) -> AdverseEvent:
     if resolved_date < event.onset_date:
-        raise ValidationError({"resolved_date": ["The resolution cannot precede the onset."]})
+        raise ValidationError({"resolved_date": [_("The resolution cannot precede the onset.")]})
     event.resolved_date = resolved_date
-    event.save(update_fields=["resolved_date"])
+    event.save(update_fields=[_("resolved_date")])
     audit_record(actor=user, action="update", request=request, obj=event,
                  patient_id=event.patient_id, detail={"resolved": resolved_date.isoformat()})
     return event

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from cryoneuro.accounts.access import can_access_patient, requires
@@ -50,6 +51,37 @@ def _step_form(procedure: Procedure, code: str, data=None):
     return cls(data, initial=initial, **kwargs)
 
 
+EXTRA_LABELS = {"evaluation_cleared": _lazy("Evaluation cleared for the procedure"),
+                "stop_reasons": _lazy("Reasons to stop"),
+                "advice_language": _lazy("Language of the advice")}
+STOP_REASONS = {"evaluation_not_cleared": _lazy("evaluation not cleared"),
+                "consent_not_signed": _lazy("consent not signed"),
+                "infection_at_site": _lazy("infection at the site"),
+                "anticoagulation_taken": _lazy("anticoagulation taken")}
+
+
+def step_display(step) -> list[tuple[str, str]]:
+    """The step's recorded details with their labels (choices and yes/no in words)."""
+    form = STEP_FORMS.get(step.code)
+    fields = form.base_fields if form else {}
+    out = []
+    for key, value in step.data.items():
+        if key in ("advice",) or value in ("", None, []):
+            continue
+        field = fields.get(key)
+        label = str(field.label) if field is not None else str(EXTRA_LABELS.get(key, key))
+        if value is True or value is False:
+            shown = str(_lazy("yes") if value else _lazy("no"))
+        elif key == "stop_reasons":
+            shown = ", ".join(str(STOP_REASONS.get(v, v)) for v in value)
+        elif field is not None and getattr(field, "choices", None):
+            shown = str({str(k): v for k, v in field.choices}.get(str(value), value))
+        else:
+            shown = str(value)
+        out.append((label, shown))
+    return out
+
+
 def _context(request, procedure: Procedure, *, bound: dict | None = None) -> dict:
     bound = bound or {}
     checklist = services.procedure_checklist(procedure)
@@ -61,7 +93,8 @@ def _context(request, procedure: Procedure, *, bound: dict | None = None) -> dic
         form = None
         if can_record and row.code != StepCode.NERVES:
             form = bound.get(row.code) or _step_form(procedure, row.code)
-        rows.append({"row": row, "form": form, "is_next": row.code == next_code})
+        rows.append({"row": row, "form": form, "is_next": row.code == next_code,
+                     "display": step_display(row.step) if row.step else []})
     lang = _lang()
     nerves = []
     for n in procedure.nerves.prefetch_related("cycles").select_related("recorded_by"):

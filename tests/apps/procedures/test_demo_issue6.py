@@ -1,0 +1,34 @@
+"""The demo clinic shows the procedure day and after: every stage, once."""
+
+import pytest
+from django.core.management import call_command
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_has_patients_at_every_stage(tmp_path, settings):
+    settings.VAR_DIR = tmp_path
+    from cryoneuro.careplans.models import CarePlan
+    from cryoneuro.followup.services import relief_tracking
+    from cryoneuro.patients.models import Patient
+    from cryoneuro.procedures.models import AdverseEvent, Procedure
+    from cryoneuro.procedures.services import motor_deficit_flags
+
+    call_command("load_demo")
+    counts = (Procedure.objects.count(), AdverseEvent.objects.count(), CarePlan.objects.count())
+    call_command("load_demo")
+    assert (Procedure.objects.count(), AdverseEvent.objects.count(),
+            CarePlan.objects.count()) == counts
+    assert Procedure.objects.filter(status="in_progress").exists()
+    actions = {site["next_step"].action
+               for p in Patient.objects.filter(procedures__isnull=False).distinct()
+               for site in relief_tracking(patient=p)}
+    assert {"continue_follow_up", "consider_other_treatments"} <= actions
+    henri = Patient.objects.get(family_name="Dubreuil", given_name="Henri")
+    statuses = [s["course"].status for s in relief_tracking(patient=henri)[0]["sessions"]]
+    assert statuses[0] == "relief_ended" and len(statuses) == 2  # a re-treatment
+    assert len(motor_deficit_flags()) == 1
+    claire = Patient.objects.get(family_name="Morel", given_name="Claire")
+    assert claire.user is not None and claire.user.username == "claire.morel"
+    assert claire.followup_items.filter(status="sent").exists()
+    assert CarePlan.objects.get(patient=claire).interventions.count() == 4
