@@ -151,7 +151,7 @@ def portal_url(item: FollowUpItem, request=None) -> str:
 def followup_item_send(*, item: FollowUpItem, user: Any = None, request=None) -> bool:
     """E-mail a questionnaire item to the patient, in the patient's language. Re-checks
     that the item is still open and still a questionnaire before sending."""
-    item = FollowUpItem.objects.select_for_update().select_related("patient", "procedure").get(
+    item = FollowUpItem.objects.select_for_update(of=("self",)).select_related("patient", "procedure").get(
         pk=item.pk)
     patient = item.patient
     if item.kind != ItemKind.QUESTIONNAIRE or item.status != ItemStatus.PLANNED:
