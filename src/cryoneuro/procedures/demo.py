@@ -152,6 +152,9 @@ def _answers(ctx, patient, procedure, trajectory, *, user=None, today=None):
                                                             ItemStatus.SENT]):
         if item.kind != "questionnaire":
             services.followup_item_update(item=item, user=nurse, status=ItemStatus.DONE)
+        elif item.due_date < today - dt.timedelta(days=10):
+            services.followup_item_update(item=item, user=nurse, status=ItemStatus.CANCELLED,
+                                          note="Non rempli (démo)")
 
 
 def _care_plan(ctx, patient, interventions, goals, review=None):

@@ -314,6 +314,8 @@ def procedure_duration(procedure: Procedure) -> dict[str, Any] | None:
     ends = [c.thaw_stop for c in cycles]
     if StepCode.PROBE_REMOVAL in steps:
         ends.append(steps[StepCode.PROBE_REMOVAL].done_at)
+    if starts and not ends:  # under way: the time so far
+        ends = [max(s.done_at for s in after_check)]
     if not starts or not ends:
         return None
     minutes = max(0.0, (max(ends) - min(starts)).total_seconds() / 60)

@@ -115,7 +115,10 @@ def _context(request, procedure: Procedure, *, bound: dict | None = None) -> dic
     return {
         "procedure": procedure, "patient": procedure.patient, "rows": rows, "nerves": nerves,
         "can_record": can_record, "can_override": can_override,
-        "nerve_form": (bound.get("nerve") or NerveForm(prefix="nerve")) if can_record else None,
+        "nerve_form": (bound.get("nerve") or NerveForm(prefix="nerve", initial={
+            "nerve_code": next((c for c in procedure.planned_nerves
+                                if c not in {n["nerve"].nerve_code for n in nerves}), "")}))
+        if can_record else None,
         "close_form": bound.get("close") or CloseForm(prefix="close"),
         "missing": missing,
         "duration": services.procedure_duration(procedure),
