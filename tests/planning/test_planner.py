@@ -206,3 +206,15 @@ def test_bad_limits_name_the_value():
         ClinicalLimits(freeze_s=(200, 100))
     with pytest.raises(PlanInputError, match="target_c"):
         ClinicalLimits(target_c=-200)
+
+
+def test_the_cheap_sensitivity_runs_match_a_direct_run():
+    inp = PlanInputs(depth=12e-3, diameter=1e-3, layers=UNIFORM, gap=0.8e-3)
+    plan = make_plan(inp)
+    assert plan.protocol is not None
+    runner = plan_runner = _runner(inp.with_(offset=inp.resolved_offset))
+    direct = plan_runner.run(plan.protocol, boundary=runner.boundary(power=0.8))
+    assert direct is not None
+    _, warm = direct.nerve_cross_section_min(inp.resolved_offset, inp.resolved_along, inp.diameter)
+    row = next(s for s in plan.sensitivity if s["parameter"] == "probe cooling power" and s["change"] < 0)
+    assert row["margin_c"] == pytest.approx(inp.limits.target_c - warm, abs=1.0)

@@ -67,6 +67,11 @@ GRID_DT: dict[str, float] = {"coarse": 2.0, "fine": 1.0}
 SENSITIVITY_FACTOR = 0.20
 """+/-20 % on tissue properties and probe cooling (issue 4)."""
 
+SENSITIVITY_DT = 3.0
+"""The sensitivity runs use a cheaper grid (0.2 mm x1.3 to 3 mm, dt 3 s): each change is
+the difference between a perturbed and an unperturbed run on that grid, added to the
+plan's own figures (grid errors largely cancel in the difference; tested)."""
+
 
 def software_version() -> str:
     try:
@@ -235,6 +240,8 @@ class _Runner:
             self.geometry = Axisymmetric(r_max=max(0.025, r_max), below_tip=max(0.02, below),
                                          tip_depth=frame.model_tip_depth)  # fmt: skip
         self.dt = GRID_DT[inp.grid]
+        self.cheap_geometry = Axisymmetric(r_max=r_max, below_tip=below, h_min=2e-4, stretch=1.3,
+                                           h_max=3e-3, tip_depth=frame.model_tip_depth)  # fmt: skip
         self.runs = 0
 
     def boundary(self, power: float = 1.0, gas_shift: float = 1.0) -> CryogenLimited:
@@ -258,13 +265,14 @@ class _Runner:
 
     def run(self, choice: ProtocolChoice, observers: Sequence[Observer] = (),
             tissue: LayeredTissue | None = None, boundary: CryogenLimited | None = None,
-            ) -> FreezeResult | None:  # fmt: skip
+            cheap: bool = False) -> FreezeResult | None:  # fmt: skip
         self.runs += 1
         try:
             res: FreezeResult = simulate(
                 probe=self.probe, cryogen=self.cryogen, tissue=tissue or self.tissue,
                 protocol=choice.protocol(), boundary=boundary or self.boundary(),
-                geometry=self.geometry, output_interval=1e6, observers=observers, dt=self.dt,
+                geometry=self.cheap_geometry if cheap else self.geometry, output_interval=1e6,
+                observers=observers, dt=SENSITIVITY_DT if cheap else self.dt,
                 thresholds=(0.0, self.inp.limits.target_c, self.inp.limits.permanent_c),
             )  # fmt: skip
         except _Reached:
@@ -466,6 +474,11 @@ def make_plan(inp: PlanInputs) -> Plan:
         # only freezes that can beat the shortest protocol found so far are worth trying
         known = min((ProtocolChoice(m, f, thaw).total_s for m, f in best.items()), default=math.inf)
         usable = [f for f in grid if ProtocolChoice(n, f, thaw).total_s < known]
+        if cycles_needed(f_max, n_hi) == n:
+            # shorter earlier freezes pre-cool less: freeze n needs at least as long as it
+            # did after full-length ones
+            within = t_star - (n - 1) * (f_max + thaw)
+            usable = [f for f in usable if f >= within - 1e-9] or usable[-1:]
         if not usable or cycles_needed(usable[-1], n) > n:
             continue
         lo, hi = -1, len(usable) - 1  # invariant: usable[hi] works, usable[lo] fails
@@ -577,7 +590,7 @@ def _finish(inp: PlanInputs, frame: ProbeFrame, runner: _Runner, res: FreezeResu
                            "diameter_mm": 1e3 * s.diameter, "r_mm": 1e3 * float(rz[0]),
                            "z_mm": 1e3 * float(rz[1]), "coldest_c": c, "status": status})  # fmt: skip
     _warn(inp, frame, nerve, skin, structures, tol, warnings, feasible)
-    sens = _sensitivity(inp, runner, choice, frame) if (inp.sensitivity and choice) else []
+    sens = _sensitivity(inp, runner, choice, frame, res) if (inp.sensitivity and choice) else []
     iso = {f"{lvl:g}": _contours(res, frame, lvl) for lvl in (0.0, lim.target_c, lim.permanent_c)}
     t_total = time.perf_counter() - t_start
     return Plan(
@@ -642,7 +655,7 @@ def _warn(inp: PlanInputs, frame: ProbeFrame, nerve: dict[str, Any], skin: dict[
 
 
 def _sensitivity(inp: PlanInputs, runner: _Runner, choice: ProtocolChoice,
-                 frame: ProbeFrame) -> list[dict[str, Any]]:  # fmt: skip
+                 frame: ProbeFrame, full: FreezeResult) -> list[dict[str, Any]]:  # fmt: skip
     f = SENSITIVITY_FACTOR
     cases: list[tuple[str, float, dict[str, float], dict[str, float]]] = []
     for sign in (-1.0, 1.0):
@@ -654,15 +667,27 @@ def _sensitivity(inp: PlanInputs, runner: _Runner, choice: ProtocolChoice,
             ("probe cooling power", sign * f, {}, {"power": m}),
             ("probe gas temperature", sign * f, {}, {"gas_shift": m}),
         ]
-    out = []
     lim = inp.limits
+    r0, z0, d = frame.offset, frame.along, inp.diameter
+
+    def figures(res: FreezeResult) -> tuple[float, float, float]:
+        _, warm = res.nerve_cross_section_min(r0, z0, d)
+        return warm, _tolerance(res, inp, r0, z0)["radial_mm"], res.skin_min_temperature()
+
+    base0 = runner.run(choice, cheap=True)
+    assert base0 is not None
+    warm_f, tol_f, skin_f = figures(full)
+    warm_0, tol_0, skin_0 = figures(base0)
+    out = []
     for name, change, tk, bk in cases:
-        r = runner.run(choice, tissue=runner.tissue_scaled(**tk), boundary=runner.boundary(**bk))
+        r = runner.run(choice, tissue=runner.tissue_scaled(**tk), boundary=runner.boundary(**bk),
+                       cheap=True)  # fmt: skip
         assert r is not None
-        _, warm = r.nerve_cross_section_min(frame.offset, frame.along, inp.diameter)
-        tol = _tolerance(r, inp, frame.offset, frame.along)
-        out.append({"parameter": name, "change": change, "margin_c": lim.target_c - warm,
-                    "reaches_target": warm <= lim.target_c, "tolerance_mm": tol["radial_mm"],
-                    "skin_min_c": r.skin_min_temperature()})  # fmt: skip
+        warm, tol, skin = figures(r)
+        warm_est = warm_f + (warm - warm_0)
+        out.append({"parameter": name, "change": change, "margin_c": lim.target_c - warm_est,
+                    "reaches_target": warm_est <= lim.target_c,
+                    "tolerance_mm": max(0.0, tol_f + (tol - tol_0)),
+                    "skin_min_c": skin_f + (skin - skin_0)})  # fmt: skip
     out.sort(key=lambda x: (x["parameter"], x["change"]))
     return out

@@ -1,0 +1,83 @@
+"""Single-probe plan, search included, after compilation, against an in-run baseline.
+
+    .venv/bin/python benchmarks/bench_planner.py [--repeat 5]
+
+Cases (16G probe, N2O, skin 2 mm / fat 5 mm / muscle, nerve 1 mm, 10 mm deep):
+- "typical": the probe touching the nerve (the shortest protocol is a single freeze);
+- "far": 1.6 mm gap (a long single freeze, more search);
+- "two cycles", "three cycles": 1.9 and 2.2 mm gaps (cycles needed: the costliest search);
+each with and without the +/-20 % sensitivity runs (10 extra solver runs).
+Baseline: one ``simulate()`` of the chosen protocol on the physics' default grid, and
+one on the planner's coarse grid. Prints a table with the ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from functools import partial
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+
+    from cryoneuro.physics import Axisymmetric, LayeredTissue, simulate
+    from cryoneuro.planning import PlanInputs, make_plan
+
+    layers = (("skin", 2e-3), ("fat", 5e-3), ("muscle", float("inf")))
+    cases = {"typical": 0.0, "far": 1.6e-3, "two cycles": 1.9e-3, "three cycles": 2.2e-3}
+
+    def best(fn) -> float:
+        times = []
+        for _ in range(args.repeat):
+            t = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - t)
+        return min(times), statistics.median(times)
+
+    t0 = time.perf_counter()
+    make_plan(PlanInputs(depth=10e-3, diameter=1e-3, layers=layers))  # compile / load caches
+    warm = time.perf_counter() - t0
+
+    rows = []
+    for name, gap in cases.items():
+        inp = PlanInputs(depth=10e-3, diameter=1e-3, layers=layers, gap=gap)
+        plan = make_plan(inp)
+        proto = plan.protocol.compact if plan.protocol else "none"
+        tissue = LayeredTissue.of(*layers)
+        tip = plan.frame.model_tip_depth if plan.frame else 0.014
+        fine = Axisymmetric(tip_depth=tip)
+        coarse = Axisymmetric(tip_depth=tip, h_min=2e-4, stretch=1.15, h_max=2e-3, r_max=0.02,
+                              below_tip=0.012)
+        b_fine, _ = best(partial(simulate, probe="16g", cryogen="n2o", tissue=tissue, protocol=proto,
+                                 geometry=fine))
+        b_coarse, _ = best(partial(simulate, probe="16g", cryogen="n2o", tissue=tissue,
+                                   protocol=proto, geometry=coarse, dt=2.0))
+        p_min, p_med = best(partial(make_plan, inp))
+        s_min, s_med = best(partial(make_plan, inp.with_(sensitivity=False)))
+        rows.append((name, proto, int(plan.timings["solver_runs"]), b_fine, b_coarse, s_min, s_med,
+                     p_min, p_med))
+
+    print(f"first plan in the process (numba cache load + imports): {warm:.2f} s")
+    head = ("case", "protocol", "runs", "simulate fine", "simulate coarse", "plan no-sens",
+            "(median)", "plan full", "(median)", "full/simulate fine")
+    print("| " + " | ".join(head) + " |")
+    print("|" + "---|" * len(head))
+    for name, proto, runs, bf, bc, smin, smed, pmin, pmed in rows:
+        print(f"| {name} | {proto} | {runs} | {bf * 1e3:.0f} ms | {bc * 1e3:.0f} ms | {smin * 1e3:.0f} ms | "
+              f"{smed * 1e3:.0f} ms | {pmin * 1e3:.0f} ms | {pmed * 1e3:.0f} ms | {pmin / bf:.1f}x |")
+    worst = max(r[7] for r in rows)
+    typical = rows[0][7]
+    print(f"typical plan (search + sensitivity): {typical * 1e3:.0f} ms; worst case: {worst * 1e3:.0f} ms; "
+          f"target < 1000 ms: {'met' if typical < 1.0 else 'NOT met'} for the typical case")
+
+
+if __name__ == "__main__":
+    main()
