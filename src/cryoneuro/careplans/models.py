@@ -88,7 +88,7 @@ class Intervention(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
-        ordering = ["start_date", "id"]
+        ordering = [models.F("start_date").asc(nulls_last=True), "id"]
 
     def __str__(self) -> str:
         return self.get_kind_display()
