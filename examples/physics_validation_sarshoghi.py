@@ -208,7 +208,7 @@ def plot(case: str, d: dict[str, np.ndarray], preds: dict[str, np.ndarray], path
     t = d["t"]
     colours = ["tab:blue", "tab:orange", "tab:green"]
     ax.plot(t, d[f"{cols[0]}_measured_mean"], "k-", lw=2, label="imposed: measured at 1.80 mm")
-    styles = {k: s for k, s in zip(preds, ["--", ":", "-.", (0, (5, 1))], strict=False)}
+    styles = dict(zip(preds, ["--", ":", "-.", (0, (5, 1))], strict=False))
     for i, (c, r) in enumerate(zip(cols[1:], radii[1:], strict=True)):
         m, s = d[f"{c}_measured_mean"], d[f"{c}_measured_sem"]
         ax.fill_between(t, m - s, m + s, color=colours[i], alpha=0.25, lw=0)
