@@ -116,6 +116,20 @@ def test_it_implicit_and_explicit_schemes_agree() -> None:
     assert errors[2] < 1.5
 
 
+def test_it_coupled_scheme_removes_the_splitting_error() -> None:
+    protocol = "freeze:40,thaw:20"
+    exp = simulate("16g", "n2o", "soft_tissue", protocol, geometry=COARSE, scheme="explicit",
+                   output_interval=10)  # fmt: skip
+    split = simulate("16g", "n2o", "soft_tissue", protocol, geometry=COARSE, dt=1.0, output_interval=10)
+    coupled = simulate("16g", "n2o", "soft_tissue", protocol, geometry=COARSE, dt=1.0,
+                       output_interval=10, scheme="coupled")  # fmt: skip
+    e_split = np.abs(split.min_temperature - exp.min_temperature).max()
+    e_coupled = np.abs(coupled.min_temperature - exp.min_temperature).max()
+    assert e_coupled < 0.5 * e_split
+    assert coupled.energy["relative_imbalance"] < 1e-9
+    assert coupled.iceball_radius[-1] == pytest.approx(exp.iceball_radius[-1], abs=0.1e-3)
+
+
 def test_it_default_step_is_converged_in_time() -> None:
     a = simulate("16g", "n2o", "soft_tissue", "2x120/60", dt=1.0)
     b = simulate("16g", "n2o", "soft_tissue", "2x120/60", dt=0.25)
@@ -211,7 +225,7 @@ def test_it_draws_isotherm_contours(default_run) -> None:
         ({"tissue": "brain"}, "valid choices: bone, fat"),
         ({"cryogen": "helium"}, "argon, co2, n2o"),
         ({"dt": float("nan")}, "dt"),
-        ({"scheme": "rk4"}, "explicit, implicit"),
+        ({"scheme": "rk4"}, "coupled, explicit, implicit"),
     ],
 )
 def test_it_refuses_impossible_inputs_with_a_clear_message(kwargs, message: str) -> None:
