@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from cryoneuro.accounts.roles import ALL, OWN, Role, scope
 
 from .permission_table import API, PAGES, Endpoint
+from .procedures.matrix_fixtures import FIXTURES as PROCEDURE_FIXTURES
 
 EXEMPT_PREFIXES = ("account_", "mfa_", "set_language", "javascript-catalog", "api:openapi",
                    "api:api-root")
@@ -80,6 +81,7 @@ def world(make_user, make_patient, knee_case):
 EXTRA_FIXTURES: dict = {
     "account": lambda patient, users: users[Role.NURSE].pk,
 }
+EXTRA_FIXTURES.update(PROCEDURE_FIXTURES)
 
 
 def _denied(response) -> bool:
