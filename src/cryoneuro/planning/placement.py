@@ -202,7 +202,10 @@ def placement_from_marks(marks: dict[str, Any], spacing: tuple[float, float] | N
                              f"{1e3 * longest:.0f} mm; use a steeper approach or another route")  # fmt: skip
     structures = []
     for kind, key in (("motor_nerve", "motor"), ("vessel", "vessel")):
-        for p in marks.get(key) or []:
+        items = marks.get(key) or []
+        if not isinstance(items, list):
+            raise PlacementError(key, f"the {kind.replace('_', ' ')} marks could not be read: mark them again")
+        for p in items:
             q = frame(mm(_point({"p": p}, "p", f"the {kind.replace('_', ' ')}")))
             if q[1] <= 0:
                 raise PlacementError(key, f"the {kind.replace('_', ' ')} is above the skin line")

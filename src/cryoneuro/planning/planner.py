@@ -190,7 +190,7 @@ class Plan:
     def to_dict(self, procedure_date: date | None = None) -> dict[str, Any]:
         from cryoneuro.planning.clinical import relief_window
 
-        return {
+        return _finite({
             "status": self.status,
             "relief_window": relief_window(self.inputs, procedure_date),
             "feasible": self.feasible,
@@ -210,7 +210,23 @@ class Plan:
             "inputs": self.inputs.to_dict(),
             "timings_s": self.timings,
             "software_version": self.software_version,
-        }
+        })
+
+
+def _finite(x: Any) -> Any:
+    """JSON-safe: numpy scalars to floats, non-finite floats to None (strict JSON)."""
+    if isinstance(x, dict):
+        return {k: _finite(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [_finite(v) for v in x]
+    if isinstance(x, np.floating | float):
+        v = float(x)
+        return v if math.isfinite(v) else None
+    if isinstance(x, np.integer):
+        return int(x)
+    if isinstance(x, np.bool_):
+        return bool(x)
+    return x
 
 
 def _msg(code: str, message: str, advice: str, severity: str = "warning") -> dict[str, str]:

@@ -107,9 +107,12 @@ def plan_create(request, patient_id: int, body: PlanIn):
         if evaluation is None:
             raise HttpError(422, f"evaluation_id: no evaluation {body.evaluation_id} for this patient")
     inputs = _inputs(body)
-    plan = services.plan_create(patient=patient, created_by=request.user, inputs=inputs,
-                                evaluation=evaluation, procedure_date=body.procedure_date,
-                                request=request)  # fmt: skip
+    try:
+        plan = services.plan_create(patient=patient, created_by=request.user, inputs=inputs,
+                                    evaluation=evaluation, procedure_date=body.procedure_date,
+                                    request=request)  # fmt: skip
+    except ValueError as exc:  # PlanInputError included
+        raise HttpError(422, str(exc)) from None
     return Status(201, plan)
 
 

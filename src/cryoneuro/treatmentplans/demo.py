@@ -18,9 +18,9 @@ def load(ctx) -> None:
         physician = ctx.physician
     except Exception:
         return
-    patients = list(Patient.objects.filter(evaluations__isnull=False).distinct()[:2])
-    if not patients:
-        patients = list(Patient.objects.all()[:1])
+    knee = Patient.objects.filter(evaluations__indication="knee_arthrosis",
+                                  evaluations__outcome="eligible").distinct()
+    patients = list(knee[:2]) or list(Patient.objects.filter(evaluations__isnull=False).distinct()[:1])
     specs = [
         ("ipbsn", {"depth": 8e-3, "diameter": 1.5e-3, "approach_angle": 60.0}),
         ("genicular_superomedial", {"depth": 14e-3, "diameter": 1.0e-3,
@@ -28,7 +28,8 @@ def load(ctx) -> None:
                                                              "superior medial genicular artery"),)}),
     ]
     for patient, (code, kw) in zip(patients, specs, strict=False):
-        evaluation = patient.evaluations.first()
+        evaluation = (patient.evaluations.filter(indication="knee_arthrosis").first()
+                      or patient.evaluations.first())
         inputs = inputs_for_nerve(code, layers=(("skin", 2e-3), ("fat", 6e-3), ("muscle", float("inf"))),
                                   **kw)
         plan_create(patient=patient, created_by=physician, inputs=inputs, evaluation=evaluation,

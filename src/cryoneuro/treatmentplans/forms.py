@@ -164,6 +164,8 @@ class PlanForm(forms.Form):
             self.add_error(None, exc.message)
         except PlanInputError as exc:
             self.add_error(FIELD_MAP.get(exc.field), exc.message)
+        except (TypeError, ValueError, KeyError):
+            self.add_error(None, _("The marks on the image could not be read: mark them again."))
         return None
 
 

@@ -74,12 +74,17 @@ def plan_create(request, patient_id: int):
                                              request=request)
                 except PlacementError as exc:
                     form.add_error(None, exc.message)
+            plan = None
             if not form.errors:
-                plan = services.plan_create(
-                    patient=patient, created_by=request.user, inputs=inputs,
-                    evaluation=form.cleaned_data.get("evaluation"), image=image,
-                    placement=form.placement, marks=marks if image is not None else None,
-                    procedure_date=form.cleaned_data.get("procedure_date"), request=request)
+                try:
+                    plan = services.plan_create(
+                        patient=patient, created_by=request.user, inputs=inputs,
+                        evaluation=form.cleaned_data.get("evaluation"), image=image,
+                        placement=form.placement, marks=marks if image is not None else None,
+                        procedure_date=form.cleaned_data.get("procedure_date"), request=request)
+                except ValueError as exc:  # PlanInputError included: say what to change
+                    form.add_error(None, str(exc))
+            if plan is not None:
                 if plan.feasible:
                     messages.success(request, _("Plan computed and saved."))
                 else:

@@ -135,3 +135,15 @@ def test_images_stay_private(login, physician, patient, dicom_bytes, make_user, 
     assert anonymous.get(f"/patients/{patient.pk}/plans/images/{image.pk}/").status_code in (302, 403)
     assert login(nurse, Client()).post(f"/patients/{patient.pk}/plans/images/",
                                        {"file": SimpleUploadedFile("x.dcm", dicom_bytes())}).status_code == 403
+
+
+@pytest.mark.parametrize("marks", [
+    {**MARKS, "motor": 5}, {**MARKS, "vessel": ["a", "b"]}, {**MARKS, "skin": "top"},
+    {**MARKS, "trajectory": [[135, 140], [135, 0]]}, {**MARKS, "nerve": [150, 0]}, [1, 2, 3],
+])
+def test_damaged_marks_never_break_the_page(login, physician, patient, dicom_bytes, marks):
+    client = login(physician)
+    _upload(client, patient, dicom_bytes(), "us.dcm")
+    response = _plan_with_marks(client, patient, PlacementImage.objects.get(), marks)
+    assert response.status_code == 200
+    assert 'class="error"' in response.content.decode()
