@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from cryoneuro.accounts.access import can_access_patient, requires
@@ -21,6 +22,14 @@ from . import selectors, services
 from .forms import ItemAddForm, ItemUpdateForm
 from .models import FollowUpItem, ItemKind, ItemStatus
 from .timeline import build_chart
+
+PROBLEM_TEXTS = {
+    "bpi": _lazy("Answer at least 4 of the 7 questions."),
+    "dn4": _lazy("All 10 questions are needed."),
+    "womac": _lazy("Too many questions are left unanswered in one part."),
+    "koos": _lazy("Too many questions are left unanswered in one part."),
+    "analgesics": _lazy("List your pain medicines, or tick that you take none."),
+}
 
 
 def booking_url(patient_id: int | None = None) -> str | None:
@@ -214,7 +223,9 @@ def questionnaire_fill(request, response_id: int):
                      patient_id=response.patient_id)
     return render(request, "followup/questionnaire.html", {
         "response": response, "patient": response.patient, "form": form,
-        "groups": [(code, label, [form[n] for n in names], problems.get(code))
+        "groups": [(code, label, [form[n] for n in names],
+                    (PROBLEM_TEXTS.get(code, _("Please answer this part."))
+                     if code in problems else None))
                    for code, label, names in form.groups],
         "problems": problems, "lang": qn.lang(),
     }, status=status)

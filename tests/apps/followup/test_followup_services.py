@@ -178,3 +178,12 @@ def test_staff_add_and_reschedule_items(full_procedure, nurse):
     services.followup_item_update(item=item, user=nurse, due_date=new_day)
     item.refresh_from_db()
     assert item.due_date == new_day
+
+
+def test_the_daily_command_sends_what_is_due(cleared_patient, nurse, capsys):
+    from django.core.management import call_command
+
+    run_procedure(cleared_patient, nurse, start=_start(days_ago=8))
+    call_command("followup_send")
+    assert "1 questionnaire(s) sent." in capsys.readouterr().out
+    assert len(mail.outbox) == 1
