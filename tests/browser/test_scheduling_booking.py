@@ -41,16 +41,19 @@ def test_a_coordinator_books_a_procedure(page, staff_login, coordinator, physici
     page.goto(f"/patients/{patient.pk}/")
     page.locator(f"#appointments a[href='/patients/{patient.pk}/appointments/new/']").click()
     expect(page.locator("input[name=start]").first).to_be_visible()
+    page.wait_for_load_state("networkidle")  # htmx is ready before the first change
     duration = page.locator("#slots p.muted").first
     expect(duration).to_contain_text("45")  # consultation
     page.select_option("#id_type", "procedure")
     page.select_option("#id_nerve_codes", ["ipbsn"])
-    expect(duration).to_contain_text("25")  # the treated zone's minutes, through htmx
+    expect(duration).to_contain_text("25", timeout=15_000)  # the zone's minutes, via htmx
+    page.wait_for_load_state("networkidle")  # no swap left to replace the slot list
     later = page.locator("input[name=start]").nth(4)  # not the next quarter: it may pass
     later.check()
     chosen = later.get_attribute("value")
     page.locator("#book-form button.primary[type=submit]").click()
-    expect(page.locator("#appointments li[data-status=booked]")).to_have_count(1)
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("#appointments li[data-status=booked]")).to_have_count(1, timeout=15_000)
 
     appointment = Appointment.objects.get()
     assert appointment.type.code == "procedure" and appointment.nerve_codes == ["ipbsn"]
