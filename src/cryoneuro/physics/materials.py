@@ -21,7 +21,6 @@ All values are SI: W/(m K), J/(m3 K), J/m3, degC, 1/s, W/m3.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Literal
 
 __all__ = [
     "CRYOGENS",
@@ -420,5 +419,3 @@ def probe_preset(name: str) -> Probe:
     except KeyError:
         raise _unknown("probe", name, list(PROBES)) from None
 
-
-GeometryKind = Literal["planar", "radial", "axisymmetric", "3d"]

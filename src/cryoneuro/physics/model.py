@@ -14,7 +14,6 @@ from numpy.typing import NDArray
 
 from cryoneuro.physics.grid import Axisymmetric, Planar1D, Radial1D
 from cryoneuro.physics.kernels import (
-    P_TA,
     conductivity_np,
     enthalpy_np,
     pack_properties,
@@ -211,6 +210,3 @@ def build_model(
         probe_half=np.concatenate([half_lat, half_tip]),
     )  # fmt: skip
 
-
-def arterial(model: Model) -> float:
-    return float(model.props[P_TA].max())
