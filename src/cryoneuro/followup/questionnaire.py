@@ -170,7 +170,7 @@ class QuestionnaireForm(forms.Form):
 
     def answers(self) -> dict[str, Any]:
         """Structured answers from the cleaned fields (only what was answered)."""
-        data = self.cleaned_data
+        data = getattr(self, "cleaned_data", {})  # the valid fields, even if others are not
         out: dict[str, Any] = {}
         for instrument in self.instruments:
             if instrument in ("nrs", "pgic"):

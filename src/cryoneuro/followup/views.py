@@ -214,6 +214,9 @@ def questionnaire_fill(request, response_id: int):
                 messages.success(request, _("Draft saved."))
                 return redirect("questionnaire_fill", response_id=response.pk)
         else:
+            # Keep every valid answer even when another one is not valid: nothing is lost.
+            response, _ignored = services.questionnaire_save(
+                response=response, user=request.user, answers=form.answers(), request=request)
             status = 422
             if request.htmx:
                 return render(request, "followup/questionnaire.html#saved",

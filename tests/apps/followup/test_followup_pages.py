@@ -85,3 +85,16 @@ def test_staff_manage_the_schedule(portal_patient, nurse, client, login):
     assert item.due_date == dt.date(2030, 2, 3)
     created = client.post(f"/patients/{patient.pk}/questionnaires/new/")
     assert created.status_code == 302
+
+
+def test_an_invalid_answer_does_not_lose_the_valid_ones(portal_patient, client, login):
+    user, _patient, procedure = portal_patient
+    login(user)
+    item = procedure.followup_items.get(day=7)
+    client.get(f"/follow-up/items/{item.pk}/questionnaire/")
+    draft = QuestionnaireResponse.objects.get(item=item)
+    response = client.post(f"/questionnaires/{draft.pk}/",
+                           {"nrs": "4", "pgic": "2", "drug_0": "oxycodone", "action": "save"})
+    assert response.status_code == 422  # the dose is missing
+    draft.refresh_from_db()
+    assert draft.answers["nrs"] == 4 and draft.answers["pgic"] == 2 and draft.is_draft
