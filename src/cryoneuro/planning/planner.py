@@ -44,6 +44,7 @@ from cryoneuro.physics import (
     LayeredTissue,
     Nerve,
     Observer,
+    Phase,
     Protocol,
     StepState,
     cryogen_preset,
@@ -279,14 +280,15 @@ class _Runner:
                   layer.thickness)
             for layer in self.tissue.layers))  # fmt: skip
 
-    def run(self, choice: ProtocolChoice, observers: Sequence[Observer] = (),
+    def run(self, choice: ProtocolChoice | Protocol, observers: Sequence[Observer] = (),
             tissue: LayeredTissue | None = None, boundary: CryogenLimited | None = None,
             cheap: bool = False) -> FreezeResult | None:  # fmt: skip
         self.runs += 1
+        protocol = choice if isinstance(choice, Protocol) else choice.protocol()
         try:
             res: FreezeResult = simulate(
                 probe=self.probe, cryogen=self.cryogen, tissue=tissue or self.tissue,
-                protocol=choice.protocol(), boundary=boundary or self.boundary(),
+                protocol=protocol, boundary=boundary or self.boundary(),
                 geometry=self.cheap_geometry if cheap else self.geometry, output_interval=1e6,
                 observers=observers, dt=SENSITIVITY_DT if cheap else self.dt,
                 thresholds=(0.0, self.inp.limits.target_c, self.inp.limits.permanent_c),
@@ -462,6 +464,27 @@ def make_plan(inp: PlanInputs) -> Plan:
         within = t - k * period
         return float(k + 1 if within <= f + 1e-9 else k + 2)
 
+    # n >= 2 cycles of f: w(f) = when the nerve crosses inside freeze n after n - 1 cycles
+    # of f (that last freeze run up to f_max, stopped at the crossing); f works iff
+    # w(f) <= f, and w grows as f shrinks (less pre-cooling), so the search is a root find.
+    last_crossing: dict[tuple[float, int], float] = {}
+
+    def last_freeze_crossing(f: float, n: int) -> float:
+        if (f, n) not in last_crossing:
+            phases: list[Phase] = []
+            for _ in range(n - 1):
+                phases += [Phase("freeze", f), Phase("passive_thaw", thaw)]
+            phases.append(Phase("freeze", max(f, f_max)))
+            obs = CrossingObserver(pts, lim.target_c)
+            runner.run(Protocol(tuple(phases)), [obs])
+            t = obs.all_time
+            start = (n - 1) * (f + thaw)
+            last_crossing[(f, n)] = max(0.0, t - start) if math.isfinite(t) else math.inf
+        return last_crossing[(f, n)]
+
+    def works(f: float, n: int) -> bool:
+        return last_freeze_crossing(f, n) <= f + 1e-9
+
     t_search = time.perf_counter()
     f_max = grid[-1]
     t_star, warm_best = probe_run(f_max, n_hi)
@@ -490,20 +513,31 @@ def make_plan(inp: PlanInputs) -> Plan:
         # only freezes that can beat the shortest protocol found so far are worth trying
         known = min((ProtocolChoice(m, f, thaw).total_s for m, f in best.items()), default=math.inf)
         usable = [f for f in grid if ProtocolChoice(n, f, thaw).total_s < known]
-        if cycles_needed(f_max, n_hi) == n:
-            # shorter earlier freezes pre-cool less: freeze n needs at least as long as it
-            # did after full-length ones
-            within = t_star - (n - 1) * (f_max + thaw)
-            usable = [f for f in usable if f >= within - 1e-9] or usable[-1:]
-        if not usable or cycles_needed(usable[-1], n) > n:
+        if not usable:
             continue
-        lo, hi = -1, len(usable) - 1  # invariant: usable[hi] works, usable[lo] fails
+        k = cycles_needed(f_max, n_hi)
+        if k <= n_hi:
+            last_crossing[(f_max, n)] = 0.0 if k < n else t_star - (n - 1) * (f_max + thaw)
+        if not works(usable[-1], n):
+            continue
+        lo, hi = -1, len(usable) - 1  # usable[hi] works, usable[lo] fails (-1: none known)
         while hi - lo > 1:
-            mid = (lo + hi) // 2 if lo >= 0 else 0
-            if cycles_needed(usable[mid], n) <= n:
-                hi = mid
+            w_hi = last_freeze_crossing(usable[hi], n)
+            w_lo = last_freeze_crossing(usable[lo], n) if lo >= 0 else math.nan
+            if lo >= 0 and math.isfinite(w_lo):
+                # secant on g(f) = w(f) - f: g(lo) > 0 >= g(hi)
+                g_lo, g_hi = w_lo - usable[lo], w_hi - usable[hi]
+                guess = usable[lo] + g_lo * (usable[hi] - usable[lo]) / (g_lo - g_hi)
+            elif lo >= 0:
+                guess = usable[(lo + hi) // 2]
             else:
-                lo = mid
+                guess = w_hi  # as if freeze n took as long whatever the earlier freezes
+            j = next((i for i, f in enumerate(usable) if f >= guess - 1e-9), hi)
+            j = min(max(j, lo + 1), hi - 1)
+            if works(usable[j], n):
+                hi = j
+            else:
+                lo = j
         best[n] = usable[hi]
     t_search = time.perf_counter() - t_search
 
