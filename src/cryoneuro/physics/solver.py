@@ -64,6 +64,7 @@ from cryoneuro.physics.protocol import (
     Protocol,
     probe_drive,
 )
+from cryoneuro.physics.result import FreezeResult
 
 __all__ = ["DEFAULT_THRESHOLDS", "SimulationSetup", "simulate"]
 
@@ -167,7 +168,7 @@ def simulate(
     t_end: float | None = None,
     newton_tol: float = 1e-3,
     max_newton: int = 60,
-) -> Any:
+) -> FreezeResult:
     """Run one freeze and return a :class:`~cryoneuro.physics.result.FreezeResult`.
 
     ``probe``/``cryogen``/``tissue`` accept preset names. ``boundary`` defaults to
@@ -219,10 +220,8 @@ def simulate(
     return run(setup, observers)
 
 
-def run(setup: SimulationSetup, extra_observers: Sequence[Observer] = ()) -> Any:
+def run(setup: SimulationSetup, extra_observers: Sequence[Observer] = ()) -> FreezeResult:
     """Run a resolved setup (what :func:`simulate` does after validation)."""
-    from cryoneuro.physics.result import FreezeResult
-
     model = build_model(
         setup.geometry, setup.tissue, setup.probe.radius, setup.probe.active_length,
         setup.far_temperature,
