@@ -128,6 +128,22 @@ def _aware(start: datetime) -> datetime:
     return start.replace(second=0, microsecond=0)
 
 
+def _self_booking(patient: Patient, booked_by: Any) -> bool:
+    return booked_by is not None and patient.user_id is not None and \
+        patient.user_id == getattr(booked_by, "pk", None)
+
+
+def _check_self_booking(patient: Patient, type_: AppointmentType) -> None:
+    """Patients book only what they may book, and one coming appointment of a type at a
+    time (so that nobody holds several slots the clinic could give to others)."""
+    if not type_.patient_bookable:
+        raise _error("type", _("This type of appointment is booked by the clinic."))
+    if Appointment.objects.filter(patient=patient, type=type_, status=AppointmentStatus.BOOKED,
+                                  start__gt=timezone.now()).exists():
+        raise _error("start", _("You already have an appointment of this type coming up. "
+                                "Please contact the clinic to change it."))
+
+
 def _check_cleared(patient: Patient) -> None:
     from cryoneuro.evaluation.selectors import evaluation_latest
 
@@ -255,10 +271,13 @@ def appointment_book(
     for attempt in range(AUTO_ASSIGN_RETRIES if auto else 1):
         try:
             with transaction.atomic():
-                if type_.is_procedure:
+                if type_.is_procedure or _self_booking(patient, booked_by):
                     # Re-checked here, with the patient row locked against a concurrent change.
                     locked = Patient.objects.select_for_update().get(pk=patient.pk)
-                    _check_cleared(locked)
+                    if type_.is_procedure:
+                        _check_cleared(locked)
+                    else:
+                        _check_self_booking(locked, type_)
                 plan = _assign(type_, minutes, start, chosen, None)
                 appointment = Appointment.objects.create(
                     patient=patient, type=type_, start=start,
