@@ -87,9 +87,18 @@ def schedule_generate(*, procedure, user: Any, request=None) -> list[FollowUpIte
         item.full_clean()
         item.save()
         items.append(item)
+    # A new session at the same site supersedes the open items of the earlier ones.
+    superseded = (FollowUpItem.objects.filter(patient=patient,
+                                              procedure__site_label=procedure.site_label,
+                                              procedure__side=procedure.side,
+                                              status__in=[ItemStatus.PLANNED, ItemStatus.SENT])
+                  .exclude(procedure=procedure))
+    superseded_ids = list(superseded.values_list("pk", flat=True))
+    FollowUpItem.objects.filter(pk__in=superseded_ids).update(status=ItemStatus.CANCELLED)
     audit_record(actor=user, action="create", request=request, object_type="followup.schedule",
                  object_id=str(procedure.pk), patient_id=patient.pk,
-                 detail={"items": len(items), "procedure": procedure.pk})
+                 detail={"items": len(items), "procedure": procedure.pk,
+                         "superseded": superseded_ids})
     return items
 
 

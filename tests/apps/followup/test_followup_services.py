@@ -187,3 +187,11 @@ def test_the_daily_command_sends_what_is_due(cleared_patient, nurse, capsys):
     call_command("followup_send")
     assert "1 questionnaire(s) sent." in capsys.readouterr().out
     assert len(mail.outbox) == 1
+
+
+def test_a_new_session_at_the_same_site_supersedes_the_open_items(cleared_patient, nurse):
+    first = run_procedure(cleared_patient, nurse, start=_start(days_ago=100))
+    open_before = first.followup_items.filter(status="planned", due_date__gt=timezone.localdate())
+    assert open_before.exists()
+    run_procedure(cleared_patient, nurse, start=_start())
+    assert not first.followup_items.filter(status__in=["planned", "sent"]).exists()
