@@ -69,7 +69,8 @@ from cryoneuro.physics.result import FreezeResult
 __all__ = ["DEFAULT_THRESHOLDS", "SimulationSetup", "simulate"]
 
 #: Isotherms reported by default (degC): freezing, the axonotmesis target (-20,
-#: Evans 1981), -40 (common cryoablation lethal isotherm) and -100.
+#: Evans 1981), -40 (a lethal isotherm often quoted in cryoablation; unverified here)
+#: and -100 (the lower end of the axonotmesis band in physics.md). Issue 3 asks for these.
 DEFAULT_THRESHOLDS = (0.0, -20.0, -40.0, -100.0)
 
 Scheme = Literal["implicit", "explicit", "coupled"]
