@@ -86,6 +86,8 @@ PAGES = [
              Perm.ADVERSE_EVENT_RECORD, scoped=True),
     Endpoint("adverse_event_resolve", "POST", "/adverse-events/{event}/resolve/",
              Perm.ADVERSE_EVENT_RECORD, scoped=True, data={}),
+    Endpoint("adverse_event_acknowledge", "POST", "/adverse-events/{event}/acknowledge/",
+             Perm.PROCEDURE_OVERRIDE, scoped=True, data={}),
     Endpoint("followup_dashboard", "GET", "/follow-up/", Perm.FOLLOWUP_MANAGE),
     Endpoint("followup_send_due", "POST", "/follow-up/send-due/", Perm.FOLLOWUP_MANAGE,
              data={}),

@@ -65,7 +65,7 @@ def followup_dashboard(request):
         "calls": [i for i in due if i.kind == ItemKind.CALL],
         "visits": [i for i in due if i.kind == ItemKind.VISIT],
         "questionnaires": [i for i in due if i.kind == ItemKind.QUESTIONNAIRE],
-        "today": today, "flags": motor_deficit_flags(),
+        "today": today, "flags": motor_deficit_flags(unacknowledged=True),
     })
 
 

@@ -394,6 +394,19 @@ def adverse_event_resolve(*, event: AdverseEvent, user: Any, resolved_date: dt.d
     return event
 
 
+@transaction.atomic
+def adverse_event_acknowledge(*, event: AdverseEvent, user: Any, request=None) -> AdverseEvent:
+    """A physician has seen a flagged event: it leaves the worklists (not the record)."""
+    if not can_access_patient(user, Perm.PROCEDURE_OVERRIDE, event.patient):
+        raise ValidationError({"__all__": [_("Only a physician can acknowledge a flag.")]})
+    event.acknowledged_by = user
+    event.acknowledged_at = timezone.now()
+    event.save(update_fields=["acknowledged_by", "acknowledged_at"])
+    audit_record(actor=user, action="update", request=request, obj=event,
+                 patient_id=event.patient_id, detail={"acknowledged": True})
+    return event
+
+
 def motor_deficit_flag(event: AdverseEvent, today: dt.date | None = None) -> dict | None:
     """A motor weakness after a mixed nerve that lasts beyond the nerve's expected window
     (the regrowth model's latest end of relief): flagged to the physician."""
@@ -409,15 +422,18 @@ def motor_deficit_flag(event: AdverseEvent, today: dt.date | None = None) -> dic
     if until <= limit:
         return None
     return {"event": event, "limit": limit, "days": (until - start).days,
-            "window_days": window.end_days, "resolved": event.resolved_date is not None}
+            "window_days": window.end_days, "resolved": event.resolved_date is not None,
+            "acknowledged": event.acknowledged_at is not None}
 
 
-def motor_deficit_flags(*, patient: Patient | None = None,
-                        today: dt.date | None = None) -> list[dict]:
+def motor_deficit_flags(*, patient: Patient | None = None, today: dt.date | None = None,
+                        unacknowledged: bool = False) -> list[dict]:
     events = AdverseEvent.objects.filter(kind=AdverseEventKind.MOTOR_WEAKNESS,
                                          nerve__nerve_is_mixed=True).select_related(
-        "nerve__procedure", "patient")
+        "nerve__procedure", "patient", "acknowledged_by")
     if patient is not None:
         events = events.filter(patient=patient)
+    if unacknowledged:
+        events = events.filter(acknowledged_at__isnull=True)
     flags = [motor_deficit_flag(e, today) for e in events]
     return [f for f in flags if f is not None]

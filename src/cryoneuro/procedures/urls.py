@@ -20,4 +20,6 @@ urlpatterns: list = [
          name="adverse_event_create"),
     path("adverse-events/<int:event_id>/resolve/", views.adverse_event_resolve,
          name="adverse_event_resolve"),
+    path("adverse-events/<int:event_id>/acknowledge/", views.adverse_event_acknowledge,
+         name="adverse_event_acknowledge"),
 ]

@@ -153,7 +153,7 @@ def procedure_list(request):
                  object_type="procedures.procedure", detail={"list": True})
     return render(request, "procedures/list.html", {
         "open_procedures": open_procedures, "recent": recent,
-        "flags": services.motor_deficit_flags(),
+        "flags": services.motor_deficit_flags(unacknowledged=True),
     })
 
 
@@ -334,4 +334,15 @@ def adverse_event_resolve(request, event_id: int):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Adverse event marked resolved."))
+    return redirect("patient_detail", patient_id=event.patient_id)
+
+
+@require_POST
+@requires(Perm.PROCEDURE_OVERRIDE)
+def adverse_event_acknowledge(request, event_id: int):
+    """A physician acknowledges a flag (motor deficit beyond the expected window)."""
+    event: AdverseEvent = selectors.adverse_event_get(user=request.user, event_id=event_id,
+                                                      perm=Perm.PROCEDURE_OVERRIDE)
+    services.adverse_event_acknowledge(event=event, user=request.user, request=request)
+    messages.success(request, _("Flag acknowledged."))
     return redirect("patient_detail", patient_id=event.patient_id)

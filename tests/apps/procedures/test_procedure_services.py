@@ -197,3 +197,17 @@ def test_every_write_is_audited(full_procedure):
                 .values_list("object_type", flat=True))
     assert {"procedures.procedure", "procedures.procedurestep", "procedures.nervetreatment",
             "procedures.freezecycle", "followup.schedule"} <= types
+
+
+def test_a_physician_acknowledges_the_flag(cleared_patient, nurse, physician, login):
+    start = _start() - dt.timedelta(days=400)
+    procedure = run_procedure(cleared_patient, nurse, start=start, nerves=("intercostal",))
+    event = services.adverse_event_record(
+        patient=cleared_patient, user=nurse, kind="motor_weakness", grade=2,
+        onset_date=start.date(), source="visit", nerve=procedure.nerves.get())
+    with pytest.raises(ValidationError):
+        services.adverse_event_acknowledge(event=event, user=nurse)
+    assert login(nurse).post(f"/adverse-events/{event.pk}/acknowledge/").status_code == 403
+    assert login(physician).post(f"/adverse-events/{event.pk}/acknowledge/").status_code == 302
+    assert services.motor_deficit_flags(unacknowledged=True) == []
+    assert services.motor_deficit_flags()[0]["acknowledged"]
