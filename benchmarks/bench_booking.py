@@ -106,9 +106,6 @@ def serve(workers: int) -> tuple[int, list[int]]:
     class Server(ThreadedWSGIServer):
         request_queue_size = 256
 
-        def _close_connections(self):
-            connections.close_all()
-
     server = Server(("127.0.0.1", 0), QuietHandler)
     server.set_app(get_wsgi_application())
     connections.close_all()
