@@ -218,3 +218,17 @@ def test_the_cheap_sensitivity_runs_match_a_direct_run():
     _, warm = direct.nerve_cross_section_min(inp.resolved_offset, inp.resolved_along, inp.diameter)
     row = next(s for s in plan.sensitivity if s["parameter"] == "probe cooling power" and s["change"] < 0)
     assert row["margin_c"] == pytest.approx(inp.limits.target_c - warm, abs=1.0)
+
+
+def test_an_unphysical_solver_result_is_refused(monkeypatch):
+    from types import SimpleNamespace
+
+    import cryoneuro.planning.planner as planner
+    from cryoneuro.planning import PlanComputationError
+
+    def broken(**kw):
+        return SimpleNamespace(min_temperature=np.array([[-1e27]]), tissue_mask=np.array([[True]]))
+
+    monkeypatch.setattr(planner, "simulate", broken)
+    with pytest.raises(PlanComputationError, match="not physical"):
+        make_plan(PlanInputs(depth=10e-3, diameter=1e-3, sensitivity=False))

@@ -23,7 +23,14 @@ from cryoneuro.planning.inputs import (
     PlanInputs,
     Structure,
 )
-from cryoneuro.planning.planner import Candidate, Plan, ProtocolChoice, make_plan, software_version
+from cryoneuro.planning.planner import (
+    Candidate,
+    Plan,
+    PlanComputationError,
+    ProtocolChoice,
+    make_plan,
+    software_version,
+)
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -32,6 +39,7 @@ __all__ = [
     "Candidate",
     "ClinicalLimits",
     "Plan",
+    "PlanComputationError",
     "PlanInputError",
     "PlanInputs",
     "ProbeFrame",

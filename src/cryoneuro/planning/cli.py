@@ -98,7 +98,7 @@ def plan(
     """Plan the shortest freeze protocol that puts the nerve in the reversible window."""
     from cryoneuro.planning.clinical import inputs_for_nerve
     from cryoneuro.planning.inputs import ClinicalLimits, PlanInputError
-    from cryoneuro.planning.planner import make_plan
+    from cryoneuro.planning.planner import PlanComputationError, make_plan
 
     try:
         depth = _num("--depth-mm", depth_mm)
@@ -130,7 +130,7 @@ def plan(
         result = make_plan(inp)
     except PlanInputError as exc:
         raise _fail(str(exc)) from None
-    except ValueError as exc:
+    except (ValueError, PlanComputationError) as exc:
         raise _fail(str(exc)) from None
     data = result.to_dict(when)
     if as_json:

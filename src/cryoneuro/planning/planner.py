@@ -57,7 +57,12 @@ from cryoneuro.planning.inputs import PlanInputError, PlanInputs
 
 FloatArray = NDArray[np.float64]
 
-__all__ = ["Candidate", "Plan", "ProtocolChoice", "make_plan", "software_version"]
+__all__ = ["Candidate", "Plan", "PlanComputationError", "ProtocolChoice", "make_plan",
+           "software_version"]
+
+
+class PlanComputationError(RuntimeError):
+    """The solver returned something physically impossible: the plan is not usable."""
 
 MIN_SKIN_CLEARANCE_M = 1e-3
 """The freezing segment must stay at least 1 mm under the skin (software choice)."""
@@ -295,6 +300,13 @@ class _Runner:
             )  # fmt: skip
         except _Reached:
             return None
+        coldest = float(res.min_temperature[res.tissue_mask].min())
+        bnd = boundary or self.boundary()
+        if not (bnd.gas_temperature - 5.0 <= coldest <= 60.0):
+            raise PlanComputationError(
+                f"the freeze simulation returned {coldest:.3g} degC, colder than the probe's gas "
+                f"({bnd.gas_temperature:g} degC): the result is not physical, the plan was not made; "
+                "please report this with the inputs")
         return res
 
 

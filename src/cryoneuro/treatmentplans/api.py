@@ -16,7 +16,13 @@ from cryoneuro.accounts.roles import Perm
 from cryoneuro.api.security import perm_auth
 from cryoneuro.audit.services import audit_record
 from cryoneuro.patients.selectors import patient_get
-from cryoneuro.planning import ClinicalLimits, PlanInputError, Structure, inputs_for_nerve
+from cryoneuro.planning import (
+    ClinicalLimits,
+    PlanComputationError,
+    PlanInputError,
+    Structure,
+    inputs_for_nerve,
+)
 
 from . import selectors, services
 
@@ -111,7 +117,7 @@ def plan_create(request, patient_id: int, body: PlanIn):
         plan = services.plan_create(patient=patient, created_by=request.user, inputs=inputs,
                                     evaluation=evaluation, procedure_date=body.procedure_date,
                                     request=request)  # fmt: skip
-    except ValueError as exc:  # PlanInputError included
+    except (ValueError, PlanComputationError) as exc:  # PlanInputError included
         raise HttpError(422, str(exc)) from None
     return Status(201, plan)
 

@@ -106,4 +106,6 @@ class TreatmentPlan(models.Model):
         indexes = [models.Index(fields=["patient", "-created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.patient} {self.nerve_code} {self.created_at:%Y-%m-%d}"
+        label = (self.inputs or {}).get("nerve_label") or self.nerve_code
+        when = f"{self.created_at:%Y-%m-%d}" if self.created_at else ""
+        return f"{when} {label} · {self.protocol_compact or self.get_status_display()}".strip()

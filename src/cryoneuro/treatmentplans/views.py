@@ -13,6 +13,7 @@ from cryoneuro.accounts.access import can_access_patient, requires
 from cryoneuro.accounts.roles import Perm
 from cryoneuro.audit.services import audit_record
 from cryoneuro.patients.selectors import patient_get
+from cryoneuro.planning import PlanComputationError
 from cryoneuro.planning.placement import PlacementError, calibration_spacing
 
 from . import selectors, services
@@ -62,7 +63,10 @@ def plan_create(request, patient_id: int):
         image = _image_for(request, patient, image_id)
     except Http404:
         image = None
-    form = PlanForm(request.POST or None, patient=patient, image=image)
+    initial = {}
+    if request.method == "GET" and request.GET.get("nerve"):
+        initial["nerve"] = request.GET["nerve"]  # e.g. from the procedure page
+    form = PlanForm(request.POST or None, patient=patient, image=image, initial=initial)
     if request.method == "POST" and form.is_valid():
         inputs = form.to_inputs()
         if inputs is not None:
@@ -82,7 +86,7 @@ def plan_create(request, patient_id: int):
                         evaluation=form.cleaned_data.get("evaluation"), image=image,
                         placement=form.placement, marks=marks if image is not None else None,
                         procedure_date=form.cleaned_data.get("procedure_date"), request=request)
-                except ValueError as exc:  # PlanInputError included: say what to change
+                except (ValueError, PlanComputationError) as exc:  # say what to change
                     form.add_error(None, str(exc))
             if plan is not None:
                 if plan.feasible:

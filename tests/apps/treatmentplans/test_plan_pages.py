@@ -134,3 +134,18 @@ def test_the_patient_page_and_export_show_plans(login, physician, evaluated_pati
 
     data = export(evaluated_patient)
     assert SECTION == "treatment_plans" and data[0]["result"]["protocol"]
+
+
+def test_a_solver_failure_is_a_message_not_a_500(login, physician, evaluated_patient, monkeypatch):
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    import cryoneuro.planning.planner as planner
+
+    monkeypatch.setattr(planner, "simulate", lambda **kw: SimpleNamespace(
+        min_temperature=np.array([[-1e27]]), tissue_mask=np.array([[True]])))
+    response = _create(login(physician), evaluated_patient)
+    assert response.status_code == 200
+    assert "not physical" in response.content.decode()
+    assert TreatmentPlan.objects.count() == 0
