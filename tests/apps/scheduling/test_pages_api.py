@@ -196,3 +196,44 @@ def test_api_patient_requests(client, login, make_user, make_patient, clinic, co
     assert booked.status_code == 200 and booked.json()["type"] == "consultation"
     login(coordinator)
     assert [r["preferences"] for r in client.get("/api/scheduling/requests").json()] == ["le matin"]
+
+
+@pytest.mark.parametrize("method, path, data", [
+    ("get", "/patients/{p}/appointments/new/?type=zzz&after=notadate&practitioner=abc", None),
+    ("get", "/patients/{p}/appointments/new/?type=procedure&nerve_codes=nope", None),
+    ("post", "/patients/{p}/appointments/new/", {"type": "procedure", "start": "2026-02-30T25:00"}),
+    ("post", "/patients/{p}/appointments/new/", {"type": "consultation", "start": "2026-03-03T09:00",
+                                                 "duration_minutes": "-5"}),
+    ("get", "/patients/{p}/appointments/move/?appointment=abc", None),
+    ("post", "/patients/{p}/appointments/move/", {"appointment": "999999", "start": "x"}),
+    ("post", "/patients/{p}/appointments/cancel/", {"appointment": "-1"}),
+    ("get", "/patients/{p}/appointments/calendar.ics?appointment=999999", None),
+    ("post", "/appointments/requests/", {"request": "999999", "start": "x"}),
+    ("post", "/appointments/requests/", {"request": "abc"}),
+    ("get", "/calendar/?resource=999999&view=month&date=2026-13-40", None),
+    ("post", "/calendar/feed/", {"resource": "999999"}),
+    ("post", "/calendar/manage/", {"what": "nonsense", "start": "x", "end": ""}),
+    ("get", "/api/patients/{p}/slots?type=zzz&limit=-4", None),
+    ("get", "/api/patients/{p}/slots?type=procedure&nerve_codes=nope", None),
+    ("get", "/api/patients/{p}/slots?after=not-a-date", None),
+])
+def test_bad_input_never_gives_a_server_error(client, login, coordinator, clinic, make_patient,
+                                              method, path, data):
+    patient = make_patient()
+    login(coordinator)
+    path = path.replace("{p}", str(patient.pk))
+    response = getattr(client, method)(path, data) if data is not None else getattr(client, method)(path)
+    assert response.status_code < 500
+    assert not Appointment.objects.exists()
+
+
+def test_api_bad_json_gives_422_not_500(client, login, coordinator, clinic, make_patient):
+    patient = make_patient()
+    login(coordinator)
+    for body in ("{", json.dumps({"patient_id": patient.pk, "type": "consultation",
+                                  "start": "yesterday"}),
+                 json.dumps({"patient_id": 999999, "type": "consultation",
+                             "start": "2026-03-03T09:00:00+01:00"})):
+        response = client.post("/api/scheduling/appointments", body,
+                               content_type="application/json")
+        assert response.status_code in (400, 404, 422)
