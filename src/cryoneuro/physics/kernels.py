@@ -522,27 +522,46 @@ def make_explicit_3d(tissue: Tissue, h: float, dt: float, parallel: bool = False
                     kf = kf0 * (KELVIN / (t + KELVIN)) ** pe if pe != 0.0 else kf0
                     T[i, j, m] = t
                     K[i, j, m] = f * ku + (1.0 - f) * kf
-        # pass 2: interior cells branch-free (vectorisable inner loop), then the faces
-        for i in numba.prange(1, nx - 1):
+        # pass 2, interior cells: every face conductance is computed once and shared by
+        # its two cells (x faces carried from the previous plane, y faces from the
+        # previous row, z face from the previous cell): 3 divisions per cell instead of 6
+        fx = np.empty((ny, nz))
+        for j in range(1, ny - 1):
+            for m in range(1, nz - 1):
+                ka = K[0, j, m]
+                kb = K[1, j, m]
+                fx[j, m] = 2.0 * ka * kb / (ka + kb)
+        fy = np.empty(nz)
+        for i in range(1, nx - 1):
+            for m in range(1, nz - 1):
+                ka = K[i, 0, m]
+                kb = K[i, 1, m]
+                fy[m] = 2.0 * ka * kb / (ka + kb)
             for j in range(1, ny - 1):
+                ka = K[i, j, 0]
+                kb = K[i, j, 1]
+                fz = 2.0 * ka * kb / (ka + kb)
                 for m in range(1, nz - 1):
                     t = T[i, j, m]
                     kc = K[i, j, m]
-                    k1 = K[i - 1, j, m]
-                    k2 = K[i + 1, j, m]
-                    k3 = K[i, j - 1, m]
-                    k4 = K[i, j + 1, m]
-                    k5 = K[i, j, m - 1]
-                    k6 = K[i, j, m + 1]
+                    kxp = K[i + 1, j, m]
+                    kyp = K[i, j + 1, m]
+                    kzp = K[i, j, m + 1]
+                    fxp = 2.0 * kc * kxp / (kc + kxp)
+                    fyp = 2.0 * kc * kyp / (kc + kyp)
+                    fzp = 2.0 * kc * kzp / (kc + kzp)
                     acc = (
-                        k1 / (kc + k1) * (T[i - 1, j, m] - t)
-                        + k2 / (kc + k2) * (T[i + 1, j, m] - t)
-                        + k3 / (kc + k3) * (T[i, j - 1, m] - t)
-                        + k4 / (kc + k4) * (T[i, j + 1, m] - t)
-                        + k5 / (kc + k5) * (T[i, j, m - 1] - t)
-                        + k6 / (kc + k6) * (T[i, j, m + 1] - t)
+                        fx[j, m] * (T[i - 1, j, m] - t)
+                        + fxp * (T[i + 1, j, m] - t)
+                        + fy[m] * (T[i, j - 1, m] - t)
+                        + fyp * (T[i, j + 1, m] - t)
+                        + fz * (T[i, j, m - 1] - t)
+                        + fzp * (T[i, j, m + 1] - t)
                     )
-                    val = H[i, j, m] + coef * 2.0 * kc * acc
+                    fx[j, m] = fxp
+                    fy[m] = fyp
+                    fz = fzp
+                    val = H[i, j, m] + coef * acc
                     out[i, j, m] = H[i, j, m] if fixed[i, j, m] else val
         for i in range(nx):
             for j in range(ny):
