@@ -172,8 +172,8 @@ class Plan:
     inputs: PlanInputs
     feasible: bool
     protocol: ProtocolChoice | None
-    reasons: list[dict[str, str]]
-    warnings: list[dict[str, str]]
+    reasons: list[dict[str, Any]]
+    warnings: list[dict[str, Any]]
     nerve: dict[str, Any]
     tolerance: dict[str, Any]
     iceball: dict[str, Any]
@@ -235,8 +235,12 @@ def _finite(x: Any) -> Any:
     return x
 
 
-def _msg(code: str, message: str, advice: str, severity: str = "warning") -> dict[str, str]:
-    return {"code": code, "message": message, "advice": advice, "severity": severity}
+def _msg(code: str, message: str, advice: str, severity: str = "warning",
+         **params: Any) -> dict[str, Any]:  # fmt: skip
+    """A reason or warning: English text, plus its code and numbers (``params``) so that
+    an interface can say it in another language."""
+    return {"code": code, "message": message, "advice": advice, "severity": severity,
+            "params": params}  # fmt: skip
 
 
 # ---------------------------------------------------------------- the model
@@ -393,8 +397,8 @@ def make_plan(inp: PlanInputs) -> Plan:
     probe = inp.probe_obj
     frame = ProbeFrame(inp.depth, inp.approach_angle, inp.resolved_offset, inp.resolved_along,
                        probe.active_length, inp.offset_side)  # fmt: skip
-    warnings: list[dict[str, str]] = []
-    reasons: list[dict[str, str]] = []
+    warnings: list[dict[str, Any]] = []
+    reasons: list[dict[str, Any]] = []
     geometry = {
         "tip_mm": (1e3 * frame.tip).tolist(),
         "entry_mm": (1e3 * frame.entry).tolist(),
@@ -426,7 +430,7 @@ def make_plan(inp: PlanInputs) -> Plan:
             f"the nerve is too deep for this probe: the tip would be {1e3 * frame.insertion_length:.0f} mm "
             f"along the needle, which reaches {1e3 * inp.resolved_reach:.0f} mm",
             "use a steeper approach (closer to 90 degrees), a longer needle, or another route",
-            "error"))  # fmt: skip
+            "error", insertion_mm=1e3 * frame.insertion_length, reach_mm=1e3 * inp.resolved_reach))  # fmt: skip
         return infeasible()
     if frame.active_top_depth < MIN_SKIN_CLEARANCE_M:
         reasons.append(_msg(
@@ -435,7 +439,7 @@ def make_plan(inp: PlanInputs) -> Plan:
             "of the skin (or out of it) at this angle",
             "use a flatter approach along the nerve, a probe with a shorter freezing segment, or place "
             "the nerve nearer the tip (smaller 'along')",
-            "error"))  # fmt: skip
+            "error", clearance_mm=1e3 * max(frame.active_top_depth, 0)))  # fmt: skip
         return infeasible()
 
     r0, z0 = frame.offset, frame.along
@@ -509,7 +513,8 @@ def make_plan(inp: PlanInputs) -> Plan:
             f"point ({1e3 * (r0 + inp.diameter / 2):.1f} mm from the probe axis)",
             "place the probe closer to the nerve (touching it), use a larger probe or a colder "
             "cryogen, or treat a thick nerve with two passes on either side",
-            "error"))  # fmt: skip
+            "error", target_c=lim.target_c, longest=longest.compact, warmest_c=warm_best,
+            distance_mm=1e3 * (r0 + inp.diameter / 2)))  # fmt: skip
         res_longest = runner.run(longest)
         return _finish(inp, frame, runner, res_longest, None, [Candidate(longest, False, ["target not reached"])],
                        reasons, warnings, geometry, t_start, t_search, feasible=False)  # fmt: skip
@@ -579,7 +584,7 @@ def make_plan(inp: PlanInputs) -> Plan:
             f"harm a structure to spare: {detail}",
             "move the probe away from the structure (see the tolerance), change the approach angle, "
             "protect the skin (warming, saline), or accept the risk after review",
-            "error"))  # fmt: skip
+            "error", protocols=", ".join(c.choice.compact for c in evaluated)))  # fmt: skip
         return _finish(inp, frame, runner, res, None, evaluated, reasons, warnings, geometry,
                        t_start, t_search, feasible=False)  # fmt: skip
     return _finish(inp, frame, runner, res, chosen.choice, evaluated, reasons, warnings, geometry,
@@ -606,8 +611,8 @@ def _violations(res: FreezeResult, inp: PlanInputs, frame: ProbeFrame, struct_rz
 
 
 def _finish(inp: PlanInputs, frame: ProbeFrame, runner: _Runner, res: FreezeResult | None,
-            choice: ProtocolChoice | None, candidates: list[Candidate], reasons: list[dict[str, str]],
-            warnings: list[dict[str, str]], geometry: dict[str, Any], t_start: float,
+            choice: ProtocolChoice | None, candidates: list[Candidate], reasons: list[dict[str, Any]],
+            warnings: list[dict[str, Any]], geometry: dict[str, Any], t_start: float,
             t_search: float, *, feasible: bool) -> Plan:  # fmt: skip
     lim = inp.limits
     r0, z0, d = frame.offset, frame.along, inp.diameter
@@ -667,7 +672,7 @@ def _finish(inp: PlanInputs, frame: ProbeFrame, runner: _Runner, res: FreezeResu
 
 
 def _warn(inp: PlanInputs, frame: ProbeFrame, nerve: dict[str, Any], skin: dict[str, Any],
-          structures: list[dict[str, Any]], tol: dict[str, Any], warnings: list[dict[str, str]],
+          structures: list[dict[str, Any]], tol: dict[str, Any], warnings: list[dict[str, Any]],
           feasible: bool) -> None:  # fmt: skip
     lim = inp.limits
     if inp.nerve_type == "mixed":
@@ -678,42 +683,47 @@ def _warn(inp: PlanInputs, frame: ProbeFrame, nerve: dict[str, Any], skin: dict[
         warnings.append(_msg(
             "skin_at_risk", f"the skin surface reaches {skin['min_c']:.1f} degC (limit {skin['limit_c']:g} degC)",
             "use a skin-warming device or warm saline, or a deeper or flatter trajectory so the freezing "
-            "segment stays further from the skin", "error"))  # fmt: skip
+            "segment stays further from the skin", "error", min_c=skin["min_c"], limit_c=skin["limit_c"]))  # fmt: skip
     elif skin["min_c"] < skin["limit_c"] + 10.0:
         warnings.append(_msg(
             "skin_close", f"the skin surface cools to {skin['min_c']:.1f} degC, within 10 degC of its limit",
-            "watch the skin during the freeze; consider skin warming"))  # fmt: skip
+            "watch the skin during the freeze; consider skin warming", min_c=skin["min_c"]))  # fmt: skip
     if not lim.skin_limit_verified:
         warnings.append(_msg(
             "skin_limit_unverified", f"the skin limit {lim.skin_limit_c:g} degC is an unverified default",
-            "set it to your clinic's practice", "info"))  # fmt: skip
+            "set it to your clinic's practice", "info", limit_c=lim.skin_limit_c))  # fmt: skip
     for s in structures:
         if s["status"] == "injury":
             warnings.append(_msg(
                 "structure_in_zone", f"{s['label']} lies in the injury zone ({s['coldest_c']:.1f} degC, "
                 f"{s['r_mm']:.1f} mm from the probe axis)",
                 "move or angle the probe away from it (the target allows "
-                f"{tol.get('radial_mm', 0):.1f} mm of offset), or choose another target level", "error"))  # fmt: skip
+                f"{tol.get('radial_mm', 0):.1f} mm of offset), or choose another target level", "error",
+                label=s["label"], coldest_c=s["coldest_c"], r_mm=s["r_mm"],
+                tolerance_mm=tol.get("radial_mm", 0.0)))  # fmt: skip
         elif s["status"] == "transient":
             warnings.append(_msg(
                 "structure_cooled", f"{s['label']} cools to {s['coldest_c']:.1f} degC: transient block possible",
-                "warn the patient of temporary weakness or numbness; move the probe away if possible"))  # fmt: skip
+                "warn the patient of temporary weakness or numbness; move the probe away if possible",
+                label=s["label"], coldest_c=s["coldest_c"]))  # fmt: skip
         elif s["status"] == "heat_sink":
             warnings.append(_msg(
                 "vessel_heat_sink", f"{s['label']} ({s['r_mm']:.1f} mm from the probe axis) warms the tissue "
                 "near it; the axisymmetric model does not include it, so the freeze on that side may fall short",
                 "place the probe on the side of the nerve away from the vessel, or add a cycle; check "
-                "with Doppler"))  # fmt: skip
+                "with Doppler", label=s["label"], r_mm=s["r_mm"]))  # fmt: skip
     if feasible and tol.get("radial_mm", 0.0) < 0.5:
         warnings.append(_msg(
             "tight_tolerance", f"the placement tolerance is only {tol.get('radial_mm', 0.0):.2f} mm",
-            "the probe must touch the nerve; consider a longer protocol or a larger probe"))  # fmt: skip
+            "the probe must touch the nerve; consider a longer protocol or a larger probe",
+            tolerance_mm=tol.get("radial_mm", 0.0)))  # fmt: skip
     if nerve and nerve.get("coldest_c", 0.0) <= lim.permanent_c:
         warnings.append(_msg(
             "permanent_risk", f"part of the nerve reaches {nerve['coldest_c']:.0f} degC, below the "
             f"permanent-injury limit {lim.permanent_c:g} degC"
             + ("" if lim.permanent_verified else " (unverified limit)"),
-            "move the probe slightly away from the nerve (within the tolerance)", "error"))  # fmt: skip
+            "move the probe slightly away from the nerve (within the tolerance)", "error",
+            coldest_c=nerve["coldest_c"], limit_c=lim.permanent_c))  # fmt: skip
 
 
 def _sensitivity(inp: PlanInputs, runner: _Runner, choice: ProtocolChoice,

@@ -6,6 +6,18 @@ from typing import Any
 
 from cryoneuro.clinical.nerves import NERVES
 
+from .messages import SENSITIVITY_LABELS, STRUCTURE_STATUS, _label, render
+
+
+def _relief(window: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not window:
+        return None
+    from django.utils.translation import gettext as _
+
+    basis = {"measured distance": _("measured distance to the end organ"),
+             "catalog default distance (unverified)": _("catalog default distance (unverified)")}
+    return {**window, "basis": basis.get(window.get("basis", ""), window.get("basis", ""))}
+
 
 def plan_context(plan: Any) -> dict[str, Any]:
     r = plan.result or {}
@@ -36,8 +48,13 @@ def plan_context(plan: Any) -> dict[str, Any]:
         "overlay": overlay,
         "iso_lines": iso,
         "image": plan.image,
-        "relief": r.get("relief_window"),
-        "errors": list(r.get("reasons", [])),
-        "warnings": [w for w in r.get("warnings", []) if w.get("severity") != "info"],
-        "notes": [w for w in r.get("warnings", []) if w.get("severity") == "info"],
+        "relief": _relief(r.get("relief_window")),
+        "errors": [render(m) for m in r.get("reasons", [])],
+        "warnings": [render(w) for w in r.get("warnings", []) if w.get("severity") != "info"],
+        "notes": [render(w) for w in r.get("warnings", []) if w.get("severity") == "info"],
+        "sensitivity": [{**x, "label": str(SENSITIVITY_LABELS.get(x.get("parameter"), x.get("parameter")))}
+                        for x in r.get("sensitivity", [])],
+        "structures": [{**x, "label": _label(x.get("label", "")),
+                        "status_label": str(STRUCTURE_STATUS.get(x.get("status"), x.get("status")))}
+                       for x in r.get("structures", [])],
     }
