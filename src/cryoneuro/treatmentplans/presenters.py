@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import get_language
+
 from cryoneuro.clinical.nerves import NERVES
 
 from .messages import SENSITIVITY_LABELS, STRUCTURE_STATUS, _label, render
@@ -45,6 +47,8 @@ def plan_context(plan: Any) -> dict[str, Any]:
         "layers": layers,
         "depth_mm": 1e3 * float(inputs.get("depth_m", 0.0)),
         "catalog_nerve": nerve,
+        "nerve_name": (nerve.name((get_language() or "fr")[:2]) if nerve is not None
+                       else inputs.get("nerve_label") or plan.nerve_code),
         "overlay": overlay,
         "iso_lines": iso,
         "image": plan.image,
