@@ -49,6 +49,7 @@ class CheckInIn(Schema):
     side: str
     planned_nerves: list[str] = []
     plan_id: int | None = None
+    plan_ids: list[int] = []
 
 
 class StepIn(Schema):
@@ -94,6 +95,7 @@ def procedure_out(procedure) -> dict[str, Any]:
         "side": procedure.side,
         "checked_in_at": procedure.checked_in_at.isoformat(),
         "plan_id": procedure.plan_id,
+        "plan_ids": procedure.plan_ids,
         "baseline_nrs": procedure.baseline_nrs,
         "checklist": [{"step": row.code, "done": row.done,
                        "done_at": row.step.done_at.isoformat() if row.step else None,
@@ -143,6 +145,7 @@ def procedure_create(request, patient_id: int, payload: CheckInIn):
         procedure = services.procedure_checkin(
             patient=patient, user=request.user, site_label=payload.site_label,
             side=payload.side, planned_nerves=payload.planned_nerves, plan_id=payload.plan_id,
+            plan_ids=payload.plan_ids,
             request=request)
     except ValidationError as error:
         raise_422(error)

@@ -40,6 +40,8 @@ class Procedure(models.Model):
     # The treatment plan (cryoneuro.treatmentplans) did not exist when this model was
     # written: its id is kept and compared lazily (see services.plan_targets).
     plan_id = models.PositiveIntegerField(_("treatment plan id"), null=True, blank=True)
+    # A plan is per nerve: every plan used by this session (plan_id is the first).
+    plan_ids = models.JSONField(_("treatment plan ids"), default=list, blank=True)
     planned_nerves = models.JSONField(_("planned nerves"), default=list, blank=True)
     site_label = models.CharField(_("treated site"), max_length=200)
     side = models.CharField(_("side"), max_length=10)

@@ -90,6 +90,23 @@ def plan_targets(plan_id: int | None, patient_id: int | None = None) -> list[str
     return None
 
 
+def plan_protocols(plan_ids: list[int], patient_id: int) -> dict[str, dict]:
+    """{nerve code: planned protocol (cycles, freeze_s, thaw_s)} from the treatment plans,
+    read lazily; empty when the app or the plans are not there."""
+    try:
+        from cryoneuro.treatmentplans.models import TreatmentPlan  # type: ignore[attr-defined]
+    except ImportError:
+        return {}
+    out: dict[str, dict] = {}
+    for plan in TreatmentPlan.objects.filter(pk__in=plan_ids, patient_id=patient_id):
+        result = getattr(plan, "result", None) or {}
+        protocol = result.get("protocol") if isinstance(result, dict) else None
+        code = getattr(plan, "nerve_code", "")
+        if code and isinstance(protocol, dict):
+            out[code] = protocol
+    return out
+
+
 def patient_plans(patient: Patient) -> list[tuple[int, str]]:
     """(id, label) of the patient's treatment plans, when the treatmentplans app has them."""
     try:
@@ -105,23 +122,30 @@ def patient_plans(patient: Patient) -> list[tuple[int, str]]:
 @transaction.atomic
 def procedure_checkin(*, patient: Patient, user: Any, site_label: str, side: str,
                       evaluation: Evaluation | None = None, plan_id: int | None = None,
+                      plan_ids: list[int] | None = None,
                       planned_nerves: list[str] | None = None, at: dt.datetime | None = None,
                       request=None) -> Procedure:
-    """Open a procedure record for a patient who arrived on the day."""
+    """Open a procedure record for a patient who arrived on the day. The nerves planned
+    come from the treatment plans chosen (one per nerve) or are given directly."""
     if evaluation is None:
         evaluation = patient.evaluations.order_by("-created_at", "-id").first()
+    ids = list(dict.fromkeys([*([plan_id] if plan_id else []), *(plan_ids or [])]))
     planned = list(planned_nerves or [])
-    from_plan = plan_targets(plan_id, patient.pk)
-    if plan_id is not None and from_plan is None and patient_plans(patient):
-        raise ValidationError({"plan_id": [_("No such treatment plan for this patient.")]})
-    if not planned and from_plan:
-        planned = from_plan
+    from_plans: list[str] = []
+    for pid in ids:
+        targets = plan_targets(pid, patient.pk)
+        if targets is None and patient_plans(patient):
+            raise ValidationError({"plan_id": [_("No such treatment plan for this patient.")]})
+        from_plans += targets or []
+    if not planned and from_plans:
+        planned = list(dict.fromkeys(from_plans))
     unknown = [c for c in planned if c not in NERVES]
     if unknown:
         raise ValidationError({"planned_nerves": [
             _("Unknown nerve(s): %(codes)s") % {"codes": ", ".join(unknown)}]})
     procedure = Procedure(
-        patient=patient, evaluation=evaluation, plan_id=plan_id, planned_nerves=planned,
+        patient=patient, evaluation=evaluation, plan_id=ids[0] if ids else None,
+        plan_ids=ids, planned_nerves=planned,
         site_label=site_label.strip(), side=side,
         indication=evaluation.indication if evaluation else "",
         checked_in_at=at or timezone.now(), checked_in_by=user,
@@ -328,17 +352,36 @@ def procedure_duration(procedure: Procedure) -> dict[str, Any] | None:
 
 
 def plan_differences(procedure: Procedure) -> dict[str, Any] | None:
-    """Nerves planned but not treated and treated but not planned (None without a plan)."""
-    planned = (plan_targets(procedure.plan_id, procedure.patient_id)
-               or list(procedure.planned_nerves))
+    """Nerves planned but not treated, treated but not planned, and, per nerve with a
+    treatment plan, the planned protocol against the cycles recorded (None without a plan)."""
+    planned = list(procedure.planned_nerves) or (
+        plan_targets(procedure.plan_id, procedure.patient_id) or [])
     if not planned:
         return None
-    treated = [n.nerve_code for n in procedure.nerves.all()]
+    nerves = list(procedure.nerves.prefetch_related("cycles"))
+    treated = [n.nerve_code for n in nerves]
+    protocols = plan_protocols(list(procedure.plan_ids or []) or (
+        [procedure.plan_id] if procedure.plan_id else []), procedure.patient_id)
+    protocol_rows = []
+    for code, protocol in protocols.items():
+        cycles = [c for n in nerves if n.nerve_code == code for c in n.cycles.all()]
+        done_freeze = (round(sum(c.freeze_seconds for c in cycles) / len(cycles))
+                       if cycles else None)
+        planned_cycles = int(protocol.get("cycles") or 0)
+        planned_freeze = float(protocol.get("freeze_s") or 0)
+        differs = bool(cycles) and (
+            len(cycles) != planned_cycles
+            or (planned_freeze > 0 and abs(done_freeze - planned_freeze) > 0.1 * planned_freeze))
+        protocol_rows.append({"nerve": code, "planned_cycles": planned_cycles,
+                              "planned_freeze_s": planned_freeze,
+                              "done_cycles": len(cycles), "done_freeze_s": done_freeze,
+                              "differs": differs})
     return {
         "planned": planned,
         "treated": treated,
         "not_treated": [c for c in planned if c not in treated],
         "not_planned": [c for c in dict.fromkeys(treated) if c not in planned],
+        "protocols": protocol_rows,
     }
 
 

@@ -31,6 +31,12 @@ from .forms import (
 from .models import AdverseEvent, NerveTreatment, Procedure, ProcedureStatus, StepCode
 
 
+def _as_list(value) -> list[int]:
+    if value in (None, ""):
+        return []
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
 def _apply_errors(form, error: ValidationError) -> None:
     for field, problems in error.message_dict.items():
         target = field if field in form.fields else None
@@ -109,7 +115,10 @@ def _context(request, procedure: Procedure, *, bound: dict | None = None) -> dic
     if differences:
         def name(code):
             return NERVES[code].name(lang) if code in NERVES else code
-        differences = {k: [name(c) for c in v] for k, v in differences.items()}
+        protocols = [dict(row, nerve=name(row["nerve"])) for row in differences["protocols"]]
+        differences = {k: [name(c) for c in v] for k, v in differences.items()
+                       if k != "protocols"}
+        differences["protocols"] = protocols
     missing = [row for row in checklist if not row.done]
     can_override = can_access_patient(request.user, Perm.PROCEDURE_OVERRIDE, procedure.patient)
     return {
@@ -174,15 +183,15 @@ def procedure_checkin(request, patient_id: int):
     if plans:
         from django import forms as djforms
 
-        form.fields["plan_id"] = djforms.TypedChoiceField(
-            label=form.fields["plan_id"].label, required=False, coerce=int, empty_value=None,
-            choices=[("", "—"), *plans])
+        form.fields["plan_id"] = djforms.TypedMultipleChoiceField(
+            label=_("Treatment plans (one per nerve)"), required=False, coerce=int,
+            choices=plans, widget=djforms.CheckboxSelectMultiple)
     if request.method == "POST" and form.is_valid():
         try:
             procedure = services.procedure_checkin(
                 patient=patient, user=request.user, evaluation=evaluation,
                 site_label=form.cleaned_data["site_label"], side=form.cleaned_data["side"],
-                plan_id=form.cleaned_data.get("plan_id"),
+                plan_ids=_as_list(form.cleaned_data.get("plan_id")),
                 planned_nerves=form.cleaned_data.get("planned_nerves") or [], request=request)
         except ValidationError as error:
             _apply_errors(form, error)

@@ -114,3 +114,23 @@ def test_the_worklist_lists_open_procedures(cleared_patient, nurse, login):
     page = login(nurse).get("/procedures/")
     assert page.status_code == 200
     assert cleared_patient.full_name in page.content.decode()
+
+
+def test_check_in_from_the_treatment_plans(cleared_patient, nurse, physician, login):
+    try:
+        from cryoneuro.treatmentplans.models import TreatmentPlan
+    except ImportError:
+        pytest.skip("no treatment plans app")
+    plan = TreatmentPlan.objects.create(patient=cleared_patient, created_by=physician,
+                                        nerve_code="afcn", inputs={}, software_version="t",
+                                        result={"protocol": {"cycles": 2, "freeze_s": 60}})
+    client = login(nurse)
+    url = f"/patients/{cleared_patient.pk}/procedures/new/"
+    assert 'name="plan_id"' in client.get(url).content.decode()
+    response = client.post(url, {"site_label": "genou", "side": "right",
+                                 "plan_id": [str(plan.pk)]})
+    assert response.status_code == 302
+    procedure = Procedure.objects.get(patient=cleared_patient)
+    assert procedure.planned_nerves == ["afcn"] and procedure.plan_ids == [plan.pk]
+    page = client.get(f"/procedures/{procedure.pk}/").content.decode()
+    assert "data-protocol-differs" in page

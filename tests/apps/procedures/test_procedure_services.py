@@ -211,3 +211,47 @@ def test_a_physician_acknowledges_the_flag(cleared_patient, nurse, physician, lo
     assert login(physician).post(f"/adverse-events/{event.pk}/acknowledge/").status_code == 302
     assert services.motor_deficit_flags(unacknowledged=True) == []
     assert services.motor_deficit_flags()[0]["acknowledged"]
+
+
+def test_the_treatment_plans_give_the_nerves_and_the_protocol_to_compare(cleared_patient,
+                                                                        nurse, physician,
+                                                                        make_patient):
+    try:
+        from cryoneuro.treatmentplans.models import TreatmentPlan
+    except ImportError:
+        pytest.skip("no treatment plans app")
+
+    def plan(code, cycles, freeze):
+        return TreatmentPlan.objects.create(
+            patient=cleared_patient, created_by=physician, nerve_code=code, inputs={},
+            result={"protocol": {"cycles": cycles, "freeze_s": freeze, "thaw_s": 30}},
+            software_version="test", status="feasible")
+
+    ipbsn, afcn = plan("ipbsn", 2, 60.0), plan("afcn", 3, 90.0)
+    procedure = services.procedure_checkin(patient=cleared_patient, user=nurse,
+                                           site_label="genou", side="right",
+                                           plan_ids=[ipbsn.pk, afcn.pk])
+    assert procedure.planned_nerves == ["ipbsn", "afcn"] and procedure.plan_id == ipbsn.pk
+    services.procedure_step_record(procedure=procedure, user=nurse, code="pre_check",
+                                   data=STEP_DATA["pre_check"])
+    nerve = services.procedure_nerve_add(procedure=procedure, user=nurse, nerve_code="ipbsn",
+                                         probe="p", cryogen="n2o")
+    t = _start()
+    for i in range(2):
+        start = t + dt.timedelta(minutes=2 * i)
+        services.procedure_cycle_add(nerve=nerve, user=nurse, freeze_start=start,
+                                     freeze_stop=start + dt.timedelta(seconds=60),
+                                     thaw_stop=start + dt.timedelta(seconds=90),
+                                     min_temperature_c=-85)
+    diff = services.plan_differences(procedure)
+    assert diff["not_treated"] == ["afcn"]
+    rows = {r["nerve"]: r for r in diff["protocols"]}
+    assert rows["ipbsn"]["done_cycles"] == 2 and not rows["ipbsn"]["differs"]
+    assert rows["afcn"]["done_cycles"] == 0
+    # another patient's plan is refused
+    other = TreatmentPlan.objects.create(patient=make_patient("Autre"), created_by=physician,
+                                         nerve_code="sural", inputs={}, result={},
+                                         software_version="t")
+    with pytest.raises(ValidationError):
+        services.procedure_checkin(patient=cleared_patient, user=nurse, site_label="x",
+                                   side="right", plan_ids=[other.pk])
