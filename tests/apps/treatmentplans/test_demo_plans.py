@@ -14,5 +14,7 @@ def test_the_demo_has_plans_and_loads_them_once(tmp_path, settings):
     count = TreatmentPlan.objects.count()
     assert 1 <= count <= 2
     assert all(p.evaluation_id and p.result["protocol"] for p in TreatmentPlan.objects.all())
+    placed = TreatmentPlan.objects.exclude(image=None).get()
+    assert placed.image.calibrated and placed.result["overlay"]["isotherms"]["-20"]
     call_command("load_demo")
     assert TreatmentPlan.objects.count() == count
