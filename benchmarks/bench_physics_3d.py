@@ -78,12 +78,18 @@ def main() -> None:
     print(f"{'figure':<52} {'value':>14} {'ratio':>16}")
     print(f"{'array copy bandwidth (GB/s, read + write)':<52} {bw / 1e9:>14.2f}")
     print(f"{'bandwidth bound (cell updates/s at 57 B/update)':<52} {bound:>14.3e} {'1.00':>16}")
-    print(f"{'explicit fused kernel, 160^3 cells (updates/s)':<52} {rate:>14.3e} {rate / bound:>10.2f} of bound")
+    print(
+        f"{'explicit fused kernel, 160^3 cells (updates/s)':<52} {rate:>14.3e} {rate / bound:>10.2f} of bound"
+    )
     threads = numba.get_num_threads()
-    print(f"{f'same, numba parallel ({threads} threads)':<52} {rate_par:>14.3e} {rate_par / bound:>10.2f} of bound")
+    print(
+        f"{f'same, numba parallel ({threads} threads)':<52} {rate_par:>14.3e} {rate_par / bound:>10.2f} of bound"
+    )
     print(f"{'(vs the 16 B/update one-pass ideal: serial, parallel)':<52} {'':>14} "
           f"{rate * 16 / bw:>6.2f}, {rate_par * 16 / bw:.2f}")  # fmt: skip
-    print(f"{f'implicit 3-D solver, {cells} cells (steps x cells/s)':<52} {imp:>14.3e} {imp / bound:>10.2f} of bound")
+    print(
+        f"{f'implicit 3-D solver, {cells} cells (steps x cells/s)':<52} {imp:>14.3e} {imp / bound:>10.2f} of bound"
+    )
     print("goal: explicit kernel >= 0.5 of the bound")
 
 

@@ -30,7 +30,9 @@ def fresh_process(cache_dir: str | None) -> float:
     if cache_dir is not None:
         env["NUMBA_CACHE_DIR"] = cache_dir
     t = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", SNIPPET], env=env, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", SNIPPET], env=env, capture_output=True, text=True, check=True
+    )
     wall = time.perf_counter() - t
     del out
     return wall
@@ -66,12 +68,22 @@ def main() -> None:
         first_ever = fresh_process(empty)
         cached = fresh_process(empty)
     print("axisymmetric single probe, 16 G N2O in muscle, 2x120/60, h_min 0.1 mm")
-    print(f"grid: {cells} tissue cells, {steps} implicit steps of 1 s (explicit stable step {dt_exp * 1e3:.2f} ms)")
+    print(
+        f"grid: {cells} tissue cells, {steps} implicit steps of 1 s (explicit stable step {dt_exp * 1e3:.2f} ms)"
+    )
     print(f"{'figure':<48} {'seconds':>9} {'ratio':>22}")
-    print(f"{'warm run (median of 7)':<48} {warm:>9.3f} {warm / TARGET_S:>10.2f} of the 0.5 s target")
-    print(f"{'cold start, fresh process, cache filled':<48} {cached:>9.3f} {cached / warm:>10.1f} x warm")
-    print(f"{'first run ever, fresh process, empty cache':<48} {first_ever:>9.3f} {first_ever / warm:>10.1f} x warm")
-    print(f"{'explicit scheme, same grid (extrapolated)':<48} {explicit_300:>9.1f} {explicit_300 / warm:>10.0f} x slower")
+    print(
+        f"{'warm run (median of 7)':<48} {warm:>9.3f} {warm / TARGET_S:>10.2f} of the 0.5 s target"
+    )
+    print(
+        f"{'cold start, fresh process, cache filled':<48} {cached:>9.3f} {cached / warm:>10.1f} x warm"
+    )
+    print(
+        f"{'first run ever, fresh process, empty cache':<48} {first_ever:>9.3f} {first_ever / warm:>10.1f} x warm"
+    )
+    print(
+        f"{'explicit scheme, same grid (extrapolated)':<48} {explicit_300:>9.1f} {explicit_300 / warm:>10.0f} x slower"
+    )
 
 
 if __name__ == "__main__":

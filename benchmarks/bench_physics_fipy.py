@@ -28,7 +28,9 @@ from cryoneuro.physics import (
 
 TARGET = 0.01
 TS, TL = -0.5, 0.5
-TISSUE = Tissue("stefan", 0.5, 2.0, 3.6e6, 1.796e6, 250e6, TS, TL, perfusion=0.0, metabolic_heat=0.0)
+TISSUE = Tissue(
+    "stefan", 0.5, 2.0, 3.6e6, 1.796e6, 250e6, TS, TL, perfusion=0.0, metabolic_heat=0.0
+)
 EXACT = neumann_stefan(2.0, 1.796e6, 0.5, 3.6e6, 250e6, 0.0, -80.0, 37.0)
 X = float(EXACT.front(300.0))
 LENGTH, T_END = 0.04, 300.0

@@ -68,8 +68,15 @@ def metrics(pred: np.ndarray, meas: np.ndarray) -> dict[str, float]:
     }
 
 
-def run(case: str, d: dict[str, np.ndarray], geometry: str, r_max: float, length: float | None,
-        k_liquid_factor: float = 1.0, tc_offset: float = 0.0) -> np.ndarray:
+def run(
+    case: str,
+    d: dict[str, np.ndarray],
+    geometry: str,
+    r_max: float,
+    length: float | None,
+    k_liquid_factor: float = 1.0,
+    tc_offset: float = 0.0,
+) -> np.ndarray:
     """Predicted traces (n_tc - 1, nt) at the outer thermocouples.
 
     ``k_liquid_factor`` multiplies the conductivity of liquid saline (a crude stand-in for
@@ -142,7 +149,9 @@ def front_check(data: Path, d: dict[str, np.ndarray], lengths: list[float]) -> s
     for length in [None, *lengths]:
         if length is None:
             probe = Probe("tc", 2 * R_BC, 0.01)
-            geom: Radial1D | Axisymmetric = Radial1D(r_max=0.03, h_min=2.5e-5, stretch=1.03, h_max=2e-4)
+            geom: Radial1D | Axisymmetric = Radial1D(
+                r_max=0.03, h_min=2.5e-5, stretch=1.03, h_max=2e-4
+            )
             name = "1-D radial, far field 30 mm"
         else:
             probe = Probe("tc", 2 * R_BC, length)
@@ -154,7 +163,9 @@ def front_check(data: Path, d: dict[str, np.ndarray], lengths: list[float]) -> s
         xs = np.linspace(R_BC, 0.012, 2000)
         fronts = []
         for minute in (1, 2, 3):
-            T = res.temperature_at(np.stack([xs, np.full_like(xs, zc)], axis=1), times=[60.0 * minute])[0]
+            T = res.temperature_at(
+                np.stack([xs, np.full_like(xs, zc)], axis=1), times=[60.0 * minute]
+            )[0]
             cold = np.nonzero(T <= -0.52)[0]
             fronts.append((xs[cold[-1]] - rp) * 1e3 if len(cold) else 0.0)
         lines.append(f"| {name} | " + " | ".join(f"{f:.2f}" for f in fronts) + " |")
@@ -170,7 +181,10 @@ def pooled_rmse(case: str, d: dict[str, np.ndarray], pred: np.ndarray) -> float:
 def sensitivity(data: Path) -> tuple[str, dict]:
     """Pooled RMSE (outer TCs) under each candidate explanation of the 1-D gap."""
     variants: list[tuple[str, dict]] = [
-        ("1-D radial, far field 10.8 mm (README protocol)", {"geometry": "radial", "r_max": 10.8e-3, "length": None}),
+        (
+            "1-D radial, far field 10.8 mm (README protocol)",
+            {"geometry": "radial", "r_max": 10.8e-3, "length": None},
+        ),
         ("1-D radial, far field 30 mm", {"geometry": "radial", "r_max": 30e-3, "length": None}),
     ]
     for length in (0.005, 0.01, 0.02, 0.04):
@@ -228,7 +242,9 @@ def plot(case: str, d: dict[str, np.ndarray], preds: dict[str, np.ndarray], path
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", type=Path, default=DATA)
-    ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "docs" / "physics")
+    ap.add_argument(
+        "--out", type=Path, default=Path(__file__).resolve().parents[1] / "docs" / "physics"
+    )
     ap.add_argument("--quick", action="store_true", help="fewer runs (used by the test suite)")
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
@@ -257,9 +273,9 @@ def main() -> None:
         report["sensitivity"] = sens
         print("\n### What explains the gap (pooled RMSE over the outer thermocouples)\n")
         print(text)
-    (args.out / ("validation_metrics_quick.json" if args.quick else "validation_metrics.json")).write_text(
-        json.dumps(report, indent=1)
-    )
+    (
+        args.out / ("validation_metrics_quick.json" if args.quick else "validation_metrics.json")
+    ).write_text(json.dumps(report, indent=1))
 
 
 if __name__ == "__main__":

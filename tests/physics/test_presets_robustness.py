@@ -16,7 +16,9 @@ def test_it_runs_every_tissue_with_every_cryogen(tissue: str, cryogen: str) -> N
     res = simulate("18g", cryogen, tissue, "freeze:30,active:10,freeze:20", geometry=COARSE)
     gas = CRYOGENS[cryogen].gas_temperature
     t = TISSUES[tissue]
-    t_hot = max(t.t_arterial, 30.0) + t.metabolic_heat / max(t.perfusion * t.blood_heat_capacity, 1e-30)
+    t_hot = max(t.t_arterial, 30.0) + t.metabolic_heat / max(
+        t.perfusion * t.blood_heat_capacity, 1e-30
+    )
     for arr in (res.temperature, res.min_temperature, res.time_below, res.probe_power_w):
         assert np.all(np.isfinite(arr))
     assert res.min_temperature.min() >= gas - 1e-9

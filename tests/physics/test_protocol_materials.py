@@ -35,14 +35,25 @@ def test_it_parses_explicit_phases() -> None:
     assert p.boundaries == (0.0, 90.0, 110.0, 200.0, 230.0)
 
 
-@pytest.mark.parametrize("bad", ["", "2x", "0x120/60", "2x120", "melt:10", "freeze:abc", "freeze:0"])
+@pytest.mark.parametrize(
+    "bad", ["", "2x", "0x120/60", "2x120", "melt:10", "freeze:abc", "freeze:0"]
+)
 def test_it_refuses_bad_protocols(bad: str) -> None:
     with pytest.raises(ValueError):
         Protocol.parse(bad)
 
 
 def test_it_has_sourced_presets() -> None:
-    assert {"soft_tissue", "muscle", "fat", "skin", "tendon", "bone", "water", "gel_phantom"} <= set(TISSUES)
+    assert {
+        "soft_tissue",
+        "muscle",
+        "fat",
+        "skin",
+        "tendon",
+        "bone",
+        "water",
+        "gel_phantom",
+    } <= set(TISSUES)
     assert {"co2", "n2o", "argon"} <= set(CRYOGENS)
     for item in [*TISSUES.values(), *CRYOGENS.values(), *PROBES.values()]:
         assert item.source
@@ -66,3 +77,27 @@ def test_it_stacks_layers_along_depth() -> None:
     assert lt.tissue_at(5e-3).name == "fat"
     assert lt.tissue_at(50e-3).name == "muscle"
     assert not lt.is_uniform
+
+
+def test_it_round_trips_any_protocol_through_its_compact_form() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    phases = st.lists(
+        st.builds(
+            Phase,
+            st.sampled_from(["freeze", "passive_thaw", "active_thaw"]),
+            st.integers(1, 900).map(float),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+
+    @settings(max_examples=60, deadline=None)
+    @given(phases)
+    def check(items: list[Phase]) -> None:
+        p = Protocol(tuple(items))
+        assert Protocol.parse(p.compact) == p
+        assert p.duration == sum(ph.duration for ph in items)
+
+    check()

@@ -55,7 +55,9 @@ def test_it_never_outputs_nan_and_respects_the_maximum_principle(default_run) ->
     assert default_run.min_temperature.min() >= -88.5 - 1e-9
     muscle = default_run.setup.tissue.layers[0].tissue
     # metabolic heat can warm tissue above arterial, at most to the Pennes equilibrium
-    t_max = muscle.t_arterial + muscle.metabolic_heat / (muscle.perfusion * muscle.blood_heat_capacity)
+    t_max = muscle.t_arterial + muscle.metabolic_heat / (
+        muscle.perfusion * muscle.blood_heat_capacity
+    )
     assert default_run.temperature.max() <= t_max + 1e-9
 
 
@@ -120,7 +122,9 @@ def test_it_coupled_scheme_removes_the_splitting_error() -> None:
     protocol = "freeze:40,thaw:20"
     exp = simulate("16g", "n2o", "soft_tissue", protocol, geometry=COARSE, scheme="explicit",
                    output_interval=10)  # fmt: skip
-    split = simulate("16g", "n2o", "soft_tissue", protocol, geometry=COARSE, dt=1.0, output_interval=10)
+    split = simulate(
+        "16g", "n2o", "soft_tissue", protocol, geometry=COARSE, dt=1.0, output_interval=10
+    )
     coupled = simulate("16g", "n2o", "soft_tissue", protocol, geometry=COARSE, dt=1.0,
                        output_interval=10, scheme="coupled")  # fmt: skip
     e_split = np.abs(split.min_temperature - exp.min_temperature).max()

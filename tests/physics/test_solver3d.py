@@ -63,7 +63,9 @@ def test_it_classifies_a_nerve_near_an_angled_probe() -> None:
     tilted = ProbePlacement(probe, tip=(0.0, 0.0, 0.0), direction=(1.0, 0.0, 1.0))
     res = simulate_3d([tilted], "n2o", "soft_tissue", "60", geometry=BOX, dt=1.0)
     # the probe axis passes through (2.8, 0, 2.8) mm; a nerve along y crossing 2 mm above it
-    nerve = Nerve((2.8e-3 - 1.4e-3, -6e-3, 2.8e-3 + 1.4e-3), (2.8e-3 - 1.4e-3, 6e-3, 2.8e-3 + 1.4e-3), 1e-3)
+    nerve = Nerve(
+        (2.8e-3 - 1.4e-3, -6e-3, 2.8e-3 + 1.4e-3), (2.8e-3 - 1.4e-3, 6e-3, 2.8e-3 + 1.4e-3), 1e-3
+    )
     inj = res.classify_nerve(nerve)
     assert inj.worst >= InjuryClass.NEURAPRAXIA
     assert inj.classes[0] == InjuryClass.NO_EFFECT

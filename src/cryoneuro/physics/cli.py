@@ -12,14 +12,22 @@ __all__ = ["freeze"]
 
 
 def freeze(
-    probe: Annotated[str, typer.Option(help="probe preset: 14g, 16g, 18g, celsio, icesphere")] = "16g",
+    probe: Annotated[
+        str, typer.Option(help="probe preset: 14g, 16g, 18g, celsio, icesphere")
+    ] = "16g",
     cryogen: Annotated[str, typer.Option(help="cryogen preset: n2o, co2, argon")] = "n2o",
-    tissue: Annotated[str, typer.Option(help="tissue preset, e.g. muscle, fat, soft_tissue")] = "soft_tissue",
-    protocol: Annotated[str, typer.Option(help='e.g. "2x120/60" or "freeze:90,thaw:30"')] = "2x120/60",
+    tissue: Annotated[
+        str, typer.Option(help="tissue preset, e.g. muscle, fat, soft_tissue")
+    ] = "soft_tissue",
+    protocol: Annotated[
+        str, typer.Option(help='e.g. "2x120/60" or "freeze:90,thaw:30"')
+    ] = "2x120/60",
     surface_temperature: Annotated[
         float | None,
-        typer.Option(help="hold the probe surface at this temperature (degC) instead of the "
-                     "cryogen-limited model"),
+        typer.Option(
+            help="hold the probe surface at this temperature (degC) instead of the "
+            "cryogen-limited model"
+        ),
     ] = None,
     h_min_mm: Annotated[float, typer.Option(help="cell size at the probe (mm)")] = 0.1,
     r_max_mm: Annotated[float, typer.Option(help="lateral extent of the domain (mm)")] = 25.0,
@@ -31,7 +39,9 @@ def freeze(
     ] = None,
     dt: Annotated[float, typer.Option(help="time step (s)")] = 1.0,
     plot: Annotated[Path | None, typer.Option(help="write a PNG figure here")] = None,
-    json_out: Annotated[Path | None, typer.Option("--json", help="write a JSON summary here")] = None,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="write a JSON summary here")
+    ] = None,
     quiet: Annotated[bool, typer.Option(help="no progress bar, no table")] = False,
 ) -> None:
     """Simulate a freeze around one probe (axisymmetric) and report the ice ball."""
@@ -93,12 +103,18 @@ def freeze(
         table = Table(title=f"freeze {protocol} · {probe} · {cryogen} · {tissue}")
         table.add_column("quantity")
         table.add_column("value", justify="right")
-        table.add_row("ice-ball radius at the end (mm from the axis)", f"{1e3 * res.iceball_radius[-1]:.2f}")
+        table.add_row(
+            "ice-ball radius at the end (mm from the axis)", f"{1e3 * res.iceball_radius[-1]:.2f}"
+        )
         table.add_row("largest ice-ball radius (mm)", f"{1e3 * res.iceball_radius.max():.2f}")
         table.add_row("largest ice-ball length (mm)", f"{1e3 * res.iceball_length.max():.2f}")
         for lv in res.thresholds:
-            table.add_row(f"largest {lv:g} °C radius (mm)", f"{1e3 * res.isotherm_radius(lv).max():.2f}")
-        table.add_row("coldest tissue (°C)", f"{float(res.min_temperature[res.tissue_mask].min()):.1f}")
+            table.add_row(
+                f"largest {lv:g} °C radius (mm)", f"{1e3 * res.isotherm_radius(lv).max():.2f}"
+            )
+        table.add_row(
+            "coldest tissue (°C)", f"{float(res.min_temperature[res.tissue_mask].min()):.1f}"
+        )
         table.add_row("peak probe power (W)", f"{float(res.probe_power_w.max()):.2f}")
         table.add_row("energy balance error", f"{res.energy['relative_imbalance']:.1e}")
         Out().print(table)

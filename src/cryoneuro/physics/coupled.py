@@ -135,7 +135,9 @@ def step(sysm: CoupledSystem, model: Model, H: FloatArray, dt: float, tol: float
         reg_old = np.where(old < 0.0, 0, np.where(old > hl, 2, 1))
         reg_new = np.where(new < 0.0, 0, np.where(new > hl, 2, 1))
         jump = (reg_new != reg_old) & (old != 0.0) & (old != hl)
-        kink = np.where(reg_old == 0, 0.0, np.where(reg_old == 2, hl, np.where(reg_new == 0, 0.0, hl)))
+        kink = np.where(
+            reg_old == 0, 0.0, np.where(reg_old == 2, hl, np.where(reg_new == 0, 0.0, hl))
+        )
         h = np.where(jump, kink, new)
         if np.max(np.abs(h - old)) <= tol:
             break

@@ -38,7 +38,9 @@ class NeumannSolution:
         x = np.asarray(x, float)
         X = float(self.front(t))
         lam, nu = self.lam, math.sqrt(self.alpha_s / self.alpha_l)
-        sol = self.t_surface + (self.t_melt - self.t_surface) * erf(x / (2 * math.sqrt(self.alpha_s * t))) / erf(lam)
+        sol = self.t_surface + (self.t_melt - self.t_surface) * erf(
+            x / (2 * math.sqrt(self.alpha_s * t))
+        ) / erf(lam)
         liq = self.t_initial - (self.t_initial - self.t_melt) * erfc(
             x / (2 * math.sqrt(self.alpha_l * t))
         ) / erfc(nu * lam)

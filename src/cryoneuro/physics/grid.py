@@ -109,7 +109,9 @@ class Axisymmetric:
     skin_temperature: float = 20.0
     far: FarField = "dirichlet"
 
-    def faces(self, r_probe: float, active_length: float) -> tuple[FloatArray, FloatArray, int, int]:
+    def faces(
+        self, r_probe: float, active_length: float
+    ) -> tuple[FloatArray, FloatArray, int, int]:
         """(r faces, z faces, number of r cells inside the probe radius, index of the
         first z cell above the tip)."""
         if self.h_min > 0.5 * r_probe:

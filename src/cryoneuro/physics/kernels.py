@@ -171,7 +171,9 @@ def solve_lines_np(
         h0 = H0[line, s:e]
         Vs = V[line, s:e]
         # conductivities and the perfusion switch are lagged at the start of the step
-        _, _, k0, fl0, *_ = _line_terms_np(H0[line], p, V[line], A[line], hl, hr, bc[line], s, e, sources)
+        _, _, k0, fl0, *_ = _line_terms_np(
+            H0[line], p, V[line], A[line], hl, hr, bc[line], s, e, sources
+        )
         it = 0
         for it in range(1, max_iter + 1):
             _T, th, _, _, Kf, Gl, Gr, flow, SV, dSV, _, _ = _line_terms_np(
@@ -200,7 +202,9 @@ def solve_lines_np(
             reg_new = np.where(new < 0.0, 0, np.where(new > hlq, 2, 1))
             strict = (old != 0.0) & (old != hlq)
             jump = (reg_new != reg_old) & strict
-            kink = np.where(reg_old == 0, 0.0, np.where(reg_old == 2, hlq, np.where(reg_new == 0, 0.0, hlq)))
+            kink = np.where(
+                reg_old == 0, 0.0, np.where(reg_old == 2, hlq, np.where(reg_new == 0, 0.0, hlq))
+            )
             new = np.where(jump, kink, new)
             h[s:e] = new
             if np.max(np.abs(new - old)) <= tol:
@@ -317,7 +321,14 @@ def make_line_solver(max_iter: int = 100, tol: float = 1e-6, parallel: bool = Fa
             Q[line, 2] = 0.0
             if e <= s:
                 continue
-            rl, tl, sl, rr, tr, sr = bc[line, 0], bc[line, 1], bc[line, 2], bc[line, 3], bc[line, 4], bc[line, 5]
+            rl, tl, sl, rr, tr, sr = (
+                bc[line, 0],
+                bc[line, 1],
+                bc[line, 2],
+                bc[line, 3],
+                bc[line, 4],
+                bc[line, 5],
+            )
             for i in range(s, e):
                 t, f, _, _ = _state(H0[line, i], p, line, i)
                 fl0[i] = f
@@ -340,7 +351,11 @@ def make_line_solver(max_iter: int = 100, tol: float = 1e-6, parallel: bool = Fa
                     v = V[line, i]
                     flow = F[line, i]
                     if sources:
-                        flow += v * fl0[i] * (p[P_WCB, line, i] * (p[P_TA, line, i] - T[i]) + p[P_QM, line, i])
+                        flow += (
+                            v
+                            * fl0[i]
+                            * (p[P_WCB, line, i] * (p[P_TA, line, i] - T[i]) + p[P_QM, line, i])
+                        )
                     if i > s:
                         flow += Kf[i - 1] * (T[i - 1] - T[i])
                     else:
@@ -411,7 +426,11 @@ def make_line_solver(max_iter: int = 100, tol: float = 1e-6, parallel: bool = Fa
             src = 0.0
             if sources:
                 for i in range(s, e):
-                    src += V[line, i] * fl0[i] * (p[P_WCB, line, i] * (p[P_TA, line, i] - T[i]) + p[P_QM, line, i])
+                    src += (
+                        V[line, i]
+                        * fl0[i]
+                        * (p[P_WCB, line, i] * (p[P_TA, line, i] - T[i]) + p[P_QM, line, i])
+                    )
             Q[line, 0] = Gl * (tl - T[s])
             Q[line, 1] = Gr * (tr - T[e - 1])
             Q[line, 2] = src
@@ -459,7 +478,11 @@ def make_divergence() -> Any:
             src = 0.0
             if sources:
                 for i in range(s, e):
-                    w = V[line, i] * fl[i] * (p[P_WCB, line, i] * (p[P_TA, line, i] - T[i]) + p[P_QM, line, i])
+                    w = (
+                        V[line, i]
+                        * fl[i]
+                        * (p[P_WCB, line, i] * (p[P_TA, line, i] - T[i]) + p[P_QM, line, i])
+                    )
                     out[line, i] += w
                     src += w
             Q[line, 0] = ql
@@ -469,7 +492,9 @@ def make_divergence() -> Any:
     return divergence
 
 
-def explicit_3d_np(H: FloatArray, fixed: NDArray[np.bool_], tissue: Tissue, h: float, dt: float) -> FloatArray:
+def explicit_3d_np(
+    H: FloatArray, fixed: NDArray[np.bool_], tissue: Tissue, h: float, dt: float
+) -> FloatArray:
     """Plain-numpy reference of :func:`make_explicit_3d`: one forward-Euler enthalpy step
     on a uniform grid (spacing h), one tissue, no sources, adiabatic outer faces; cells
     where ``fixed`` is true keep their enthalpy."""

@@ -237,7 +237,9 @@ class Layer:
 
     def __post_init__(self) -> None:
         if not self.thickness > 0.0:
-            raise ValueError(f"layer {self.tissue.name!r}: thickness must be > 0, got {self.thickness!r}")
+            raise ValueError(
+                f"layer {self.tissue.name!r}: thickness must be > 0, got {self.thickness!r}"
+            )
 
 
 @dataclass(frozen=True)
@@ -342,7 +344,16 @@ def cryogen_preset(name: str) -> Cryogen:
 
 
 #: Outer diameters of needle gauges (m), Stubs/ISO 9626 nominal values.
-_GAUGE_DIAMETER_MM = {13: 2.413, 14: 2.108, 15: 1.829, 16: 1.651, 17: 1.473, 18: 1.270, 19: 1.067, 20: 0.908}
+_GAUGE_DIAMETER_MM = {
+    13: 2.413,
+    14: 2.108,
+    15: 1.829,
+    16: 1.651,
+    17: 1.473,
+    18: 1.270,
+    19: 1.067,
+    20: 0.908,
+}
 
 
 def gauge_to_diameter(gauge: int) -> float:
@@ -383,7 +394,9 @@ class Probe:
         if not self.h > 0.0:
             raise ValueError(f"probe {self.name!r}: h must be > 0, got {self.h!r}")
         if not self.max_power_w > 0.0:
-            raise ValueError(f"probe {self.name!r}: max_power_w must be > 0, got {self.max_power_w!r}")
+            raise ValueError(
+                f"probe {self.name!r}: max_power_w must be > 0, got {self.max_power_w!r}"
+            )
 
     @property
     def radius(self) -> float:
@@ -418,4 +431,3 @@ def probe_preset(name: str) -> Probe:
         return PROBES[name]
     except KeyError:
         raise _unknown("probe", name, list(PROBES)) from None
-

@@ -155,7 +155,9 @@ def build_model(
         index = np.zeros((nz, nr), np.int64)
     else:
         if geometry.tip_depth is None:
-            raise ValueError("a layered tissue needs tip_depth (the depth of the probe tip below the skin)")
+            raise ValueError(
+                "a layered tissue needs tip_depth (the depth of the probe tip below the skin)"
+            )
         depth = geometry.tip_depth - zc
         rows = np.array([tissues.index(tissue.tissue_at(d)) for d in depth], np.int64)
         index = np.repeat(rows[:, None], nr, axis=1)
@@ -209,4 +211,3 @@ def build_model(
         probe_area=np.concatenate([area_lat, area_tip]),
         probe_half=np.concatenate([half_lat, half_tip]),
     )  # fmt: skip
-

@@ -83,7 +83,9 @@ class Thermocouples(Observer):
     def start(self, model: Model, t: float, T: FloatArray, H: FloatArray) -> None:
         from cryoneuro.physics.result import bilinear_weights
 
-        self.idx, self.w = bilinear_weights(model.rc, model.zc, np.array(self.points).reshape(-1, 2))
+        self.idx, self.w = bilinear_weights(
+            model.rc, model.zc, np.array(self.points).reshape(-1, 2)
+        )
         self.times = [t]
         self.values = [self._sample(T)]
 

@@ -25,9 +25,11 @@ def plot_result(result: Any, path: str | Path, *, time: float | None = None) -> 
     fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(12, 5), constrained_layout=True)
     s = result.setup
     if len(result.z) > 1:
-        F = result.min_temperature if time is None else result.temperature[
-            int(np.argmin(np.abs(result.times - time)))
-        ]
+        F = (
+            result.min_temperature
+            if time is None
+            else result.temperature[int(np.argmin(np.abs(result.times - time)))]
+        )
         r_mm = 1e3 * result.r
         z_mm = 1e3 * result.z
         R = np.concatenate([-r_mm[::-1], r_mm])

@@ -55,7 +55,9 @@ class Phase:
                 f"unknown phase kind {self.kind!r}; valid choices: active_thaw, freeze, passive_thaw"
             )
         if not (math.isfinite(self.duration) and self.duration > 0.0):
-            raise ValueError(f"phase duration must be a positive number of seconds, got {self.duration!r}")
+            raise ValueError(
+                f"phase duration must be a positive number of seconds, got {self.duration!r}"
+            )
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,9 @@ class Protocol:
                 f = float(m.group(2))
                 thaw = float(m.group(3)) if m.group(3) else None
                 if n > 1 and thaw is None:
-                    raise ValueError(f"protocol {text!r}: give the thaw between freezes, e.g. 2x120/60")
+                    raise ValueError(
+                        f"protocol {text!r}: give the thaw between freezes, e.g. 2x120/60"
+                    )
                 phases: list[Phase] = []
                 for i in range(n):
                     phases.append(Phase("freeze", f))
@@ -145,7 +149,9 @@ class PrescribedSurfaceTemperature:
         t = tuple(float(x) for x in np.atleast_1d(np.asarray(times, dtype=float)))
         T = tuple(float(x) for x in np.atleast_1d(np.asarray(temperatures, dtype=float)))
         if len(t) != len(T) or not t:
-            raise ValueError(f"times ({len(t)}) and temperatures ({len(T)}) must have the same non-zero length")
+            raise ValueError(
+                f"times ({len(t)}) and temperatures ({len(T)}) must have the same non-zero length"
+            )
         if not all(math.isfinite(x) for x in t + T):
             raise ValueError("prescribed surface temperature contains a NaN or infinite value")
         if any(b <= a for a, b in itertools.pairwise(t)):

@@ -24,7 +24,9 @@ def bilinear_weights(
     pts = np.asarray(points, float).reshape(-1, 2)
     nr, nz = len(rc), len(zc)
 
-    def axis(c: FloatArray, x: FloatArray) -> tuple[NDArray[np.int64], NDArray[np.int64], FloatArray]:
+    def axis(
+        c: FloatArray, x: FloatArray
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64], FloatArray]:
         if len(c) == 1:
             z = np.zeros(len(x), np.int64)
             return z, z, np.zeros(len(x))
@@ -214,7 +216,9 @@ class FreezeResult:
         tt = np.atleast_1d(np.asarray(times, float))
         if np.any(tt < 0) or not np.all(np.isfinite(tt)):
             raise ValueError(f"times must be finite and >= 0, got {tt!r}")
-        return np.stack([np.interp(tt, self.times, series[:, k]) for k in range(pts.shape[0])], axis=1)
+        return np.stack(
+            [np.interp(tt, self.times, series[:, k]) for k in range(pts.shape[0])], axis=1
+        )
 
     def min_temperature_at(self, points: ArrayLike) -> FloatArray:
         """Minimum temperature reached at points ``(r, z)`` (m)."""
@@ -277,12 +281,20 @@ class FreezeResult:
             if lo > 0:
                 i = int(np.argmin(np.where(cold[lo], col_lo, np.inf)))
                 t0, t1 = T[lo, i], T[lo - 1, i]
-                z_lo = zc[lo] - (zc[lo] - zc[lo - 1]) * (level - t0) / (t1 - t0) if t1 != t0 else zc[lo]
+                z_lo = (
+                    zc[lo] - (zc[lo] - zc[lo - 1]) * (level - t0) / (t1 - t0)
+                    if t1 != t0
+                    else zc[lo]
+                )
             z_hi = zc[hi]
             if hi < len(zc) - 1:
                 i = int(np.argmin(np.where(cold[hi], T[hi], np.inf)))
                 t0, t1 = T[hi, i], T[hi + 1, i]
-                z_hi = zc[hi] + (zc[hi + 1] - zc[hi]) * (level - t0) / (t1 - t0) if t1 != t0 else zc[hi]
+                z_hi = (
+                    zc[hi] + (zc[hi + 1] - zc[hi]) * (level - t0) / (t1 - t0)
+                    if t1 != t0
+                    else zc[hi]
+                )
             out.append(float(z_hi - z_lo))
         return np.array(out)
 
@@ -315,7 +327,9 @@ class FreezeResult:
         ``diameter`` centred at ``(r, z)`` and running perpendicular to the r-z plane
         (around the probe). Cheap: 25 interpolations of the minimum-temperature field."""
         if not diameter >= 0.0 or not math.isfinite(r) or not math.isfinite(z):
-            raise ValueError(f"bad nerve position/diameter: r={r!r}, z={z!r}, diameter={diameter!r}")
+            raise ValueError(
+                f"bad nerve position/diameter: r={r!r}, z={z!r}, diameter={diameter!r}"
+            )
         ang = np.linspace(0.0, 2 * np.pi, 12, endpoint=False)
         pts = [(r, z)]
         for rad in (0.25 * diameter, 0.5 * diameter):
@@ -323,7 +337,9 @@ class FreezeResult:
         vals = self.min_temperature_at(np.array(pts))
         return float(vals.min()), float(vals.max())
 
-    def classify_nerve(self, nerve: Nerve, thresholds: InjuryThresholds | None = None) -> NerveInjury:
+    def classify_nerve(
+        self, nerve: Nerve, thresholds: InjuryThresholds | None = None
+    ) -> NerveInjury:
         """Injury class along a nerve (see :mod:`cryoneuro.physics.injury`)."""
         th = thresholds or InjuryThresholds()
         s, pts = nerve.cross_section_points()
@@ -361,12 +377,16 @@ class FreezeResult:
                 f"{lvl:g}": (1e3 * self.isotherm_radius(lvl)).tolist() for lvl in self.thresholds
             },
             "min_temperature_c": float(self.min_temperature[self.tissue_mask].min()),
-            "probe_power_w_max": float(self.probe_power_w.max()) if len(self.probe_power_w) else 0.0,
+            "probe_power_w_max": float(self.probe_power_w.max())
+            if len(self.probe_power_w)
+            else 0.0,
             "energy": self.energy,
         }
         if self.thermocouple_points:
             out["thermocouples"] = [
                 {"r_m": p[0], "z_m": p[1], "min_c": float(v.min()), "final_c": float(v[-1])}
-                for p, v in zip(self.thermocouple_points, self.thermocouple_temperatures, strict=True)
+                for p, v in zip(
+                    self.thermocouple_points, self.thermocouple_temperatures, strict=True
+                )
             ]
         return out

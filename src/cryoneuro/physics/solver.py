@@ -195,7 +195,9 @@ def simulate(
         else CryogenLimited(cryo_o.gas_temperature, probe_o.h, probe_o.max_power_w)
     )
     if not isinstance(bnd, PrescribedSurfaceTemperature | CryogenLimited):
-        raise ValueError(f"boundary must be PrescribedSurfaceTemperature or CryogenLimited, got {bnd!r}")
+        raise ValueError(
+            f"boundary must be PrescribedSurfaceTemperature or CryogenLimited, got {bnd!r}"
+        )
     t0 = tis.layers[0].tissue.t_arterial if initial_temperature is None else initial_temperature
     tfar = t0 if far_temperature is None else far_temperature
     _check_finite("initial_temperature", t0)
@@ -367,7 +369,9 @@ def _loop(model: Model, setup: SimulationSetup, observers: Sequence[Observer]) -
                 bnd_q += b * dt
                 src_q += s * dt
             with np.errstate(divide="ignore", invalid="ignore"):
-                H = H + np.where(model.tissue_mask, dt * acc / np.where(model.V > 0, model.V, 1.0), 0.0)
+                H = H + np.where(
+                    model.tissue_mask, dt * acc / np.where(model.V > 0, model.V, 1.0), 0.0
+                )
         temperature(H, model.props, Tf, fl)
         model.fill_probe(Tf)
         state = StepState(t, dt, Tf, H, probe_q, bnd_q, src_q, -probe_q / dt)

@@ -84,14 +84,24 @@ class Cartesian3D:
     far: str = "dirichlet"
 
     def axes(self) -> tuple[FloatArray, FloatArray, FloatArray]:
-        if not self.h > 0 or not self.half_width > 2 * self.h or not self.z_max > self.z_min + 4 * self.h:
+        if (
+            not self.h > 0
+            or not self.half_width > 2 * self.h
+            or not self.z_max > self.z_min + 4 * self.h
+        ):
             raise ValueError(f"bad 3-D box: {self!r}")
         n = round(2 * self.half_width / self.h)
         nz = round((self.z_max - self.z_min) / self.h)
         if n**2 * nz > 20_000_000:
-            raise ValueError(f"3-D grid of {n}x{n}x{nz} cells is too large; increase h ({self.h!r} m)")
-        x = np.asarray(-self.half_width + (np.arange(n) + 0.5) * (2 * self.half_width / n), np.float64)
-        z = np.asarray(self.z_min + (np.arange(nz) + 0.5) * ((self.z_max - self.z_min) / nz), np.float64)
+            raise ValueError(
+                f"3-D grid of {n}x{n}x{nz} cells is too large; increase h ({self.h!r} m)"
+            )
+        x = np.asarray(
+            -self.half_width + (np.arange(n) + 0.5) * (2 * self.half_width / n), np.float64
+        )
+        z = np.asarray(
+            self.z_min + (np.arange(nz) + 0.5) * ((self.z_max - self.z_min) / nz), np.float64
+        )
         return x, x.copy(), z
 
 
@@ -154,7 +164,9 @@ class FreezeResult3D:
         idx = np.nonzero(cold.any(axis=tuple(a for a in range(3) if a != axis)))[0]
         return float(np.max(np.abs(coord[idx])))
 
-    def classify_nerve(self, nerve: Nerve, thresholds: InjuryThresholds | None = None) -> NerveInjury:
+    def classify_nerve(
+        self, nerve: Nerve, thresholds: InjuryThresholds | None = None
+    ) -> NerveInjury:
         th = thresholds or InjuryThresholds()
         s, pts = nerve.cross_section_points()
         ns, nc, _ = pts.shape
@@ -230,7 +242,9 @@ def simulate_3d(
         cryo.gas_temperature, placements[0].probe.h, placements[0].probe.max_power_w
     )
     if bnd.coldest >= t0:
-        raise ValueError(f"probe temperature {bnd.coldest!r} degC is not colder than the tissue ({t0!r} degC)")
+        raise ValueError(
+            f"probe temperature {bnd.coldest!r} degC is not colder than the tissue ({t0!r} degC)"
+        )
     V = h**3
     C_probe = PROBE_MATERIAL.c_unfrozen
     counts = np.array([np.sum(owner == k) for k in range(len(placements))])
@@ -295,7 +309,11 @@ def simulate_3d(
             G = np.zeros(len(placements))
         else:
             G = (1.0 / res) * areas / counts
-            p_est = G * counts * (np.array([T[owner == k].mean() for k in range(len(placements))]) - drive)
+            p_est = (
+                G
+                * counts
+                * (np.array([T[owner == k].mean() for k in range(len(placements))]) - drive)
+            )
             cap = np.minimum(caps, pmax)
             G = G * np.where(p_est > cap, cap / np.maximum(p_est, 1e-300), 1.0)
         gcell = np.where(probe_mask, G[np.maximum(owner, 0)] / V, 0.0)
@@ -339,7 +357,9 @@ def simulate_3d(
     tmin_tissue = np.where(probe_mask, T, tmin)
     for arr in (tmin_tissue, *snaps):
         if not np.all(np.isfinite(arr)):
-            raise FloatingPointError("non-finite values in the 3-D solution: please report this bug")
+            raise FloatingPointError(
+                "non-finite values in the 3-D solution: please report this bug"
+            )
     setup = {
         "placements": [(pl.probe.name, pl.tip, pl.direction) for pl in placements],
         "cryogen": cryo.name, "tissue": tis.name, "protocol": prot.compact,
@@ -347,4 +367,3 @@ def simulate_3d(
     }  # fmt: skip
     return FreezeResult3D(setup, _ro(x), _ro(y), _ro(z), probe_mask, _ro(snaps_t), _ro(np.array(snaps)),
                           _ro(tmin), _ro(power), energy)  # fmt: skip
-
