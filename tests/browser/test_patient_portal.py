@@ -1,6 +1,7 @@
 """A patient logs into the portal with a password only and sees only their own record."""
 
 import json
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -18,7 +19,7 @@ def test_a_patient_sees_their_record_and_downloads_their_data(page, make_user, m
     assert page.url.endswith(f"/patients/{own.pk}/")
     with page.expect_download() as download_info:
         page.locator(f"a[href='/patients/{own.pk}/export.json']").click()
-    data = json.loads(open(download_info.value.path(), encoding="utf-8").read())
+    data = json.loads(Path(download_info.value.path()).read_text(encoding="utf-8"))
     assert data["patient"]["identifier"] == own.identifier
     response = page.goto(f"/patients/{other.pk}/")
     assert response.status == 403
