@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from cryoneuro.clinical.nerves import NERVES
 
 from . import availability
-from .models import AppointmentType, ExceptionKind, Resource, ResourceKind
+from .models import AppointmentType, ExceptionKind, Resource, ResourceKind, Weekday
 
 
 def parse_start(value: str) -> datetime | None:
@@ -86,3 +86,26 @@ class ClosureForm(forms.Form):
         if data.get("start") and data.get("end") and data["end"] <= data["start"]:
             self.add_error("end", _("The end must be after the start."))
         return data
+
+
+class HoursForm(forms.Form):
+    resource = forms.ModelChoiceField(queryset=Resource.objects.filter(active=True),
+                                      label=_("Resource"))
+    weekday = forms.TypedChoiceField(choices=Weekday.choices, coerce=int, label=_("Day"))
+    opens = forms.TimeField(label=_("Opens"), widget=forms.TimeInput(attrs={"type": "time"}))
+    closes = forms.TimeField(label=_("Closes"), widget=forms.TimeInput(attrs={"type": "time"}))
+
+
+class ResourceForm(forms.Form):
+    kind = forms.ChoiceField(choices=ResourceKind.choices, label=_("Kind"))
+    name = forms.CharField(max_length=100, label=_("Name"))
+    user = forms.ModelChoiceField(
+        queryset=None, required=False, label=_("Physician's account"),
+        help_text=_("For a physician: their calendar follows their account."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.contrib.auth import get_user_model
+
+        self.fields["user"].queryset = get_user_model().objects.filter(
+            role="physician", is_active=True, scheduling_resource__isnull=True)

@@ -32,6 +32,7 @@ from .models import (
     BookingRequest,
     ExceptionKind,
     InternalBlock,
+    OpeningHours,
     RequestStatus,
     Resource,
     ResourceBooking,
@@ -466,3 +467,42 @@ def feed_token_reset(*, resource: Resource, by: Any, revoke: bool = False,
     audit_record(actor=by, action="update", request=request, obj=resource,
                  detail={"feed": "revoked" if revoke else "new token"})
     return resource.feed_token
+
+
+@transaction.atomic
+def resource_create(*, kind: str, name: str, created_by: Any, user: Any = None,
+                    request=None) -> Resource:
+    if kind not in ResourceKind.values:
+        raise _error("kind", _("Unknown kind."))
+    if not name.strip():
+        raise _error("name", _("A name is needed."))
+    if kind == ResourceKind.PRACTITIONER and user is None:
+        raise _error("user", _("A physician's calendar is linked to their account."))
+    resource = Resource.objects.create(kind=kind, name=name.strip()[:100], user=user)
+    audit_record(actor=created_by, action="create", request=request, obj=resource)
+    return resource
+
+
+@transaction.atomic
+def opening_hours_add(*, resource: Resource, weekday: int, opens, closes, created_by: Any,
+                      request=None) -> OpeningHours:
+    """A weekly opening interval (clinic wall-clock time); may not overlap another one."""
+    if closes <= opens:
+        raise _error("closes", _("The closing time must be after the opening time."))
+    if OpeningHours.objects.filter(resource=resource, weekday=weekday, opens__lt=closes,
+                                   closes__gt=opens).exists():
+        raise _error("opens", _("This overlaps other opening hours of that day."))
+    hours = OpeningHours.objects.create(resource=resource, weekday=weekday, opens=opens,
+                                        closes=closes)
+    audit_record(actor=created_by, action="create", request=request, obj=hours,
+                 detail={"resource": resource.pk, "weekday": weekday,
+                         "opens": opens.isoformat(), "closes": closes.isoformat()})
+    return hours
+
+
+@transaction.atomic
+def opening_hours_delete(*, hours: OpeningHours, deleted_by: Any, request=None) -> None:
+    """Existing appointments are kept (the calendar still shows them)."""
+    audit_record(actor=deleted_by, action="delete", request=request, obj=hours,
+                 detail={"resource": hours.resource_id, "weekday": hours.weekday})
+    hours.delete()

@@ -19,8 +19,24 @@ from cryoneuro.audit.services import audit_record
 from cryoneuro.patients.selectors import patient_get
 
 from . import availability, calendars, selectors, services
-from .forms import BookForm, ClosureForm, MoveForm, RequestForm, SlotSearchForm, parse_start
-from .models import Resource, ResourceKind, TypeCode
+from .forms import (
+    BookForm,
+    ClosureForm,
+    HoursForm,
+    MoveForm,
+    RequestForm,
+    ResourceForm,
+    SlotSearchForm,
+    parse_start,
+)
+from .models import (
+    InternalBlock,
+    OpeningHours,
+    Resource,
+    ResourceKind,
+    ScheduleException,
+    TypeCode,
+)
 
 SLOT_COUNT = 8
 
@@ -343,12 +359,29 @@ def request_list(request):
 
 @requires(Perm.SCHEDULE_MANAGE)
 def schedule_manage(request):
-    """Closures (holidays, leave, maintenance) and internal blocks."""
-    form = ClosureForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+    """Resources, weekly opening hours, closures (holidays, leave, maintenance) and
+    internal blocks. Each form posts an ``action``."""
+    action = request.POST.get("action", "closure") if request.method == "POST" else ""
+    form = ClosureForm(request.POST if action == "closure" else None)
+    hours_form = HoursForm(request.POST if action == "hours" else None, prefix="hours")
+    resource_form = ResourceForm(request.POST if action == "resource" else None,
+                                 prefix="resource")
+    bound = {"closure": form, "hours": hours_form, "resource": resource_form}.get(action)
+    if action == "hours_delete":
+        raw = request.POST.get("hours", "")
+        hours = OpeningHours.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+        if hours is not None:
+            services.opening_hours_delete(hours=hours, deleted_by=request.user, request=request)
+            messages.success(request, _("Saved."))
+        return redirect("scheduling_manage")
+    if bound is not None and bound.is_valid():
+        data = bound.cleaned_data
         try:
-            if data["what"] == "block":
+            if action == "hours":
+                services.opening_hours_add(created_by=request.user, request=request, **data)
+            elif action == "resource":
+                services.resource_create(created_by=request.user, request=request, **data)
+            elif data["what"] == "block":
                 services.block_create(resource=data["resource"], start=data["start"],
                                       end=data["end"], reason=data["reason"],
                                       created_by=request.user, request=request)
@@ -358,22 +391,20 @@ def schedule_manage(request):
                                           reason=data["reason"], created_by=request.user,
                                           request=request)
         except services.SlotTaken:
-            form.add_error(None, _("This resource is already booked during that time."))
+            bound.add_error(None, _("This resource is already booked during that time."))
         except services.BookingError as error:
             for message in error.messages:
-                form.add_error(None, message)
+                bound.add_error(None, message)
         else:
             messages.success(request, _("Saved."))
             return redirect("scheduling_manage")
-    from .models import InternalBlock, ScheduleException
-
     now = timezone.now()
     return render(request, "scheduling/manage.html", {
-        "form": form,
+        "form": form, "hours_form": hours_form, "resource_form": resource_form,
         "closures": ScheduleException.objects.filter(end__gt=now).select_related("resource")[:50],
         "blocks": InternalBlock.objects.filter(end__gt=now).select_related("resource")[:50],
         "resources": Resource.objects.prefetch_related("hours"),
-    }, status=422 if request.method == "POST" else 200)
+    }, status=422 if bound is not None else 200)
 
 
 def local(moment: datetime) -> datetime:

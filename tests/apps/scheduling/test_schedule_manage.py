@@ -79,3 +79,32 @@ def test_a_patient_books_one_consultation_at_a_time_and_no_procedure(make_user, 
     # The clinic may book more for them.
     assert services.appointment_book(patient=patient, type="consultation",
                                      start=paris(2026, 3, 4, 9, 0), booked_by=coordinator)
+
+
+def test_a_manager_sets_resources_and_opening_hours(client, login, coordinator, physician, clinic):
+    from cryoneuro.audit.models import AuditEntry
+    from cryoneuro.scheduling.models import OpeningHours, Resource
+
+    login(coordinator)
+    created = client.post("/calendar/manage/", {"action": "resource", "resource-kind": "recovery",
+                                                "resource-name": "Recovery 3"})
+    assert created.status_code == 302
+    place = Resource.objects.get(name="Recovery 3")
+    no_account = client.post("/calendar/manage/", {"action": "resource",
+                                                   "resource-kind": "practitioner",
+                                                   "resource-name": "Dr Sans Compte"})
+    assert no_account.status_code == 422
+    add = {"action": "hours", "hours-resource": place.pk, "hours-weekday": "5",
+           "hours-opens": "09:00", "hours-closes": "12:00"}
+    assert client.post("/calendar/manage/", add).status_code == 302
+    overlapping = client.post("/calendar/manage/", {**add, "hours-opens": "11:00",
+                                                    "hours-closes": "13:00"})
+    assert overlapping.status_code == 422
+    backwards = client.post("/calendar/manage/", {**add, "hours-opens": "15:00",
+                                                  "hours-closes": "14:00"})
+    assert backwards.status_code == 422
+    hours = OpeningHours.objects.get(resource=place)
+    assert client.post("/calendar/manage/", {"action": "hours_delete",
+                                             "hours": hours.pk}).status_code == 302
+    assert not OpeningHours.objects.filter(resource=place).exists()
+    assert AuditEntry.objects.filter(object_type="scheduling.openinghours").count() == 2
