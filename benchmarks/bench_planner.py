@@ -60,34 +60,76 @@ def main() -> None:
         tissue = LayeredTissue.of(*layers)
         tip = plan.frame.model_tip_depth if plan.frame else 0.014
         fine = Axisymmetric(tip_depth=tip)
-        coarse = Axisymmetric(tip_depth=tip, h_min=2e-4, stretch=1.15, h_max=2e-3, r_max=0.02,
-                              below_tip=0.012)
-        b_fine, _ = best(partial(simulate, probe="16g", cryogen="n2o", tissue=tissue, protocol=proto,
-                                 geometry=fine))
-        b_coarse, _ = best(partial(simulate, probe="16g", cryogen="n2o", tissue=tissue,
-                                   protocol=proto, geometry=coarse, dt=2.0))
+        coarse = Axisymmetric(
+            tip_depth=tip, h_min=2e-4, stretch=1.15, h_max=2e-3, r_max=0.02, below_tip=0.012
+        )
+        b_fine, _ = best(
+            partial(
+                simulate, probe="16g", cryogen="n2o", tissue=tissue, protocol=proto, geometry=fine
+            )
+        )
+        b_coarse, _ = best(
+            partial(
+                simulate,
+                probe="16g",
+                cryogen="n2o",
+                tissue=tissue,
+                protocol=proto,
+                geometry=coarse,
+                dt=2.0,
+            )
+        )
         full_fn = partial(make_plan, inp)
         p_min, p_med = best(full_fn)
         p_cpu = cpu[id(full_fn)]
         s_min, s_med = best(partial(make_plan, inp.with_(sensitivity=False)))
-        rows.append((name, proto, int(plan.timings["solver_runs"]), b_fine, b_coarse, s_min, s_med,
-                     p_min, p_med, p_cpu))
+        rows.append(
+            (
+                name,
+                proto,
+                int(plan.timings["solver_runs"]),
+                b_fine,
+                b_coarse,
+                s_min,
+                s_med,
+                p_min,
+                p_med,
+                p_cpu,
+            )
+        )
 
     print(f"first plan in the process (numba cache load + imports): {warm:.2f} s")
-    head = ("case", "protocol", "runs", "simulate fine", "simulate coarse", "plan no-sens",
-            "(median)", "plan full", "(median)", "plan full CPU", "full/simulate fine")
+    head = (
+        "case",
+        "protocol",
+        "runs",
+        "simulate fine",
+        "simulate coarse",
+        "plan no-sens",
+        "(median)",
+        "plan full",
+        "(median)",
+        "plan full CPU",
+        "full/simulate fine",
+    )
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for name, proto, runs, bf, bc, smin, smed, pmin, pmed, pcpu in rows:
-        print(f"| {name} | {proto} | {runs} | {bf * 1e3:.0f} ms | {bc * 1e3:.0f} ms | {smin * 1e3:.0f} ms | "
-              f"{smed * 1e3:.0f} ms | {pmin * 1e3:.0f} ms | {pmed * 1e3:.0f} ms | {pcpu * 1e3:.0f} ms | "
-              f"{pmin / bf:.1f}x |")
-    print(f"machine load average (1 min): {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs "
-          "(wall times grow with the load; CPU time does not)")
+        print(
+            f"| {name} | {proto} | {runs} | {bf * 1e3:.0f} ms | {bc * 1e3:.0f} ms | {smin * 1e3:.0f} ms | "
+            f"{smed * 1e3:.0f} ms | {pmin * 1e3:.0f} ms | {pmed * 1e3:.0f} ms | {pcpu * 1e3:.0f} ms | "
+            f"{pmin / bf:.1f}x |"
+        )
+    print(
+        f"machine load average (1 min): {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs "
+        "(wall times grow with the load; CPU time does not)"
+    )
     worst = max(r[7] for r in rows)
     typical = rows[0][7]
-    print(f"typical plan (search + sensitivity): {typical * 1e3:.0f} ms; worst case: {worst * 1e3:.0f} ms; "
-          f"target < 1000 ms: {'met' if typical < 1.0 else 'NOT met'} for the typical case")
+    print(
+        f"typical plan (search + sensitivity): {typical * 1e3:.0f} ms; worst case: {worst * 1e3:.0f} ms; "
+        f"target < 1000 ms: {'met' if typical < 1.0 else 'NOT met'} for the typical case"
+    )
 
 
 if __name__ == "__main__":

@@ -48,8 +48,9 @@ def _click_image(page, x, y, w=300, h=200):
     page.mouse.click(box["x"] + x / w * box["width"], box["y"] + y / h * box["height"])
 
 
-def test_it_uploads_a_dicom_marks_the_nerve_and_shows_the_overlay(page, physician, staff_login,
-                                                                   make_patient, tmp_path, settings):
+def test_it_uploads_a_dicom_marks_the_nerve_and_shows_the_overlay(
+    page, physician, staff_login, make_patient, tmp_path, settings
+):
     settings.MEDIA_ROOT = tmp_path / "media"
     patient = make_patient()
     staff_login("dr.house")

@@ -11,8 +11,22 @@ runner = CliRunner()
 
 
 def test_it_prints_the_plan_as_json():
-    out = runner.invoke(app, ["plan", "--nerve", "ipbsn", "--depth-mm", "10", "--diameter-mm", "1",
-                              "--no-sensitivity", "--date", "2026-12-01", "--json"])
+    out = runner.invoke(
+        app,
+        [
+            "plan",
+            "--nerve",
+            "ipbsn",
+            "--depth-mm",
+            "10",
+            "--diameter-mm",
+            "1",
+            "--no-sensitivity",
+            "--date",
+            "2026-12-01",
+            "--json",
+        ],
+    )
     assert out.exit_code == 0, out.output
     data = json.loads(out.stdout)
     assert data["status"] == "feasible"
@@ -22,20 +36,25 @@ def test_it_prints_the_plan_as_json():
 
 
 def test_it_prints_a_summary():
-    out = runner.invoke(app, ["plan", "--depth-mm", "10", "--diameter-mm", "1", "--no-sensitivity",
-                              "--motor", "3,10,1"])
+    out = runner.invoke(
+        app,
+        ["plan", "--depth-mm", "10", "--diameter-mm", "1", "--no-sensitivity", "--motor", "3,10,1"],
+    )
     assert out.exit_code == 0, out.output
     assert "protocol:" in out.stdout and "tolerance:" in out.stdout
 
 
-@pytest.mark.parametrize("args, named", [
-    (["--depth-mm", "abc", "--diameter-mm", "1"], "--depth-mm 'abc'"),
-    (["--depth-mm", "-3", "--diameter-mm", "1"], "depth"),
-    (["--depth-mm", "8", "--diameter-mm", "1", "--probe", "99g"], "99g"),
-    (["--depth-mm", "8", "--diameter-mm", "1", "--layers", "skin:x"], "skin:x"),
-    (["--depth-mm", "8", "--diameter-mm", "1", "--vessel", "1"], "--vessel '1'"),
-    (["--depth-mm", "8", "--diameter-mm", "1", "--date", "tomorrow"], "tomorrow"),
-])
+@pytest.mark.parametrize(
+    "args, named",
+    [
+        (["--depth-mm", "abc", "--diameter-mm", "1"], "--depth-mm 'abc'"),
+        (["--depth-mm", "-3", "--diameter-mm", "1"], "depth"),
+        (["--depth-mm", "8", "--diameter-mm", "1", "--probe", "99g"], "99g"),
+        (["--depth-mm", "8", "--diameter-mm", "1", "--layers", "skin:x"], "skin:x"),
+        (["--depth-mm", "8", "--diameter-mm", "1", "--vessel", "1"], "--vessel '1'"),
+        (["--depth-mm", "8", "--diameter-mm", "1", "--date", "tomorrow"], "tomorrow"),
+    ],
+)
 def test_bad_values_get_one_line_and_exit_2(args, named):
     out = runner.invoke(app, ["plan", *args])
     assert out.exit_code == 2

@@ -22,9 +22,17 @@ def test_an_oblique_trajectory_gives_depth_angle_offset_and_along():
 
 def test_the_overlay_lands_on_the_marks():
     pl = placement_from_marks(MARKS, (0.1, 0.1), probe="16g", diameter=1.5e-3)
-    plan = make_plan(PlanInputs(depth=pl.depth, diameter=1.5e-3, approach_angle=pl.approach_angle,
-                                offset=pl.offset, offset_side=pl.offset_side, along=pl.along,
-                                sensitivity=False))
+    plan = make_plan(
+        PlanInputs(
+            depth=pl.depth,
+            diameter=1.5e-3,
+            approach_angle=pl.approach_angle,
+            offset=pl.offset,
+            offset_side=pl.offset_side,
+            along=pl.along,
+            sensitivity=False,
+        )
+    )
     ov = overlay(plan.to_dict(), pl)
     assert ov["nerve"][:2] == pytest.approx([200, 80], abs=1e-6)
     x0, y0, x1, y1 = ov["probe"]
@@ -36,17 +44,24 @@ def test_the_overlay_lands_on_the_marks():
 
 
 def test_a_skin_line_drawn_at_the_bottom_and_a_tilted_one_work():
-    flipped = {"skin": [[400, 300], [0, 300]], "nerve": [200, 220], "trajectory": [[186, 300], [186, 170]]}
+    flipped = {
+        "skin": [[400, 300], [0, 300]],
+        "nerve": [200, 220],
+        "trajectory": [[186, 300], [186, 170]],
+    }
     pl = placement_from_marks(flipped, (0.1, 0.1), probe="16g", diameter=1e-3)
     assert pl.depth == pytest.approx(8e-3) and pl.approach_angle == pytest.approx(90)
 
 
-@pytest.mark.parametrize("marks, field", [
-    ({**MARKS, "skin": [[0, 0], [0, 0]]}, "skin"),
-    ({**MARKS, "trajectory": [[208, 122], [138, 0]]}, "trajectory"),
-    ({**MARKS, "trajectory": [[100, 0], [100, 150]]}, "trajectory"),
-    ({k: v for k, v in MARKS.items() if k != "nerve"}, "nerve"),
-])
+@pytest.mark.parametrize(
+    "marks, field",
+    [
+        ({**MARKS, "skin": [[0, 0], [0, 0]]}, "skin"),
+        ({**MARKS, "trajectory": [[208, 122], [138, 0]]}, "trajectory"),
+        ({**MARKS, "trajectory": [[100, 0], [100, 150]]}, "trajectory"),
+        ({k: v for k, v in MARKS.items() if k != "nerve"}, "nerve"),
+    ],
+)
 def test_bad_marks_name_what_to_fix(marks, field):
     with pytest.raises(PlacementError) as exc:
         placement_from_marks(marks, (0.1, 0.1), probe="16g", diameter=1e-3)

@@ -27,8 +27,13 @@ UNIFORM = (("muscle", math.inf),)
 
 
 def _runner(inp: PlanInputs) -> _Runner:
-    frame = ProbeFrame(inp.depth, inp.approach_angle, inp.resolved_offset, inp.resolved_along,
-                       inp.probe_obj.active_length)
+    frame = ProbeFrame(
+        inp.depth,
+        inp.approach_angle,
+        inp.resolved_offset,
+        inp.resolved_along,
+        inp.probe_obj.active_length,
+    )
     return _Runner(inp, frame, inp.resolved_offset + inp.diameter, 0.0)
 
 
@@ -48,9 +53,11 @@ def _isotherm_offset(inp: PlanInputs, protocol: str) -> float:
 
 
 def test_it_imports_no_django():
-    code = ("import sys, cryoneuro.planning, cryoneuro.planning.cli; "
-            "bad = [m for m in sys.modules if m.split('.')[0] in ('django', 'ninja')]; "
-            "print(bad); sys.exit(1 if bad else 0)")
+    code = (
+        "import sys, cryoneuro.planning, cryoneuro.planning.cli; "
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('django', 'ninja')]; "
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert out.returncode == 0, out.stdout + out.stderr
 
@@ -129,15 +136,23 @@ def test_it_keeps_a_motor_nerve_out_of_the_injury_zone():
     plan = make_plan(near)
     assert not plan.feasible
     assert "motor" in plan.reasons[0]["message"]
-    far = base.with_(structures=(Structure("motor_nerve", x_motor - 8e-3, base.depth, 0.5e-3, "motor"),))
+    far = base.with_(
+        structures=(Structure("motor_nerve", x_motor - 8e-3, base.depth, 0.5e-3, "motor"),)
+    )
     plan = make_plan(far)
     assert plan.feasible
     assert plan.structures[0]["status"] == "ok"
 
 
 def test_a_vessel_nearby_gives_a_heat_sink_warning():
-    plan = make_plan(PlanInputs(depth=12e-3, diameter=1e-3, sensitivity=False,
-                                structures=(Structure("vessel", -3e-3, 12e-3, 2e-3, "artery"),)))
+    plan = make_plan(
+        PlanInputs(
+            depth=12e-3,
+            diameter=1e-3,
+            sensitivity=False,
+            structures=(Structure("vessel", -3e-3, 12e-3, 2e-3, "artery"),),
+        )
+    )
     assert any(w["code"] == "vessel_heat_sink" for w in plan.warnings)
 
 
@@ -154,7 +169,11 @@ def test_the_sensitivity_moves_the_margin_the_right_way():
     s = {(x["parameter"], x["change"]): x for x in plan.sensitivity}
     assert len(s) == 10
     base = plan.nerve["margin_c"]
-    assert s[("probe cooling power", -0.2)]["margin_c"] < base < s[("probe cooling power", 0.2)]["margin_c"]
+    assert (
+        s[("probe cooling power", -0.2)]["margin_c"]
+        < base
+        < s[("probe cooling power", 0.2)]["margin_c"]
+    )
     assert s[("probe gas temperature", 0.2)]["margin_c"] > base  # colder gas
 
 
@@ -168,7 +187,9 @@ def test_the_coarse_grid_agrees_with_the_fine_one():
 
 
 def test_the_plan_is_reproducible_from_what_is_stored():
-    inp = inputs_for_nerve("ipbsn", depth=8e-3, diameter=1.5e-3, approach_angle=60, sensitivity=False)
+    inp = inputs_for_nerve(
+        "ipbsn", depth=8e-3, diameter=1.5e-3, approach_angle=60, sensitivity=False
+    )
     d = make_plan(inp).to_dict(date(2026, 12, 1))
     text = json.dumps(d)  # JSON-ready
     again = make_plan(PlanInputs.from_dict(json.loads(text)["inputs"])).to_dict(date(2026, 12, 1))
@@ -189,11 +210,18 @@ def test_the_isotherms_are_in_the_nerve_frame():
     assert pts[:, 1].min() < 12 < pts[:, 1].max()
 
 
-@pytest.mark.parametrize("kw, field", [
-    ({"depth": -1e-3}, "depth"), ({"diameter": 0.0}, "diameter"), ({"probe": "99g"}, "probe"),
-    ({"approach_angle": 5.0}, "approach_angle"), ({"layers": (("bacon", 1e-3),)}, "layers"),
-    ({"offset": 1e-4}, "offset"), ({"depth": math.nan}, "depth"),
-])
+@pytest.mark.parametrize(
+    "kw, field",
+    [
+        ({"depth": -1e-3}, "depth"),
+        ({"diameter": 0.0}, "diameter"),
+        ({"probe": "99g"}, "probe"),
+        ({"approach_angle": 5.0}, "approach_angle"),
+        ({"layers": (("bacon", 1e-3),)}, "layers"),
+        ({"offset": 1e-4}, "offset"),
+        ({"depth": math.nan}, "depth"),
+    ],
+)
 def test_bad_inputs_name_the_value(kw, field):
     args = {"depth": 10e-3, "diameter": 1e-3, **kw}
     with pytest.raises(PlanInputError) as exc:
@@ -216,7 +244,9 @@ def test_the_cheap_sensitivity_runs_match_a_direct_run():
     direct = plan_runner.run(plan.protocol, boundary=runner.boundary(power=0.8))
     assert direct is not None
     _, warm = direct.nerve_cross_section_min(inp.resolved_offset, inp.resolved_along, inp.diameter)
-    row = next(s for s in plan.sensitivity if s["parameter"] == "probe cooling power" and s["change"] < 0)
+    row = next(
+        s for s in plan.sensitivity if s["parameter"] == "probe cooling power" and s["change"] < 0
+    )
     assert row["margin_c"] == pytest.approx(inp.limits.target_c - warm, abs=1.0)
 
 

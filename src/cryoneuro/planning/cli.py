@@ -44,7 +44,9 @@ def parse_layers(text: str) -> tuple[tuple[str, float], ...]:
     out: list[tuple[str, float]] = []
     parts = [p.strip() for p in text.split(",") if p.strip()]
     if not parts:
-        raise ValueError(f"--layers {text!r}: give tissue:thickness_mm pairs, e.g. skin:2,fat:5,muscle")
+        raise ValueError(
+            f"--layers {text!r}: give tissue:thickness_mm pairs, e.g. skin:2,fat:5,muscle"
+        )
     for i, part in enumerate(parts):
         name, _, th = part.partition(":")
         if not th:
@@ -77,22 +79,49 @@ def parse_structure(kind: str, text: str) -> Any:
 
 
 def plan(
-    depth_mm: Annotated[str, typer.Option("--depth-mm", help="Nerve centre depth below the skin (mm).")],
+    depth_mm: Annotated[
+        str, typer.Option("--depth-mm", help="Nerve centre depth below the skin (mm).")
+    ],
     diameter_mm: Annotated[str, typer.Option("--diameter-mm", help="Nerve diameter (mm).")],
     nerve: Annotated[str, typer.Option(help="Catalog nerve code (or a custom label).")] = "",
-    layers: Annotated[str, typer.Option(help="Tissue layers from the skin, mm: skin:2,fat:5,muscle")] = "skin:2,fat:5,muscle",
+    layers: Annotated[
+        str, typer.Option(help="Tissue layers from the skin, mm: skin:2,fat:5,muscle")
+    ] = "skin:2,fat:5,muscle",
     probe: Annotated[str, typer.Option(help="Probe preset (14g, 16g, 18g, ...).")] = "16g",
     cryogen: Annotated[str, typer.Option(help="Cryogen preset (n2o, co2, argon).")] = "n2o",
-    angle: Annotated[str, typer.Option(help="Approach angle to the skin, degrees (90 = perpendicular).")] = "90",
-    gap_mm: Annotated[str, typer.Option("--gap-mm", help="Gap between probe and nerve surfaces (mm).")] = "0",
-    motor: Annotated[list[str] | None, typer.Option(help="Motor nerve to spare: x,depth[,diameter] mm (repeatable).")] = None,
-    vessel: Annotated[list[str] | None, typer.Option(help="Vessel (heat source): x,depth[,diameter] mm (repeatable).")] = None,
-    target_c: Annotated[str, typer.Option(help="Target temperature over the whole nerve (degC).")] = "-20",
-    skin_limit_c: Annotated[str, typer.Option(help="Skin surface must stay above this (degC; unverified default).")] = "0",
-    distance_mm: Annotated[str | None, typer.Option("--distance-mm", help="Lesion to end organ (mm) for the relief window.")] = None,
-    procedure_date: Annotated[str | None, typer.Option("--date", help="Procedure date YYYY-MM-DD (relief dates).")] = None,
-    no_sensitivity: Annotated[bool, typer.Option("--no-sensitivity", help="Skip the sensitivity runs.")] = False,
-    fine: Annotated[bool, typer.Option("--fine", help="Use the fine solver grid (slower).")] = False,
+    angle: Annotated[
+        str, typer.Option(help="Approach angle to the skin, degrees (90 = perpendicular).")
+    ] = "90",
+    gap_mm: Annotated[
+        str, typer.Option("--gap-mm", help="Gap between probe and nerve surfaces (mm).")
+    ] = "0",
+    motor: Annotated[
+        list[str] | None,
+        typer.Option(help="Motor nerve to spare: x,depth[,diameter] mm (repeatable)."),
+    ] = None,
+    vessel: Annotated[
+        list[str] | None,
+        typer.Option(help="Vessel (heat source): x,depth[,diameter] mm (repeatable)."),
+    ] = None,
+    target_c: Annotated[
+        str, typer.Option(help="Target temperature over the whole nerve (degC).")
+    ] = "-20",
+    skin_limit_c: Annotated[
+        str, typer.Option(help="Skin surface must stay above this (degC; unverified default).")
+    ] = "0",
+    distance_mm: Annotated[
+        str | None,
+        typer.Option("--distance-mm", help="Lesion to end organ (mm) for the relief window."),
+    ] = None,
+    procedure_date: Annotated[
+        str | None, typer.Option("--date", help="Procedure date YYYY-MM-DD (relief dates).")
+    ] = None,
+    no_sensitivity: Annotated[
+        bool, typer.Option("--no-sensitivity", help="Skip the sensitivity runs.")
+    ] = False,
+    fine: Annotated[
+        bool, typer.Option("--fine", help="Use the fine solver grid (slower).")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the whole plan as JSON.")] = False,
 ) -> None:
     """Plan the shortest freeze protocol that puts the nerve in the reversible window."""
@@ -152,4 +181,6 @@ def plan(
     if rw:
         typer.echo(f"relief: from day {rw['onset_days'][0]:g}-{rw['onset_days'][1]:g} until day "
                    f"{rw['end_days'][0]:g}-{rw['end_days'][1]:g}")  # fmt: skip
-    typer.echo(f"computed in {data['timings_s']['total']:.2f} s by cryoneuro {data['software_version']}")
+    typer.echo(
+        f"computed in {data['timings_s']['total']:.2f} s by cryoneuro {data['software_version']}"
+    )

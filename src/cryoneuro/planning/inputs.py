@@ -78,7 +78,9 @@ class ClinicalLimits:
     def __post_init__(self) -> None:
         lo, hi = self.freeze_s
         if not (math.isfinite(lo) and math.isfinite(hi) and 0 < lo <= hi <= 1800):
-            raise PlanInputError("freeze_s", f"need 0 < min <= max <= 1800 s, got {self.freeze_s!r}")
+            raise PlanInputError(
+                "freeze_s", f"need 0 < min <= max <= 1800 s, got {self.freeze_s!r}"
+            )
         clo, chi = self.cycles
         if not (1 <= clo <= chi <= 5):
             raise PlanInputError("cycles", f"need 1 <= min <= max <= 5, got {self.cycles!r}")
@@ -91,7 +93,9 @@ class ClinicalLimits:
                      "transient_warning_c"):  # fmt: skip
             v = getattr(self, name)
             if not (math.isfinite(v) and -273.15 < v < 37.0):
-                raise PlanInputError(name, f"need a temperature between -273 and 37 degC, got {v!r}")
+                raise PlanInputError(
+                    name, f"need a temperature between -273 and 37 degC, got {v!r}"
+                )
         if not self.permanent_c < self.target_c < 0.0:
             raise PlanInputError(
                 "target_c",
@@ -139,15 +143,21 @@ class Structure:
 
     def __post_init__(self) -> None:
         if self.kind not in ("motor_nerve", "vessel", "other"):
-            raise PlanInputError("structure kind", f"unknown {self.kind!r}; valid: motor_nerve, vessel, other")
+            raise PlanInputError(
+                "structure kind", f"unknown {self.kind!r}; valid: motor_nerve, vessel, other"
+            )
         for name in ("x", "depth", "diameter"):
             v = getattr(self, name)
             if not math.isfinite(v):
                 raise PlanInputError(f"structure {name}", f"must be a finite number, got {v!r}")
         if not 0 < self.depth <= 0.2:
-            raise PlanInputError("structure depth", f"must be between 0 and 200 mm, got {self.depth * 1e3:g} mm")
+            raise PlanInputError(
+                "structure depth", f"must be between 0 and 200 mm, got {self.depth * 1e3:g} mm"
+            )
         if not 0 <= self.diameter <= 0.03:
-            raise PlanInputError("structure diameter", f"must be 0-30 mm, got {self.diameter * 1e3:g} mm")
+            raise PlanInputError(
+                "structure diameter", f"must be 0-30 mm, got {self.diameter * 1e3:g} mm"
+            )
 
     @property
     def name(self) -> str:
@@ -194,13 +204,18 @@ class PlanInputs:
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.depth) and 0 < self.depth <= 0.2):
-            raise PlanInputError("depth", f"nerve depth must be between 0 and 200 mm, got {self.depth * 1e3:g} mm")
+            raise PlanInputError(
+                "depth", f"nerve depth must be between 0 and 200 mm, got {self.depth * 1e3:g} mm"
+            )
         if not (math.isfinite(self.diameter) and 0 < self.diameter <= 0.015):
             raise PlanInputError(
-                "diameter", f"nerve diameter must be between 0 and 15 mm, got {self.diameter * 1e3:g} mm"
+                "diameter",
+                f"nerve diameter must be between 0 and 15 mm, got {self.diameter * 1e3:g} mm",
             )
         if self.probe not in PROBES:
-            raise PlanInputError("probe", f"unknown probe {self.probe!r}; valid: {', '.join(sorted(PROBES))}")
+            raise PlanInputError(
+                "probe", f"unknown probe {self.probe!r}; valid: {', '.join(sorted(PROBES))}"
+            )
         if self.cryogen not in CRYOGENS:
             raise PlanInputError(
                 "cryogen", f"unknown cryogen {self.cryogen!r}; valid: {', '.join(sorted(CRYOGENS))}"
@@ -229,7 +244,9 @@ class PlanInputs:
             raise PlanInputError("gap", f"must be between 0 and 20 mm, got {self.gap!r}")
         d = self.distance_to_end_organ
         if d is not None and not (math.isfinite(d) and 0 < d <= 2.0):
-            raise PlanInputError("distance_to_end_organ", f"must be between 0 and 2000 mm, got {d!r}")
+            raise PlanInputError(
+                "distance_to_end_organ", f"must be between 0 and 2000 mm, got {d!r}"
+            )
         if self.nerve_type not in ("sensory", "mixed"):
             raise PlanInputError("nerve_type", f"must be sensory or mixed, got {self.nerve_type!r}")
         if self.grid not in ("coarse", "fine"):
@@ -283,8 +300,9 @@ class PlanInputs:
             "gap_m": self.gap,
             "along_m": self.resolved_along,
             "probe_reach_m": self.resolved_reach,
-            "probe_reach_source": "" if self.probe_reach is not None else (
-                "90 mm needle (iovera 1x90, FDA K173763), assumption for this preset"),
+            "probe_reach_source": ""
+            if self.probe_reach is not None
+            else ("90 mm needle (iovera 1x90, FDA K173763), assumption for this preset"),
             "structures": [asdict(s) for s in self.structures],
             "limits": self.limits.to_dict(),
             "grid": self.grid,
@@ -302,7 +320,9 @@ class PlanInputs:
             for k in ("freeze_s", "thaw_s", "cycles"):
                 if k in lim:
                     lim[k] = tuple(lim[k])
-            layers = tuple((str(n), math.inf if th == "inf" else float(th)) for n, th in d["layers"])
+            layers = tuple(
+                (str(n), math.inf if th == "inf" else float(th)) for n, th in d["layers"]
+            )
             return cls(
                 depth=float(d["depth_m"]),
                 diameter=float(d["diameter_m"]),
@@ -318,12 +338,17 @@ class PlanInputs:
                 gap=float(d.get("gap_m", 0.0)),
                 along=float(d["along_m"]) if d.get("along_m") is not None else None,
                 structures=tuple(Structure(**s) for s in d.get("structures", ())),
-                probe_reach=float(d["probe_reach_m"]) if d.get("probe_reach_m") is not None else None,
+                probe_reach=float(d["probe_reach_m"])
+                if d.get("probe_reach_m") is not None
+                else None,
                 limits=ClinicalLimits(**lim),
                 grid=d.get("grid", "coarse"),
                 sensitivity=bool(d.get("sensitivity", True)),
-                distance_to_end_organ=(float(d["distance_to_end_organ_m"])
-                                       if d.get("distance_to_end_organ_m") is not None else None),
+                distance_to_end_organ=(
+                    float(d["distance_to_end_organ_m"])
+                    if d.get("distance_to_end_organ_m") is not None
+                    else None
+                ),
                 regrowth_mm_per_day=tuple(d.get("regrowth_mm_per_day", (1.0, 2.0))),
             )
         except PlanInputError:

@@ -61,7 +61,9 @@ def _pair(marks: dict[str, Any], key: str, what: str) -> tuple[FloatArray, Float
     if not np.all(np.isfinite(arr)):
         raise PlacementError(key, f"mark {what} on the image (two points)")
     if np.allclose(arr[0], arr[1]):
-        raise PlacementError(key, f"the two points of {what} are the same: mark two distinct points")
+        raise PlacementError(
+            key, f"the two points of {what} are the same: mark two distinct points"
+        )
     return arr[0], arr[1]
 
 
@@ -136,12 +138,16 @@ def placement_from_marks(marks: dict[str, Any], spacing: tuple[float, float] | N
     ``spacing``: (row, column) mm per pixel, or None to use the marked calibration.
     """
     if not isinstance(marks, dict):
-        raise PlacementError("marks", "mark the skin line, the nerve and the trajectory on the image")
+        raise PlacementError(
+            "marks", "mark the skin line, the nerve and the trajectory on the image"
+        )
     if spacing is None:
         s = calibration_spacing(marks)
         spacing = (s, s)
     if not all(math.isfinite(v) and v > 0 for v in spacing):
-        raise PlacementError("calibration", "the pixel spacing is missing or invalid: calibrate the image")
+        raise PlacementError(
+            "calibration", "the pixel spacing is missing or invalid: calibrate the image"
+        )
     scale = np.array([spacing[1], spacing[0]])  # x uses the column spacing, y the row spacing
 
     def mm(p: FloatArray) -> FloatArray:
@@ -150,14 +156,18 @@ def placement_from_marks(marks: dict[str, Any], spacing: tuple[float, float] | N
 
     a, b = (mm(p) for p in _pair(marks, "skin", "the skin line"))
     nerve = mm(_point(marks, "nerve", "the nerve (its centre)"))
-    entry, tip = (mm(p) for p in _pair(marks, "trajectory", "the probe trajectory (entry, then tip)"))
+    entry, tip = (
+        mm(p) for p in _pair(marks, "trajectory", "the probe trajectory (entry, then tip)")
+    )
     t = (b - a) / np.linalg.norm(b - a)
     n_in = np.array([-t[1], t[0]])
     if (nerve - a) @ n_in < 0:
         n_in = -n_in
     depth_mm = float((nerve - a) @ n_in)
     if depth_mm <= 0.2:
-        raise PlacementError("nerve", "the nerve is on the skin line: mark its centre under the skin")
+        raise PlacementError(
+            "nerve", "the nerve is on the skin line: mark its centre under the skin"
+        )
     origin = a + ((nerve - a) @ t) * t
 
     def frame(p: FloatArray) -> FloatArray:
@@ -204,7 +214,9 @@ def placement_from_marks(marks: dict[str, Any], spacing: tuple[float, float] | N
     for kind, key in (("motor_nerve", "motor"), ("vessel", "vessel")):
         items = marks.get(key) or []
         if not isinstance(items, list):
-            raise PlacementError(key, f"the {kind.replace('_', ' ')} marks could not be read: mark them again")
+            raise PlacementError(
+                key, f"the {kind.replace('_', ' ')} marks could not be read: mark them again"
+            )
         for p in items:
             q = frame(mm(_point({"p": p}, "p", f"the {kind.replace('_', ' ')}")))
             if q[1] <= 0:

@@ -57,12 +57,19 @@ from cryoneuro.planning.inputs import PlanInputError, PlanInputs
 
 FloatArray = NDArray[np.float64]
 
-__all__ = ["Candidate", "Plan", "PlanComputationError", "ProtocolChoice", "make_plan",
-           "software_version"]
+__all__ = [
+    "Candidate",
+    "Plan",
+    "PlanComputationError",
+    "ProtocolChoice",
+    "make_plan",
+    "software_version",
+]
 
 
 class PlanComputationError(RuntimeError):
     """The solver returned something physically impossible: the plan is not usable."""
+
 
 MIN_SKIN_CLEARANCE_M = 1e-3
 """The freezing segment must stay at least 1 mm under the skin (software choice)."""
@@ -196,27 +203,29 @@ class Plan:
     def to_dict(self, procedure_date: date | None = None) -> dict[str, Any]:
         from cryoneuro.planning.clinical import relief_window
 
-        return _finite({
-            "status": self.status,
-            "relief_window": relief_window(self.inputs, procedure_date),
-            "feasible": self.feasible,
-            "protocol": self.protocol.to_dict() if self.protocol else None,
-            "reasons": self.reasons,
-            "warnings": self.warnings,
-            "nerve": self.nerve,
-            "tolerance": self.tolerance,
-            "iceball": self.iceball,
-            "skin": self.skin,
-            "structures": self.structures,
-            "sensitivity": self.sensitivity,
-            "candidates": [c.to_dict() for c in self.candidates],
-            "geometry": self.geometry,
-            "isotherms_mm": self.isotherms,
-            "setup": self.setup,
-            "inputs": self.inputs.to_dict(),
-            "timings_s": self.timings,
-            "software_version": self.software_version,
-        })
+        return _finite(
+            {
+                "status": self.status,
+                "relief_window": relief_window(self.inputs, procedure_date),
+                "feasible": self.feasible,
+                "protocol": self.protocol.to_dict() if self.protocol else None,
+                "reasons": self.reasons,
+                "warnings": self.warnings,
+                "nerve": self.nerve,
+                "tolerance": self.tolerance,
+                "iceball": self.iceball,
+                "skin": self.skin,
+                "structures": self.structures,
+                "sensitivity": self.sensitivity,
+                "candidates": [c.to_dict() for c in self.candidates],
+                "geometry": self.geometry,
+                "isotherms_mm": self.isotherms,
+                "setup": self.setup,
+                "inputs": self.inputs.to_dict(),
+                "timings_s": self.timings,
+                "software_version": self.software_version,
+            }
+        )
 
 
 def _finite(x: Any) -> Any:
@@ -310,7 +319,8 @@ class _Runner:
             raise PlanComputationError(
                 f"the freeze simulation returned {coldest:.3g} degC, colder than the probe's gas "
                 f"({bnd.gas_temperature:g} degC): the result is not physical, the plan was not made; "
-                "please report this with the inputs")
+                "please report this with the inputs"
+            )
         return res
 
 
@@ -591,7 +601,9 @@ def make_plan(inp: PlanInputs) -> Plan:
                    t_start, t_search, feasible=True)  # fmt: skip
 
 
-def _violations(res: FreezeResult, inp: PlanInputs, frame: ProbeFrame, struct_rz: FloatArray) -> list[str]:
+def _violations(
+    res: FreezeResult, inp: PlanInputs, frame: ProbeFrame, struct_rz: FloatArray
+) -> list[str]:
     lim = inp.limits
     out = []
     skin = res.skin_min_temperature()
@@ -619,8 +631,9 @@ def _finish(inp: PlanInputs, frame: ProbeFrame, runner: _Runner, res: FreezeResu
     assert res is not None
     t_an = time.perf_counter()
     cold, warm = res.nerve_cross_section_min(r0, z0, d)
-    inj = res.classify_nerve(Nerve((r0, -0.5 * d, z0), (r0, 0.5 * d, z0), diameter=d, samples=3),
-                             lim.thresholds)
+    inj = res.classify_nerve(
+        Nerve((r0, -0.5 * d, z0), (r0, 0.5 * d, z0), diameter=d, samples=3), lim.thresholds
+    )
     nerve = {
         "coldest_c": cold, "warmest_c": warm, "target_c": lim.target_c,
         "margin_c": lim.target_c - warm, "class": inj.worst.label,

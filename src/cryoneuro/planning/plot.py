@@ -52,13 +52,25 @@ def plot_png(plan: Plan, lang: str = "en", dpi: int = 110) -> bytes:
         levels = np.linspace(-90, 37, 28)
         cf = ax.contourf(X, Y, Tm, levels=levels, cmap="coolwarm", extend="both")
         fig.colorbar(cf, ax=ax, label=lab["temp"])
-        styles = {0.0: ("#1f4e79", "-"), lim.target_c: ("#000000", "-"), lim.permanent_c: ("#7a0000", "--")}
+        styles = {
+            0.0: ("#1f4e79", "-"),
+            lim.target_c: ("#000000", "-"),
+            lim.permanent_c: ("#7a0000", "--"),
+        }
         for level, (color, ls) in styles.items():
-            cs = ax.contour(X, Y, Tm, levels=[level], colors=[color], linestyles=[ls], linewidths=1.6)
+            cs = ax.contour(
+                X, Y, Tm, levels=[level], colors=[color], linestyles=[ls], linewidths=1.6
+            )
             ax.clabel(cs, fmt=f"{level:g} °C", fontsize=8)
         entry = 1e3 * frame.entry
         tip_mm = 1e3 * tip
-        ax.plot([entry[0], tip_mm[0]], [entry[1], tip_mm[1]], color="#555555", lw=2.5, label=lab["probe"])
+        ax.plot(
+            [entry[0], tip_mm[0]],
+            [entry[1], tip_mm[1]],
+            color="#555555",
+            lw=2.5,
+            label=lab["probe"],
+        )
         top = 1e3 * (tip + frame.active_length * u)
         ax.plot([top[0], tip_mm[0]], [top[1], tip_mm[1]], color="#00a0c0", lw=3.5)
         span = max(12.0, 1e3 * plan.inputs.depth * 1.6)
@@ -87,5 +99,3 @@ def plot_png(plan: Plan, lang: str = "en", dpi: int = 110) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", bbox_inches="tight")
     return buf.getvalue()
-
-

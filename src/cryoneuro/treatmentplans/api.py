@@ -48,9 +48,13 @@ class PlanIn(Schema):
     nerve_type: str = "sensory"
     depth_mm: float
     diameter_mm: float
-    layers: list[LayerIn] = Field(default_factory=lambda: [
-        LayerIn(tissue="skin", thickness_mm=2.0), LayerIn(tissue="fat", thickness_mm=5.0),
-        LayerIn(tissue="muscle", thickness_mm=None)])
+    layers: list[LayerIn] = Field(
+        default_factory=lambda: [
+            LayerIn(tissue="skin", thickness_mm=2.0),
+            LayerIn(tissue="fat", thickness_mm=5.0),
+            LayerIn(tissue="muscle", thickness_mm=None),
+        ]
+    )
     probe: str = "16g"
     cryogen: str = "n2o"
     approach_angle_deg: float = 90.0
@@ -102,7 +106,9 @@ def _inputs(body: PlanIn):
         raise HttpError(422, str(exc)) from None
 
 
-@router.post("/patients/{patient_id}/plans", response={201: PlanOut}, auth=perm_auth(Perm.PLAN_CREATE))
+@router.post(
+    "/patients/{patient_id}/plans", response={201: PlanOut}, auth=perm_auth(Perm.PLAN_CREATE)
+)
 def plan_create(request, patient_id: int, body: PlanIn):
     """Compute and store a plan (the shortest protocol within limits, tolerance, warnings,
     sensitivity, relief window)."""
@@ -111,7 +117,9 @@ def plan_create(request, patient_id: int, body: PlanIn):
     if body.evaluation_id is not None:
         evaluation = patient.evaluations.filter(pk=body.evaluation_id).first()
         if evaluation is None:
-            raise HttpError(422, f"evaluation_id: no evaluation {body.evaluation_id} for this patient")
+            raise HttpError(
+                422, f"evaluation_id: no evaluation {body.evaluation_id} for this patient"
+            )
     inputs = _inputs(body)
     try:
         plan = services.plan_create(patient=patient, created_by=request.user, inputs=inputs,

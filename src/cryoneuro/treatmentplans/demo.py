@@ -65,29 +65,63 @@ def load(ctx) -> None:
         physician = ctx.physician
     except Exception:
         return
-    knee = Patient.objects.filter(evaluations__indication="knee_arthrosis",
-                                  evaluations__outcome="eligible").distinct()
-    patients = list(knee[:2]) or list(Patient.objects.filter(evaluations__isnull=False).distinct()[:1])
+    knee = Patient.objects.filter(
+        evaluations__indication="knee_arthrosis", evaluations__outcome="eligible"
+    ).distinct()
+    patients = list(knee[:2]) or list(
+        Patient.objects.filter(evaluations__isnull=False).distinct()[:1]
+    )
     when = dt.date.today() + dt.timedelta(days=14)
     for i, patient in enumerate(patients):
-        evaluation = (patient.evaluations.filter(indication="knee_arthrosis").first()
-                      or patient.evaluations.first())
+        evaluation = (
+            patient.evaluations.filter(indication="knee_arthrosis").first()
+            or patient.evaluations.first()
+        )
         if i == 0:
-            image = image_upload(patient=patient, uploaded_by=physician,
-                                 data=synthetic_ultrasound_dicom(), filename="demo.dcm")
+            image = image_upload(
+                patient=patient,
+                uploaded_by=physician,
+                data=synthetic_ultrasound_dicom(),
+                filename="demo.dcm",
+            )
             placement = placement_from_marks(MARKS, (0.1, 0.1), probe="16g", diameter=1.5e-3)
             inputs = inputs_for_nerve(
-                "ipbsn", depth=placement.depth, diameter=1.5e-3, layers=LAYERS,
-                approach_angle=placement.approach_angle, offset=placement.offset,
-                offset_side=placement.offset_side, along=placement.along)
-            plan_create(patient=patient, created_by=physician, inputs=inputs, evaluation=evaluation,
-                        image=image, placement=placement, marks=MARKS, procedure_date=when)
+                "ipbsn",
+                depth=placement.depth,
+                diameter=1.5e-3,
+                layers=LAYERS,
+                approach_angle=placement.approach_angle,
+                offset=placement.offset,
+                offset_side=placement.offset_side,
+                along=placement.along,
+            )
+            plan_create(
+                patient=patient,
+                created_by=physician,
+                inputs=inputs,
+                evaluation=evaluation,
+                image=image,
+                placement=placement,
+                marks=MARKS,
+                procedure_date=when,
+            )
             code = "ipbsn (on a synthetic ultrasound image)"
         else:
             inputs = inputs_for_nerve(
-                "genicular_superomedial", depth=14e-3, diameter=1.0e-3, layers=LAYERS,
-                structures=(Structure("vessel", -3e-3, 14e-3, 2e-3, "superior medial genicular artery"),))
-            plan_create(patient=patient, created_by=physician, inputs=inputs, evaluation=evaluation,
-                        procedure_date=when)
+                "genicular_superomedial",
+                depth=14e-3,
+                diameter=1.0e-3,
+                layers=LAYERS,
+                structures=(
+                    Structure("vessel", -3e-3, 14e-3, 2e-3, "superior medial genicular artery"),
+                ),
+            )
+            plan_create(
+                patient=patient,
+                created_by=physician,
+                inputs=inputs,
+                evaluation=evaluation,
+                procedure_date=when,
+            )
             code = "genicular_superomedial"
         ctx.log.append(f"treatment plan for {patient.identifier}: {code}")

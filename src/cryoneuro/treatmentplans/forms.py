@@ -32,7 +32,9 @@ FIELD_MAP = {"depth": "depth_mm", "diameter": "diameter_mm", "approach_angle": "
              "structure diameter": "motor_diameter_mm"}  # fmt: skip
 
 
-def _num(label, initial=None, required=True, min_value=None, max_value=None, step="any", help_text=""):
+def _num(
+    label, initial=None, required=True, min_value=None, max_value=None, step="any", help_text=""
+):
     return forms.FloatField(label=label, initial=initial, required=required, min_value=min_value,
                             max_value=max_value, help_text=help_text,
                             widget=forms.NumberInput(attrs={"step": step}))  # fmt: skip
@@ -42,32 +44,76 @@ class PlanForm(forms.Form):
     evaluation = forms.ModelChoiceField(queryset=None, required=False, label=_("Evaluation"))
     nerve = forms.ChoiceField(label=_("Target nerve"))
     custom_label = forms.CharField(label=_("Custom nerve name"), required=False, max_length=80)
-    custom_mixed = forms.BooleanField(label=_("Custom nerve is mixed (has motor fibres)"), required=False)
-    depth_mm = _num(_("Nerve depth (mm)"), 10.0, min_value=0.5, max_value=200,
-                    help_text=_("Centre of the nerve below the skin, measured on imaging."))
+    custom_mixed = forms.BooleanField(
+        label=_("Custom nerve is mixed (has motor fibres)"), required=False
+    )
+    depth_mm = _num(
+        _("Nerve depth (mm)"),
+        10.0,
+        min_value=0.5,
+        max_value=200,
+        help_text=_("Centre of the nerve below the skin, measured on imaging."),
+    )
     diameter_mm = _num(_("Nerve diameter (mm)"), 1.0, min_value=0.1, max_value=15)
     skin_mm = _num(_("Skin thickness (mm)"), 2.0, min_value=0.1, max_value=10)
     fat_mm = _num(_("Fat thickness (mm)"), 5.0, min_value=0, max_value=150)
-    deep_tissue = forms.ChoiceField(label=_("Tissue around the nerve"), choices=DEEP_TISSUES, initial="muscle")
+    deep_tissue = forms.ChoiceField(
+        label=_("Tissue around the nerve"), choices=DEEP_TISSUES, initial="muscle"
+    )
     probe = forms.ChoiceField(label=_("Probe"), choices=[(k, k) for k in PROBES], initial="16g")
-    cryogen = forms.ChoiceField(label=_("Cryogen"), choices=[(k, k.upper()) for k in CRYOGENS], initial="n2o")
-    approach_angle = _num(_("Approach angle to the skin (degrees)"), 90.0, min_value=10, max_value=170,
-                          help_text=_("90 = perpendicular to the skin."))
+    cryogen = forms.ChoiceField(
+        label=_("Cryogen"), choices=[(k, k.upper()) for k in CRYOGENS], initial="n2o"
+    )
+    approach_angle = _num(
+        _("Approach angle to the skin (degrees)"),
+        90.0,
+        min_value=10,
+        max_value=170,
+        help_text=_("90 = perpendicular to the skin."),
+    )
     gap_mm = _num(_("Gap between probe and nerve (mm)"), 0.0, min_value=0, max_value=20)
-    motor_x_mm = _num(_("Motor nerve: lateral position (mm)"), required=False, min_value=-100, max_value=100)
-    motor_depth_mm = _num(_("Motor nerve: depth (mm)"), required=False, min_value=0.1, max_value=200)
-    motor_diameter_mm = _num(_("Motor nerve: diameter (mm)"), 1.0, required=False, min_value=0, max_value=30)
-    vessel_x_mm = _num(_("Vessel: lateral position (mm)"), required=False, min_value=-100, max_value=100)
+    motor_x_mm = _num(
+        _("Motor nerve: lateral position (mm)"), required=False, min_value=-100, max_value=100
+    )
+    motor_depth_mm = _num(
+        _("Motor nerve: depth (mm)"), required=False, min_value=0.1, max_value=200
+    )
+    motor_diameter_mm = _num(
+        _("Motor nerve: diameter (mm)"), 1.0, required=False, min_value=0, max_value=30
+    )
+    vessel_x_mm = _num(
+        _("Vessel: lateral position (mm)"), required=False, min_value=-100, max_value=100
+    )
     vessel_depth_mm = _num(_("Vessel: depth (mm)"), required=False, min_value=0.1, max_value=200)
-    vessel_diameter_mm = _num(_("Vessel: diameter (mm)"), 3.0, required=False, min_value=0, max_value=30)
-    target_c = _num(_("Target temperature over the whole nerve (°C)"), -20.0, min_value=-100, max_value=-1,
-                    help_text=_("Evans 1981: below -20 °C the block is reliable."))
-    skin_limit_c = _num(_("Skin surface must stay above (°C)"), 0.0, min_value=-30, max_value=30,
-                        help_text=_("Unverified default: set it to your clinic's practice."))
-    distance_mm = _num(_("Distance from the lesion to the end organ (mm)"), required=False, min_value=1,
-                       max_value=2000, help_text=_("Empty: the catalog default for the nerve."))
-    procedure_date = forms.DateField(label=_("Planned procedure date"), required=False,
-                                     widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    vessel_diameter_mm = _num(
+        _("Vessel: diameter (mm)"), 3.0, required=False, min_value=0, max_value=30
+    )
+    target_c = _num(
+        _("Target temperature over the whole nerve (°C)"),
+        -20.0,
+        min_value=-100,
+        max_value=-1,
+        help_text=_("Evans 1981: below -20 °C the block is reliable."),
+    )
+    skin_limit_c = _num(
+        _("Skin surface must stay above (°C)"),
+        0.0,
+        min_value=-30,
+        max_value=30,
+        help_text=_("Unverified default: set it to your clinic's practice."),
+    )
+    distance_mm = _num(
+        _("Distance from the lesion to the end organ (mm)"),
+        required=False,
+        min_value=1,
+        max_value=2000,
+        help_text=_("Empty: the catalog default for the nerve."),
+    )
+    procedure_date = forms.DateField(
+        label=_("Planned procedure date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     image = forms.IntegerField(required=False, widget=forms.HiddenInput)
     marks = forms.CharField(required=False, widget=forms.HiddenInput)
 
@@ -89,8 +135,18 @@ class PlanForm(forms.Form):
                 own = nerves_for(latest.indication)
             except ValueError:
                 own = ()
-            choices = [(n.code, n.name(lang) + ("" if latest.indication in n.verified_indications
-                                                else " (" + str(_("unverified")) + ")")) for n in own]
+            choices = [
+                (
+                    n.code,
+                    n.name(lang)
+                    + (
+                        ""
+                        if latest.indication in n.verified_indications
+                        else " (" + str(_("unverified")) + ")"
+                    ),
+                )
+                for n in own
+            ]
         others = [(n.code, n.name(lang)) for n in NERVES.values() if n.code not in dict(choices)]
         self.fields["nerve"].choices = [*choices, *others, (CUSTOM, _("Custom nerve"))]
         if image is not None:
@@ -103,9 +159,13 @@ class PlanForm(forms.Form):
         try:
             data = json.loads(raw)
         except ValueError:
-            raise forms.ValidationError(_("The marks on the image could not be read: mark them again.")) from None
+            raise forms.ValidationError(
+                _("The marks on the image could not be read: mark them again.")
+            ) from None
         if not isinstance(data, dict):
-            raise forms.ValidationError(_("The marks on the image could not be read: mark them again."))
+            raise forms.ValidationError(
+                _("The marks on the image could not be read: mark them again.")
+            )
         return data
 
     def _structure(self, kind: str, prefix: str, label: str) -> Structure | None:
@@ -128,8 +188,11 @@ class PlanForm(forms.Form):
             layers.append(("fat", cd["fat_mm"] * 1e-3))
         layers.append((cd["deep_tissue"], math.inf))
         kw: dict[str, Any] = {
-            "layers": tuple(layers), "probe": cd["probe"], "cryogen": cd["cryogen"],
-            "approach_angle": cd["approach_angle"], "gap": cd["gap_mm"] * 1e-3,
+            "layers": tuple(layers),
+            "probe": cd["probe"],
+            "cryogen": cd["cryogen"],
+            "approach_angle": cd["approach_angle"],
+            "gap": cd["gap_mm"] * 1e-3,
             "limits": None,
             "distance_to_end_organ": cd["distance_mm"] * 1e-3 if cd.get("distance_mm") else None,
         }
@@ -148,8 +211,10 @@ class PlanForm(forms.Form):
                 depth = pl.depth
                 kw.update(approach_angle=pl.approach_angle, offset=pl.offset, offset_side=pl.offset_side,
                           along=pl.along, gap=0.0)  # fmt: skip
-                structures += [Structure(k, x, d, 1e-3 if k == "motor_nerve" else 3e-3)  # type: ignore[arg-type]
-                               for k, x, d in pl.structures]
+                structures += [
+                    Structure(k, x, d, 1e-3 if k == "motor_nerve" else 3e-3)  # type: ignore[arg-type]
+                    for k, x, d in pl.structures
+                ]
             kw["structures"] = tuple(structures)
             if self.errors:
                 return None

@@ -44,7 +44,9 @@ def _read_dicom(data: bytes) -> ReadImage:
         ds = pydicom.dcmread(io.BytesIO(data), force=True)
         arr = ds.pixel_array
     except Exception:
-        raise ImageError(_("This DICOM file has no image that can be read (compressed or damaged).")) from None
+        raise ImageError(
+            _("This DICOM file has no image that can be read (compressed or damaged).")
+        ) from None
     arr = np.asarray(arr)
     if arr.ndim == 3 and arr.shape[-1] not in (3, 4):
         arr = arr[arr.shape[0] // 2]  # a multi-frame series: the middle frame
@@ -83,14 +85,23 @@ def _read_dicom(data: bytes) -> ReadImage:
             except (AttributeError, TypeError, ValueError):
                 pass
     image = Image.fromarray(img8)
-    return ReadImage("dicom", _to_png(image), image.width, image.height, row, col,
-                     str(getattr(ds, "Modality", "") or ""))
+    return ReadImage(
+        "dicom",
+        _to_png(image),
+        image.width,
+        image.height,
+        row,
+        col,
+        str(getattr(ds, "Modality", "") or ""),
+    )
 
 
 def read_image(data: bytes, filename: str = "") -> ReadImage:
     if not data:
         raise ImageError(_("The file is empty."))
-    if (len(data) > 132 and data[128:132] == b"DICM") or filename.lower().endswith((".dcm", ".dicom")):
+    if (len(data) > 132 and data[128:132] == b"DICM") or filename.lower().endswith(
+        (".dcm", ".dicom")
+    ):
         return _read_dicom(data)
     from PIL import Image, UnidentifiedImageError
 
@@ -108,5 +119,6 @@ def read_image(data: bytes, filename: str = "") -> ReadImage:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise ImageError(_("This file is not an image (DICOM, PNG or JPEG).")) from None
-    return ReadImage("png" if fmt == "PNG" else "jpeg", _to_png(clean), clean.width, clean.height,
-                     None, None)
+    return ReadImage(
+        "png" if fmt == "PNG" else "jpeg", _to_png(clean), clean.width, clean.height, None, None
+    )

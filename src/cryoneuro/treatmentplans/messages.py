@@ -14,20 +14,34 @@ from django.utils.translation import gettext_lazy as _
 
 MESSAGES: dict[str, tuple[Any, Any]] = {
     "too_deep": (
-        _("The nerve is too deep for this probe: the tip would be %(insertion_mm)s mm along the needle, which reaches %(reach_mm)s mm."),
+        _(
+            "The nerve is too deep for this probe: the tip would be %(insertion_mm)s mm along the needle, which reaches %(reach_mm)s mm."
+        ),
         _("Use a steeper approach (closer to 90 degrees), a longer needle, or another route."),
     ),
     "too_shallow": (
-        _("The freezing segment would come within %(clearance_mm)s mm of the skin (or out of it) at this angle."),
-        _("Use a flatter approach along the nerve, a probe with a shorter freezing segment, or place the nerve nearer the tip."),
+        _(
+            "The freezing segment would come within %(clearance_mm)s mm of the skin (or out of it) at this angle."
+        ),
+        _(
+            "Use a flatter approach along the nerve, a probe with a shorter freezing segment, or place the nerve nearer the tip."
+        ),
     ),
     "target_not_reached": (
-        _("No protocol within the limits brings the whole nerve below %(target_c)s °C: the longest (%(longest)s) reaches only %(warmest_c)s °C at the nerve's warmest point, %(distance_mm)s mm from the probe axis."),
-        _("Place the probe closer to the nerve (touching it), use a larger probe or a colder cryogen, or treat a thick nerve with two passes on either side."),
+        _(
+            "No protocol within the limits brings the whole nerve below %(target_c)s °C: the longest (%(longest)s) reaches only %(warmest_c)s °C at the nerve's warmest point, %(distance_mm)s mm from the probe axis."
+        ),
+        _(
+            "Place the probe closer to the nerve (touching it), use a larger probe or a colder cryogen, or treat a thick nerve with two passes on either side."
+        ),
     ),
     "constraints": (
-        _("The shortest protocols that reach the nerve (%(protocols)s) harm the skin or a structure to spare (see the warnings)."),
-        _("Move the probe away from the structure (see the tolerance), change the approach angle, protect the skin (warming, saline), or accept the risk after review."),
+        _(
+            "The shortest protocols that reach the nerve (%(protocols)s) harm the skin or a structure to spare (see the warnings)."
+        ),
+        _(
+            "Move the probe away from the structure (see the tolerance), change the approach angle, protect the skin (warming, saline), or accept the risk after review."
+        ),
     ),
     "mixed_target": (
         _("The target is a mixed nerve: a motor block lasting weeks to months is possible."),
@@ -35,7 +49,9 @@ MESSAGES: dict[str, tuple[Any, Any]] = {
     ),
     "skin_at_risk": (
         _("The skin surface reaches %(min_c)s °C (limit %(limit_c)s °C)."),
-        _("Use a skin-warming device or warm saline, or a deeper or flatter trajectory so that the freezing segment stays further from the skin."),
+        _(
+            "Use a skin-warming device or warm saline, or a deeper or flatter trajectory so that the freezing segment stays further from the skin."
+        ),
     ),
     "skin_close": (
         _("The skin surface cools to %(min_c)s °C, within 10 °C of its limit."),
@@ -47,29 +63,47 @@ MESSAGES: dict[str, tuple[Any, Any]] = {
     ),
     "structure_in_zone": (
         _("%(label)s lies in the injury zone (%(coldest_c)s °C, %(r_mm)s mm from the probe axis)."),
-        _("Move or angle the probe away from it (the target allows %(tolerance_mm)s mm of offset), or choose another target level."),
+        _(
+            "Move or angle the probe away from it (the target allows %(tolerance_mm)s mm of offset), or choose another target level."
+        ),
     ),
     "structure_cooled": (
         _("%(label)s cools to %(coldest_c)s °C: a transient block is possible."),
         _("Warn the patient of temporary weakness or numbness; move the probe away if possible."),
     ),
     "vessel_heat_sink": (
-        _("%(label)s (%(r_mm)s mm from the probe axis) warms the tissue near it; the model does not include it, so the freeze on that side may fall short."),
-        _("Place the probe on the side of the nerve away from the vessel, or add a cycle; check with Doppler."),
+        _(
+            "%(label)s (%(r_mm)s mm from the probe axis) warms the tissue near it; the model does not include it, so the freeze on that side may fall short."
+        ),
+        _(
+            "Place the probe on the side of the nerve away from the vessel, or add a cycle; check with Doppler."
+        ),
     ),
     "tight_tolerance": (
         _("The placement tolerance is only %(tolerance_mm)s mm."),
         _("The probe must touch the nerve; consider a longer protocol or a larger probe."),
     ),
     "permanent_risk": (
-        _("Part of the nerve reaches %(coldest_c)s °C, below the permanent-injury limit %(limit_c)s °C (unverified)."),
+        _(
+            "Part of the nerve reaches %(coldest_c)s °C, below the permanent-injury limit %(limit_c)s °C (unverified)."
+        ),
         _("Move the probe slightly away from the nerve (within the tolerance)."),
     ),
 }
 
-DECIMALS = {"insertion_mm": 0, "reach_mm": 0, "coldest_c": 1, "warmest_c": 1, "min_c": 1,
-            "limit_c": 1, "target_c": 1, "r_mm": 1, "distance_mm": 1, "clearance_mm": 1,
-            "tolerance_mm": 2}
+DECIMALS = {
+    "insertion_mm": 0,
+    "reach_mm": 0,
+    "coldest_c": 1,
+    "warmest_c": 1,
+    "min_c": 1,
+    "limit_c": 1,
+    "target_c": 1,
+    "r_mm": 1,
+    "distance_mm": 1,
+    "clearance_mm": 1,
+    "tolerance_mm": 2,
+}
 
 SENSITIVITY_LABELS = {
     "tissue conductivity": _("tissue conductivity"),

@@ -34,10 +34,18 @@ class PlacementImage(models.Model):
     PixelSpacing (row, column) or from a calibration marked on the image.
     """
 
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT,
-                                related_name="placement_images", verbose_name=_("patient"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name=_("uploaded by"))
+    patient = models.ForeignKey(
+        "patients.Patient",
+        on_delete=models.PROTECT,
+        related_name="placement_images",
+        verbose_name=_("patient"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     kind = models.CharField(_("format"), max_length=10, choices=ImageKind.choices)
     original = models.FileField(_("original file"), upload_to=_image_path)
@@ -70,23 +78,43 @@ class TreatmentPlan(models.Model):
     version on the same inputs gives the same result.
     """
 
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT,
-                                related_name="treatment_plans", verbose_name=_("patient"))
-    evaluation = models.ForeignKey("evaluation.Evaluation", null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="treatment_plans",
-                                   verbose_name=_("evaluation"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name=_("planned by"))
+    patient = models.ForeignKey(
+        "patients.Patient",
+        on_delete=models.PROTECT,
+        related_name="treatment_plans",
+        verbose_name=_("patient"),
+    )
+    evaluation = models.ForeignKey(
+        "evaluation.Evaluation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="treatment_plans",
+        verbose_name=_("evaluation"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("planned by"),
+    )
     created_at = models.DateTimeField(_("planned at"), auto_now_add=True)
 
     nerve_code = models.CharField(_("target nerve"), max_length=60)
     inputs = models.JSONField(_("planning inputs"))
     result = models.JSONField(_("planning result"))
     software_version = models.CharField(_("software version"), max_length=40)
-    status = models.CharField(_("status"), max_length=20, choices=PlanStatus.choices,
-                              default=PlanStatus.DRAFT)
-    image = models.ForeignKey(PlacementImage, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="plans", verbose_name=_("placement image"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT
+    )
+    image = models.ForeignKey(
+        PlacementImage,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="plans",
+        verbose_name=_("placement image"),
+    )
     procedure_date = models.DateField(_("planned procedure date"), null=True, blank=True)
     plot_png = models.BinaryField(_("isotherm plot"), null=True, blank=True, editable=False)
 

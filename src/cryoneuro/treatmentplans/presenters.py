@@ -16,8 +16,10 @@ def _relief(window: dict[str, Any] | None) -> dict[str, Any] | None:
         return None
     from django.utils.translation import gettext as _
 
-    basis = {"measured distance": _("measured distance to the end organ"),
-             "catalog default distance (unverified)": _("catalog default distance (unverified)")}
+    basis = {
+        "measured distance": _("measured distance to the end organ"),
+        "catalog default distance (unverified)": _("catalog default distance (unverified)"),
+    }
     return {**window, "basis": basis.get(window.get("basis", ""), window.get("basis", ""))}
 
 
@@ -29,7 +31,7 @@ def plan_context(plan: Any) -> dict[str, Any]:
     iso = []
     if overlay:
         classes = {"0": "iso-0"}
-        limits = (inputs.get("limits") or {})
+        limits = inputs.get("limits") or {}
         target = f"{limits.get('target_c', -20.0):g}"
         permanent = f"{limits.get('permanent_c', -140.0):g}"
         classes[target] = "iso-target"
@@ -37,8 +39,10 @@ def plan_context(plan: Any) -> dict[str, Any]:
         for level, lines in (overlay.get("isotherms") or {}).items():
             for pts in lines:
                 iso.append({"level": level, "cls": classes.get(level, "iso-0"), "points": pts})
-    layers = [{"tissue": n, "mm": (None if th == "inf" else 1e3 * float(th))}
-              for n, th in inputs.get("layers", [])]
+    layers = [
+        {"tissue": n, "mm": (None if th == "inf" else 1e3 * float(th))}
+        for n, th in inputs.get("layers", [])
+    ]
     return {
         "plan": plan,
         "patient": plan.patient,
@@ -47,8 +51,11 @@ def plan_context(plan: Any) -> dict[str, Any]:
         "layers": layers,
         "depth_mm": 1e3 * float(inputs.get("depth_m", 0.0)),
         "catalog_nerve": nerve,
-        "nerve_name": (nerve.name((get_language() or "fr")[:2]) if nerve is not None
-                       else inputs.get("nerve_label") or plan.nerve_code),
+        "nerve_name": (
+            nerve.name((get_language() or "fr")[:2])
+            if nerve is not None
+            else inputs.get("nerve_label") or plan.nerve_code
+        ),
         "overlay": overlay,
         "iso_lines": iso,
         "image": plan.image,
@@ -56,9 +63,16 @@ def plan_context(plan: Any) -> dict[str, Any]:
         "errors": [render(m) for m in r.get("reasons", [])],
         "warnings": [render(w) for w in r.get("warnings", []) if w.get("severity") != "info"],
         "notes": [render(w) for w in r.get("warnings", []) if w.get("severity") == "info"],
-        "sensitivity": [{**x, "label": str(SENSITIVITY_LABELS.get(x.get("parameter"), x.get("parameter")))}
-                        for x in r.get("sensitivity", [])],
-        "structures": [{**x, "label": _label(x.get("label", "")),
-                        "status_label": str(STRUCTURE_STATUS.get(x.get("status"), x.get("status")))}
-                       for x in r.get("structures", [])],
+        "sensitivity": [
+            {**x, "label": str(SENSITIVITY_LABELS.get(x.get("parameter"), x.get("parameter")))}
+            for x in r.get("sensitivity", [])
+        ],
+        "structures": [
+            {
+                **x,
+                "label": _label(x.get("label", "")),
+                "status_label": str(STRUCTURE_STATUS.get(x.get("status"), x.get("status"))),
+            }
+            for x in r.get("structures", [])
+        ],
     }

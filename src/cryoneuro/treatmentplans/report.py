@@ -30,7 +30,10 @@ def plan_pdf(plan, *, lang: str) -> bytes:
             image_url = _data_url(fh.read())
     ctx["image_url"] = image_url
     ctx["printed_at"] = timezone.localtime()
-    ctx["nerve_name"] = (ctx["catalog_nerve"].name(lang) if ctx["catalog_nerve"]
-                         else plan.inputs.get("nerve_label") or plan.nerve_code)
+    ctx["nerve_name"] = (
+        ctx["catalog_nerve"].name(lang)
+        if ctx["catalog_nerve"]
+        else plan.inputs.get("nerve_label") or plan.nerve_code
+    )
     html = render_to_string("treatmentplans/report.html", ctx)
     return HTML(string=html).write_pdf()

@@ -11,12 +11,19 @@ def patient_section(request, patient):
         return None
     plans = list(plans_for_patient(patient=patient)[:10])
     if plans:
-        audit_record(actor=request.user, action="view", request=request,
-                     object_type="treatmentplans.treatmentplan", patient_id=patient.pk,
-                     detail={"section": "patient page", "count": len(plans)})
+        audit_record(
+            actor=request.user,
+            action="view",
+            request=request,
+            object_type="treatmentplans.treatmentplan",
+            patient_id=patient.pk,
+            detail={"section": "patient page", "count": len(plans)},
+        )
     return Section(
         template="treatmentplans/_patient_section.html",
-        context={"plans": plans,
-                 "can_plan": can_access_patient(request.user, Perm.PLAN_CREATE, patient)},
+        context={
+            "plans": plans,
+            "can_plan": can_access_patient(request.user, Perm.PLAN_CREATE, patient),
+        },
         order=20,
     )

@@ -12,11 +12,18 @@ urlpatterns: list = [
     path("patients/<int:patient_id>/plans/", views.plan_list, name="plan_list"),
     path("patients/<int:patient_id>/plans/new/", views.plan_create, name="plan_create"),
     path("patients/<int:patient_id>/plans/images/", views.image_upload, name="plan_image_upload"),
-    path("patients/<int:patient_id>/plans/images/<str:image_ref>/", views.image_view,
-         name="plan_image"),
+    path(
+        "patients/<int:patient_id>/plans/images/<str:image_ref>/",
+        views.image_view,
+        name="plan_image",
+    ),
     path("patients/<int:patient_id>/plans/<str:plan_ref>/", views.plan_detail, name="plan_detail"),
-    path("patients/<int:patient_id>/plans/<str:plan_ref>/plot.png", views.plan_plot,
-         name="plan_plot"),
-    path("patients/<int:patient_id>/plans/<str:plan_ref>/report.pdf", views.plan_report,
-         name="plan_report"),
+    path(
+        "patients/<int:patient_id>/plans/<str:plan_ref>/plot.png", views.plan_plot, name="plan_plot"
+    ),
+    path(
+        "patients/<int:patient_id>/plans/<str:plan_ref>/report.pdf",
+        views.plan_report,
+        name="plan_report",
+    ),
 ]

@@ -25,8 +25,13 @@ from .presenters import plan_context
 @requires(Perm.PLAN_VIEW)
 def plan_list_all(request):
     plans = list(selectors.plans_recent(user=request.user))
-    audit_record(actor=request.user, action="view", request=request,
-                 object_type="treatmentplans.treatmentplan", detail={"list": "recent"})
+    audit_record(
+        actor=request.user,
+        action="view",
+        request=request,
+        object_type="treatmentplans.treatmentplan",
+        detail={"list": "recent"},
+    )
     return render(request, "treatmentplans/list_all.html", {"plans": plans})
 
 
@@ -34,20 +39,32 @@ def plan_list_all(request):
 def plan_list(request, patient_id: int):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.PLAN_VIEW)
     plans = list(selectors.plans_for_patient(patient=patient))
-    audit_record(actor=request.user, action="view", request=request,
-                 object_type="treatmentplans.treatmentplan", patient_id=patient.pk,
-                 detail={"list": True})
-    return render(request, "treatmentplans/list.html", {
-        "patient": patient, "plans": plans,
-        "can_plan": can_access_patient(request.user, Perm.PLAN_CREATE, patient)})
+    audit_record(
+        actor=request.user,
+        action="view",
+        request=request,
+        object_type="treatmentplans.treatmentplan",
+        patient_id=patient.pk,
+        detail={"list": True},
+    )
+    return render(
+        request,
+        "treatmentplans/list.html",
+        {
+            "patient": patient,
+            "plans": plans,
+            "can_plan": can_access_patient(request.user, Perm.PLAN_CREATE, patient),
+        },
+    )
 
 
 def _image_for(request, patient, image_id):
     if not image_id:
         return None
     try:
-        _p, image = selectors.image_get(user=request.user, patient_id=patient.pk,
-                                        image_ref=int(image_id), perm=Perm.PLAN_CREATE)
+        _p, image = selectors.image_get(
+            user=request.user, patient_id=patient.pk, image_ref=int(image_id), perm=Perm.PLAN_CREATE
+        )
     except (ValueError, TypeError):
         return None
     return image
@@ -73,32 +90,53 @@ def plan_create(request, patient_id: int):
             marks = form.cleaned_data.get("marks")
             if image is not None and marks and not image.calibrated and marks.get("calibration"):
                 try:
-                    services.image_calibrate(image=image, mm_per_pixel=calibration_spacing(marks),
-                                             calibration=marks["calibration"], by=request.user,
-                                             request=request)
+                    services.image_calibrate(
+                        image=image,
+                        mm_per_pixel=calibration_spacing(marks),
+                        calibration=marks["calibration"],
+                        by=request.user,
+                        request=request,
+                    )
                 except PlacementError as exc:
                     form.add_error(None, exc.message)
             plan = None
             if not form.errors:
                 try:
                     plan = services.plan_create(
-                        patient=patient, created_by=request.user, inputs=inputs,
-                        evaluation=form.cleaned_data.get("evaluation"), image=image,
-                        placement=form.placement, marks=marks if image is not None else None,
-                        procedure_date=form.cleaned_data.get("procedure_date"), request=request)
+                        patient=patient,
+                        created_by=request.user,
+                        inputs=inputs,
+                        evaluation=form.cleaned_data.get("evaluation"),
+                        image=image,
+                        placement=form.placement,
+                        marks=marks if image is not None else None,
+                        procedure_date=form.cleaned_data.get("procedure_date"),
+                        request=request,
+                    )
                 except (ValueError, PlanComputationError) as exc:  # say what to change
                     form.add_error(None, str(exc))
             if plan is not None:
                 if plan.feasible:
                     messages.success(request, _("Plan computed and saved."))
                 else:
-                    messages.warning(request, _("Plan saved: no protocol within the limits reaches the target."))
+                    messages.warning(
+                        request, _("Plan saved: no protocol within the limits reaches the target.")
+                    )
                 return redirect("plan_detail", patient_id=patient.pk, plan_ref=plan.pk)
     elif request.method == "GET":
-        audit_record(actor=request.user, action="view", request=request, obj=patient,
-                     patient_id=patient.pk, detail={"page": "plan form"})
-    return render(request, "treatmentplans/form.html", {
-        "patient": patient, "form": form, "image": image, "upload_form": ImageUploadForm()})
+        audit_record(
+            actor=request.user,
+            action="view",
+            request=request,
+            obj=patient,
+            patient_id=patient.pk,
+            detail={"page": "plan form"},
+        )
+    return render(
+        request,
+        "treatmentplans/form.html",
+        {"patient": patient, "form": form, "image": image, "upload_form": ImageUploadForm()},
+    )
 
 
 @requires(Perm.PLAN_CREATE)
@@ -113,22 +151,43 @@ def image_upload(request, patient_id: int):
             error = _("The file is larger than %(mb)d MB.") % {"mb": limit // (1024 * 1024)}
         else:
             try:
-                image = services.image_upload(patient=patient, uploaded_by=request.user,
-                                              data=f.read(), filename=f.name, request=request)
+                image = services.image_upload(
+                    patient=patient,
+                    uploaded_by=request.user,
+                    data=f.read(),
+                    filename=f.name,
+                    request=request,
+                )
             except ImageError as exc:
                 error = str(exc)
             else:
                 if image.calibrated:
-                    messages.success(request, _("Image uploaded; its pixel spacing was read from the file."))
+                    messages.success(
+                        request, _("Image uploaded; its pixel spacing was read from the file.")
+                    )
                 else:
-                    messages.info(request, _("Image uploaded. It has no pixel spacing: mark a known distance to calibrate it."))
+                    messages.info(
+                        request,
+                        _(
+                            "Image uploaded. It has no pixel spacing: mark a known distance to calibrate it."
+                        ),
+                    )
                 return redirect(f"{_plan_new_url(patient)}?image={image.pk}")
     elif request.method == "POST":
         error = _("Choose an image file (DICOM, PNG or JPEG).")
     form = PlanForm(patient=patient)
-    return render(request, "treatmentplans/form.html", {
-        "patient": patient, "form": form, "image": None, "upload_form": upload_form,
-        "upload_error": error}, status=200 if error is None else 400)
+    return render(
+        request,
+        "treatmentplans/form.html",
+        {
+            "patient": patient,
+            "form": form,
+            "image": None,
+            "upload_form": upload_form,
+            "upload_error": error,
+        },
+        status=200 if error is None else 400,
+    )
 
 
 def _plan_new_url(patient) -> str:
@@ -139,10 +198,14 @@ def _plan_new_url(patient) -> str:
 
 @requires(Perm.PLAN_VIEW)
 def image_view(request, patient_id: int, image_ref: str):
-    patient, image = selectors.image_get(user=request.user, patient_id=patient_id, image_ref=image_ref)
+    patient, image = selectors.image_get(
+        user=request.user, patient_id=patient_id, image_ref=image_ref
+    )
     if image is None:
         return redirect("plan_list", patient_id=patient.pk)
-    audit_record(actor=request.user, action="view", request=request, obj=image, patient_id=patient.pk)
+    audit_record(
+        actor=request.user, action="view", request=request, obj=image, patient_id=patient.pk
+    )
     response = FileResponse(image.display.open("rb"), content_type="image/png")
     response["Cache-Control"] = "private, no-store"
     return response
@@ -153,7 +216,9 @@ def plan_detail(request, patient_id: int, plan_ref: str):
     patient, plan = selectors.plan_get(user=request.user, patient_id=patient_id, plan_ref=plan_ref)
     if plan is None:
         return redirect("plan_list", patient_id=patient.pk)
-    audit_record(actor=request.user, action="view", request=request, obj=plan, patient_id=patient.pk)
+    audit_record(
+        actor=request.user, action="view", request=request, obj=plan, patient_id=patient.pk
+    )
     ctx = plan_context(plan)
     ctx["can_plan"] = can_access_patient(request.user, Perm.PLAN_CREATE, patient)
     return render(request, "treatmentplans/detail.html", ctx)
@@ -164,8 +229,14 @@ def plan_plot(request, patient_id: int, plan_ref: str):
     patient, plan = selectors.plan_get(user=request.user, patient_id=patient_id, plan_ref=plan_ref)
     if plan is None or not plan.plot_png:
         return redirect("plan_list", patient_id=patient.pk)
-    audit_record(actor=request.user, action="view", request=request, obj=plan, patient_id=patient.pk,
-                 detail={"part": "plot"})
+    audit_record(
+        actor=request.user,
+        action="view",
+        request=request,
+        obj=plan,
+        patient_id=patient.pk,
+        detail={"part": "plot"},
+    )
     response = HttpResponse(bytes(plan.plot_png), content_type="image/png")
     response["Cache-Control"] = "private, no-store"
     return response
@@ -183,8 +254,14 @@ def plan_report(request, patient_id: int, plan_ref: str):
 
     with translation.override(lang):
         pdf = plan_pdf(plan, lang=lang)
-    audit_record(actor=request.user, action="export", request=request, obj=plan, patient_id=patient.pk,
-                 detail={"format": "pdf", "lang": lang})
+    audit_record(
+        actor=request.user,
+        action="export",
+        request=request,
+        obj=plan,
+        patient_id=patient.pk,
+        detail={"format": "pdf", "lang": lang},
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="plan-{plan.pk}-{lang}.pdf"'
     response["Cache-Control"] = "private, no-store"

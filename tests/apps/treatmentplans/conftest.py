@@ -15,7 +15,9 @@ def _private_media(settings, tmp_path):
 def dicom_bytes():
     """A small ultrasound-like DICOM written by pydicom, with PixelSpacing 0.1 mm."""
 
-    def make(rows: int = 200, cols: int = 300, spacing: float = 0.1, with_spacing: bool = True) -> bytes:
+    def make(
+        rows: int = 200, cols: int = 300, spacing: float = 0.1, with_spacing: bool = True
+    ) -> bytes:
         from pydicom.dataset import FileDataset, FileMetaDataset
         from pydicom.uid import ExplicitVRLittleEndian, SecondaryCaptureImageStorage, generate_uid
 
@@ -36,7 +38,9 @@ def dicom_bytes():
         if with_spacing:
             ds.PixelSpacing = [spacing, spacing]
         yy, xx = np.mgrid[0:rows, 0:cols]
-        img = (40 + 60 * np.exp(-((xx - cols / 2) ** 2 + (yy - rows / 2) ** 2) / 200.0)).astype(np.uint8)
+        img = (40 + 60 * np.exp(-((xx - cols / 2) ** 2 + (yy - rows / 2) ** 2) / 200.0)).astype(
+            np.uint8
+        )
         img[:8] = 200  # the skin line at the top
         ds.PixelData = img.tobytes()
         buf = io.BytesIO()
@@ -59,8 +63,19 @@ def png_bytes():
 
 
 PLAN_FORM = {
-    "nerve": "ipbsn", "depth_mm": "10", "diameter_mm": "1", "skin_mm": "2", "fat_mm": "5",
-    "deep_tissue": "muscle", "probe": "16g", "cryogen": "n2o", "approach_angle": "90",
-    "gap_mm": "0", "target_c": "-20", "skin_limit_c": "0", "procedure_date": "2026-12-01",
-    "motor_diameter_mm": "1", "vessel_diameter_mm": "3",
+    "nerve": "ipbsn",
+    "depth_mm": "10",
+    "diameter_mm": "1",
+    "skin_mm": "2",
+    "fat_mm": "5",
+    "deep_tissue": "muscle",
+    "probe": "16g",
+    "cryogen": "n2o",
+    "approach_angle": "90",
+    "gap_mm": "0",
+    "target_c": "-20",
+    "skin_limit_c": "0",
+    "procedure_date": "2026-12-01",
+    "motor_diameter_mm": "1",
+    "vessel_diameter_mm": "3",
 }

@@ -22,8 +22,9 @@ def patient(make_patient, physician):
 
 
 def _upload(client, patient, data: bytes, name: str):
-    return client.post(f"/patients/{patient.pk}/plans/images/",
-                       {"file": SimpleUploadedFile(name, data)})
+    return client.post(
+        f"/patients/{patient.pk}/plans/images/", {"file": SimpleUploadedFile(name, data)}
+    )
 
 
 def test_a_dicom_brings_its_pixel_spacing(login, physician, patient, dicom_bytes):
@@ -38,7 +39,9 @@ def test_a_dicom_brings_its_pixel_spacing(login, physician, patient, dicom_bytes
     assert 'id="placement-svg"' in form and "placement.js" in form
     served = client.get(f"/patients/{patient.pk}/plans/images/{image.pk}/")
     assert served.status_code == 200 and served["Content-Type"] == "image/png"
-    assert AuditEntry.objects.filter(action="view", object_type="treatmentplans.placementimage").exists()
+    assert AuditEntry.objects.filter(
+        action="view", object_type="treatmentplans.placementimage"
+    ).exists()
 
 
 def test_not_an_image_gets_a_clear_message(login, physician, patient):
@@ -57,7 +60,8 @@ def _plan_with_marks(client, patient, image, marks, **changes):
 
 
 MARKS = {  # 0.1 mm pixels: nerve 10 mm deep, vertical needle passing 1.5 mm to its left
-    "skin": [[0, 0], [300, 0]], "nerve": [150, 100],
+    "skin": [[0, 0], [300, 0]],
+    "nerve": [150, 100],
     "trajectory": [[135, 0], [135, 140]],
 }
 
@@ -91,19 +95,27 @@ def test_a_png_needs_a_calibration(login, physician, patient, png_bytes):
     response = _plan_with_marks(client, patient, image, MARKS)
     assert response.status_code == 200
     assert "known distance" in response.content.decode()
-    marks = {**MARKS, "nerve": [60, 50], "trajectory": [[53, 0], [53, 70]],
-             "skin": [[0, 0], [120, 0]], "calibration": {"points": [[0, 10], [100, 10]], "mm": 20}}
+    marks = {
+        **MARKS,
+        "nerve": [60, 50],
+        "trajectory": [[53, 0], [53, 70]],
+        "skin": [[0, 0], [120, 0]],
+        "calibration": {"points": [[0, 10], [100, 10]], "mm": 20},
+    }
     response = _plan_with_marks(client, patient, image, marks)
     assert response.status_code == 302, response.content.decode()[-2000:]
     image.refresh_from_db()
     assert image.calibrated and image.row_spacing_mm == pytest.approx(0.2)
 
 
-@pytest.mark.parametrize("marks, message", [
-    ({**MARKS, "trajectory": [[60, 0], [60, 140]]}, "misses the nerve"),
-    ({**MARKS, "trajectory": [[135, 0], [135, 40]]}, "short of the nerve"),
-    ({**MARKS, "nerve": None}, "mark the nerve"),
-])
+@pytest.mark.parametrize(
+    "marks, message",
+    [
+        ({**MARKS, "trajectory": [[60, 0], [60, 140]]}, "misses the nerve"),
+        ({**MARKS, "trajectory": [[135, 0], [135, 40]]}, "short of the nerve"),
+        ({**MARKS, "nerve": None}, "mark the nerve"),
+    ],
+)
 def test_bad_marks_say_what_to_change(login, physician, patient, dicom_bytes, marks, message):
     client = login(physician)
     _upload(client, patient, dicom_bytes(), "us.dcm")
@@ -116,13 +128,19 @@ def test_bad_marks_say_what_to_change(login, physician, patient, dicom_bytes, ma
 def test_a_nerve_deeper_than_any_probe_can_reach(login, physician, patient, dicom_bytes):
     client = login(physician)
     _upload(client, patient, dicom_bytes(rows=2000, cols=400, spacing=0.1), "ct.dcm")
-    marks = {"skin": [[0, 0], [400, 0]], "nerve": [200, 1900], "trajectory": [[185, 0], [185, 1940]]}
+    marks = {
+        "skin": [[0, 0], [400, 0]],
+        "nerve": [200, 1900],
+        "trajectory": [[185, 0], [185, 1940]],
+    }
     response = _plan_with_marks(client, patient, PlacementImage.objects.get(), marks)
     assert response.status_code == 200
     assert "deeper than any probe can reach" in response.content.decode()
 
 
-def test_images_stay_private(login, physician, patient, dicom_bytes, make_user, make_patient, nurse):
+def test_images_stay_private(
+    login, physician, patient, dicom_bytes, make_user, make_patient, nurse
+):
     _upload(login(physician), patient, dicom_bytes(), "us.dcm")
     image = PlacementImage.objects.get()
     outsider = make_user("patient", "someone")
@@ -132,15 +150,32 @@ def test_images_stay_private(login, physician, patient, dicom_bytes, make_user, 
     c = login(outsider, Client())
     assert c.get(f"/patients/{patient.pk}/plans/images/{image.pk}/").status_code in (403, 404)
     anonymous = Client()
-    assert anonymous.get(f"/patients/{patient.pk}/plans/images/{image.pk}/").status_code in (302, 403)
-    assert login(nurse, Client()).post(f"/patients/{patient.pk}/plans/images/",
-                                       {"file": SimpleUploadedFile("x.dcm", dicom_bytes())}).status_code == 403
+    assert anonymous.get(f"/patients/{patient.pk}/plans/images/{image.pk}/").status_code in (
+        302,
+        403,
+    )
+    assert (
+        login(nurse, Client())
+        .post(
+            f"/patients/{patient.pk}/plans/images/",
+            {"file": SimpleUploadedFile("x.dcm", dicom_bytes())},
+        )
+        .status_code
+        == 403
+    )
 
 
-@pytest.mark.parametrize("marks", [
-    {**MARKS, "motor": 5}, {**MARKS, "vessel": ["a", "b"]}, {**MARKS, "skin": "top"},
-    {**MARKS, "trajectory": [[135, 140], [135, 0]]}, {**MARKS, "nerve": [150, 0]}, [1, 2, 3],
-])
+@pytest.mark.parametrize(
+    "marks",
+    [
+        {**MARKS, "motor": 5},
+        {**MARKS, "vessel": ["a", "b"]},
+        {**MARKS, "skin": "top"},
+        {**MARKS, "trajectory": [[135, 140], [135, 0]]},
+        {**MARKS, "nerve": [150, 0]},
+        [1, 2, 3],
+    ],
+)
 def test_damaged_marks_never_break_the_page(login, physician, patient, dicom_bytes, marks):
     client = login(physician)
     _upload(client, patient, dicom_bytes(), "us.dcm")

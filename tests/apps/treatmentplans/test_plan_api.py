@@ -10,14 +10,20 @@ from cryoneuro.treatmentplans.models import TreatmentPlan
 
 pytestmark = pytest.mark.django_db
 
-BODY = {"nerve_code": "ipbsn", "depth_mm": 10, "diameter_mm": 1, "sensitivity": False,
-        "procedure_date": "2026-12-01",
-        "structures": [{"kind": "motor_nerve", "x_mm": 6, "depth_mm": 10, "diameter_mm": 1}]}
+BODY = {
+    "nerve_code": "ipbsn",
+    "depth_mm": 10,
+    "diameter_mm": 1,
+    "sensitivity": False,
+    "procedure_date": "2026-12-01",
+    "structures": [{"kind": "motor_nerve", "x_mm": 6, "depth_mm": 10, "diameter_mm": 1}],
+}
 
 
 def _post(client, patient, body):
-    return client.post(f"/api/patients/{patient.pk}/plans", data=json.dumps(body),
-                       content_type="application/json")
+    return client.post(
+        f"/api/patients/{patient.pk}/plans", data=json.dumps(body), content_type="application/json"
+    )
 
 
 def test_it_creates_lists_and_gets_plans(login, physician, make_patient):
@@ -37,12 +43,16 @@ def test_it_creates_lists_and_gets_plans(login, physician, make_patient):
     assert latest["id"] == data["id"]
 
 
-@pytest.mark.parametrize("change, named", [
-    ({"depth_mm": -1}, "depth"), ({"probe": "99g"}, "99g"),
-    ({"layers": [{"tissue": "bacon", "thickness_mm": 2}]}, "bacon"),
-    ({"structures": [{"kind": "dragon", "x_mm": 1, "depth_mm": 2}]}, "dragon"),
-    ({"evaluation_id": 999999}, "evaluation_id"),
-])
+@pytest.mark.parametrize(
+    "change, named",
+    [
+        ({"depth_mm": -1}, "depth"),
+        ({"probe": "99g"}, "99g"),
+        ({"layers": [{"tissue": "bacon", "thickness_mm": 2}]}, "bacon"),
+        ({"structures": [{"kind": "dragon", "x_mm": 1, "depth_mm": 2}]}, "dragon"),
+        ({"evaluation_id": 999999}, "evaluation_id"),
+    ],
+)
 def test_bad_values_are_named(login, physician, make_patient, change, named):
     patient = make_patient()
     response = _post(login(physician), patient, {**BODY, **change})

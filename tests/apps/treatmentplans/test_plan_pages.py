@@ -31,7 +31,11 @@ def test_it_offers_the_nerves_of_the_patients_indication_first(login, physician,
     page = login(physician).get(f"/patients/{evaluated_patient.pk}/plans/new/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert html.index('value="ipbsn"') < html.index('value="greater_occipital"') if "greater_occipital" in html else True
+    assert (
+        html.index('value="ipbsn"') < html.index('value="greater_occipital"')
+        if "greater_occipital" in html
+        else True
+    )
     assert 'value="custom"' in html
 
 
@@ -45,7 +49,9 @@ def test_a_physician_plans_and_sees_the_result(login, physician, evaluated_patie
     assert plan.inputs["depth_m"] == pytest.approx(0.01)
     assert plan.software_version
     assert plan.result["relief_window"]["end_dates"]
-    assert AuditEntry.objects.filter(action="create", object_type="treatmentplans.treatmentplan").exists()
+    assert AuditEntry.objects.filter(
+        action="create", object_type="treatmentplans.treatmentplan"
+    ).exists()
     page = client.get(response["Location"])
     assert page.status_code == 200
     html = page.content.decode()
@@ -62,7 +68,9 @@ def test_the_report_is_a_pdf_in_both_languages(login, physician, evaluated_patie
     client = login(physician)
     _create(client, evaluated_patient)
     plan = TreatmentPlan.objects.get()
-    response = client.get(f"/patients/{evaluated_patient.pk}/plans/{plan.pk}/report.pdf?lang={lang}")
+    response = client.get(
+        f"/patients/{evaluated_patient.pk}/plans/{plan.pk}/report.pdf?lang={lang}"
+    )
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content[:5] == b"%PDF-"
@@ -87,7 +95,11 @@ def test_an_infeasible_plan_is_stored_and_says_why(login, physician, evaluated_p
     plan = TreatmentPlan.objects.get()
     assert plan.status == "infeasible"
     page = client.get(response["Location"]).content.decode()
-    assert "No protocol within the clinical limits" in page or "Aucun" in page or plan.result["reasons"]
+    assert (
+        "No protocol within the clinical limits" in page
+        or "Aucun" in page
+        or plan.result["reasons"]
+    )
 
 
 def test_a_nurse_views_but_does_not_plan(login, nurse, physician, evaluated_patient, client):
@@ -99,8 +111,9 @@ def test_a_nurse_views_but_does_not_plan(login, nurse, physician, evaluated_pati
     assert _create(client, evaluated_patient).status_code == 403
 
 
-def test_patients_see_their_own_plans_only(login, make_user, physician, evaluated_patient, make_patient,
-                                           client):
+def test_patients_see_their_own_plans_only(
+    login, make_user, physician, evaluated_patient, make_patient, client
+):
     _create(login(physician), evaluated_patient)
     plan = TreatmentPlan.objects.get()
     owner = make_user("patient", "own.patient")
@@ -113,10 +126,15 @@ def test_patients_see_their_own_plans_only(login, make_user, physician, evaluate
     c.logout()
     c = login(outsider)
     assert c.get(f"/patients/{evaluated_patient.pk}/plans/{plan.pk}/").status_code in (403, 404)
-    assert c.get(f"/patients/{evaluated_patient.pk}/plans/{plan.pk}/report.pdf").status_code in (403, 404)
+    assert c.get(f"/patients/{evaluated_patient.pk}/plans/{plan.pk}/report.pdf").status_code in (
+        403,
+        404,
+    )
 
 
-def test_a_plan_id_of_another_patient_is_not_found(login, physician, evaluated_patient, make_patient):
+def test_a_plan_id_of_another_patient_is_not_found(
+    login, physician, evaluated_patient, make_patient
+):
     client = login(physician)
     _create(client, evaluated_patient)
     plan = TreatmentPlan.objects.get()
@@ -143,8 +161,13 @@ def test_a_solver_failure_is_a_message_not_a_500(login, physician, evaluated_pat
 
     import cryoneuro.planning.planner as planner
 
-    monkeypatch.setattr(planner, "simulate", lambda **kw: SimpleNamespace(
-        min_temperature=np.array([[-1e27]]), tissue_mask=np.array([[True]])))
+    monkeypatch.setattr(
+        planner,
+        "simulate",
+        lambda **kw: SimpleNamespace(
+            min_temperature=np.array([[-1e27]]), tissue_mask=np.array([[True]])
+        ),
+    )
     response = _create(login(physician), evaluated_patient)
     assert response.status_code == 200
     assert "not physical" in response.content.decode()
