@@ -32,3 +32,15 @@ def test_the_demo_has_patients_at_every_stage(tmp_path, settings):
     assert claire.user is not None and claire.user.username == "claire.morel"
     assert claire.followup_items.filter(status="sent").exists()
     assert CarePlan.objects.get(patient=claire).interventions.count() == 4
+    import json
+
+    from cryoneuro.followup.fhir import patient_bundle
+    from cryoneuro.patients.selectors import patient_export
+
+    for patient in (claire, henri, Patient.objects.get(family_name="Petit", given_name="Amelia")):
+        data = json.loads(json.dumps(patient_export(patient=patient)))
+        assert data["procedures"]["procedures"] and data["followup"]["schedule"]
+        from fhir.resources.R4B.bundle import Bundle
+
+        Bundle.model_validate(patient_bundle(patient))
+    assert json.dumps(patient_export(patient=claire), default=str).count("care_plan") == 1
