@@ -107,6 +107,28 @@ def plan_protocols(plan_ids: list[int], patient_id: int) -> dict[str, dict]:
     return out
 
 
+def plan_windows(plan_ids: list[int], patient_id: int) -> dict[str, ReliefWindow]:
+    """{nerve code: relief window} computed by the planner for the patient (measured
+    distance to the end organ when the physician gave one), read lazily."""
+    try:
+        from cryoneuro.treatmentplans.models import TreatmentPlan  # type: ignore[attr-defined]
+    except ImportError:
+        return {}
+    out: dict[str, ReliefWindow] = {}
+    for plan in TreatmentPlan.objects.filter(pk__in=plan_ids, patient_id=patient_id):
+        result = getattr(plan, "result", None) or {}
+        w = result.get("relief_window") if isinstance(result, dict) else None
+        try:
+            out[plan.nerve_code] = ReliefWindow(
+                tuple(w["onset_days"]), tuple(w["end_days"]),  # type: ignore[arg-type]
+                float(w["distance_to_end_organ_mm"]),
+                tuple(w["regrowth_mm_per_day"]),  # type: ignore[arg-type]
+                f"treatment plan #{plan.pk} ({w.get('basis', '')}); {w.get('source', '')}")
+        except (TypeError, KeyError, ValueError):
+            continue
+    return out
+
+
 def patient_plans(patient: Patient) -> list[tuple[int, str]]:
     """(id, label) of the patient's treatment plans, when the treatmentplans app has them."""
     try:
@@ -388,7 +410,10 @@ def plan_differences(procedure: Procedure) -> dict[str, Any] | None:
 def procedure_relief_window(procedure: Procedure) -> ReliefWindow | None:
     """The widest expected relief window over the treated (else planned) nerves."""
     codes = [n.nerve_code for n in procedure.nerves.all()] or list(procedure.planned_nerves)
-    windows = [relief_window_for_nerve(c) for c in dict.fromkeys(codes) if c in NERVES]
+    planned = plan_windows(list(procedure.plan_ids or []), procedure.patient_id) if (
+        procedure.plan_ids) else {}
+    windows = [planned[c] if c in planned else relief_window_for_nerve(c)
+               for c in dict.fromkeys(codes) if c in planned or c in NERVES]
     if not windows:
         return None
     first = windows[0]

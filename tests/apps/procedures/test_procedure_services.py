@@ -246,6 +246,13 @@ def test_the_treatment_plans_give_the_nerves_and_the_protocol_to_compare(cleared
     diff = services.plan_differences(procedure)
     assert diff["not_treated"] == ["afcn"]
     rows = {r["nerve"]: r for r in diff["protocols"]}
+    # the planner's relief window (here none stored) falls back to the catalog's
+    assert services.procedure_relief_window(procedure).end_days == (50.0, 100.0)
+    ipbsn.result["relief_window"] = {"onset_days": [0, 3], "end_days": [40, 80],
+                                     "distance_to_end_organ_mm": 80.0,
+                                     "regrowth_mm_per_day": [1, 2], "basis": "measured"}
+    ipbsn.save()
+    assert services.procedure_relief_window(procedure).end_days == (40, 80)
     assert rows["ipbsn"]["done_cycles"] == 2 and not rows["ipbsn"]["differs"]
     assert rows["afcn"]["done_cycles"] == 0
     # another patient's plan is refused
