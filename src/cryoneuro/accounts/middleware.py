@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 SESSION_AUTH_AT = "cryoneuro.auth_at"
 SESSION_SEEN_AT = "cryoneuro.seen_at"
+SEEN_AT_RESOLUTION_SECONDS = 60
 
 
 class SessionTimeoutMiddleware:
@@ -37,7 +38,11 @@ class SessionTimeoutMiddleware:
                 messages.info(request, _("Your session has expired. Please log in again."))
                 return redirect(f"{reverse('account_login')}?next={request.path}")
             request.session.setdefault(SESSION_AUTH_AT, auth_at)
-            request.session[SESSION_SEEN_AT] = now
+            # Writing the session on every request costs a database write each time; a
+            # minute's resolution is plenty for a 30-minute idle timeout. Each write also
+            # pushes the server-side expiry (SESSION_COOKIE_AGE) forward.
+            if now - seen_at >= SEEN_AT_RESOLUTION_SECONDS or SESSION_SEEN_AT not in request.session:
+                request.session[SESSION_SEEN_AT] = now
         return self.get_response(request)
 
 
