@@ -16,6 +16,7 @@ from cryoneuro.accounts.roles import Perm
 from cryoneuro.api.security import perm_auth
 from cryoneuro.audit.services import audit_record
 from cryoneuro.patients.selectors import patient_get
+from cryoneuro.physics import PROBES
 from cryoneuro.planning import (
     ClinicalLimits,
     PlanComputationError,
@@ -23,6 +24,7 @@ from cryoneuro.planning import (
     Structure,
     inputs_for_nerve,
 )
+from cryoneuro.planning.placement import Placement, PlacementError, placement_from_marks
 
 from . import selectors, services
 
@@ -64,6 +66,12 @@ class PlanIn(Schema):
     skin_limit_c: float = 0.0
     distance_to_end_organ_mm: float | None = None
     evaluation_id: int | None = None
+    image_id: int | None = Field(None, description="a placement image of this patient")
+    marks: dict[str, Any] | None = Field(
+        None,
+        description="marks on the image in pixels: skin, nerve, trajectory (entry, tip), "
+        "motor, vessel, calibration {points, mm} (see cryoneuro.planning.placement)",
+    )
     procedure_date: date | None = None
     sensitivity: bool = True
 
@@ -81,21 +89,35 @@ class PlanOut(Schema):
     result: dict[str, Any]
 
 
-def _inputs(body: PlanIn):
+def _inputs(body: PlanIn, placement: Placement | None = None):
     try:
         layers = tuple((layer.tissue, (layer.thickness_mm * 1e-3 if layer.thickness_mm is not None
                                        else float("inf"))) for layer in body.layers)  # fmt: skip
         structures = tuple(Structure(s.kind, s.x_mm * 1e-3, s.depth_mm * 1e-3, s.diameter_mm * 1e-3,  # type: ignore[arg-type]
                                      s.label) for s in body.structures)  # fmt: skip
         kw: dict[str, Any] = {}
+        depth = body.depth_mm * 1e-3
+        if placement is not None:
+            depth = placement.depth
+            kw.update(
+                approach_angle=placement.approach_angle,
+                offset=placement.offset,
+                offset_side=placement.offset_side,
+                along=placement.along,
+            )
+            structures += tuple(
+                Structure(k, x, d, 1e-3 if k == "motor_nerve" else 3e-3)  # type: ignore[arg-type]
+                for k, x, d in placement.structures
+            )
+        else:
+            kw.update(approach_angle=body.approach_angle_deg, gap=body.gap_mm * 1e-3)
         if body.nerve_label:
             kw["nerve_label"] = body.nerve_label
         if not body.nerve_code or body.nerve_type != "sensory":
             kw["nerve_type"] = body.nerve_type
         return inputs_for_nerve(
-            body.nerve_code, depth=body.depth_mm * 1e-3, diameter=body.diameter_mm * 1e-3,
-            layers=layers, probe=body.probe, cryogen=body.cryogen,
-            approach_angle=body.approach_angle_deg, gap=body.gap_mm * 1e-3, structures=structures,
+            body.nerve_code, depth=depth, diameter=body.diameter_mm * 1e-3,
+            layers=layers, probe=body.probe, cryogen=body.cryogen, structures=structures,
             limits=ClinicalLimits(target_c=body.target_c, skin_limit_c=body.skin_limit_c),
             distance_to_end_organ=(body.distance_to_end_organ_mm * 1e-3
                                    if body.distance_to_end_organ_mm is not None else None),
@@ -120,10 +142,32 @@ def plan_create(request, patient_id: int, body: PlanIn):
             raise HttpError(
                 422, f"evaluation_id: no evaluation {body.evaluation_id} for this patient"
             )
-    inputs = _inputs(body)
+    image, placement = None, None
+    if body.image_id is not None:
+        image = patient.placement_images.filter(pk=body.image_id).first()
+        if image is None:
+            raise HttpError(422, f"image_id: no image {body.image_id} for this patient")
+        if not body.marks:
+            raise HttpError(
+                422, "marks: mark the skin line, the nerve and the trajectory on the image"
+            )
+        if body.probe not in PROBES:
+            raise HttpError(422, f"probe: unknown probe {body.probe!r}; valid: {', '.join(PROBES)}")
+        spacing = (image.row_spacing_mm, image.column_spacing_mm) if image.calibrated else None
+        try:
+            placement = placement_from_marks(
+                body.marks, spacing, probe=body.probe, diameter=body.diameter_mm * 1e-3
+            )
+        except PlacementError as exc:
+            raise HttpError(422, f"marks.{exc.field}: {exc.message}") from None
+        except (KeyError, TypeError, ValueError):
+            raise HttpError(422, "marks: the marks could not be read") from None
+    inputs = _inputs(body, placement)
     try:
         plan = services.plan_create(patient=patient, created_by=request.user, inputs=inputs,
                                     evaluation=evaluation, procedure_date=body.procedure_date,
+                                    image=image, placement=placement,
+                                    marks=body.marks if image is not None else None,
                                     request=request)  # fmt: skip
     except (ValueError, PlanComputationError) as exc:  # PlanInputError included
         raise HttpError(422, str(exc)) from None

@@ -74,3 +74,29 @@ def test_the_api_keeps_the_same_permissions(login, nurse, make_user, make_patien
     assert c.get(f"/api/patients/{patient.pk}/plans/latest").json() is None
     other = make_patient("Autre", "Patient", email="a@example.org")
     assert c.get(f"/api/patients/{other.pk}/plans").status_code in (403, 404)
+
+
+def test_it_plans_on_an_uploaded_image(login, physician, make_patient, dicom_bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cryoneuro.treatmentplans.models import PlacementImage
+
+    patient = make_patient()
+    client = login(physician)
+    client.post(
+        f"/patients/{patient.pk}/plans/images/",
+        {"file": SimpleUploadedFile("us.dcm", dicom_bytes())},
+    )
+    image = PlacementImage.objects.get()
+    marks = {"skin": [[0, 0], [300, 0]], "nerve": [150, 100], "trajectory": [[135, 0], [135, 140]]}
+    response = _post(client, patient, {**BODY, "image_id": image.pk, "marks": marks})
+    assert response.status_code == 201, response.content
+    data = response.json()
+    assert data["inputs"]["depth_m"] == 0.01 and data["result"]["overlay"]["isotherms"]["-20"]
+    bad = _post(
+        client,
+        patient,
+        {**BODY, "image_id": image.pk, "marks": {**marks, "trajectory": [[60, 0], [60, 140]]}},
+    )
+    assert bad.status_code == 422 and "misses the nerve" in bad.content.decode()
+    assert _post(client, patient, {**BODY, "image_id": 99999, "marks": marks}).status_code == 422
