@@ -117,6 +117,8 @@ PAGES = [
     Endpoint("plan_list_all", "GET", "/plans/", Perm.PLAN_VIEW),
     Endpoint("plan_list", "GET", "/patients/{patient}/plans/", Perm.PLAN_VIEW, scoped=True),
     Endpoint("plan_create", "GET", "/patients/{patient}/plans/new/", Perm.PLAN_CREATE, scoped=True),
+    Endpoint("plan_preview", "POST", "/patients/{patient}/plans/preview/", Perm.PLAN_CREATE,
+             scoped=True, data={}),
     Endpoint("plan_image_upload", "POST", "/patients/{patient}/plans/images/", Perm.PLAN_CREATE,
              scoped=True, data={}),
     Endpoint("plan_image", "GET", "/patients/{patient}/plans/images/latest/", Perm.PLAN_VIEW,

@@ -81,6 +81,10 @@ def test_it_uploads_a_dicom_marks_the_nerve_and_shows_the_overlay(
     marks = page.locator("#id_marks").input_value()
     assert '"trajectory":[[135,0],[135,140]]' in marks and '"nerve":[150,100]' in marks
 
+    # the isotherms over the image before saving (htmx), then the stored plan
+    page.locator("#preview-plan").click()
+    expect(page.locator("#plan-preview polyline.iso-target").first).to_be_attached()
+    assert page.url.endswith("/plans/new/?image=" + page.url.split("image=")[-1])
     page.locator("#compute-plan").click()
     overlay = page.locator("#plan-overlay")
     expect(overlay).to_be_visible()

@@ -23,12 +23,10 @@ def _relief(window: dict[str, Any] | None) -> dict[str, Any] | None:
     return {**window, "basis": basis.get(window.get("basis", ""), window.get("basis", ""))}
 
 
-def plan_context(plan: Any) -> dict[str, Any]:
-    r = plan.result or {}
-    inputs = plan.inputs or {}
-    nerve = NERVES.get(plan.nerve_code)
-    overlay = r.get("overlay")
-    iso = []
+def overlay_lines(result: dict[str, Any], inputs: dict[str, Any]) -> list[dict[str, Any]]:
+    """SVG polylines of the isotherms over the image, with their CSS class."""
+    overlay = result.get("overlay")
+    iso: list[dict[str, Any]] = []
     if overlay:
         classes = {"0": "iso-0"}
         limits = inputs.get("limits") or {}
@@ -39,6 +37,28 @@ def plan_context(plan: Any) -> dict[str, Any]:
         for level, lines in (overlay.get("isotherms") or {}).items():
             for pts in lines:
                 iso.append({"level": level, "cls": classes.get(level, "iso-0"), "points": pts})
+    return iso
+
+
+def preview_context(result: dict[str, Any]) -> dict[str, Any]:
+    """What the form shows of a plan computed but not saved."""
+    inputs = result.get("inputs") or {}
+    return {
+        "r": result,
+        "inputs": inputs,
+        "overlay": result.get("overlay"),
+        "iso_lines": overlay_lines(result, inputs),
+        "errors": [render(m) for m in result.get("reasons", [])],
+        "warnings": [render(w) for w in result.get("warnings", []) if w.get("severity") != "info"],
+    }
+
+
+def plan_context(plan: Any) -> dict[str, Any]:
+    r = plan.result or {}
+    inputs = plan.inputs or {}
+    nerve = NERVES.get(plan.nerve_code)
+    overlay = r.get("overlay")
+    iso = overlay_lines(r, inputs)
     layers = [
         {"tissue": n, "mm": (None if th == "inf" else 1e3 * float(th))}
         for n, th in inputs.get("layers", [])

@@ -19,7 +19,8 @@ from .models import PlacementImage, PlanStatus, TreatmentPlan
 
 
 def compute_plan(*, inputs: PlanInputs, procedure_date: date | None = None,
-                 placement: Placement | None = None) -> tuple[dict[str, Any], bytes]:  # fmt: skip
+                 placement: Placement | None = None,
+                 with_plot: bool = True) -> tuple[dict[str, Any], bytes]:  # fmt: skip
     """Run the pure planner: the JSON result (with the overlay when placed on an image)
     and the isotherm plot (PNG)."""
     from cryoneuro.planning.plot import plot_png
@@ -29,7 +30,7 @@ def compute_plan(*, inputs: PlanInputs, procedure_date: date | None = None,
     if placement is not None:
         result["placement"] = placement.to_dict()
         result["overlay"] = overlay(result, placement)
-    return result, plot_png(plan)
+    return result, plot_png(plan) if with_plot else b""
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ urlpatterns: list = [
     path("plans/", views.plan_list_all, name="plan_list_all"),
     path("patients/<int:patient_id>/plans/", views.plan_list, name="plan_list"),
     path("patients/<int:patient_id>/plans/new/", views.plan_create, name="plan_create"),
+    path("patients/<int:patient_id>/plans/preview/", views.plan_preview, name="plan_preview"),
     path("patients/<int:patient_id>/plans/images/", views.image_upload, name="plan_image_upload"),
     path(
         "patients/<int:patient_id>/plans/images/<str:image_ref>/",

@@ -140,6 +140,55 @@ def plan_create(request, patient_id: int):
 
 
 @requires(Perm.PLAN_CREATE)
+def plan_preview(request, patient_id: int):
+    """The plan computed from the form as it stands (no sensitivity, nothing saved): the
+    isotherms over the image while placing. htmx gets the fragment, a plain POST the
+    whole form page with the preview in it."""
+    from django.http import Http404
+
+    from .presenters import preview_context
+
+    patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.PLAN_CREATE)
+    try:
+        image = _image_for(request, patient, request.POST.get("image"))
+    except Http404:
+        image = None
+    form = PlanForm(request.POST or None, patient=patient, image=image)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        inputs = form.to_inputs()
+        if inputs is not None:
+            try:
+                result, _png = services.compute_plan(
+                    inputs=inputs.with_(sensitivity=False),
+                    placement=form.placement,
+                    with_plot=False,
+                )
+            except (ValueError, PlanComputationError) as exc:
+                form.add_error(None, str(exc))
+            else:
+                preview = preview_context(result)
+    audit_record(
+        actor=request.user,
+        action="view",
+        request=request,
+        obj=patient,
+        patient_id=patient.pk,
+        detail={"page": "plan preview", "image": image.pk if image else None},
+    )
+    ctx = {
+        "patient": patient,
+        "form": form,
+        "image": image,
+        "preview": preview,
+        "upload_form": ImageUploadForm(),
+    }
+    if request.htmx:
+        return render(request, "treatmentplans/_preview.html", ctx)
+    return render(request, "treatmentplans/form.html", ctx)
+
+
+@requires(Perm.PLAN_CREATE)
 def image_upload(request, patient_id: int):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.PLAN_CREATE)
     upload_form = ImageUploadForm(request.POST or None, request.FILES or None)

@@ -182,3 +182,24 @@ def test_damaged_marks_never_break_the_page(login, physician, patient, dicom_byt
     response = _plan_with_marks(client, patient, PlacementImage.objects.get(), marks)
     assert response.status_code == 200
     assert 'class="error"' in response.content.decode()
+
+
+def test_the_preview_draws_the_isotherms_without_saving(login, physician, patient, dicom_bytes):
+    client = login(physician)
+    _upload(client, patient, dicom_bytes(), "us.dcm")
+    image = PlacementImage.objects.get()
+    data = {**PLAN_FORM, "image": str(image.pk), "marks": json.dumps(MARKS)}
+    fragment = client.post(f"/patients/{patient.pk}/plans/preview/", data, HTTP_HX_REQUEST="true")
+    assert fragment.status_code == 200
+    html = fragment.content.decode()
+    assert html.lstrip().startswith('<div id="plan-preview"') and 'class="iso iso-target"' in html
+    page = client.post(f"/patients/{patient.pk}/plans/preview/", data)
+    assert page.status_code == 200 and "<html" in page.content.decode()
+    assert 'id="plan-preview"' in page.content.decode()
+    assert TreatmentPlan.objects.count() == 0
+    bad = client.post(
+        f"/patients/{patient.pk}/plans/preview/",
+        {**data, "marks": json.dumps({**MARKS, "trajectory": [[60, 0], [60, 140]]})},
+        HTTP_HX_REQUEST="true",
+    )
+    assert bad.status_code == 200 and "misses the nerve" in bad.content.decode()
