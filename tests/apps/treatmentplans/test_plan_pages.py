@@ -172,3 +172,18 @@ def test_a_solver_failure_is_a_message_not_a_500(login, physician, evaluated_pat
     assert response.status_code == 200
     assert "not physical" in response.content.decode()
     assert TreatmentPlan.objects.count() == 0
+
+
+def test_a_plan_that_cannot_be_made_still_shows_and_prints(login, physician, evaluated_patient):
+    client = login(physician)
+    response = _create(client, evaluated_patient, depth_mm="150", approach_angle="20")
+    assert response.status_code == 302
+    plan = TreatmentPlan.objects.get()
+    assert plan.status == "infeasible" and plan.result["reasons"][0]["code"] == "too_deep"
+    page = client.get(response["Location"])
+    assert page.status_code == 200 and "plan-result" in page.content.decode()
+    pdf = client.get(f"/patients/{evaluated_patient.pk}/plans/{plan.pk}/report.pdf?lang=en")
+    assert pdf.status_code == 200 and pdf.content[:5] == b"%PDF-"
+    assert (
+        client.get(f"/patients/{evaluated_patient.pk}/plans/{plan.pk}/plot.png").status_code == 200
+    )
