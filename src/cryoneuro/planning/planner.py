@@ -74,6 +74,17 @@ class PlanComputationError(RuntimeError):
 MIN_SKIN_CLEARANCE_M = 1e-3
 """The freezing segment must stay at least 1 mm under the skin (software choice)."""
 
+VESSEL_WARNING_MARGIN_M = 2e-3
+"""A vessel whose wall lies within 2 mm of the ice ball (or in it) gets the heat-sink
+warning (software choice: the model cannot represent the vessel)."""
+
+SKIN_CLOSE_MARGIN_C = 10.0
+"""Warn when the skin cools to within 10 degC of its limit (software choice)."""
+
+TIGHT_TOLERANCE_M = 0.5e-3
+"""Warn when the placement tolerance is under 0.5 mm, about what ultrasound-guided needle
+placement can be trusted to (software choice, unverified)."""
+
 GRID_DT: dict[str, float] = {"coarse": 2.0, "fine": 1.0}
 """Solver time step (s) per grid (tests measure the accuracy of the coarse setting)."""
 
@@ -661,7 +672,8 @@ def _finish(inp: PlanInputs, frame: ProbeFrame, runner: _Runner, res: FreezeResu
         status = "ok"
         if s.kind == "vessel":
             ice_here = res.min_temperature_at(np.array([[max(gap, 0.0), float(rz[1])]]))[0]
-            status = "heat_sink" if ice_here <= 0.0 or gap * 1e3 < ice["radius_mm"] + 2.0 else "ok"
+            near = gap < 1e-3 * ice["radius_mm"] + VESSEL_WARNING_MARGIN_M
+            status = "heat_sink" if ice_here <= 0.0 or near else "ok"
         elif c <= lim.spare_limit_c:
             status = "injury"
         elif c <= lim.transient_warning_c:
@@ -697,7 +709,7 @@ def _warn(inp: PlanInputs, frame: ProbeFrame, nerve: dict[str, Any], skin: dict[
             "skin_at_risk", f"the skin surface reaches {skin['min_c']:.1f} degC (limit {skin['limit_c']:g} degC)",
             "use a skin-warming device or warm saline, or a deeper or flatter trajectory so the freezing "
             "segment stays further from the skin", "error", min_c=skin["min_c"], limit_c=skin["limit_c"]))  # fmt: skip
-    elif skin["min_c"] < skin["limit_c"] + 10.0:
+    elif skin["min_c"] < skin["limit_c"] + SKIN_CLOSE_MARGIN_C:
         warnings.append(_msg(
             "skin_close", f"the skin surface cools to {skin['min_c']:.1f} degC, within 10 degC of its limit",
             "watch the skin during the freeze; consider skin warming", min_c=skin["min_c"]))  # fmt: skip
@@ -725,7 +737,7 @@ def _warn(inp: PlanInputs, frame: ProbeFrame, nerve: dict[str, Any], skin: dict[
                 "near it; the axisymmetric model does not include it, so the freeze on that side may fall short",
                 "place the probe on the side of the nerve away from the vessel, or add a cycle; check "
                 "with Doppler", label=s["label"], r_mm=s["r_mm"]))  # fmt: skip
-    if feasible and tol.get("radial_mm", 0.0) < 0.5:
+    if feasible and tol.get("radial_mm", 0.0) < 1e3 * TIGHT_TOLERANCE_M:
         warnings.append(_msg(
             "tight_tolerance", f"the placement tolerance is only {tol.get('radial_mm', 0.0):.2f} mm",
             "the probe must touch the nerve; consider a longer protocol or a larger probe",
