@@ -515,108 +515,139 @@ def explicit_3d_np(
     return out
 
 
-def make_explicit_3d(tissue: Tissue, h: float, dt: float, parallel: bool = False) -> Any:
+@numba.njit(cache=True, fastmath=True, error_model="numpy", inline="always")
+def _faces32(ka: Any, kb: Any, ta: Any, tb: Any, q: Any, off: int, n: int) -> None:
+    """``q[off + m] = 2 ka kb / (ka + kb) (tb - ta)`` for m < n (contiguous rows), the
+    face conductance (harmonic mean) evaluated in float32 (relative error below 1e-6;
+    4-8x cheaper divisions), the flow in float64."""
+    for m in range(n):
+        a = np.float32(ka[m])
+        b = np.float32(kb[m])
+        g = np.float32(2.0) * a * b / (a + b)
+        q[off + m] = np.float64(g) * (tb[m] - ta[m])
+
+
+@numba.njit(cache=True, fastmath=True, error_model="numpy", inline="always")
+def _faces64(ka: Any, kb: Any, ta: Any, tb: Any, q: Any, off: int, n: int) -> None:
+    """As :func:`_faces32`, all in float64."""
+    for m in range(n):
+        a = ka[m]
+        b = kb[m]
+        q[off + m] = 2.0 * a * b / (a + b) * (tb[m] - ta[m])
+
+
+@numba.njit(cache=True, fastmath=True, error_model="numpy", inline="always")
+def _update(hc: Any, oc: Any, fc: Any, qxo: Any, qxn: Any, qyo: Any, qyn: Any, qz: Any,
+            coef: float, n: int) -> None:  # fmt: skip
+    """One row of the conservative update: ``out = H + coef * (net face flows)``, except
+    on fixed cells, which keep their enthalpy."""
+    for m in range(n):
+        acc = (qxn[m] - qxo[m]) + (qyn[m] - qyo[m]) + (qz[m + 1] - qz[m])
+        e = hc[m]
+        oc[m] = e if fc[m] else e + coef * acc
+
+
+def make_explicit_3d(
+    tissue: Tissue,
+    h: float,
+    dt: float,
+    parallel: bool = False,
+    block: int = 0,
+    float32_faces: bool = True,
+) -> Any:
     """A jitted ``step(H, out, T, K, fixed)``: one forward-Euler enthalpy step on a uniform
     3-D grid for one tissue (constants closed over), no sources, adiabatic outer faces.
-    Two passes: T and k from H, then the 7-point conservative stencil into ``out``.
-    Stable for ``dt <= h^2 C_min / (6 k_max)``."""
-    v = tissue_vector(tissue)
-    cf, cu, hl_, ts, tl = v[P_CF], v[P_CU], v[P_HL], v[P_TS], v[P_TL]
-    kf0, ku, pe = v[P_KF], v[P_KU], v[P_PICE]
-    coef = dt / (h * h)
+    Stable for ``dt <= h^2 C_min / (6 k_max)``.
 
-    @numba.njit(cache=True, fastmath=True, parallel=parallel)
+    Two passes (memory traffic 57 B per cell update: pass 1 reads H and writes T and k,
+    pass 2 reads H, T, k and the fixed mask and writes the new H):
+
+    1. T and k from H, branch-free (selects) so that the loop vectorises; divisions by
+       the constant heat capacities are multiplications by precomputed reciprocals.
+    2. Flux form: every face flow ``q = 2 k_a k_b / (k_a + k_b) (T_b - T_a)`` is computed
+       once (3 per cell: the x faces of the previous plane and the y faces of the
+       previous row are kept in small buffers) and each cell adds ``q_next - q_prev``
+       per direction, so the update is exactly antisymmetric (conservative) and every
+       inner loop runs over contiguous z with no loop-carried scalar (vectorised).
+       Outer faces carry zero flow (adiabatic), so no separate boundary loop.
+
+    With ``float32_faces`` (the default) the face conductance ``2 k_a k_b / (k_a + k_b)``
+    is evaluated in float32 (relative error < 1e-6, far below the uncertainty of any
+    tissue conductivity; temperatures, differences, flows and H stay float64, and the
+    flows stay exactly antisymmetric); ``float32_faces=False`` is all float64 and agrees
+    with :func:`explicit_3d_np` to rounding.
+
+    Planes are processed in blocks of ``block`` planes (the first x-face plane of a block
+    is recomputed; default: one block serial, two per thread in parallel); every face
+    flow is the same expression whichever block computes it, so the result is
+    bit-for-bit the same serial or parallel, whatever the blocking and the number of
+    threads (tested).
+    """
+    v = tissue_vector(tissue)
+    hl_, ts, tl = v[P_HL], v[P_TS], v[P_TL]
+    icf, icu = 1.0 / v[P_CF], 1.0 / v[P_CU]
+    ihl = 1.0 / hl_ if hl_ > 0.0 else 0.0
+    kf0, ku, pe = v[P_KF], v[P_KU], v[P_PICE]
+    has_pe = pe != 0.0
+    dtm = tl - ts
+    coef = dt / (h * h)
+    blk0 = int(block)
+    threads = numba.get_num_threads() if parallel else 1
+    _faces = _faces32 if float32_faces else _faces64
+
+    @numba.njit(cache=True, fastmath=True, error_model="numpy", parallel=parallel)
     def step(H: Any, out: Any, T: Any, K: Any, fixed: Any) -> None:
         nx, ny, nz = H.shape
+        blk = blk0
+        if blk <= 0:  # default: one block serial, two blocks per thread in parallel
+            blk = nx if threads == 1 else max(4, -(-nx // (2 * threads)))
+        nb = (nx + blk - 1) // blk
+        # pass 1: T and k
         for i in numba.prange(nx):
             for j in range(ny):
                 for m in range(nz):
                     e = H[i, j, m]
-                    if e < 0.0:
-                        t = ts + e / cf
-                        f = 0.0
-                    elif e > hl_:
-                        t = tl + (e - hl_) / cu
-                        f = 1.0
-                    elif hl_ > 0.0:
-                        f = e / hl_
-                        t = ts + f * (tl - ts)
-                    else:
-                        f = 0.0
-                        t = ts
-                    kf = kf0 * (KELVIN / (t + KELVIN)) ** pe if pe != 0.0 else kf0
+                    f = min(max(e * ihl, 0.0), 1.0)
+                    t = ts + f * dtm
+                    t = ts + e * icf if e < 0.0 else t
+                    t = tl + (e - hl_) * icu if e > hl_ else t
+                    if hl_ <= 0.0:
+                        f = 1.0 if e > hl_ else 0.0
+                    kf = kf0 * (KELVIN / (t + KELVIN)) ** pe if has_pe else kf0
                     T[i, j, m] = t
                     K[i, j, m] = f * ku + (1.0 - f) * kf
-        # pass 2, interior cells: every face conductance is computed once and shared by
-        # its two cells (x faces carried from the previous plane, y faces from the
-        # previous row, z face from the previous cell): 3 divisions per cell instead of 6
-        fx = np.empty((ny, nz))
-        for j in range(1, ny - 1):
-            for m in range(1, nz - 1):
-                ka = K[0, j, m]
-                kb = K[1, j, m]
-                fx[j, m] = 2.0 * ka * kb / (ka + kb)
-        fy = np.empty(nz)
-        for i in range(1, nx - 1):
-            for m in range(1, nz - 1):
-                ka = K[i, 0, m]
-                kb = K[i, 1, m]
-                fy[m] = 2.0 * ka * kb / (ka + kb)
-            for j in range(1, ny - 1):
-                ka = K[i, j, 0]
-                kb = K[i, j, 1]
-                fz = 2.0 * ka * kb / (ka + kb)
-                for m in range(1, nz - 1):
-                    t = T[i, j, m]
-                    kc = K[i, j, m]
-                    kxp = K[i + 1, j, m]
-                    kyp = K[i, j + 1, m]
-                    kzp = K[i, j, m + 1]
-                    fxp = 2.0 * kc * kxp / (kc + kxp)
-                    fyp = 2.0 * kc * kyp / (kc + kyp)
-                    fzp = 2.0 * kc * kzp / (kc + kzp)
-                    acc = (
-                        fx[j, m] * (T[i - 1, j, m] - t)
-                        + fxp * (T[i + 1, j, m] - t)
-                        + fy[m] * (T[i, j - 1, m] - t)
-                        + fyp * (T[i, j + 1, m] - t)
-                        + fz * (T[i, j, m - 1] - t)
-                        + fzp * (T[i, j, m + 1] - t)
-                    )
-                    fx[j, m] = fxp
-                    fy[m] = fyp
-                    fz = fzp
-                    val = H[i, j, m] + coef * acc
-                    out[i, j, m] = H[i, j, m] if fixed[i, j, m] else val
-        for i in range(nx):
-            for j in range(ny):
-                for m in range(nz):
-                    if 0 < i < nx - 1 and 0 < j < ny - 1 and 0 < m < nz - 1:
-                        continue
-                    if fixed[i, j, m]:
-                        out[i, j, m] = H[i, j, m]
-                        continue
-                    t = T[i, j, m]
-                    kc = K[i, j, m]
-                    acc = 0.0
-                    if i > 0:
-                        kn = K[i - 1, j, m]
-                        acc += 2.0 * kc * kn / (kc + kn) * (T[i - 1, j, m] - t)
+        # pass 2: face flows, conservative update
+        for b in numba.prange(nb):
+            i0 = b * blk
+            i1 = min(nx, i0 + blk)
+            # x-face flows of two planes (into plane i from i - 1, into i + 1 from i) and
+            # y-face flows of two rows, used alternately (no copies)
+            qxb = np.zeros((2, ny, nz))
+            qyb = np.zeros((2, nz))
+            qz = np.empty(nz + 1)
+            qz[0] = 0.0
+            qz[nz] = 0.0
+            if i0 > 0:
+                for j in range(ny):
+                    _faces(K[i0 - 1, j], K[i0, j], T[i0 - 1, j], T[i0, j], qxb[i0 % 2, j], 0, nz)
+            for i in range(i0, i1):
+                qxo = qxb[i % 2]
+                qxn = qxb[(i + 1) % 2]
+                qyb[0, :] = 0.0
+                for j in range(ny):
+                    kc = K[i, j]
+                    tc = T[i, j]
+                    qyo = qyb[j % 2]
+                    qyn = qyb[(j + 1) % 2]
                     if i < nx - 1:
-                        kn = K[i + 1, j, m]
-                        acc += 2.0 * kc * kn / (kc + kn) * (T[i + 1, j, m] - t)
-                    if j > 0:
-                        kn = K[i, j - 1, m]
-                        acc += 2.0 * kc * kn / (kc + kn) * (T[i, j - 1, m] - t)
+                        _faces(kc, K[i + 1, j], tc, T[i + 1, j], qxn[j], 0, nz)
+                    else:
+                        qxn[j, :] = 0.0
                     if j < ny - 1:
-                        kn = K[i, j + 1, m]
-                        acc += 2.0 * kc * kn / (kc + kn) * (T[i, j + 1, m] - t)
-                    if m > 0:
-                        kn = K[i, j, m - 1]
-                        acc += 2.0 * kc * kn / (kc + kn) * (T[i, j, m - 1] - t)
-                    if m < nz - 1:
-                        kn = K[i, j, m + 1]
-                        acc += 2.0 * kc * kn / (kc + kn) * (T[i, j, m + 1] - t)
-                    out[i, j, m] = H[i, j, m] + coef * acc
+                        _faces(kc, K[i, j + 1], tc, T[i, j + 1], qyn, 0, nz)
+                    else:
+                        qyn[:] = 0.0
+                    _faces(kc[:-1], kc[1:], tc[:-1], tc[1:], qz, 1, nz - 1)
+                    _update(H[i, j], out[i, j], fixed[i, j], qxo[j], qxn[j], qyo, qyn, qz, coef, nz)
 
     return step
