@@ -27,6 +27,7 @@ import numpy as np
 
 from cryoneuro.physics import (
     Axisymmetric,
+    NaturalConvection,
     PrescribedSurfaceTemperature,
     Probe,
     Protocol,
@@ -36,6 +37,11 @@ from cryoneuro.physics import (
 )
 
 DATA = Path("/work/shared/validation/sarshoghi2026")
+#: the natural-convection model of the ``saline_phantom`` preset: cold surface 10 mm high,
+#: liquid gap 9 mm (the reference model's far field, 10.8 mm, minus the 1.8 mm
+#: boundary cylinder). Both are assumptions (the bath is not described in the data);
+#: nothing here is fitted to the thermocouples.
+CONVECTION = NaturalConvection(height=0.01, gap=0.009, source="assumption (bath not described)")
 R_BC = 1.80e-3  # m, innermost validation thermocouple (both probes), from the axis
 CASES = {
     # name: (file, column prefixes, radii from the axis (m), initial temperature, probe radius)
@@ -76,19 +82,22 @@ def run(
     length: float | None,
     k_liquid_factor: float = 1.0,
     tc_offset: float = 0.0,
+    convection: NaturalConvection | None = None,
 ) -> np.ndarray:
     """Predicted traces (n_tc - 1, nt) at the outer thermocouples.
 
     ``k_liquid_factor`` multiplies the conductivity of liquid saline (a crude stand-in for
     natural convection); ``tc_offset`` (m) moves the outer thermocouples outwards
     relative to the imposed one. Both are *fitted* sensitivity knobs, not predictions.
+    ``convection`` switches on the natural-convection model of the liquid (a
+    prediction: a published correlation and an assumed bath geometry, nothing fitted).
     """
     _, cols, radii, t0, _ = CASES[case]
     radii = [radii[0]] + [r + tc_offset for r in radii[1:]]
     t = d["t"]
     trace = PrescribedSurfaceTemperature(t, d[f"{cols[0]}_measured_mean"], source="Sarshoghi 2026")
     water = tissue_preset("water")
-    water = water.with_(k_unfrozen=water.k_unfrozen * k_liquid_factor)
+    water = water.with_(k_unfrozen=water.k_unfrozen * k_liquid_factor, convection=convection)
     t_end = float(t[-1])
     if geometry == "radial":
         probe = Probe("tc-cylinder", 2 * R_BC, 0.01, source="validation boundary at 1.80 mm")
@@ -142,17 +151,21 @@ def front_check(data: Path, d: dict[str, np.ndarray], lengths: list[float]) -> s
     _, cols, _, t0, rp = CASES["icesphere"]
     t = d["t"]
     trace = PrescribedSurfaceTemperature(t, d[f"{cols[0]}_measured_mean"])
-    water = tissue_preset("water")
     lines = ["| model | 1 min | 2 min | 3 min |", "|---|---|---|---|"]
     lines.append("| measured (2x6 Cycle 1, mean ± SEM over 3 runs) | "
                  + " | ".join(f"{meas[m]:.2f}" for m in (1, 2, 3)) + " |")  # fmt: skip
-    for length in [None, *lengths]:
+    items: list[tuple[float | None, NaturalConvection | None]] = [(None, None)]
+    items += [(length, None) for length in lengths] + [(None, CONVECTION)]
+    for length, conv in items:
+        water = tissue_preset("water").with_(convection=conv)
         if length is None:
             probe = Probe("tc", 2 * R_BC, 0.01)
             geom: Radial1D | Axisymmetric = Radial1D(
                 r_max=0.03, h_min=2.5e-5, stretch=1.03, h_max=2e-4
             )
-            name = "1-D radial, far field 30 mm"
+            name = "1-D radial, far field 30 mm" + (
+                "" if conv is None else ", natural convection H 10 / gap 9 mm"
+            )
         else:
             probe = Probe("tc", 2 * R_BC, length)
             geom = Axisymmetric(r_max=0.03, h_min=5e-5, stretch=1.12, h_max=1.5e-3)
@@ -195,6 +208,17 @@ def sensitivity(data: Path) -> tuple[str, dict]:
                          {"geometry": "radial", "r_max": 10.8e-3, "length": None, "k_liquid_factor": f}))  # fmt: skip
         variants.append((f"axisym. L = 10 mm, 30 mm, liquid k x{f:g} (fitted)",
                          {"geometry": "axisymmetric", "r_max": 30e-3, "length": 0.01, "k_liquid_factor": f}))  # fmt: skip
+    for hh, gg in ((0.01, 0.009), (0.005, 0.009), (0.02, 0.009), (0.01, 0.005), (0.01, 0.015)):
+        variants.append((f"1-D radial 10.8 mm, natural convection H {1e3 * hh:g} mm, gap "
+                         f"{1e3 * gg:g} mm (predicted, geometry assumed)",
+                         {"geometry": "radial", "r_max": 10.8e-3, "length": None,
+                          "convection": NaturalConvection(hh, gg)}))  # fmt: skip
+    variants.append(("axisym. L = 10 mm, 30 mm, natural convection H 10, gap 9 mm (predicted)",
+                     {"geometry": "axisymmetric", "r_max": 30e-3, "length": 0.01,
+                      "convection": CONVECTION}))  # fmt: skip
+    variants.append(("1-D radial 10.8 mm, convection H 10 / gap 9 mm + outer TCs +0.4 mm (offset fitted on Celsio)",
+                     {"geometry": "radial", "r_max": 10.8e-3, "length": None,
+                      "convection": CONVECTION, "tc_offset": 0.4e-3}))  # fmt: skip
     for off in (0.2e-3, 0.4e-3, 0.6e-3):
         variants.append((f"1-D radial 10.8 mm, outer TCs +{1e3 * off:.1f} mm (fitted)",
                          {"geometry": "radial", "r_max": 10.8e-3, "length": None, "tc_offset": off}))  # fmt: skip
@@ -256,15 +280,26 @@ def main() -> None:
             "reference model (shipped)": np.array([d[f"{c}_model"] for c in CASES[case][1][1:]]),
             "1-D radial, 10.8 mm": run(case, d, "radial", 10.8e-3, None),
         }
+        preds["1-D radial, 10.8 mm + convection"] = run(
+            case, d, "radial", 10.8e-3, None, convection=CONVECTION
+        )
         if not args.quick:
             preds["1-D radial, 30 mm"] = run(case, d, "radial", 30e-3, None)
+            preds["axisym. L=10 mm + convection"] = run(
+                case, d, "axisymmetric", 30e-3, 0.01, convection=CONVECTION
+            )
         for length in lengths:
             preds[f"axisym. L={1e3 * length:g} mm"] = run(case, d, "axisymmetric", 30e-3, length)
         text, out = table(case, d, preds)
         report[case] = out
         print(f"\n### {case}\n\n{text}")
         if not args.quick:
-            keep = ["reference model (shipped)", "1-D radial, 10.8 mm", "axisym. L=10 mm"]
+            keep = [
+                "reference model (shipped)",
+                "1-D radial, 10.8 mm",
+                "1-D radial, 10.8 mm + convection",
+                "axisym. L=10 mm + convection",
+            ]
             plot(case, d, {k: preds[k] for k in keep}, args.out / f"validation_{case}.png")
     if not args.quick:
         print("\n### IceSphere front (mm from the probe surface)\n")

@@ -34,3 +34,7 @@ def test_it_runs_the_validation_example_and_matches_the_readme(tmp_path) -> None
     # issue 3: a pure 1-D radial model driven by the innermost trace misses by ~11 degC
     one_d = report["icesphere"]["1-D radial, 10.8 mm"]["pooled"]["rmse"]
     assert 8.0 < one_d < 15.0
+    # natural convection in the liquid (published correlation, assumed bath geometry,
+    # nothing fitted) predicts IceSphere within 1 degC of the reference model
+    conv = report["icesphere"]["1-D radial, 10.8 mm + convection"]["pooled"]["rmse"]
+    assert conv < 5.0 and conv < one_d / 2

@@ -32,6 +32,7 @@ Main names:
 - exact solutions: :func:`neumann_stefan`, :func:`steady_frozen_radius`.
 """
 
+from cryoneuro.physics.convection import ConvectionEstimate, NaturalConvection
 from cryoneuro.physics.exact import NeumannSolution, neumann_stefan, steady_frozen_radius
 from cryoneuro.physics.grid import Axisymmetric, Planar1D, Radial1D
 from cryoneuro.physics.injury import InjuryClass, InjuryThresholds, classify
@@ -68,6 +69,7 @@ __all__ = [
     "TISSUES",
     "Axisymmetric",
     "Cartesian3D",
+    "ConvectionEstimate",
     "Cryogen",
     "CryogenLimited",
     "FreezeResult",
@@ -76,6 +78,7 @@ __all__ = [
     "InjuryThresholds",
     "Layer",
     "LayeredTissue",
+    "NaturalConvection",
     "Nerve",
     "NerveInjury",
     "NeumannSolution",

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from cryoneuro.physics.convection import NaturalConvection
+
 __all__ = [
     "CRYOGENS",
     "PROBES",
@@ -74,6 +76,8 @@ class Tissue:
     ice_k_exponent: float = 0.0
     source: str = ""
     verified: bool = True
+    #: optional natural convection in the liquid (``None``: off, as in perfused tissue)
+    convection: NaturalConvection | None = None
 
     def __post_init__(self) -> None:
         for attr in ("k_unfrozen", "k_frozen", "c_unfrozen", "c_frozen"):
@@ -96,6 +100,29 @@ class Tissue:
     def t_freeze(self) -> float:
         """Representative freezing temperature: the middle of the mushy range."""
         return 0.5 * (self.t_solidus + self.t_liquidus)
+
+    def resolved(self, t_bulk: float) -> Tissue:
+        """This tissue with its natural-convection model (if any) resolved for a liquid at
+        ``t_bulk`` degC: ``k_unfrozen`` multiplied by the Nusselt number of
+        :class:`~cryoneuro.physics.convection.NaturalConvection`, ``convection`` cleared
+        and the figures appended to ``source``. Without a model: ``self``."""
+        if self.convection is None:
+            return self
+        est = self.convection.estimate(t_bulk, self.t_liquidus)
+        note = (
+            f"; natural convection resolved at {t_bulk:g} degC: k_unfrozen "
+            f"{self.k_unfrozen:g} x Nu {est.nusselt:.4g} (Ra {est.rayleigh:.3g}, Pr "
+            f"{est.prandtl:.3g}, H/L {est.aspect:.3g}, {est.correlation}"
+            f"{'' if est.in_range else ', OUTSIDE its validity range'}; height "
+            f"{self.convection.height:g} m, gap {self.convection.gap:g} m: "
+            f"{self.convection.source})"
+        )
+        return replace(
+            self,
+            k_unfrozen=self.k_unfrozen * est.nusselt,
+            convection=None,
+            source=self.source + note,
+        )
 
     def with_(self, **changes: object) -> Tissue:
         """A copy with some fields changed (``dataclasses.replace``)."""
@@ -200,6 +227,30 @@ TISSUES: dict[str, Tissue] = {
         ice_k_exponent=1.0,
         source="WATER tables; saline freezing -0.52 degC with a 1 degC mushy range as in "
         "Sarshoghi et al. 2026 (cryo_thermal.py); latent heat per volume of ice",
+    ),
+    "saline_phantom": Tissue(
+        name="saline_phantom",
+        k_unfrozen=0.60,
+        k_frozen=2.22,
+        c_unfrozen=1000.0 * 4180.0,
+        c_frozen=917.0 * 2090.0,
+        latent_heat=917.0 * 334e3,
+        t_solidus=-1.02,
+        t_liquidus=-0.02,
+        perfusion=0.0,
+        metabolic_heat=0.0,
+        t_arterial=37.0,
+        ice_k_exponent=1.0,
+        source="as 'water' (WATER tables, Sarshoghi 2026 freezing range), plus natural "
+        "convection in the liquid (convection.py: Catton 1978 / MacGregor & Emery 1969 "
+        "enclosure correlations); bath geometry height 10 mm, gap 9 mm (assumption: the "
+        "Sarshoghi 2026 reference domain, 10.8 mm far field minus the 1.8 mm cylinder)",
+        verified=False,
+        convection=NaturalConvection(
+            height=0.01,
+            gap=0.009,
+            source="assumption: 10 mm cold-surface height, 9 mm liquid gap",
+        ),
     ),
     "gel_phantom": Tissue(
         name="gel_phantom",

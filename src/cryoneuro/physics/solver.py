@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -210,6 +210,10 @@ def simulate(
         raise ValueError(
             f"probe temperature {bnd.coldest!r} degC is not colder than the tissue ({t0!r} degC)"
         )
+    # optional natural convection (liquid phantoms): resolved once, at the bulk temperature
+    tis = LayeredTissue(
+        tuple(replace(layer, tissue=layer.tissue.resolved(float(t0))) for layer in tis.layers)
+    )
     end = prot.duration if t_end is None else t_end
     _check_finite("t_end", end, positive=True)
     thr = tuple(float(x) for x in thresholds)

@@ -215,6 +215,7 @@ def simulate_3d(
     prot = Protocol.parse(protocol) if isinstance(protocol, str) else protocol
     geom = geometry or Cartesian3D()
     t0 = tis.t_arterial if initial_temperature is None else float(initial_temperature)
+    tis = tis.resolved(t0)  # optional natural convection (liquid phantoms)
     if not (math.isfinite(dt) and dt > 0):
         raise ValueError(f"dt must be > 0, got {dt!r}")
     x, y, z = geom.axes()
