@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from cryoneuro.audit.services import audit_record
 from cryoneuro.clinical import nerves as nerve_catalog
 from cryoneuro.patients.models import Patient
+from cryoneuro.site.db import retry_when_sqlite_locked
 
 from . import availability
 from .defaults import type_defaults
@@ -245,6 +246,7 @@ def _confirm_after_commit(appointment: Appointment, kind: str) -> None:
         transaction.on_commit(lambda: send_appointment_email(appointment.pk, kind))
 
 
+@retry_when_sqlite_locked
 def appointment_book(
     *,
     patient: Patient,
@@ -304,6 +306,7 @@ def appointment_book(
     raise SlotTaken(_alternatives(type_, minutes, start, practitioner))
 
 
+@retry_when_sqlite_locked
 def appointment_move(*, appointment: Appointment, start: datetime, moved_by: Any,
                      practitioner: Resource | None = None, request=None,
                      notify: bool = True) -> Appointment:
