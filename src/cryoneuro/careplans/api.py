@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from cryoneuro.accounts.access import ensure_patient_access
 from cryoneuro.accounts.roles import Perm
@@ -81,7 +81,7 @@ def careplan_goal_create(request, patient_id: int, payload: GoalIn):
     _, plan = _plan(request, patient_id, Perm.CAREPLAN_EDIT)
     data = _valid(GoalForm, payload.dict())
     goal = services.careplan_goal_add(plan=plan, user=request.user, request=request, **data)
-    return 201, {"id": goal.pk, "description": goal.description, "status": goal.status}
+    return Status(201, {"id": goal.pk, "description": goal.description, "status": goal.status})
 
 
 @router.post("/patients/{patient_id}/care-plan/interventions", response={201: dict}, auth=perm_auth(Perm.CAREPLAN_EDIT))
@@ -93,7 +93,7 @@ def careplan_intervention_create(request, patient_id: int, payload: Intervention
                                                    request=request, **data)
     except ValidationError as error:
         raise_422(error)
-    return 201, {"id": item.pk, "kind": item.kind, "status": item.status}
+    return Status(201, {"id": item.pk, "kind": item.kind, "status": item.status})
 
 
 @router.post("/care-plan/interventions/{intervention_id}", auth=perm_auth(Perm.CAREPLAN_EDIT))
@@ -126,4 +126,4 @@ def careplan_review_create(request, patient_id: int, payload: ReviewIn):
     item = next((i for i in items if i.pk == item_id), None)
     review = services.careplan_review(plan=plan, user=request.user, request=request,
                                       followup_item=item, **cleaned)
-    return 201, {"id": review.pk, "reviewed_on": review.reviewed_on}
+    return Status(201, {"id": review.pk, "reviewed_on": review.reviewed_on})

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from cryoneuro.accounts.access import can_access_patient
 from cryoneuro.accounts.roles import Perm
@@ -89,7 +89,7 @@ def followup_item_create(request, patient_id: int, payload: ItemIn):
                                           **payload.dict())
     except ValidationError as error:
         raise_422(error)
-    return 201, item_out(item)
+    return Status(201, item_out(item))
 
 
 @router.post("/follow-up/items/{item_id}", auth=perm_auth(Perm.FOLLOWUP_MANAGE))
@@ -192,10 +192,10 @@ def questionnaire_answer(request, response_id: int, payload: AnswersIn):
         response=response, user=request.user, answers=payload.answers,
         complete=payload.complete, request=request)
     if problems:
-        return 422, {"detail": [{"loc": ["body", "answers", k], "msg": v}
+        return Status(422, {"detail": [{"loc": ["body", "answers", k], "msg": v}
                                 for k, v in problems.items()],
-                     "draft": response_out(response)}
-    return 200, response_out(response)
+                     "draft": response_out(response)})
+    return Status(200, response_out(response))
 
 
 @router.get("/patients/{patient_id}/fhir", auth=perm_auth(Perm.FHIR_EXPORT))

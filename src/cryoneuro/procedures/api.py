@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import ValidationError as NinjaValidationError
 
 from cryoneuro.accounts.roles import Perm
@@ -149,7 +149,7 @@ def procedure_create(request, patient_id: int, payload: CheckInIn):
             request=request)
     except ValidationError as error:
         raise_422(error)
-    return 201, procedure_out(procedure)
+    return Status(201, procedure_out(procedure))
 
 
 @router.get("/procedures/{procedure_id}", auth=perm_auth(Perm.PROCEDURE_VIEW))
@@ -194,7 +194,7 @@ def procedure_nerve_add(request, procedure_id: int, payload: NerveIn):
                                              request=request, **form.cleaned_data)
     except ValidationError as error:
         raise_422(error)
-    return 201, {"id": nerve.pk, "nerve_code": nerve.nerve_code, "mixed": nerve.nerve_is_mixed}
+    return Status(201, {"id": nerve.pk, "nerve_code": nerve.nerve_code, "mixed": nerve.nerve_is_mixed})
 
 
 @router.post("/procedures/nerves/{nerve_id}/cycles", response={201: dict}, auth=perm_auth(Perm.PROCEDURE_RECORD))
@@ -208,7 +208,7 @@ def procedure_cycle_add(request, nerve_id: int, payload: CycleIn):
                                              **payload.dict())
     except ValidationError as error:
         raise_422(error)
-    return 201, {"id": cycle.pk, "number": cycle.number, "freeze_seconds": cycle.freeze_seconds}
+    return Status(201, {"id": cycle.pk, "number": cycle.number, "freeze_seconds": cycle.freeze_seconds})
 
 
 @router.post("/procedures/{procedure_id}/close", auth=perm_auth(Perm.PROCEDURE_RECORD))
@@ -255,4 +255,4 @@ def adverse_event_create(request, patient_id: int, payload: AdverseEventIn):
             nerve=nerves.get(pk=nerve_id) if nerve_id else None, **cleaned)
     except ValidationError as error:
         raise_422(error)
-    return 201, event_out(event)
+    return Status(201, event_out(event))
