@@ -262,3 +262,15 @@ def test_an_unphysical_solver_result_is_refused(monkeypatch):
     monkeypatch.setattr(planner, "simulate", broken)
     with pytest.raises(PlanComputationError, match="not physical"):
         make_plan(PlanInputs(depth=10e-3, diameter=1e-3, sensitivity=False))
+
+
+def test_a_placement_margin_buys_tolerance():
+    base = PlanInputs(depth=12e-3, diameter=1e-3, layers=UNIFORM, sensitivity=False)
+    plain = make_plan(base)
+    margin = make_plan(base.with_(placement_margin=1.0e-3))
+    assert plain.protocol is not None and margin.protocol is not None
+    assert margin.protocol.total_s > plain.protocol.total_s
+    assert margin.tolerance["radial_mm"] >= 1.0 - 0.05
+    # and the same margin as an offset: the protocol reaches the moved nerve
+    moved = make_plan(base.with_(offset=base.resolved_offset + 1.0e-3))
+    assert moved.protocol is not None and moved.protocol.total_s <= margin.protocol.total_s

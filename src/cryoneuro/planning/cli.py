@@ -95,6 +95,13 @@ def plan(
     gap_mm: Annotated[
         str, typer.Option("--gap-mm", help="Gap between probe and nerve surfaces (mm).")
     ] = "0",
+    margin_mm: Annotated[
+        str,
+        typer.Option(
+            "--margin-mm",
+            help="Placement margin: still reach the target with the probe this much further away (mm).",
+        ),
+    ] = "0",
     motor: Annotated[
         list[str] | None,
         typer.Option(help="Motor nerve to spare: x,depth[,diameter] mm (repeatable)."),
@@ -134,6 +141,7 @@ def plan(
         diameter = _num("--diameter-mm", diameter_mm)
         angle_deg = _num("--angle", angle)
         gap = _num("--gap-mm", gap_mm)
+        margin = _num("--margin-mm", margin_mm)
         target = _num("--target-c", target_c)
         skin_limit = _num("--skin-limit-c", skin_limit_c)
         distance = _num("--distance-mm", distance_mm) if distance_mm is not None else None
@@ -151,6 +159,7 @@ def plan(
         inp = inputs_for_nerve(
             nerve, depth=depth * 1e-3, diameter=diameter * 1e-3, layers=parse_layers(layers),
             probe=probe, cryogen=cryogen, approach_angle=angle_deg, gap=gap * 1e-3,
+            placement_margin=margin * 1e-3,
             structures=structures,
             limits=ClinicalLimits(target_c=target, skin_limit_c=skin_limit),
             distance_to_end_organ=distance * 1e-3 if distance is not None else None,

@@ -179,6 +179,8 @@ class PlanInputs:
     - ``along``: position of the nerve along the probe axis, from the tip (m). ``None``:
       the middle of the active (freezing) segment.
     - ``probe_reach``: longest insertion of the needle (m), ``None``: :data:`PROBE_REACH_M`.
+    - ``placement_margin``: the protocol must still reach the target with the probe this
+      much further from the nerve (m; 0 = the shortest protocol for the planned position).
     """
 
     depth: float
@@ -193,6 +195,7 @@ class PlanInputs:
     offset: float | None = None
     offset_side: float = 1.0
     gap: float = 0.0
+    placement_margin: float = 0.0
     along: float | None = None
     structures: tuple[Structure, ...] = ()
     probe_reach: float | None = None
@@ -240,6 +243,10 @@ class PlanInputs:
                 raise PlanInputError(name, f"must be between 0 and 200 mm, got {v!r}")
         if self.offset_side not in (1.0, -1.0):
             raise PlanInputError("offset_side", f"must be 1 or -1, got {self.offset_side!r}")
+        if not (math.isfinite(self.placement_margin) and 0 <= self.placement_margin <= 0.005):
+            raise PlanInputError(
+                "placement_margin", f"must be between 0 and 5 mm, got {self.placement_margin!r}"
+            )
         if not (math.isfinite(self.gap) and 0 <= self.gap <= 0.02):
             raise PlanInputError("gap", f"must be between 0 and 20 mm, got {self.gap!r}")
         d = self.distance_to_end_organ
@@ -298,6 +305,7 @@ class PlanInputs:
             "offset_given": self.offset is not None,
             "offset_side": self.offset_side,
             "gap_m": self.gap,
+            "placement_margin_m": self.placement_margin,
             "along_m": self.resolved_along,
             "probe_reach_m": self.resolved_reach,
             "probe_reach_source": ""
@@ -336,6 +344,7 @@ class PlanInputs:
                 offset=float(d["offset_m"]) if d.get("offset_given") else None,
                 offset_side=float(d.get("offset_side", 1.0)),
                 gap=float(d.get("gap_m", 0.0)),
+                placement_margin=float(d.get("placement_margin_m", 0.0)),
                 along=float(d["along_m"]) if d.get("along_m") is not None else None,
                 structures=tuple(Structure(**s) for s in d.get("structures", ())),
                 probe_reach=float(d["probe_reach_m"])

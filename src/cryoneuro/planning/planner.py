@@ -474,7 +474,8 @@ def make_plan(inp: PlanInputs) -> Plan:
         runner = _Runner(inp, frame, extra_r, extra_below)
     except ValueError as exc:
         raise PlanInputError("geometry", str(exc)) from None
-    pts = cross_section(r0, z0, inp.diameter)
+    # the search aims at the nerve moved away by the required placement margin
+    pts = cross_section(r0 + inp.placement_margin, z0, inp.diameter)
     pts[:, 0] = np.abs(pts[:, 0])
 
     n_lo, n_hi = lim.cycles
@@ -531,11 +532,11 @@ def make_plan(inp: PlanInputs) -> Plan:
             "target_not_reached",
             f"no protocol within the limits brings the whole nerve below {lim.target_c:g} degC: the "
             f"longest ({longest.compact}) reaches only {warm_best:.1f} degC at the nerve's warmest "
-            f"point ({1e3 * (r0 + inp.diameter / 2):.1f} mm from the probe axis)",
+            f"point ({1e3 * (r0 + inp.placement_margin + inp.diameter / 2):.1f} mm from the probe axis)",
             "place the probe closer to the nerve (touching it), use a larger probe or a colder "
             "cryogen, or treat a thick nerve with two passes on either side",
             "error", target_c=lim.target_c, longest=longest.compact, warmest_c=warm_best,
-            distance_mm=1e3 * (r0 + inp.diameter / 2)))  # fmt: skip
+            distance_mm=1e3 * (r0 + inp.placement_margin + inp.diameter / 2)))  # fmt: skip
         res_longest = runner.run(longest)
         return _finish(inp, frame, runner, res_longest, None, [Candidate(longest, False, ["target not reached"])],
                        reasons, warnings, geometry, t_start, t_search, feasible=False)  # fmt: skip

@@ -61,6 +61,7 @@ class PlanIn(Schema):
     cryogen: str = "n2o"
     approach_angle_deg: float = 90.0
     gap_mm: float = 0.0
+    placement_margin_mm: float = 0.0
     structures: list[StructureIn] = Field(default_factory=list)
     target_c: float = -20.0
     skin_limit_c: float = 0.0
@@ -121,7 +122,8 @@ def _inputs(body: PlanIn, placement: Placement | None = None):
             limits=ClinicalLimits(target_c=body.target_c, skin_limit_c=body.skin_limit_c),
             distance_to_end_organ=(body.distance_to_end_organ_mm * 1e-3
                                    if body.distance_to_end_organ_mm is not None else None),
-            sensitivity=body.sensitivity, **kw)  # fmt: skip
+            sensitivity=body.sensitivity,
+            placement_margin=body.placement_margin_mm * 1e-3, **kw)  # fmt: skip
     except PlanInputError as exc:
         raise HttpError(422, str(exc)) from None
     except (ValueError, TypeError) as exc:

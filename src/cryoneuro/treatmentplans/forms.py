@@ -26,7 +26,7 @@ DEEP_TISSUES = [("muscle", _("Muscle")), ("fat", _("Fat")), ("tendon", _("Tendon
 
 # PlanInputError / PlacementError field -> form field
 FIELD_MAP = {"depth": "depth_mm", "diameter": "diameter_mm", "approach_angle": "approach_angle",
-             "gap": "gap_mm", "layers": "fat_mm", "probe": "probe", "cryogen": "cryogen",
+             "gap": "gap_mm", "placement_margin": "placement_margin_mm", "layers": "fat_mm", "probe": "probe", "cryogen": "cryogen",
              "target_c": "target_c", "skin_limit_c": "skin_limit_c", "offset": "gap_mm",
              "distance_to_end_organ": "distance_mm", "structure depth": "motor_depth_mm",
              "structure diameter": "motor_diameter_mm"}  # fmt: skip
@@ -72,6 +72,16 @@ class PlanForm(forms.Form):
         help_text=_("90 = perpendicular to the skin."),
     )
     gap_mm = _num(_("Gap between probe and nerve (mm)"), 0.0, min_value=0, max_value=20)
+    placement_margin_mm = _num(
+        _("Required placement margin (mm)"),
+        0.0,
+        required=False,
+        min_value=0,
+        max_value=5,
+        help_text=_(
+            "The protocol must still work with the probe this much further from the nerve."
+        ),
+    )
     motor_x_mm = _num(
         _("Motor nerve: lateral position (mm)"), required=False, min_value=-100, max_value=100
     )
@@ -193,6 +203,7 @@ class PlanForm(forms.Form):
             "cryogen": cd["cryogen"],
             "approach_angle": cd["approach_angle"],
             "gap": cd["gap_mm"] * 1e-3,
+            "placement_margin": (cd.get("placement_margin_mm") or 0.0) * 1e-3,
             "limits": None,
             "distance_to_end_organ": cd["distance_mm"] * 1e-3 if cd.get("distance_mm") else None,
         }
