@@ -242,3 +242,30 @@ def test_it_refuses_a_negative_time_in_a_trace() -> None:
         PrescribedSurfaceTemperature([-1.0, 2.0], [0.0, -50.0])
     with pytest.raises(ValueError, match="times"):
         simulate("16g", "n2o", "muscle", "60").temperature_at([(1e-3, 0.0)], times=[-5.0])
+
+
+def test_auto_scheme_removes_the_corner_splitting_error_near_the_tip() -> None:
+    from cryoneuro.physics import near_probe_corners, probe_preset
+
+    grid = Axisymmetric(h_min=2e-4, r_max=0.01, below_tip=0.006, above_active=0.006)
+    probe = probe_preset("16g")
+    near = [(probe.radius + 0.3e-3, -0.3e-3)]  # 0.42 mm from the tip edge
+    far = [(probe.radius + 3e-3, 0.5 * probe.active_length)]
+    assert near_probe_corners(probe, near) and not near_probe_corners(probe, far)
+    assert near_probe_corners(probe, [(probe.radius, probe.active_length + 0.9e-3)])
+
+    def run(**kw):
+        return simulate("16g", "n2o", "muscle", "60", geometry=grid, **kw)
+
+    ref = run(dt=0.25, scheme="coupled").min_temperature_at(near)[0]
+    split = run(dt=1.0)
+    auto = run(dt=1.0, scheme="auto", critical_points=near)
+    assert auto.setup.scheme == "coupled"
+    assert run(dt=1.0, scheme="auto", critical_points=far).setup.scheme == "implicit"
+    # split at dt = 1 s: several degrees warm next to the corner; auto: within 0.5 degC
+    assert split.min_temperature_at(near)[0] - ref > 4.0
+    assert abs(auto.min_temperature_at(near)[0] - ref) < 0.5
+    # thermocouples count as queried points too; 1-D geometries have no corners
+    assert run(dt=1.0, scheme="auto", thermocouples=near).setup.scheme == "coupled"
+    with pytest.raises(ValueError, match="auto, coupled"):
+        run(scheme="bogus")

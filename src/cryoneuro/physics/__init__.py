@@ -59,10 +59,17 @@ from cryoneuro.physics.protocol import (
     Protocol,
 )
 from cryoneuro.physics.result import FreezeResult, Nerve, NerveInjury
-from cryoneuro.physics.solver import DEFAULT_THRESHOLDS, SimulationSetup, simulate
+from cryoneuro.physics.solver import (
+    CORNER_DISTANCE,
+    DEFAULT_THRESHOLDS,
+    SimulationSetup,
+    near_probe_corners,
+    simulate,
+)
 from cryoneuro.physics.solver3d import Cartesian3D, FreezeResult3D, ProbePlacement, simulate_3d
 
 __all__ = [
+    "CORNER_DISTANCE",
     "CRYOGENS",
     "DEFAULT_THRESHOLDS",
     "PROBES",
@@ -97,6 +104,7 @@ __all__ = [
     "classify",
     "cryogen_preset",
     "gauge_to_diameter",
+    "near_probe_corners",
     "neumann_stefan",
     "probe_preset",
     "simulate",

@@ -66,7 +66,13 @@ from cryoneuro.physics.protocol import (
 )
 from cryoneuro.physics.result import FreezeResult
 
-__all__ = ["DEFAULT_THRESHOLDS", "SimulationSetup", "simulate"]
+__all__ = [
+    "CORNER_DISTANCE",
+    "DEFAULT_THRESHOLDS",
+    "SimulationSetup",
+    "near_probe_corners",
+    "simulate",
+]
 
 #: Isotherms reported by default (degC): freezing, the axonotmesis target (-20,
 #: Evans 1981), -40 (a lethal isotherm often quoted in cryoablation; unverified here)
@@ -74,6 +80,14 @@ __all__ = ["DEFAULT_THRESHOLDS", "SimulationSetup", "simulate"]
 DEFAULT_THRESHOLDS = (0.0, -20.0, -40.0, -100.0)
 
 Scheme = Literal["implicit", "explicit", "coupled"]
+#: ``"auto"``: ``"coupled"`` when a thermocouple or a ``critical_points`` entry lies
+#: within :data:`CORNER_DISTANCE` of a corner of the active segment (axisymmetric only),
+#: else ``"implicit"``; the resolved scheme is what ``SimulationSetup.scheme`` records.
+SchemeChoice = Literal["implicit", "explicit", "coupled", "auto"]
+#: Distance (m) from a corner of the active segment within which the Strang-split
+#: scheme's corner error matters (docs/physics/design.md: up to 9-17 degC next to the
+#: corners at dt = 1 s, < 4.5 degC beyond 1 mm).
+CORNER_DISTANCE = 1e-3
 
 #: Spread the grid lines of each sweep over numba threads (bit-for-bit identical results).
 PARALLEL = False
@@ -150,6 +164,20 @@ def _check_finite(name: str, v: float, positive: bool = False) -> None:
         raise ValueError(f"{name} must be > 0, got {v!r}")
 
 
+def near_probe_corners(
+    probe: Probe, points: Sequence[tuple[float, float]], distance: float = CORNER_DISTANCE
+) -> bool:
+    """Whether any point ``(r, z)`` (m, axisymmetric coordinates: tip at z = 0, active
+    segment up to ``z = active_length``) lies within ``distance`` of a corner of the
+    active segment (the tip edge ``(R, 0)`` or the end ``(R, active_length)``), where the
+    split scheme's error is largest."""
+    for r, z in points:
+        for zc in (0.0, probe.active_length):
+            if math.hypot(float(r) - probe.radius, float(z) - zc) <= distance:
+                return True
+    return False
+
+
 def simulate(
     probe: Probe | str = "16g",
     cryogen: Cryogen | str = "n2o",
@@ -160,7 +188,7 @@ def simulate(
     geometry: Geometry | None = None,
     initial_temperature: float | None = None,
     far_temperature: float | None = None,
-    scheme: Scheme = "implicit",
+    scheme: SchemeChoice = "implicit",
     dt: float = 1.0,
     output_interval: float = 5.0,
     thresholds: Sequence[float] = DEFAULT_THRESHOLDS,
@@ -169,6 +197,7 @@ def simulate(
     t_end: float | None = None,
     newton_tol: float = 1e-3,
     max_newton: int = 60,
+    critical_points: Sequence[tuple[float, float]] = (),
 ) -> FreezeResult:
     """Run one freeze and return a :class:`~cryoneuro.physics.result.FreezeResult`.
 
@@ -179,6 +208,10 @@ def simulate(
     temperature of the tissue. ``thermocouples``: points ``(r, z)`` in m (1-D: ``(x, 0)``)
     sampled after every step. ``t_end`` defaults to the protocol duration.
     ``newton_tol`` is in J/m3 (1e-3 J/m3 ~ 3e-10 K in tissue).
+    ``scheme="auto"`` uses the unsplit ``"coupled"`` scheme (about 20x slower, no corner
+    splitting error) when a thermocouple or one of ``critical_points`` (``(r, z)``, m:
+    for example the nearest points of a nerve) lies within :data:`CORNER_DISTANCE` of a
+    corner of the active segment, and the split ``"implicit"`` scheme otherwise.
     """
     probe_o = probe_preset(probe) if isinstance(probe, str) else probe
     cryo_o = cryogen_preset(cryogen) if isinstance(cryogen, str) else cryogen
@@ -187,8 +220,17 @@ def simulate(
     geom: Geometry = geometry if geometry is not None else Axisymmetric()
     if not isinstance(geom, Planar1D | Radial1D | Axisymmetric):
         raise ValueError(f"unknown geometry {geom!r}; valid: Planar1D, Radial1D, Axisymmetric")
-    if scheme not in ("implicit", "explicit", "coupled"):
-        raise ValueError(f"unknown scheme {scheme!r}; valid choices: coupled, explicit, implicit")
+    if scheme not in ("implicit", "explicit", "coupled", "auto"):
+        raise ValueError(
+            f"unknown scheme {scheme!r}; valid choices: auto, coupled, explicit, implicit"
+        )
+    resolved: Scheme
+    if scheme == "auto":
+        pts = [*thermocouples, *critical_points]
+        near = isinstance(geom, Axisymmetric) and near_probe_corners(probe_o, pts)
+        resolved = "coupled" if near else "implicit"
+    else:
+        resolved = scheme
     bnd: ProbeBoundary = (
         boundary
         if boundary is not None
@@ -220,7 +262,7 @@ def simulate(
     for x in thr:
         _check_finite("threshold", x)
     setup = SimulationSetup(
-        probe_o, cryo_o, tis, prot, bnd, geom, float(t0), float(tfar), scheme, float(dt),
+        probe_o, cryo_o, tis, prot, bnd, geom, float(t0), float(tfar), resolved, float(dt),
         float(output_interval), thr, float(newton_tol), int(max_newton), float(end),
         tuple((float(r), float(z)) for r, z in thermocouples),
     )  # fmt: skip
