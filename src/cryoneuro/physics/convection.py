@@ -10,9 +10,10 @@ natural convection (the liquid region keeps a conduction model, its conductivity
 multiplied by the Nusselt number of the liquid layer, ``k_eff = k Nu``). The liquid
 layer is treated as a vertical enclosure of height ``height`` (the height of the cold
 surface) and width ``gap`` (from the cold surface to the warm far field), hot side at
-the bulk (initial) temperature, cold side at the liquidus. Correlations (as given in
-Incropera, DeWitt, Bergman & Lavine, *Fundamentals of Heat and Mass Transfer*, 6th
-ed., section 9.8, eqs 9.50-9.53; ``Ra`` on the gap width ``L``):
+the bulk (initial) temperature, cold side at the liquidus. Correlations for vertical
+rectangular enclosures (as collected in Incropera, DeWitt, Bergman & Lavine,
+*Fundamentals of Heat and Mass Transfer*, free convection in enclosures; equation
+numbers not checked here; ``Ra`` on the gap width ``L``):
 
 - ``1 <= H/L < 2``: Catton (1978), ``Nu = 0.18 (Pr Ra / (0.2 + Pr))**0.29``,
   valid ``1e-3 < Pr < 1e5``, ``1e3 < Ra Pr / (0.2 + Pr)``;
@@ -53,10 +54,9 @@ __all__ = ["ConvectionEstimate", "NaturalConvection", "water_density"]
 GRAVITY = 9.80665
 
 # Saturated water, Incropera Table A.6 (transcribed, unverified): T (K), dynamic
-# viscosity (N s/m2), conductivity (W/m K), Prandtl number.
+# viscosity (N s/m2), Prandtl number.
 _T_K = np.array([273.15, 275.0, 280.0, 285.0, 290.0, 295.0, 300.0, 305.0, 310.0, 315.0])
 _MU = 1e-6 * np.array([1750.0, 1652.0, 1422.0, 1225.0, 1080.0, 959.0, 855.0, 769.0, 695.0, 631.0])
-_K = 1e-3 * np.array([569.0, 574.0, 582.0, 590.0, 598.0, 606.0, 613.0, 620.0, 628.0, 634.0])
 _PR = np.array([12.99, 12.22, 10.26, 8.81, 7.56, 6.62, 5.83, 5.20, 4.62, 4.16])
 
 
