@@ -197,7 +197,7 @@ def procedure_step_record(*, procedure: Procedure, user: Any, code: str, data: d
     data = dict(data)
     if code == StepCode.PRE_CHECK:
         cleared = bool(procedure.evaluation and procedure.evaluation.cleared_for_procedure)
-        data[_("evaluation_cleared")] = cleared
+        data["evaluation_cleared"] = cleared
         clearance = (data.get("physician_clearance") or "").strip()
         if clearance and not can_access_patient(user, Perm.PROCEDURE_OVERRIDE, procedure.patient):
             raise ValidationError({"physician_clearance": [_("Only a physician can clear a procedure after anticoagulation was taken.")]})
@@ -210,11 +210,11 @@ def procedure_step_record(*, procedure: Procedure, user: Any, code: str, data: d
             reasons.append("infection_at_site")
         if data.get("anticoagulation_taken") and not clearance:
             reasons.append("anticoagulation_taken")
-        data[_("stop_reasons")] = reasons
+        data["stop_reasons"] = reasons
         passed = not reasons
         if data.get("baseline_nrs") is not None:
-            procedure.baseline_nrs = data[_("baseline_nrs")]
-            procedure.save(update_fields=[_("baseline_nrs")])
+            procedure.baseline_nrs = data["baseline_nrs"]
+            procedure.save(update_fields=["baseline_nrs"])
     elif not pre_check_passed(procedure):
         raise ValidationError({"__all__": [_("The pre-procedure check has not passed: no other step can be recorded.")]})
     if code == StepCode.SURVEILLANCE and has_mixed_nerve(procedure) and not data.get(
@@ -222,8 +222,8 @@ def procedure_step_record(*, procedure: Procedure, user: Any, code: str, data: d
         raise ValidationError({"motor_check": [_("A mixed nerve was treated: the motor check of the limb is required.")]})
     if code == StepCode.DISCHARGE:
         language = procedure.patient.preferred_language
-        data[_("advice_language")] = language
-        data[_("advice")] = discharge_advice(language)
+        data["advice_language"] = language
+        data["advice"] = discharge_advice(language)
     step, created = ProcedureStep.objects.update_or_create(
         procedure=procedure, code=code,
         defaults={"data": data, "done_at": at or timezone.now(), "done_by": user,
@@ -456,7 +456,7 @@ def adverse_event_resolve(*, event: AdverseEvent, user: Any, resolved_date: dt.d
     if resolved_date < event.onset_date:
         raise ValidationError({"resolved_date": [_("The resolution cannot precede the onset.")]})
     event.resolved_date = resolved_date
-    event.save(update_fields=[_("resolved_date")])
+    event.save(update_fields=["resolved_date"])
     audit_record(actor=user, action="update", request=request, obj=event,
                  patient_id=event.patient_id, detail={"resolved": resolved_date.isoformat()})
     return event

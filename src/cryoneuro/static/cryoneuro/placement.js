@@ -16,8 +16,11 @@
   var NS = "http://www.w3.org/2000/svg";
   var TWO = { skin: true, trajectory: true, calibration: true };
   var MANY = { motor: true, vessel: true };
-  var LABEL = { calibration: "known distance", skin: "skin line", nerve: "nerve",
-                trajectory: "probe trajectory", motor: "motor nerve", vessel: "vessel" };
+  // Django's JavaScript catalogue (/jsi18n/) is loaded before this file; without it, English.
+  var gettext = window.gettext || function (s) { return s; };
+  var LABEL = { calibration: gettext("known distance"), skin: gettext("skin line"),
+                nerve: gettext("nerve"), trajectory: gettext("probe trajectory"),
+                motor: gettext("motor nerve"), vessel: gettext("vessel") };
   var marks = { skin: [[0, 0], [W, 0]], nerve: null, trajectory: [], motor: [], vessel: [],
                 calibration: [] };
   var skinDefault = true;
@@ -34,7 +37,6 @@
     }
   } catch (e) { /* ignore a damaged field: start again */ }
 
-  function t(s) { return (window.gettext ? window.gettext(s) : s); }
   function say(msg) { if (status) { status.textContent = msg; } }
   function el(name, attrs) {
     var e = document.createElementNS(NS, name);
@@ -77,8 +79,8 @@
     root.querySelectorAll("[data-mode]").forEach(function (b) {
       b.setAttribute("aria-pressed", b.dataset.mode === m ? "true" : "false");
     });
-    var n = TWO[m] ? " (" + t("two points") + ")" : "";
-    say(t("Marking") + ": " + t(LABEL[m]) + n);
+    var n = TWO[m] ? " (" + gettext("two points") + ")" : "";
+    say(gettext("Marking") + ": " + LABEL[m] + n);
   }
 
   function place(p) {
@@ -95,7 +97,7 @@
     pos = p;
     draw();
     var done = mode === "nerve" || MANY[mode] || marks[mode].length === 2;
-    say(t(LABEL[mode]) + ": " + (done ? t("marked") : t("first point marked, now the second")) +
+    say(LABEL[mode] + ": " + (done ? gettext("marked") : gettext("first point marked, now the second")) +
         " (" + p[0] + ", " + p[1] + ")");
     if (mode === "nerve" && marks.trajectory.length < 2) { setMode("trajectory"); }
   }
@@ -104,7 +106,7 @@
     if (mode === "nerve") { marks.nerve = null; }
     else if (marks[mode].length) { marks[mode].pop(); }
     draw();
-    say(t(LABEL[mode]) + ": " + t("last point removed"));
+    say(LABEL[mode] + ": " + gettext("last point removed"));
   }
 
   svg.addEventListener("click", function (ev) {
@@ -142,7 +144,7 @@
   if (clear) {
     clear.addEventListener("click", function () {
       marks = { skin: [[0, 0], [W, 0]], nerve: null, trajectory: [], motor: [], vessel: [], calibration: [] };
-      skinDefault = true; draw(); say(t("All marks cleared"));
+      skinDefault = true; draw(); say(gettext("All marks cleared"));
     });
   }
   if (calInput) { calInput.addEventListener("input", serialize); }
