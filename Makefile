@@ -61,7 +61,7 @@ bench: $(BENCH_STAMP)
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 messages: $(STAMP)
-	@cd src/cryoneuro && ../../$(PY) -m django makemessages -l fr -l en --ignore 'physics/*' && ../../$(PY) -m django compilemessages
+	@cd src/cryoneuro && ../../$(PY) -m django makemessages -l fr --ignore 'physics/*' --ignore 'clinical/*' --ignore 'planning/*' --ignore 'devtools/*' --settings=cryoneuro.site.settings.dev && ../../$(PY) -m django makemessages -d djangojs -l fr --ignore 'physics/*' --settings=cryoneuro.site.settings.dev && ../../$(PY) -m django compilemessages --settings=cryoneuro.site.settings.dev
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
