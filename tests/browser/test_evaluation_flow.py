@@ -51,6 +51,7 @@ def test_it_logs_in_registers_evaluates_and_shows_the_decision(page, physician, 
 
     page.locator("#evaluation-form button[type=submit]").click()
     expect(page.locator("#decision .outcome")).to_have_attribute("data-outcome", "eligible")
+    expect(page.locator("#decision .outcome")).to_contain_text("Éligible à la cryoneurolyse")
     from cryoneuro.evaluation.models import Evaluation
 
     saved = Evaluation.objects.get(patient__family_name="Lefebvre")
