@@ -37,6 +37,8 @@ A.6 (values transcribed here, *unverified* against the printed table).
 Assumptions (not sourced, configurable): the enclosure picture itself (the cold
 cylinder is not a flat wall, and a freely growing ice front is not a fixed wall),
 convection established from t = 0 (no onset delay: matters for very short freezes),
+the effective conductivity raising the diffusivity in every direction (it also carries
+cold outwards during the first seconds, which the real flow does not),
 one effective factor for the whole liquid region and the whole run, and the geometry
 (``height``, ``gap``), which the caller must give.
 """
