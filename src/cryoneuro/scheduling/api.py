@@ -115,6 +115,8 @@ def list_slots(request, patient_id: int, query: Query[SlotsQuery]):
     """Free slots of a type for this patient, earliest first (a procedure's length follows
     the nerves given, else the patient's latest evaluation)."""
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.APPOINTMENT_VIEW)
+    audit_record(actor=request.user, action="view", request=request, obj=patient,
+                 patient_id=patient.pk, detail={"via": "api", "slots": query.type})
     try:
         type_ = services.appointment_type(query.type)
         codes = (services.procedure_nerves(patient, query.nerve_codes)

@@ -109,6 +109,9 @@ def appointment_book(request, patient_id: int):
     """The booking dialog: choose a type (and physician, nerves), see the nearest free
     slots, book one."""
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.APPOINTMENT_BOOK)
+    if request.method == "GET" and not request.htmx:
+        audit_record(actor=request.user, action="view", request=request, obj=patient,
+                     patient_id=patient.pk, detail={"page": "booking"})
     services.appointment_types_ensure()
     data = request.POST if request.method == "POST" else (request.GET or {"type": "consultation"})
     search = SlotSearchForm(data)
@@ -189,6 +192,9 @@ def appointment_move(request, patient_id: int):
                 return redirect("patient_detail", patient_id=patient.pk)
         else:
             error_messages = [m for errs in form.errors.values() for m in errs]
+    if request.method == "GET":
+        audit_record(actor=request.user, action="view", request=request, obj=appointment,
+                     patient_id=patient.pk)
     minutes = int((appointment.main_end - appointment.start).total_seconds() // 60)
     only = ({ResourceKind.PRACTITIONER: [appointment.practitioner_id]}
             if appointment.practitioner_id else None)
