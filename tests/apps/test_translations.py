@@ -13,7 +13,7 @@ LOCALE = Path(__file__).resolve().parents[2] / "src/cryoneuro/locale/fr/LC_MESSA
 def test_every_message_has_a_french_translation(domain):
     text = (LOCALE / f"{domain}.po").read_text(encoding="utf-8")
     entries = [e for e in text.split("\n\n") if "msgid" in e and not e.lstrip().startswith("#~")]
-    header, *messages = entries
+    _header, *messages = entries
     assert messages
     untranslated = [e for e in messages if re.search(r'msgstr(\[\d\])? ""\s*$', e)]
     fuzzy = [e for e in messages if "#, fuzzy" in e]
