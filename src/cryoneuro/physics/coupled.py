@@ -127,7 +127,7 @@ def step(sysm: CoupledSystem, model: Model, H: FloatArray, dt: float, tol: float
         d = np.where(act, V + dt * (diag_k + V * W) * th, 1.0)
         data = np.concatenate([d, -dt * K * th[sysm.fb], -dt * K * th[sysm.fa]])
         J = sp.csc_matrix((data, (rows, cols)), shape=(n, n))
-        delta = splu(J).solve(-R)
+        delta = splu(J, permc_spec="MMD_AT_PLUS_A").solve(-R)
         delta = np.where(act, delta, 0.0)
         old = h
         new = old + delta
