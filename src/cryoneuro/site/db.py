@@ -34,6 +34,9 @@ def retry_when_sqlite_locked(func: Callable[..., T]) -> Callable[..., T]:
                 if (not transient or connection.in_atomic_block
                         or attempt + 1 == SQLITE_LOCK_RETRIES):
                     raise
+                # Start again on a fresh connection: a "table is locked" answer can stick
+                # to the connection that received it.
+                connection.close()
                 time.sleep(0.02 * 2**attempt * (1 + random.random()))
         raise AssertionError("unreachable")
 
