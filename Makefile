@@ -7,7 +7,10 @@ PY := $(BIN)/python
 UV := $(BIN)/uv
 STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.bench-installed
-export DJANGO_SETTINGS_MODULE ?= cryoneuro.site.settings.dev
+RUN_SETTINGS ?= cryoneuro.site.settings.dev
+# pytest must use the test settings: an exported DJANGO_SETTINGS_MODULE would win over
+# pytest.ini's, so the test target sets it explicitly.
+TEST_ENV := DJANGO_SETTINGS_MODULE=cryoneuro.site.settings.test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -25,18 +28,18 @@ install: $(STAMP)
 ## make run: install, migrate SQLite under ./var, load demo data once, serve on 127.0.0.1:8000
 run: $(STAMP)
 	@mkdir -p var
-	@$(PY) -m cryoneuro.manage migrate --noinput -v 0
-	@$(PY) -m cryoneuro.manage load_demo
-	@$(PY) -m cryoneuro.manage runserver --noreload $(HOST):$(PORT)
+	@DJANGO_SETTINGS_MODULE=$(RUN_SETTINGS) $(PY) -m cryoneuro.manage migrate --noinput -v 0
+	@DJANGO_SETTINGS_MODULE=$(RUN_SETTINGS) $(PY) -m cryoneuro.manage load_demo
+	@DJANGO_SETTINGS_MODULE=$(RUN_SETTINGS) $(PY) -m cryoneuro.manage runserver --noreload $(HOST):$(PORT)
 
 ## make test: system packages (chromium, postgresql) where missing, lint, types, pytest on SQLite and PostgreSQL
 test: $(STAMP) system-deps
 	@$(BIN)/ruff check src tests benchmarks
 	@$(BIN)/mypy
 	@echo "== pytest on SQLite =="
-	@CRYONEURO_TEST_DB=sqlite $(BIN)/pytest -p no:cacheprovider -q
+	@$(TEST_ENV) CRYONEURO_TEST_DB=sqlite $(BIN)/pytest -p no:cacheprovider -q
 	@echo "== pytest on PostgreSQL (throwaway cluster) =="
-	@CRYONEURO_TEST_DB=postgres $(BIN)/pytest -p no:cacheprovider -q -m "not browser" tests/apps
+	@$(TEST_ENV) CRYONEURO_TEST_DB=postgres $(BIN)/pytest -p no:cacheprovider -q -m "not browser" tests/apps
 
 system-deps:
 	@bash scripts/system-deps.sh

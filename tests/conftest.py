@@ -156,3 +156,20 @@ def _fresh_cache():
 
     cache.clear()
     yield
+
+
+def pytest_configure(config):
+    """Refuse to run on the wrong settings or the wrong database: a stray
+    DJANGO_SETTINGS_MODULE in the environment would silently test something else."""
+    import os
+
+    from django.conf import settings
+
+    if settings.SETTINGS_MODULE != "cryoneuro.site.settings.test":
+        raise pytest.UsageError(
+            f"tests need cryoneuro.site.settings.test, not {settings.SETTINGS_MODULE!r}: "
+            "unset DJANGO_SETTINGS_MODULE or run `make test`.")
+    wanted = os.environ.get("CRYONEURO_TEST_DB", "sqlite")
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if (wanted == "postgres") != engine.endswith("postgresql"):
+        raise pytest.UsageError(f"CRYONEURO_TEST_DB={wanted!r} but the engine is {engine}.")
