@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from typing import Any
 
@@ -20,14 +21,6 @@ EDITABLE_FIELDS = (
 )
 
 
-def _next_identifier() -> str:
-    last = Patient.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    candidate = last + 1
-    while Patient.objects.filter(identifier=f"CN-{candidate:06d}").exists():
-        candidate += 1
-    return f"CN-{candidate:06d}"
-
-
 @transaction.atomic
 def patient_create(
     *,
@@ -44,7 +37,9 @@ def patient_create(
     request=None,
 ) -> Patient:
     patient = Patient(
-        identifier=_next_identifier(),
+        # A placeholder until the row has its primary key: the identifier derives from it,
+        # so two registrations at the same moment can never get the same one.
+        identifier=f"new-{uuid.uuid4().hex[:16]}",
         family_name=family_name.strip(),
         given_name=given_name.strip(),
         birth_date=birth_date,
@@ -58,6 +53,8 @@ def patient_create(
     )
     patient.full_clean()
     patient.save()
+    patient.identifier = f"CN-{patient.pk:06d}"
+    patient.save(update_fields=["identifier"])
     audit_record(actor=created_by, action="create", request=request, obj=patient,
                  patient_id=patient.pk)
     return patient
