@@ -1,9 +1,9 @@
 """Roles and what each may do: ONE explicit table, enforced server-side everywhere.
 
 Every page and API endpoint names the permission it needs (``requires(Perm.X)`` for views,
-``api_requires`` for the API) and every patient-scoped read goes through
+``auth=perm_auth(Perm.X)`` for API operations) and every patient-scoped read goes through
 :func:`can_access_patient`, which adds the own-record rule for patients. The matrix test
-(tests/django/test_permission_matrix.py) walks this table against every endpoint.
+(tests/apps/test_permission_matrix.py) walks this table against every endpoint.
 
 Least privilege: administrators manage accounts and read the audit trail but do not read
 clinical records; coordinators see identity and contact data (to book) but no clinical

@@ -11,7 +11,7 @@ from ninja import Router, Schema, Status
 
 from cryoneuro.accounts.access import ensure_patient_access
 from cryoneuro.accounts.roles import Perm
-from cryoneuro.api.security import api_requires, perm_auth
+from cryoneuro.api.security import perm_auth
 from cryoneuro.audit.services import audit_record
 from cryoneuro.patients.selectors import patient_get
 from cryoneuro.procedures.api import form_input, raise_422
@@ -53,7 +53,6 @@ class ReviewIn(Schema):
 
 
 def _plan(request, patient_id: int, perm: Perm):
-    api_requires(request, perm)
     patient = patient_get(user=request.user, patient_id=patient_id, perm=perm)
     return patient, services.careplan_get_or_create(patient=patient, user=request.user,
                                                     request=request)
@@ -68,7 +67,6 @@ def _valid(form_cls, data: dict[str, Any], **kwargs) -> dict[str, Any]:
 
 @router.get("/patients/{patient_id}/care-plan", auth=perm_auth(Perm.CAREPLAN_VIEW))
 def careplan_get(request, patient_id: int):
-    api_requires(request, Perm.CAREPLAN_VIEW)
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.CAREPLAN_VIEW)
     plan = careplan_for(patient=patient)
     audit_record(actor=request.user, action="view", request=request,
@@ -98,7 +96,6 @@ def careplan_intervention_create(request, patient_id: int, payload: Intervention
 
 @router.post("/care-plan/interventions/{intervention_id}", auth=perm_auth(Perm.CAREPLAN_EDIT))
 def careplan_intervention_update(request, intervention_id: int, payload: InterventionPatch):
-    api_requires(request, Perm.CAREPLAN_EDIT)
     item = Intervention.objects.select_related("plan__patient").filter(pk=intervention_id).first()
     if item is None:
         raise Http404

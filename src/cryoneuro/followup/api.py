@@ -11,7 +11,7 @@ from ninja import Router, Schema, Status
 
 from cryoneuro.accounts.access import can_access_patient
 from cryoneuro.accounts.roles import Perm
-from cryoneuro.api.security import api_requires, perm_auth
+from cryoneuro.api.security import perm_auth
 from cryoneuro.audit.services import audit_record
 from cryoneuro.patients.selectors import patient_get
 from cryoneuro.procedures.api import raise_422
@@ -69,7 +69,6 @@ def _tracking_out(patient) -> list[dict[str, Any]]:
 
 @router.get("/patients/{patient_id}/follow-up", auth=perm_auth(Perm.FOLLOWUP_VIEW))
 def followup_list(request, patient_id: int):
-    api_requires(request, Perm.FOLLOWUP_VIEW)
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.FOLLOWUP_VIEW)
     audit_record(actor=request.user, action="view", request=request,
                  object_type="followup.followupitem", patient_id=patient.pk,
@@ -80,7 +79,6 @@ def followup_list(request, patient_id: int):
 
 @router.post("/patients/{patient_id}/follow-up/items", response={201: dict}, auth=perm_auth(Perm.FOLLOWUP_MANAGE))
 def followup_item_create(request, patient_id: int, payload: ItemIn):
-    api_requires(request, Perm.FOLLOWUP_MANAGE)
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.FOLLOWUP_MANAGE)
     if payload.kind not in ItemKind.values:
         raise_422({"kind": [f"One of {', '.join(ItemKind.values)}."]})
@@ -94,7 +92,6 @@ def followup_item_create(request, patient_id: int, payload: ItemIn):
 
 @router.post("/follow-up/items/{item_id}", auth=perm_auth(Perm.FOLLOWUP_MANAGE))
 def followup_item_change(request, item_id: int, payload: ItemPatch):
-    api_requires(request, Perm.FOLLOWUP_MANAGE)
     item = selectors.item_get(user=request.user, item_id=item_id)
     if payload.status is not None and payload.status not in ItemStatus.values:
         raise_422({"status": [f"One of {', '.join(ItemStatus.values)}."]})
@@ -109,7 +106,6 @@ def followup_item_change(request, item_id: int, payload: ItemPatch):
 @router.get("/patients/{patient_id}/timeline", auth=perm_auth(Perm.FOLLOWUP_VIEW))
 def followup_timeline(request, patient_id: int):
     """The series behind the timeline chart: NRS and MME per day, procedures, windows."""
-    api_requires(request, Perm.FOLLOWUP_VIEW)
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.FOLLOWUP_VIEW)
     audit_record(actor=request.user, action="view", request=request,
                  object_type="followup.timeline", patient_id=patient.pk, detail={"via": "api"})
@@ -132,7 +128,6 @@ def followup_timeline(request, patient_id: int):
 
 @router.get("/patients/{patient_id}/questionnaires", auth=perm_auth(Perm.FOLLOWUP_VIEW))
 def questionnaire_list(request, patient_id: int):
-    api_requires(request, Perm.FOLLOWUP_VIEW)
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.FOLLOWUP_VIEW)
     audit_record(actor=request.user, action="view", request=request,
                  object_type="followup.questionnaireresponse", patient_id=patient.pk,
@@ -143,7 +138,6 @@ def questionnaire_list(request, patient_id: int):
 @router.post("/follow-up/items/{item_id}/questionnaire", auth=perm_auth(Perm.QUESTIONNAIRE_FILL))
 def questionnaire_open(request, item_id: int):
     """The draft for this follow-up item (created on first call)."""
-    api_requires(request, Perm.QUESTIONNAIRE_FILL)
     item = selectors.item_get(user=request.user, item_id=item_id, perm=Perm.QUESTIONNAIRE_FILL)
     if item.kind == ItemKind.VISIT or item.status == ItemStatus.CANCELLED:
         raise_422({"item": ["This follow-up item has no questionnaire."]})
@@ -154,7 +148,6 @@ def questionnaire_open(request, item_id: int):
 
 @router.get("/questionnaires/{response_id}", auth=perm_auth(Perm.QUESTIONNAIRE_FILL))
 def questionnaire_get(request, response_id: int):
-    api_requires(request, Perm.QUESTIONNAIRE_FILL)
     response = selectors.response_get(user=request.user, response_id=response_id)
     audit_record(actor=request.user, action="view", request=request, obj=response,
                  patient_id=response.patient_id, detail={"via": "api"})
@@ -183,7 +176,6 @@ def _check_answers(answers: dict[str, Any], instruments: list[str]) -> None:
 def questionnaire_answer(request, response_id: int, payload: AnswersIn):
     """Save answers (merged into the draft); ``complete`` completes it when every
     instrument can be scored, otherwise 422 says what is missing (the draft is kept)."""
-    api_requires(request, Perm.QUESTIONNAIRE_FILL)
     response = selectors.response_get(user=request.user, response_id=response_id)
     if not response.is_draft:
         raise_422({"status": ["This questionnaire is already completed."]})
@@ -201,7 +193,6 @@ def questionnaire_answer(request, response_id: int, payload: AnswersIn):
 @router.get("/patients/{patient_id}/fhir", auth=perm_auth(Perm.FHIR_EXPORT))
 def fhir_patient_bundle(request, patient_id: int):
     """The patient's record as a FHIR R4 Bundle (collection)."""
-    api_requires(request, Perm.FHIR_EXPORT)
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.FHIR_EXPORT)
     if not can_access_patient(request.user, Perm.FHIR_EXPORT, patient):
         raise_422({"patient": ["No access."]})

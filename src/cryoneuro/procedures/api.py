@@ -12,7 +12,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import ValidationError as NinjaValidationError
 
 from cryoneuro.accounts.roles import Perm
-from cryoneuro.api.security import api_requires, perm_auth
+from cryoneuro.api.security import perm_auth
 from cryoneuro.audit.services import audit_record
 from cryoneuro.patients.selectors import patient_get
 
@@ -129,7 +129,6 @@ def event_out(e) -> dict[str, Any]:
 
 @router.get("/patients/{patient_id}/procedures", auth=perm_auth(Perm.PROCEDURE_VIEW))
 def procedure_list(request, patient_id: int):
-    api_requires(request, Perm.PROCEDURE_VIEW)
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.PROCEDURE_VIEW)
     audit_record(actor=request.user, action="view", request=request,
                  object_type="procedures.procedure", patient_id=patient.pk,
@@ -139,7 +138,6 @@ def procedure_list(request, patient_id: int):
 
 @router.post("/patients/{patient_id}/procedures", response={201: dict}, auth=perm_auth(Perm.PROCEDURE_RECORD))
 def procedure_create(request, patient_id: int, payload: CheckInIn):
-    api_requires(request, Perm.PROCEDURE_RECORD)
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.PROCEDURE_RECORD)
     try:
         procedure = services.procedure_checkin(
@@ -154,7 +152,6 @@ def procedure_create(request, patient_id: int, payload: CheckInIn):
 
 @router.get("/procedures/{procedure_id}", auth=perm_auth(Perm.PROCEDURE_VIEW))
 def procedure_get(request, procedure_id: int):
-    api_requires(request, Perm.PROCEDURE_VIEW)
     procedure = selectors.procedure_get(user=request.user, procedure_id=procedure_id)
     audit_record(actor=request.user, action="view", request=request, obj=procedure,
                  patient_id=procedure.patient_id, detail={"via": "api"})
@@ -163,7 +160,6 @@ def procedure_get(request, procedure_id: int):
 
 @router.post("/procedures/{procedure_id}/steps/{code}", auth=perm_auth(Perm.PROCEDURE_RECORD))
 def procedure_step_record(request, procedure_id: int, code: str, payload: StepIn):
-    api_requires(request, Perm.PROCEDURE_RECORD)
     procedure = selectors.procedure_get(user=request.user, procedure_id=procedure_id,
                                         perm=Perm.PROCEDURE_RECORD)
     if code not in STEP_FORMS:
@@ -183,7 +179,6 @@ def procedure_step_record(request, procedure_id: int, code: str, payload: StepIn
 
 @router.post("/procedures/{procedure_id}/nerves", response={201: dict}, auth=perm_auth(Perm.PROCEDURE_RECORD))
 def procedure_nerve_add(request, procedure_id: int, payload: NerveIn):
-    api_requires(request, Perm.PROCEDURE_RECORD)
     procedure = selectors.procedure_get(user=request.user, procedure_id=procedure_id,
                                         perm=Perm.PROCEDURE_RECORD)
     form = NerveForm(payload.dict())
@@ -199,7 +194,6 @@ def procedure_nerve_add(request, procedure_id: int, payload: NerveIn):
 
 @router.post("/procedures/nerves/{nerve_id}/cycles", response={201: dict}, auth=perm_auth(Perm.PROCEDURE_RECORD))
 def procedure_cycle_add(request, nerve_id: int, payload: CycleIn):
-    api_requires(request, Perm.PROCEDURE_RECORD)
     nerve = selectors.nerve_get(user=request.user, nerve_id=nerve_id)
     if not -200 <= payload.min_temperature_c <= 40:
         raise_422({"min_temperature_c": ["Between -200 and 40 °C."]})
@@ -213,7 +207,6 @@ def procedure_cycle_add(request, nerve_id: int, payload: CycleIn):
 
 @router.post("/procedures/{procedure_id}/close", auth=perm_auth(Perm.PROCEDURE_RECORD))
 def procedure_close(request, procedure_id: int, payload: CloseIn):
-    api_requires(request, Perm.PROCEDURE_RECORD)
     procedure = selectors.procedure_get(user=request.user, procedure_id=procedure_id,
                                         perm=Perm.PROCEDURE_RECORD)
     try:
@@ -226,7 +219,6 @@ def procedure_close(request, procedure_id: int, payload: CloseIn):
 
 @router.get("/patients/{patient_id}/adverse-events", auth=perm_auth(Perm.PROCEDURE_VIEW))
 def adverse_event_list(request, patient_id: int):
-    api_requires(request, Perm.PROCEDURE_VIEW)
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.PROCEDURE_VIEW)
     audit_record(actor=request.user, action="view", request=request,
                  object_type="procedures.adverseevent", patient_id=patient.pk,
@@ -236,12 +228,9 @@ def adverse_event_list(request, patient_id: int):
 
 @router.post("/patients/{patient_id}/adverse-events", response={201: dict}, auth=perm_auth(Perm.ADVERSE_EVENT_RECORD))
 def adverse_event_create(request, patient_id: int, payload: AdverseEventIn):
-    api_requires(request, Perm.ADVERSE_EVENT_RECORD)
     patient = patient_get(user=request.user, patient_id=patient_id,
                           perm=Perm.ADVERSE_EVENT_RECORD)
-    from .models import NerveTreatment
-
-    nerves = NerveTreatment.objects.filter(procedure__patient=patient).select_related("procedure")
+    nerves = selectors.treated_nerves_for_patient(patient=patient)
     data = payload.dict()
     data["nerve"] = data.pop("nerve_id") or ""
     form = AdverseEventForm(form_input(data), nerves=nerves)

@@ -37,6 +37,11 @@ def nerve_get(*, user: Any, nerve_id: int, perm: Perm = Perm.PROCEDURE_RECORD) -
     return nerve
 
 
+def treated_nerves_for_patient(*, patient: Patient) -> QuerySet[NerveTreatment]:
+    """The nerves treated in this patient's procedures (an adverse event may name one)."""
+    return NerveTreatment.objects.filter(procedure__patient=patient).select_related("procedure")
+
+
 def adverse_events_for_patient(*, patient: Patient) -> QuerySet[AdverseEvent]:
     return patient.adverse_events.select_related("nerve__procedure", "procedure", "recorded_by")
 

@@ -304,7 +304,7 @@ def procedure_close(request, procedure_id: int):
 def adverse_event_create(request, patient_id: int):
     patient = patient_get(user=request.user, patient_id=patient_id,
                           perm=Perm.ADVERSE_EVENT_RECORD)
-    nerves = NerveTreatment.objects.filter(procedure__patient=patient).select_related("procedure")
+    nerves = selectors.treated_nerves_for_patient(patient=patient)
     initial = {"onset_date": timezone.localdate(), "source": request.GET.get("source", "visit")}
     if request.GET.get("nerve", "").isdigit():
         initial["nerve"] = int(request.GET["nerve"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -411,7 +411,3 @@ def schedule_manage(request):
         "blocks": InternalBlock.objects.filter(end__gt=now).select_related("resource")[:50],
         "resources": Resource.objects.prefetch_related("hours"),
     }, status=422 if bound is not None else 200)
-
-
-def local(moment: datetime) -> datetime:
-    return moment.astimezone(availability.clinic_zone())
