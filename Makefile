@@ -35,6 +35,7 @@ run: $(STAMP)
 ## make test: system packages (chromium, postgresql) where missing, lint, types, pytest on SQLite and PostgreSQL
 test: $(STAMP) system-deps
 	@$(BIN)/ruff check src tests benchmarks
+	@$(BIN)/ruff format --check src tests benchmarks
 	@$(BIN)/mypy
 	@echo "== pytest on SQLite =="
 	@$(TEST_ENV) CRYONEURO_TEST_DB=sqlite $(BIN)/pytest -p no:cacheprovider -q

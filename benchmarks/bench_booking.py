@@ -66,21 +66,33 @@ def seed(clients: int) -> dict:
     call_command("migrate", verbosity=0)
     User = get_user_model()
     coordinator = User.objects.create_user("bench.coord", password="x" * 12, role="coordinator")
-    Authenticator.objects.create(user=coordinator, type=Authenticator.Type.TOTP,
-                                 data={"secret": "unused"})
+    Authenticator.objects.create(
+        user=coordinator, type=Authenticator.Type.TOTP, data={"secret": "unused"}
+    )
     physicians = []
     for i in range(PHYSICIANS):
         user = User.objects.create_user(f"bench.dr{i}", password="x" * 12, role="physician")
-        resource = Resource.objects.create(kind=ResourceKind.PRACTITIONER, name=f"Dr {i:02d}",
-                                           user=user)
-        OpeningHours.objects.bulk_create([
-            OpeningHours(resource=resource, weekday=d, opens="00:00", closes="23:59")
-            for d in range(7)])
+        resource = Resource.objects.create(
+            kind=ResourceKind.PRACTITIONER, name=f"Dr {i:02d}", user=user
+        )
+        OpeningHours.objects.bulk_create(
+            [
+                OpeningHours(resource=resource, weekday=d, opens="00:00", closes="23:59")
+                for d in range(7)
+            ]
+        )
         physicians.append(resource.pk)
-    patients = [patient_create(created_by=coordinator, family_name=f"Bench{i:02d}",
-                               given_name="Patient", birth_date=datetime(1960, 1, 1).date(),
-                               sex="female", email="").pk
-                for i in range(clients)]
+    patients = [
+        patient_create(
+            created_by=coordinator,
+            family_name=f"Bench{i:02d}",
+            given_name="Patient",
+            birth_date=datetime(1960, 1, 1).date(),
+            sex="female",
+            email="",
+        ).pk
+        for i in range(clients)
+    ]
     sessions = []
     for _ in range(clients):
         store = SessionStore()
@@ -90,8 +102,12 @@ def seed(clients: int) -> dict:
         store.create()
         sessions.append(store.session_key)
     tomorrow = timezone.localdate() + timedelta(days=1)
-    return {"physicians": physicians, "patients": patients, "sessions": sessions,
-            "first_day": tomorrow.isoformat()}
+    return {
+        "physicians": physicians,
+        "patients": patients,
+        "sessions": sessions,
+        "first_day": tomorrow.isoformat(),
+    }
 
 
 def serve(workers: int) -> tuple[int, list[int]]:
@@ -128,9 +144,12 @@ class Client:
     def __init__(self, port: int, session: str):
         self.port = port
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        self.headers = {"Cookie": f"sessionid={session}; csrftoken={CSRF}",
-                        "X-CSRFToken": CSRF, "Content-Type": "application/json",
-                        "Host": f"127.0.0.1:{port}"}
+        self.headers = {
+            "Cookie": f"sessionid={session}; csrftoken={CSRF}",
+            "X-CSRFToken": CSRF,
+            "Content-Type": "application/json",
+            "Host": f"127.0.0.1:{port}",
+        }
 
     def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, bytes]:
         payload = json.dumps(body) if body is not None else None
@@ -147,8 +166,19 @@ class Client:
         raise RuntimeError("unreachable")
 
 
-def _client_proc(port, sessions, patients, physicians, first_day, mode, seconds, hot_start,
-                 start_at, queue, seed_value):
+def _client_proc(
+    port,
+    sessions,
+    patients,
+    physicians,
+    first_day,
+    mode,
+    seconds,
+    hot_start,
+    start_at,
+    queue,
+    seed_value,
+):
     """One client process running len(sessions) client threads."""
     rng_master = random.Random(seed_value)
     from zoneinfo import ZoneInfo
@@ -169,9 +199,16 @@ def _client_proc(port, sessions, patients, physicians, first_day, mode, seconds,
         deadline = start_at + seconds
         if mode == "hot":
             t0 = time.perf_counter()
-            status, _ = client.request("POST", "/api/scheduling/appointments", {
-                "patient_id": patient, "type": "phone_followup", "start": hot_start,
-                "practitioner_id": physicians[0]})
+            status, _ = client.request(
+                "POST",
+                "/api/scheduling/appointments",
+                {
+                    "patient_id": patient,
+                    "type": "phone_followup",
+                    "start": hot_start,
+                    "practitioner_id": physicians[0],
+                },
+            )
             local.append((status, time.perf_counter() - t0))
         while mode != "hot" and time.time() < deadline:
             t0 = time.perf_counter()
@@ -179,17 +216,27 @@ def _client_proc(port, sessions, patients, physicians, first_day, mode, seconds,
                 status, _ = client.request("GET", "/healthz")
             else:
                 # A wall-clock quarter in the clinic's zone (00:00-23:30), as a client would.
-                start = (day0 + timedelta(days=rng.randrange(1, DAYS),
-                                          minutes=15 * rng.randrange(95))).replace(tzinfo=clinic)
-                status, _ = client.request("POST", "/api/scheduling/appointments", {
-                    "patient_id": patient, "type": "phone_followup", "start": start.isoformat(),
-                    "practitioner_id": rng.choice(physicians[1:])})
+                start = (
+                    day0 + timedelta(days=rng.randrange(1, DAYS), minutes=15 * rng.randrange(95))
+                ).replace(tzinfo=clinic)
+                status, _ = client.request(
+                    "POST",
+                    "/api/scheduling/appointments",
+                    {
+                        "patient_id": patient,
+                        "type": "phone_followup",
+                        "start": start.isoformat(),
+                        "practitioner_id": rng.choice(physicians[1:]),
+                    },
+                )
             local.append((status, time.perf_counter() - t0))
         with lock:
             results.extend(local)
 
-    threads = [threading.Thread(target=run, args=(s, p, random.Random(rng_master.random())))
-               for s, p in zip(sessions, patients, strict=True)]
+    threads = [
+        threading.Thread(target=run, args=(s, p, random.Random(rng_master.random())))
+        for s, p in zip(sessions, patients, strict=True)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -205,9 +252,22 @@ def phase(port, data, mode, seconds, procs, hot_start="") -> tuple[list, float]:
     processes = []
     for i in range(procs):
         chunk = slice(i, None, procs)
-        process = ctx.Process(target=_client_proc, args=(
-            port, sessions[chunk], patients[chunk], data["physicians"], data["first_day"], mode,
-            seconds, hot_start, start_at, queue, 1000 + i))
+        process = ctx.Process(
+            target=_client_proc,
+            args=(
+                port,
+                sessions[chunk],
+                patients[chunk],
+                data["physicians"],
+                data["first_day"],
+                mode,
+                seconds,
+                hot_start,
+                start_at,
+                queue,
+                1000 + i,
+            ),
+        )
         process.start()
         processes.append(process)
     results = []
@@ -261,8 +321,9 @@ def main() -> int:
         port, pids = serve(args.workers)
         try:
             phase(port, data, "warm", 0, args.client_procs)
-            health, health_s = phase(port, data, "healthz", args.baseline_seconds,
-                                     args.client_procs)
+            health, health_s = phase(
+                port, data, "healthz", args.baseline_seconds, args.client_procs
+            )
             booking, booking_s = phase(port, data, "book", args.seconds, args.client_procs)
             hot_day = datetime.fromisoformat(data["first_day"]).replace(tzinfo=UTC)  # 09:00Z
             hot_start = (hot_day + timedelta(days=DAYS + 1, hours=9)).isoformat()
@@ -286,8 +347,10 @@ def main() -> int:
         ok = [lat for status, lat in results if status in ok_statuses]
         latencies = [lat for _, lat in results]
         rate = len(ok) / seconds if seconds else float("nan")
-        return (f"{name:<30}{len(results):>9}{len(ok):>9}{rate:>11.1f}"
-                f"{percentile(latencies, 50) * 1000:>9.1f}{percentile(latencies, 99) * 1000:>9.1f}")
+        return (
+            f"{name:<30}{len(results):>9}{len(ok):>9}{rate:>11.1f}"
+            f"{percentile(latencies, 50) * 1000:>9.1f}{percentile(latencies, 99) * 1000:>9.1f}"
+        )
 
     statuses = {}
     for status, _ in booking:
@@ -296,22 +359,29 @@ def main() -> int:
     for status, _ in hot:
         hot_status[status] = hot_status.get(status, 0) + 1
     print()
-    print(f"cryoneuro booking benchmark: {args.clients} concurrent API clients, "
-          f"{args.workers} server processes (threaded WSGI, keep-alive), PostgreSQL "
-          f"(throwaway cluster), {os.cpu_count()} CPUs")
+    print(
+        f"cryoneuro booking benchmark: {args.clients} concurrent API clients, "
+        f"{args.workers} server processes (threaded WSGI, keep-alive), PostgreSQL "
+        f"(throwaway cluster), {os.cpu_count()} CPUs"
+    )
     print(f"{'phase':<30}{'requests':>9}{'ok':>9}{'ok/s':>11}{'p50 ms':>9}{'p99 ms':>9}")
     print(row("baseline GET /healthz", health, health_s, {200}))
     print(row("POST booking (201 booked)", booking, booking_s, {201}))
     print(row("  of which 409 slot taken", [r for r in booking if r[0] == 409], booking_s, {409}))
     print(row(f"{args.clients} clients on one slot", hot, 0, {201}))
-    print(f"booking statuses: {dict(sorted(statuses.items()))}; one-slot race: "
-          f"{dict(sorted(hot_status.items()))} (must be exactly one 201)")
-    print(f"appointments in the database: {booked}; double bookings: {doubles} (must be 0); "
-          f"audit chain: {'intact' if chain.ok else 'BROKEN ' + chain.reason} "
-          f"({chain.checked} entries)")
+    print(
+        f"booking statuses: {dict(sorted(statuses.items()))}; one-slot race: "
+        f"{dict(sorted(hot_status.items()))} (must be exactly one 201)"
+    )
+    print(
+        f"appointments in the database: {booked}; double bookings: {doubles} (must be 0); "
+        f"audit chain: {'intact' if chain.ok else 'BROKEN ' + chain.reason} "
+        f"({chain.checked} entries)"
+    )
     print(f"total time: {time.time() - began:.0f} s")
-    failed = doubles != 0 or hot_status.get(201) != 1 or not chain.ok or \
-        any(s >= 500 for s in statuses)
+    failed = (
+        doubles != 0 or hot_status.get(201) != 1 or not chain.ok or any(s >= 500 for s in statuses)
+    )
     return 1 if failed else 0
 
 

@@ -104,22 +104,32 @@ def main() -> None:
     imp, cells = implicit_rate()
     bw = float(np.median(bws))
     print(f"3-D kernel throughput vs memory bandwidth (same run, median of {ROUNDS} rounds)")
-    print(f"bound = copy bandwidth (bytes read + written) / {BYTES_PER_UPDATE} B per cell update "
-          "(two passes: read H, write T, k; read H, T, k, mask, write H)")  # fmt: skip
+    print(
+        f"bound = copy bandwidth (bytes read + written) / {BYTES_PER_UPDATE} B per cell update "
+        "(two passes: read H, write T, k; read H, T, k, mask, write H)"
+    )
     print(f"{'figure':<56} {'median':>11} {'ratio to bound (min-max)':>28}")
-    print(f"{'array copy bandwidth (GB/s, read + write, 256 MiB)':<56} {bw / 1e9:>11.2f}"
-          f"  ({min(bws) / 1e9:.1f}-{max(bws) / 1e9:.1f})")  # fmt: skip
-    print(f"{f'bandwidth bound (cell updates/s at {BYTES_PER_UPDATE} B/update)':<56} "
-          f"{bw / BYTES_PER_UPDATE:>11.3e} {'1.00':>10}")  # fmt: skip
+    print(
+        f"{'array copy bandwidth (GB/s, read + write, 256 MiB)':<56} {bw / 1e9:>11.2f}"
+        f"  ({min(bws) / 1e9:.1f}-{max(bws) / 1e9:.1f})"
+    )
+    print(
+        f"{f'bandwidth bound (cell updates/s at {BYTES_PER_UPDATE} B/update)':<56} "
+        f"{bw / BYTES_PER_UPDATE:>11.3e} {'1.00':>10}"
+    )
     for name in variants:
         q = ratios[name]
-        print(f"{name + ', 160^3':<56} {np.median(rates[name]):>11.3e} "
-              f"{np.median(q):>10.2f} ({min(q):.2f}-{max(q):.2f})")  # fmt: skip
+        print(
+            f"{name + ', 160^3':<56} {np.median(rates[name]):>11.3e} "
+            f"{np.median(q):>10.2f} ({min(q):.2f}-{max(q):.2f})"
+        )
     for name, q in big.items():
         label = f"float32 faces, {name}, 320^3 (out of cache: 1.3 GiB)"
         print(f"{label:<56} {'':>11} {np.median(q):>10.2f} ({min(q):.2f}-{max(q):.2f})")
-    print(f"{f'implicit 3-D solver, {cells} cells (steps x cells/s)':<56} {imp:>11.3e} "
-          f"{imp * BYTES_PER_UPDATE / bw:>10.3f}")  # fmt: skip
+    print(
+        f"{f'implicit 3-D solver, {cells} cells (steps x cells/s)':<56} {imp:>11.3e} "
+        f"{imp * BYTES_PER_UPDATE / bw:>10.3f}"
+    )
     print("goal: explicit kernel >= 0.5 of the bound")
 
 

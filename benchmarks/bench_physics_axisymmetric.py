@@ -59,8 +59,13 @@ def main() -> None:
     simulate("16g", "n2o", "muscle", "10", scheme="explicit", output_interval=10)
     explicit_10 = time.perf_counter() - t
     probe = probe_preset("16g")
-    model = build_model(Axisymmetric(), LayeredTissue.uniform(tissue_preset("muscle")), probe.radius,
-                        probe.active_length, 37.0)  # fmt: skip
+    model = build_model(
+        Axisymmetric(),
+        LayeredTissue.uniform(tissue_preset("muscle")),
+        probe.radius,
+        probe.active_length,
+        37.0,
+    )
     dt_exp = explicit_dt(model)
     explicit_300 = explicit_10 * 30.0
 

@@ -44,10 +44,17 @@ def frozen(T: np.ndarray, dx: np.ndarray) -> float:
 def run_cryoneuro(n: int) -> tuple[float, float]:
     h = LENGTH / n
     t = time.perf_counter()
-    res = simulate("16g", "n2o", TISSUE, Protocol.freeze(T_END),
-                   boundary=PrescribedSurfaceTemperature.constant(-80.0),
-                   geometry=Planar1D(length=LENGTH, h_min=h), initial_temperature=37.0,
-                   dt=2.0 * h / 8e-4, output_interval=T_END)  # fmt: skip
+    res = simulate(
+        "16g",
+        "n2o",
+        TISSUE,
+        Protocol.freeze(T_END),
+        boundary=PrescribedSurfaceTemperature.constant(-80.0),
+        geometry=Planar1D(length=LENGTH, h_min=h),
+        initial_temperature=37.0,
+        dt=2.0 * h / 8e-4,
+        output_interval=T_END,
+    )
     el = time.perf_counter() - t
     return el, abs(frozen(res.temperature[-1, 0], np.diff(res.r_faces)) - X) / X
 
@@ -55,8 +62,11 @@ def run_cryoneuro(n: int) -> tuple[float, float]:
 def _enthalpy(T: np.ndarray) -> np.ndarray:
     cm = 0.5 * (3.6e6 + 1.796e6)
     hl = cm * (TL - TS) + 250e6
-    return np.where(T <= TS, 1.796e6 * (T - TS),
-                    np.where(T >= TL, hl + 3.6e6 * (T - TL), (T - TS) * (cm + 250e6 / (TL - TS))))  # fmt: skip
+    return np.where(
+        T <= TS,
+        1.796e6 * (T - TS),
+        np.where(T >= TL, hl + 3.6e6 * (T - TL), (T - TS) * (cm + 250e6 / (TL - TS))),
+    )
 
 
 def _conductivity(T: np.ndarray) -> np.ndarray:
@@ -118,9 +128,11 @@ def main() -> None:
         for n, el, err in rows:
             print(f"{name:<10} {n:>6} {2.0 * (LENGTH / n) / 8e-4:>8.3f} {el:>9.3f} {err:>12.2%}")
     if best_c and best_f:
-        print(f"\nto reach {TARGET:.0%}: cryoneuro {best_c[1]:.3f} s ({best_c[0]} cells), "
-              f"FiPy {best_f[1]:.3f} s ({best_f[0]} cells); speed-up x{best_f[1] / best_c[1]:.0f} "
-              f"(goal: >= x10)")  # fmt: skip
+        print(
+            f"\nto reach {TARGET:.0%}: cryoneuro {best_c[1]:.3f} s ({best_c[0]} cells), "
+            f"FiPy {best_f[1]:.3f} s ({best_f[0]} cells); speed-up x{best_f[1] / best_c[1]:.0f} "
+            f"(goal: >= x10)"
+        )
     else:
         print("one code did not reach the target on the ladder")
 

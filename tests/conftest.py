@@ -27,15 +27,18 @@ def make_user(db):
         User = get_user_model()
         user = User.objects.create_user(
             username=username or f"{role}-{User.objects.count() + 1}",
-            password=PASSWORD, role=role,
-            first_name=extra.pop("first_name", role.title()), last_name=extra.pop("last_name", "Test"),
+            password=PASSWORD,
+            role=role,
+            first_name=extra.pop("first_name", role.title()),
+            last_name=extra.pop("last_name", "Test"),
             **extra,
         )
         if with_totp is None:
             with_totp = role != "patient"
         if with_totp:
-            Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP,
-                                         data={"secret": encrypt(TOTP_SECRET)})
+            Authenticator.objects.create(
+                user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt(TOTP_SECRET)}
+            )
         return user
 
     return make
@@ -50,10 +53,15 @@ def make_patient(db):
 
         creator = get_user_model().objects.filter(role="physician").first()
         patient = patient_create(
-            created_by=creator, family_name=family_name, given_name=given_name,
+            created_by=creator,
+            family_name=family_name,
+            given_name=given_name,
             birth_date=extra.pop("birth_date", dt.date(1960, 5, 17)),
-            sex=extra.pop("sex", "female"), email=extra.pop("email", "claire@example.org"),
-            consent_data_processing=True, **extra)
+            sex=extra.pop("sex", "female"),
+            email=extra.pop("email", "claire@example.org"),
+            consent_data_processing=True,
+            **extra,
+        )
         if user is not None:
             patient.user = user
             patient.save(update_fields=["user"])
@@ -106,9 +114,24 @@ def knee_case() -> dict:
         "dn4": None,
         "surgery_declined_or_impossible": True,
         "conservative_treatments": [
-            {"kind": "medication", "name": "paracétamol", "dose": "3 g/j", "result": "partial_relief"},
-            {"kind": "infiltration", "name": "corticoïde intra-articulaire", "dose": "", "result": "no_relief"},
-            {"kind": "physiotherapy", "name": "kinésithérapie", "dose": "12 séances", "result": "partial_relief"},
+            {
+                "kind": "medication",
+                "name": "paracétamol",
+                "dose": "3 g/j",
+                "result": "partial_relief",
+            },
+            {
+                "kind": "infiltration",
+                "name": "corticoïde intra-articulaire",
+                "dose": "",
+                "result": "no_relief",
+            },
+            {
+                "kind": "physiotherapy",
+                "name": "kinésithérapie",
+                "dose": "12 séances",
+                "result": "partial_relief",
+            },
         ],
         "anticoagulants": [],
         "antiplatelets": [],
@@ -126,8 +149,9 @@ def knee_case() -> dict:
 
 def _is_transactional(request) -> bool:
     marker = request.node.get_closest_marker("django_db")
-    if marker is not None and (marker.kwargs.get("transaction") or
-                               (marker.args and marker.args[0] is True)):
+    if marker is not None and (
+        marker.kwargs.get("transaction") or (marker.args and marker.args[0] is True)
+    ):
         return True
     return bool({"transactional_db", "live_server"} & set(request.fixturenames))
 
@@ -168,7 +192,8 @@ def pytest_configure(config):
     if settings.SETTINGS_MODULE != "cryoneuro.site.settings.test":
         raise pytest.UsageError(
             f"tests need cryoneuro.site.settings.test, not {settings.SETTINGS_MODULE!r}: "
-            "unset DJANGO_SETTINGS_MODULE or run `make test`.")
+            "unset DJANGO_SETTINGS_MODULE or run `make test`."
+        )
     wanted = os.environ.get("CRYONEURO_TEST_DB", "sqlite")
     engine = settings.DATABASES["default"]["ENGINE"]
     if (wanted == "postgres") != engine.endswith("postgresql"):

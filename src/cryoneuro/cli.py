@@ -16,7 +16,6 @@ app = typer.Typer(
 )
 
 
-
 @app.callback()
 def _root() -> None:
     """cryoneuro: cryoneurolysis evaluation, freeze physics and treatment planning."""

@@ -6,11 +6,20 @@ pytestmark = pytest.mark.django_db
 
 
 def test_an_administrator_creates_a_staff_account_that_must_add_a_second_factor(
-        client, administrator):
+    client, administrator
+):
     client.force_login(administrator)
-    response = client.post("/staff/accounts/", {
-        "username": "dr.new", "first_name": "Nina", "last_name": "Neuf", "email": "",
-        "role": "physician", "password": "un-mot-de-passe-solide"})
+    response = client.post(
+        "/staff/accounts/",
+        {
+            "username": "dr.new",
+            "first_name": "Nina",
+            "last_name": "Neuf",
+            "email": "",
+            "role": "physician",
+            "password": "un-mot-de-passe-solide",
+        },
+    )
     assert response.status_code == 302
     from django.contrib.auth import get_user_model
 
@@ -23,12 +32,21 @@ def test_an_administrator_creates_a_staff_account_that_must_add_a_second_factor(
 
 def test_a_weak_password_or_a_patient_role_is_refused(client, administrator):
     client.force_login(administrator)
-    weak = client.post("/staff/accounts/", {"username": "x", "first_name": "X", "last_name": "Y",
-                                            "role": "nurse", "password": "123"})
+    weak = client.post(
+        "/staff/accounts/",
+        {"username": "x", "first_name": "X", "last_name": "Y", "role": "nurse", "password": "123"},
+    )
     assert weak.status_code == 200 and "password" in weak.context["form"].errors
-    patient = client.post("/staff/accounts/", {"username": "x", "first_name": "X",
-                                               "last_name": "Y", "role": "patient",
-                                               "password": "un-mot-de-passe-solide"})
+    patient = client.post(
+        "/staff/accounts/",
+        {
+            "username": "x",
+            "first_name": "X",
+            "last_name": "Y",
+            "role": "patient",
+            "password": "un-mot-de-passe-solide",
+        },
+    )
     assert "role" in patient.context["form"].errors
 
 

@@ -14,8 +14,11 @@ def _post(client, path, payload):
 
 def test_it_creates_a_patient_and_an_evaluation(client, physician, knee_case):
     client.force_login(physician)
-    created = _post(client, "/api/patients", {"family_name": "Roux", "given_name": "Anne",
-                                              "birth_date": "1948-11-30", "sex": "female"})
+    created = _post(
+        client,
+        "/api/patients",
+        {"family_name": "Roux", "given_name": "Anne", "birth_date": "1948-11-30", "sex": "female"},
+    )
     assert created.status_code == 201
     patient_id = created.json()["id"]
     evaluation = _post(client, f"/api/patients/{patient_id}/evaluations", knee_case)
@@ -24,12 +27,18 @@ def test_it_creates_a_patient_and_an_evaluation(client, physician, knee_case):
     assert [e["id"] for e in listed] == [evaluation.json()["id"]]
 
 
-@pytest.mark.parametrize(("field", "value"), [
-    ("nrs", 14), ("inr", -1), ("indication", "toothache"), ("pain_duration_months", -3),
-])
-def test_bad_cases_get_a_422_naming_the_field_and_nothing_is_saved(client, physician,
-                                                                  make_patient, knee_case,
-                                                                  field, value):
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("nrs", 14),
+        ("inr", -1),
+        ("indication", "toothache"),
+        ("pain_duration_months", -3),
+    ],
+)
+def test_bad_cases_get_a_422_naming_the_field_and_nothing_is_saved(
+    client, physician, make_patient, knee_case, field, value
+):
     patient = make_patient()
     client.force_login(physician)
     response = _post(client, f"/api/patients/{patient.pk}/evaluations", {**knee_case, field: value})
@@ -41,8 +50,11 @@ def test_bad_cases_get_a_422_naming_the_field_and_nothing_is_saved(client, physi
 
 def test_a_birth_date_in_the_future_gets_a_422(client, physician):
     client.force_login(physician)
-    response = _post(client, "/api/patients", {"family_name": "X", "given_name": "Y",
-                                               "birth_date": "2999-01-01", "sex": "male"})
+    response = _post(
+        client,
+        "/api/patients",
+        {"family_name": "X", "given_name": "Y", "birth_date": "2999-01-01", "sex": "male"},
+    )
     assert response.status_code == 422
     assert any("birth_date" in e["loc"] for e in response.json()["detail"])
     assert not Patient.objects.exists()
@@ -50,8 +62,9 @@ def test_a_birth_date_in_the_future_gets_a_422(client, physician):
 
 def test_assess_returns_the_decision_without_saving(client, physician, knee_case):
     client.force_login(physician)
-    response = _post(client, "/api/eligibility/assess",
-                     {**knee_case, "skin_state": "local_infection"})
+    response = _post(
+        client, "/api/eligibility/assess", {**knee_case, "skin_state": "local_infection"}
+    )
     assert response.status_code == 200
     body = response.json()
     assert body["outcome"] == "not_eligible"
@@ -64,12 +77,16 @@ def test_the_openapi_schema_is_served(client, physician):
     assert "/api/patients" in schema["paths"]
 
 
-def test_an_inr_with_many_decimals_is_stored_rounded_not_refused(client, physician,
-                                                                  make_patient, knee_case):
+def test_an_inr_with_many_decimals_is_stored_rounded_not_refused(
+    client, physician, make_patient, knee_case
+):
     patient = make_patient()
     client.force_login(physician)
-    response = _post(client, f"/api/patients/{patient.pk}/evaluations",
-                     {**knee_case, "inr": 1.23456, "pain_duration_months": 18.55})
+    response = _post(
+        client,
+        f"/api/patients/{patient.pk}/evaluations",
+        {**knee_case, "inr": 1.23456, "pain_duration_months": 18.55},
+    )
     assert response.status_code == 201
     evaluation = Evaluation.objects.get()
     assert str(evaluation.inr) == "1.23" and str(evaluation.pain_duration_months) == "18.6"

@@ -16,8 +16,13 @@ pytestmark = pytest.mark.django_db
 def chain(physician, make_patient):
     patient = make_patient()
     for action in ("view", "update", "export"):
-        audit_record(actor=physician, action=action, obj=patient, patient_id=patient.pk,
-                     detail={"note": action})
+        audit_record(
+            actor=physician,
+            action=action,
+            obj=patient,
+            patient_id=patient.pk,
+            detail={"note": action},
+        )
     return patient
 
 
@@ -33,8 +38,9 @@ def test_it_links_every_entry_to_the_previous_one(chain):
 def test_it_records_who_what_which_patient_when_and_from_where(rf, physician, make_patient):
     patient = make_patient()
     request = rf.get("/", REMOTE_ADDR="10.1.2.3")
-    entry = audit_record(actor=physician, action="view", request=request, obj=patient,
-                         patient_id=patient.pk)
+    entry = audit_record(
+        actor=physician, action="view", request=request, obj=patient, patient_id=patient.pk
+    )
     assert entry.actor_username == "dr.house" and entry.actor_role == "physician"
     assert entry.patient_id == patient.pk and entry.ip_address == "10.1.2.3"
     assert entry.object_type == "patients.patient" and entry.at.utcoffset().total_seconds() == 0
@@ -59,8 +65,10 @@ def test_it_refuses_changes_in_the_database_itself(chain):
 def test_it_detects_a_tampered_entry_and_names_it(chain):
     first_patient_entry = AuditEntry.objects.filter(action="update").get()
     with triggers.suspended_triggers(connection), connection.cursor() as cursor:
-        cursor.execute("UPDATE audit_auditentry SET actor_username = 'someone.else' WHERE seq = %s",
-                       [first_patient_entry.seq])
+        cursor.execute(
+            "UPDATE audit_auditentry SET actor_username = 'someone.else' WHERE seq = %s",
+            [first_patient_entry.seq],
+        )
     report = audit_verify_chain()
     assert not report.ok
     assert report.first_broken_seq == first_patient_entry.seq

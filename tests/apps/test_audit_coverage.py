@@ -29,13 +29,21 @@ def _plan_and_image(patient_id: int, user) -> None:
     buffer = io.BytesIO()
     Image.new("L", (120, 80), 90).save(buffer, format="PNG")
     image_upload(patient=patient, uploaded_by=user, data=buffer.getvalue(), filename="us.png")
-    plan_create(patient=patient, created_by=user,
-                inputs=inputs_for_nerve("ipbsn", depth=6e-3, diameter=1.5e-3))
+    plan_create(
+        patient=patient,
+        created_by=user,
+        inputs=inputs_for_nerve("ipbsn", depth=6e-3, diameter=1.5e-3),
+    )
 
 
 @pytest.mark.parametrize("endpoint", READS, ids=lambda e: e.name)
-def test_it_audits_each_read_of_patient_data(client, world, endpoint, settings,  # noqa: F811
-                                             tmp_path):
+def test_it_audits_each_read_of_patient_data(
+    client,
+    world,  # noqa: F811  (the fixture imported above)
+    endpoint,
+    settings,
+    tmp_path,
+):
     settings.MEDIA_ROOT = tmp_path / "media"
     users, objects = world
     if scope(Role.PHYSICIAN, endpoint.perm) is not None:
@@ -53,4 +61,5 @@ def test_it_audits_each_read_of_patient_data(client, world, endpoint, settings, 
         assert response.status_code == 200  # a plan and an image exist: they are shown
     if response.status_code == 200:
         assert AuditEntry.objects.filter(patient_id=patient_id).count() > before, (
-            f"{endpoint.name}: shows data of patient {patient_id} without an audit entry")
+            f"{endpoint.name}: shows data of patient {patient_id} without an audit entry"
+        )

@@ -40,8 +40,9 @@ def test_staff_without_a_second_factor_are_led_to_set_it_up(client, make_user):
     assert api.status_code in (401, 403)
 
 
-def test_patients_log_in_with_a_password_and_land_on_their_own_record(client, make_user,
-                                                                       make_patient, physician):
+def test_patients_log_in_with_a_password_and_land_on_their_own_record(
+    client, make_user, make_patient, physician
+):
     user = make_user("patient", "claire.m")
     patient = make_patient(user=user)
     response = _password_step(client, "claire.m")
@@ -50,10 +51,13 @@ def test_patients_log_in_with_a_password_and_land_on_their_own_record(client, ma
     assert home.status_code == 302 and home["Location"] == f"/patients/{patient.pk}/"
 
 
-def test_repeated_failures_lock_the_account_even_with_the_right_password(client, physician,
-                                                                         settings):
-    responses = [_password_step(client, "dr.house", "wrong-password")
-                 for _ in range(settings.AXES_FAILURE_LIMIT)]
+def test_repeated_failures_lock_the_account_even_with_the_right_password(
+    client, physician, settings
+):
+    responses = [
+        _password_step(client, "dr.house", "wrong-password")
+        for _ in range(settings.AXES_FAILURE_LIMIT)
+    ]
     assert responses[-1].status_code == 429  # the lockout page, at the limit
     assert "30 minutes" in responses[-1].content.decode()
     with_right_password = _password_step(client, "dr.house")

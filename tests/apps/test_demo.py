@@ -32,8 +32,11 @@ def test_demo_patients_cover_every_indication_and_contraindication(tmp_path, set
 
     call_command("load_demo")
     assert set(INDICATIONS) <= set(Evaluation.objects.values_list("indication", flat=True))
-    fired = {hit["code"] for d in Evaluation.objects.values_list("decision", flat=True)
-             for hit in d["fired"]}
+    fired = {
+        hit["code"]
+        for d in Evaluation.objects.values_list("decision", flat=True)
+        for hit in d["fired"]
+    }
     from cryoneuro.clinical.eligibility import RULES
 
     contraindications = {rule.code for rule in RULES if rule.severity == "contraindication"}

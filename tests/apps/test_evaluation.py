@@ -7,22 +7,34 @@ pytestmark = pytest.mark.django_db
 
 def _form(case: dict, **overrides) -> dict:
     data = {
-        "indication": case["indication"], "pain_location": case["pain_location"],
-        "side": case["side"], "pain_duration_months": case["pain_duration_months"],
-        "nrs": case["nrs"], "surgery_declined_or_impossible": "yes", "skin_state": "intact",
-        "platelets_g_per_l": "250", "target_is_mixed_motor_nerve": "no", "inr": "",
-        "anticoagulants": "", "antiplatelets": "",
-        "treatments-TOTAL_FORMS": "3", "treatments-INITIAL_FORMS": "0",
-        "treatments-MIN_NUM_FORMS": "0", "treatments-MAX_NUM_FORMS": "20",
-        "treatments-0-kind": "medication", "treatments-0-name": "paracétamol",
-        "treatments-0-dose": "3 g/j", "treatments-0-result": "partial_relief",
+        "indication": case["indication"],
+        "pain_location": case["pain_location"],
+        "side": case["side"],
+        "pain_duration_months": case["pain_duration_months"],
+        "nrs": case["nrs"],
+        "surgery_declined_or_impossible": "yes",
+        "skin_state": "intact",
+        "platelets_g_per_l": "250",
+        "target_is_mixed_motor_nerve": "no",
+        "inr": "",
+        "anticoagulants": "",
+        "antiplatelets": "",
+        "treatments-TOTAL_FORMS": "3",
+        "treatments-INITIAL_FORMS": "0",
+        "treatments-MIN_NUM_FORMS": "0",
+        "treatments-MAX_NUM_FORMS": "20",
+        "treatments-0-kind": "medication",
+        "treatments-0-name": "paracétamol",
+        "treatments-0-dose": "3 g/j",
+        "treatments-0-result": "partial_relief",
     }
     data.update(overrides)
     return data
 
 
-def test_it_saves_the_evaluation_with_its_decision_and_rule_set(client, physician, make_patient,
-                                                                knee_case):
+def test_it_saves_the_evaluation_with_its_decision_and_rule_set(
+    client, physician, make_patient, knee_case
+):
     patient = make_patient()
     client.force_login(physician)
     response = client.post(f"/patients/{patient.pk}/evaluations/new/", _form(knee_case))
@@ -32,16 +44,24 @@ def test_it_saves_the_evaluation_with_its_decision_and_rule_set(client, physicia
     assert {h["code"] for h in evaluation.decision["fired"]} >= {"SUP_CHRONIC_PAIN"}
 
 
-@pytest.mark.parametrize(("field", "value"), [
-    ("nrs", "14"), ("inr", "-1"), ("indication", "toothache"), ("pain_duration_months", "-2"),
-    ("platelets_g_per_l", "abc"),
-])
-def test_it_refuses_impossible_values_and_saves_nothing(client, physician, make_patient,
-                                                        knee_case, field, value):
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("nrs", "14"),
+        ("inr", "-1"),
+        ("indication", "toothache"),
+        ("pain_duration_months", "-2"),
+        ("platelets_g_per_l", "abc"),
+    ],
+)
+def test_it_refuses_impossible_values_and_saves_nothing(
+    client, physician, make_patient, knee_case, field, value
+):
     patient = make_patient()
     client.force_login(physician)
-    response = client.post(f"/patients/{patient.pk}/evaluations/new/",
-                           _form(knee_case, **{field: value}))
+    response = client.post(
+        f"/patients/{patient.pk}/evaluations/new/", _form(knee_case, **{field: value})
+    )
     assert response.status_code == 200
     assert field in response.context["form"].errors
     assert not Evaluation.objects.exists()
@@ -50,35 +70,44 @@ def test_it_refuses_impossible_values_and_saves_nothing(client, physician, make_
 def test_field_errors_come_in_english_too(client, physician, make_patient, knee_case):
     patient = make_patient()
     client.force_login(physician)
-    response = client.post(f"/patients/{patient.pk}/evaluations/new/",
-                           _form(knee_case, nrs="14"), HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        f"/patients/{patient.pk}/evaluations/new/",
+        _form(knee_case, nrs="14"),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert "less than or equal to 10" in " ".join(response.context["form"].errors["nrs"])
 
 
 def test_the_preview_shows_a_contraindication_live(client, physician, make_patient, knee_case):
     patient = make_patient()
     client.force_login(physician)
-    response = client.post(f"/patients/{patient.pk}/evaluations/preview/",
-                           _form(knee_case, cold_conditions=["cryoglobulinaemia"]),
-                           HTTP_HX_REQUEST="true")
+    response = client.post(
+        f"/patients/{patient.pk}/evaluations/preview/",
+        _form(knee_case, cold_conditions=["cryoglobulinaemia"]),
+        HTTP_HX_REQUEST="true",
+    )
     html = response.content.decode()
     assert 'data-outcome="not_eligible"' in html and "CI_CRYOGLOBULINAEMIA" in html
     assert not Evaluation.objects.exists()
 
 
-def test_a_physician_reviews_a_case_that_needs_review(client, physician, nurse, make_patient,
-                                                      knee_case):
+def test_a_physician_reviews_a_case_that_needs_review(
+    client, physician, nurse, make_patient, knee_case
+):
     patient = make_patient()
     client.force_login(nurse)
-    client.post(f"/patients/{patient.pk}/evaluations/new/",
-                _form(knee_case, anticoagulants="apixaban"))
+    client.post(
+        f"/patients/{patient.pk}/evaluations/new/", _form(knee_case, anticoagulants="apixaban")
+    )
     evaluation = Evaluation.objects.get()
     assert evaluation.outcome == "needs_review" and not evaluation.cleared_for_procedure
     assert client.get(f"/evaluations/{evaluation.pk}/").context["review_form"] is None
     client.force_login(physician)
     empty = client.post(f"/evaluations/{evaluation.pk}/", {"approved": "yes", "note": ""})
     assert "note" in empty.context["review_form"].errors
-    client.post(f"/evaluations/{evaluation.pk}/",
-                {"approved": "yes", "note": "Arrêt apixaban 48 h, avis cardiologue."})
+    client.post(
+        f"/evaluations/{evaluation.pk}/",
+        {"approved": "yes", "note": "Arrêt apixaban 48 h, avis cardiologue."},
+    )
     evaluation.refresh_from_db()
     assert evaluation.cleared_for_procedure and evaluation.reviewed_by == physician

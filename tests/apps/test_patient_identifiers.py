@@ -19,8 +19,13 @@ def test_it_gives_distinct_identifiers_under_concurrent_registration(physician):
     def register(i):
         try:
             barrier.wait()
-            patient_create(created_by=physician, family_name=f"Same{i}", given_name="Moment",
-                           birth_date=dt.date(1970, 1, 1), sex="unknown")
+            patient_create(
+                created_by=physician,
+                family_name=f"Same{i}",
+                given_name="Moment",
+                birth_date=dt.date(1970, 1, 1),
+                sex="unknown",
+            )
         except Exception as error:
             errors.append(repr(error))
         finally:

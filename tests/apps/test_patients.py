@@ -9,9 +9,17 @@ from cryoneuro.patients.models import Patient
 
 pytestmark = pytest.mark.django_db
 
-VALID = {"family_name": "Durand", "given_name": "Paul", "birth_date": "1955-03-02", "sex": "male",
-         "email": "paul@example.org", "phone": "", "preferred_language": "fr",
-         "referring_physician": "Dr Roux", "consent_data_processing": "on"}
+VALID = {
+    "family_name": "Durand",
+    "given_name": "Paul",
+    "birth_date": "1955-03-02",
+    "sex": "male",
+    "email": "paul@example.org",
+    "phone": "",
+    "preferred_language": "fr",
+    "referring_physician": "Dr Roux",
+    "consent_data_processing": "on",
+}
 
 
 def test_it_registers_a_patient_with_an_identifier_and_audits_it(client, coordinator):
@@ -20,18 +28,23 @@ def test_it_registers_a_patient_with_an_identifier_and_audits_it(client, coordin
     patient = Patient.objects.get()
     assert response["Location"] == f"/patients/{patient.pk}/"
     assert patient.identifier.startswith("CN-") and patient.consent_recorded_at is not None
-    assert AuditEntry.objects.filter(action="create", patient_id=patient.pk,
-                                     actor=coordinator).exists()
+    assert AuditEntry.objects.filter(
+        action="create", patient_id=patient.pk, actor=coordinator
+    ).exists()
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("birth_date", (timezone.localdate() + dt.timedelta(days=3)).isoformat(), "futur"),
-    ("birth_date", "31/02/1950", "date"),
-    ("email", "not-an-email", "courriel"),
-    ("sex", "robot", "choix"),
-])
-def test_it_refuses_impossible_values_with_a_french_field_error(client, coordinator, field,
-                                                                 value, message):
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("birth_date", (timezone.localdate() + dt.timedelta(days=3)).isoformat(), "futur"),
+        ("birth_date", "31/02/1950", "date"),
+        ("email", "not-an-email", "courriel"),
+        ("sex", "robot", "choix"),
+    ],
+)
+def test_it_refuses_impossible_values_with_a_french_field_error(
+    client, coordinator, field, value, message
+):
     client.force_login(coordinator)
     response = client.post("/patients/new/", {**VALID, field: value})
     assert response.status_code == 200
@@ -53,8 +66,9 @@ def test_it_searches_by_name_identifier_and_birth_date(client, physician, make_p
     assert AuditEntry.objects.filter(action="search", actor=physician).count() == 3
 
 
-def test_a_patient_downloads_their_own_data_as_json(client, make_user, make_patient, physician,
-                                                    knee_case):
+def test_a_patient_downloads_their_own_data_as_json(
+    client, make_user, make_patient, physician, knee_case
+):
     from cryoneuro.clinical.eligibility import Case
     from cryoneuro.evaluation.services import evaluation_create
 
@@ -71,8 +85,9 @@ def test_a_patient_downloads_their_own_data_as_json(client, make_user, make_pati
     assert AuditEntry.objects.filter(action="export", actor=user, patient_id=patient.pk).exists()
 
 
-def test_coordinators_see_identity_but_no_clinical_content(client, coordinator, physician,
-                                                           make_patient, knee_case):
+def test_coordinators_see_identity_but_no_clinical_content(
+    client, coordinator, physician, make_patient, knee_case
+):
     from cryoneuro.clinical.eligibility import Case
     from cryoneuro.evaluation.services import evaluation_create
 
@@ -93,13 +108,16 @@ def test_every_view_of_a_record_is_audited(client, nurse, make_patient):
     assert entry.actor == nurse and entry.actor_role == "nurse" and entry.ip_address == "127.0.0.1"
 
 
-def test_staff_create_a_portal_account_that_sees_only_its_own_record(client, physician,
-                                                                      make_patient):
+def test_staff_create_a_portal_account_that_sees_only_its_own_record(
+    client, physician, make_patient
+):
     own = make_patient("Own", "One")
     other = make_patient("Other", "Two", email="o@example.org")
     client.force_login(physician)
-    client.post(f"/patients/{own.pk}/portal-account/",
-                {"username": "own.one", "password": "a-long-portal-password"})
+    client.post(
+        f"/patients/{own.pk}/portal-account/",
+        {"username": "own.one", "password": "a-long-portal-password"},
+    )
     own.refresh_from_db()
     assert own.user is not None and own.user.role == "patient"
     client.force_login(own.user)

@@ -17,8 +17,14 @@ from cryoneuro.accounts.roles import ALL, OWN, Role, scope
 from .permission_table import API, PAGES, Endpoint
 from .procedures.matrix_fixtures import FIXTURES as PROCEDURE_FIXTURES
 
-EXEMPT_PREFIXES = ("account_", "mfa_", "set_language", "javascript-catalog", "api:openapi",
-                   "api:api-root")
+EXEMPT_PREFIXES = (
+    "account_",
+    "mfa_",
+    "set_language",
+    "javascript-catalog",
+    "api:openapi",
+    "api:api-root",
+)
 ROLES = [Role.ADMINISTRATOR, Role.PHYSICIAN, Role.NURSE, Role.COORDINATOR, Role.PATIENT]
 ENDPOINTS = PAGES + API
 
@@ -69,8 +75,9 @@ def world(make_user, make_patient, knee_case):
     other = make_patient("Other", "Patient", email="other@example.org")
     objects = {}
     for key, patient in (("own", own), ("other", other)):
-        evaluation = evaluation_create(patient=patient, created_by=users[Role.PHYSICIAN],
-                                       case=Case(**knee_case))
+        evaluation = evaluation_create(
+            patient=patient, created_by=users[Role.PHYSICIAN], case=Case(**knee_case)
+        )
         objects[key] = {"patient": patient.pk, "evaluation": evaluation.pk}
         for name, factory in EXTRA_FIXTURES.items():
             objects[key][name] = factory(patient=patient, users=users)
@@ -103,30 +110,37 @@ def test_it_enforces_the_role_table_on_every_endpoint(client, world, role):
             if endpoint.method == "GET":
                 response = client.get(path)
             elif endpoint.name.startswith("api:"):
-                response = client.post(path, data=json.dumps(endpoint.data or {}),
-                                       content_type="application/json")
+                response = client.post(
+                    path, data=json.dumps(endpoint.data or {}), content_type="application/json"
+                )
             else:
                 response = client.post(path, data=endpoint.data or {})
             expected = _expected(role, endpoint, own=(which == "own"))
             if response.status_code >= 500:
                 failures.append(f"{endpoint.name} {which}: server error {response.status_code}")
             elif expected and _denied(response):
-                failures.append(f"{endpoint.name} {which}: denied ({response.status_code}) "
-                                f"but the table allows {role.value}")
+                failures.append(
+                    f"{endpoint.name} {which}: denied ({response.status_code}) "
+                    f"but the table allows {role.value}"
+                )
             elif not expected and not _denied(response):
-                failures.append(f"{endpoint.name} {which}: allowed ({response.status_code}) "
-                                f"but the table forbids {role.value}")
+                failures.append(
+                    f"{endpoint.name} {which}: allowed ({response.status_code}) "
+                    f"but the table forbids {role.value}"
+                )
     assert not failures, "\n".join(failures)
 
 
-@pytest.mark.parametrize("endpoint", [e for e in ENDPOINTS if e.perm != "public"],
-                         ids=lambda e: e.name)
+@pytest.mark.parametrize(
+    "endpoint", [e for e in ENDPOINTS if e.perm != "public"], ids=lambda e: e.name
+)
 def test_it_refuses_anonymous_visitors(client, world, endpoint):
     _, objects = world
     path = endpoint.path.format(**objects["other"])
     if endpoint.method == "GET":
         response = client.get(path)
     else:
-        response = client.post(path, data=json.dumps(endpoint.data or {}),
-                               content_type="application/json")
+        response = client.post(
+            path, data=json.dumps(endpoint.data or {}), content_type="application/json"
+        )
     assert _denied(response), f"{endpoint.name}: {response.status_code}"

@@ -43,16 +43,27 @@ def test_it_refuses_a_missing_secret_file(monkeypatch, tmp_path):
 
 
 def _start(**overrides):
-    environment = {k: v for k, v in os.environ.items()
-                   if k not in {"DJANGO_SETTINGS_MODULE", "CRYONEURO_TEST_DATABASE_URL"}}
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DJANGO_SETTINGS_MODULE", "CRYONEURO_TEST_DATABASE_URL"}
+    }
     environment.update(overrides)
-    return subprocess.run([sys.executable, "-m", "cryoneuro.manage", "check"],
-                          env=environment, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "cryoneuro.manage", "check"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_start_up_stops_with_one_line_naming_the_bad_setting(tmp_path):
-    result = _start(DJANGO_SETTINGS_MODULE="cryoneuro.site.settings.dev",
-                    CRYONEURO_VAR_DIR=str(tmp_path), TIME_ZONE="Nowhere/City")
+    result = _start(
+        DJANGO_SETTINGS_MODULE="cryoneuro.site.settings.dev",
+        CRYONEURO_VAR_DIR=str(tmp_path),
+        TIME_ZONE="Nowhere/City",
+    )
     assert result.returncode == 2
     assert "TIME_ZONE='Nowhere/City'" in result.stderr
     assert "Traceback" not in result.stderr
@@ -60,21 +71,34 @@ def test_start_up_stops_with_one_line_naming_the_bad_setting(tmp_path):
 
 def test_production_settings_are_safe_by_default(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-c",
-         "import django, json; from django.conf import settings; django.setup();"
-         "print(json.dumps([settings.DEBUG, settings.SESSION_COOKIE_SECURE,"
-         " settings.CSRF_COOKIE_SECURE, settings.SECURE_HSTS_SECONDS,"
-         " 'csp.middleware.CSPMiddleware' in settings.MIDDLEWARE, settings.SECURE_SSL_REDIRECT]))"],
-        env={**{k: v for k, v in os.environ.items() if k != "CRYONEURO_TEST_DATABASE_URL"},
-             "DJANGO_SETTINGS_MODULE": "cryoneuro.site.settings.prod",
-             "SECRET_KEY": "x" * 50, "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3",
-             "CRYONEURO_VAR_DIR": str(tmp_path)},
-        capture_output=True, text=True, timeout=120)
+        [
+            sys.executable,
+            "-c",
+            "import django, json; from django.conf import settings; django.setup();"
+            "print(json.dumps([settings.DEBUG, settings.SESSION_COOKIE_SECURE,"
+            " settings.CSRF_COOKIE_SECURE, settings.SECURE_HSTS_SECONDS,"
+            " 'csp.middleware.CSPMiddleware' in settings.MIDDLEWARE, settings.SECURE_SSL_REDIRECT]))",
+        ],
+        env={
+            **{k: v for k, v in os.environ.items() if k != "CRYONEURO_TEST_DATABASE_URL"},
+            "DJANGO_SETTINGS_MODULE": "cryoneuro.site.settings.prod",
+            "SECRET_KEY": "x" * 50,
+            "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3",
+            "CRYONEURO_VAR_DIR": str(tmp_path),
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[false, true, true, 31536000, true, true]"
 
 
 def test_production_refuses_a_short_secret_key(tmp_path):
-    result = _start(DJANGO_SETTINGS_MODULE="cryoneuro.site.settings.prod", SECRET_KEY="short",
-                    DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3", CRYONEURO_VAR_DIR=str(tmp_path))
+    result = _start(
+        DJANGO_SETTINGS_MODULE="cryoneuro.site.settings.prod",
+        SECRET_KEY="short",
+        DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
+        CRYONEURO_VAR_DIR=str(tmp_path),
+    )
     assert result.returncode == 2 and "SECRET_KEY" in result.stderr

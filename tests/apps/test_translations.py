@@ -24,10 +24,14 @@ def test_every_message_has_a_french_translation(domain):
 @pytest.mark.parametrize("domain", ["django", "djangojs"])
 def test_the_compiled_catalogue_matches_its_source(tmp_path, domain):
     compiled = tmp_path / f"{domain}.mo"
-    subprocess.run(["msgfmt", "-o", str(compiled), str(LOCALE / f"{domain}.po")], check=True,
-                   capture_output=True)
+    subprocess.run(
+        ["msgfmt", "-o", str(compiled), str(LOCALE / f"{domain}.po")],
+        check=True,
+        capture_output=True,
+    )
     assert compiled.read_bytes() == (LOCALE / f"{domain}.mo").read_bytes(), (
-        "run `make messages` (or msgfmt) and commit the .mo")
+        "run `make messages` (or msgfmt) and commit the .mo"
+    )
 
 
 def test_the_interface_speaks_french_by_default(client):

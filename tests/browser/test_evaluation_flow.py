@@ -13,7 +13,7 @@ def test_it_logs_in_registers_evaluates_and_shows_the_decision(page, physician, 
     staff_login("dr.house")
     expect(page.locator("h1")).to_have_text("Patients")
 
-    page.locator("a[href=\"/patients/new/\"]").click()
+    page.locator('a[href="/patients/new/"]').click()
     page.fill("#id_family_name", "Lefebvre")
     page.fill("#id_given_name", "Marc")
     page.fill("#id_birth_date", "1952-09-14")
@@ -22,7 +22,7 @@ def test_it_logs_in_registers_evaluates_and_shows_the_decision(page, physician, 
     page.locator("main form button[type=submit]").click()
     expect(page.locator("h1")).to_contain_text("LEFEBVRE")
 
-    page.locator("a[href$=\"/evaluations/new/\"]").click()
+    page.locator('a[href$="/evaluations/new/"]').click()
     page.select_option("#id_indication", "knee_arthrosis")
     page.fill("#id_pain_location", "genou droit, face médiale")
     page.select_option("#id_side", "right")

@@ -13,9 +13,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 SHOTS = os.environ.get("CRYONEURO_SCREENSHOTS")
 
 
-def test_a_patient_fills_a_follow_up_questionnaire_in_the_portal(page, nurse, physician,
-                                                                  make_user, make_patient,
-                                                                  knee_case, patient_login):
+def test_a_patient_fills_a_follow_up_questionnaire_in_the_portal(
+    page, nurse, physician, make_user, make_patient, knee_case, patient_login
+):
     from django.utils import timezone
 
     from cryoneuro.clinical.eligibility import Case

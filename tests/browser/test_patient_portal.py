@@ -9,8 +9,9 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_a_patient_sees_their_record_and_downloads_their_data(page, make_user, make_patient,
-                                                              physician, patient_login):
+def test_a_patient_sees_their_record_and_downloads_their_data(
+    page, make_user, make_patient, physician, patient_login
+):
     user = make_user("patient", "claire.m")
     own = make_patient("Martin", "Claire", user=user)
     other = make_patient("Autre", "Personne", email="autre@example.org")

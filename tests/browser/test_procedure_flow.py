@@ -26,8 +26,9 @@ def _step(page, code, fields, done=True):
         expect(page.locator(f"#step-{code}")).to_have_attribute("data-done", "true")
 
 
-def test_it_runs_a_procedure_from_check_in_to_discharge(page, nurse, physician, staff_login,
-                                                       make_patient, knee_case):
+def test_it_runs_a_procedure_from_check_in_to_discharge(
+    page, nurse, physician, staff_login, make_patient, knee_case
+):
     from cryoneuro.clinical.eligibility import Case
     from cryoneuro.evaluation.services import evaluation_create
 
@@ -41,8 +42,16 @@ def test_it_runs_a_procedure_from_check_in_to_discharge(page, nurse, physician, 
     page.locator("#checkin-form button[type=submit]").click()
     expect(page.locator("#step-pre_check")).to_be_visible()
 
-    _step(page, "pre_check", {"consent_signed": "yes", "anticoagulation_taken": "no",
-                              "infection_at_site": "no", "baseline_nrs": "7"})
+    _step(
+        page,
+        "pre_check",
+        {
+            "consent_signed": "yes",
+            "anticoagulation_taken": "no",
+            "infection_at_site": "no",
+            "baseline_nrs": "7",
+        },
+    )
     _step(page, "imaging", {"modality": "ultrasound", "nerve_identified": "yes"})
     _step(page, "positioning", {"position": "supine"})
     _step(page, "disinfection", {"antiseptic": "chlorhexidine_alcohol"})
@@ -61,8 +70,12 @@ def test_it_runs_a_procedure_from_check_in_to_discharge(page, nurse, physician, 
     times = [(now + dt.timedelta(seconds=s)).strftime("%H:%M:%S") for s in (-600, -540, -500)]
     if len({t[:2] for t in times}) > 1 or now.hour == 0:  # keep the cycle on one clock day
         times = ["00:10:00", "00:11:00", "00:11:40"]
-    for name, value in {"freeze_start": times[0], "freeze_stop": times[1],
-                        "thaw_stop": times[2], "min_temperature_c": "-88"}.items():
+    for name, value in {
+        "freeze_start": times[0],
+        "freeze_stop": times[1],
+        "thaw_stop": times[2],
+        "min_temperature_c": "-88",
+    }.items():
         cycle.locator(f"[name$='-{name}']").fill(value)
     cycle.locator("button[type=submit]").click()
     expect(page.locator("#step-nerves")).to_have_attribute("data-done", "true")
@@ -74,11 +87,32 @@ def test_it_runs_a_procedure_from_check_in_to_discharge(page, nurse, physician, 
     expect(page.locator("#close .error")).to_be_visible()
     expect(page.locator("#procedure-status")).to_have_attribute("data-status", "in_progress")
     # impossible blood pressure: the server's field error is shown, the step stays undone
-    _step(page, "surveillance", {"nrs": "2", "heart_rate": "70", "systolic": "120",
-                                 "diastolic": "140", "spo2": "98", "minutes": "20"}, done=False)
+    _step(
+        page,
+        "surveillance",
+        {
+            "nrs": "2",
+            "heart_rate": "70",
+            "systolic": "120",
+            "diastolic": "140",
+            "spo2": "98",
+            "minutes": "20",
+        },
+        done=False,
+    )
     expect(page.locator("#step-surveillance .error")).to_be_visible()
-    _step(page, "surveillance", {"nrs": "2", "heart_rate": "70", "systolic": "128",
-                                 "diastolic": "76", "spo2": "98", "minutes": "20"})
+    _step(
+        page,
+        "surveillance",
+        {
+            "nrs": "2",
+            "heart_rate": "70",
+            "systolic": "128",
+            "diastolic": "76",
+            "spo2": "98",
+            "minutes": "20",
+        },
+    )
     _step(page, "discharge", {"advice_given": "yes", "accompanied": "yes"})
     expect(page.locator("#step-discharge")).to_contain_text("FR")
     # the plan asked for afcn too: the difference is shown

@@ -16,19 +16,23 @@ def _clinic(physician_user):
     from cryoneuro.scheduling.models import OpeningHours, Resource, ResourceKind
 
     resources = [
-        Resource.objects.create(kind=ResourceKind.PRACTITIONER, name="Dr House", user=physician_user),
+        Resource.objects.create(
+            kind=ResourceKind.PRACTITIONER, name="Dr House", user=physician_user
+        ),
         Resource.objects.create(kind=ResourceKind.PROCEDURE_ROOM, name="Salle"),
         Resource.objects.create(kind=ResourceKind.CONSOLE, name="Console"),
         Resource.objects.create(kind=ResourceKind.RECOVERY, name="Surveillance 1"),
     ]
     for resource in resources:
         for weekday in range(7):
-            OpeningHours.objects.create(resource=resource, weekday=weekday,
-                                        opens=dt.time(0, 0), closes=dt.time(23, 59))
+            OpeningHours.objects.create(
+                resource=resource, weekday=weekday, opens=dt.time(0, 0), closes=dt.time(23, 59)
+            )
 
 
-def test_a_coordinator_books_a_procedure(page, staff_login, coordinator, physician, make_patient,
-                                         knee_case):
+def test_a_coordinator_books_a_procedure(
+    page, staff_login, coordinator, physician, make_patient, knee_case
+):
     from cryoneuro.clinical.eligibility import Case
     from cryoneuro.evaluation.services import evaluation_create
     from cryoneuro.scheduling.models import Appointment
@@ -61,8 +65,7 @@ def test_a_coordinator_books_a_procedure(page, staff_login, coordinator, physici
     assert appointment.bookings.count() == 4
 
 
-def test_a_patient_asks_for_a_consultation(page, patient_login, make_user, make_patient,
-                                           physician):
+def test_a_patient_asks_for_a_consultation(page, patient_login, make_user, make_patient, physician):
     from cryoneuro.scheduling.models import BookingRequest
 
     _clinic(physician)
@@ -73,7 +76,9 @@ def test_a_patient_asks_for_a_consultation(page, patient_login, make_user, make_
     page.goto("/cryoneurolyse/")
     expect(page.locator("h1")).to_have_count(1)
     page.locator("#book a[href='/portal/appointments/']").click()
-    expect(page).to_have_url(f"{page.url.split('/patients/')[0]}/patients/{patient.pk}/appointments/request/")
+    expect(page).to_have_url(
+        f"{page.url.split('/patients/')[0]}/patients/{patient.pk}/appointments/request/"
+    )
     expect(page.locator("#slot-form input[name=start]").first).to_be_visible()
     page.fill("#id_preferences", "mardi matin")
     page.fill("#id_message", "Douleur au genou droit")

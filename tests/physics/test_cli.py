@@ -15,8 +15,23 @@ FAST = ["--h-min-mm", "0.3", "--r-max-mm", "12", "--protocol", "60"]
 
 def test_it_runs_a_freeze_and_writes_plot_and_json(tmp_path) -> None:
     png, js = tmp_path / "out.png", tmp_path / "out.json"
-    result = runner.invoke(app, ["freeze", "--probe", "16g", "--cryogen", "co2", "--tissue", "muscle",
-                                 *FAST, "--plot", str(png), "--json", str(js)])  # fmt: skip
+    result = runner.invoke(
+        app,
+        [
+            "freeze",
+            "--probe",
+            "16g",
+            "--cryogen",
+            "co2",
+            "--tissue",
+            "muscle",
+            *FAST,
+            "--plot",
+            str(png),
+            "--json",
+            str(js),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "ice-ball radius" in result.output
     assert png.stat().st_size > 10_000
@@ -50,8 +65,20 @@ def test_it_refuses_bad_values_with_one_line_and_exit_code_2(args: list[str], ne
 
 def test_it_accepts_a_prescribed_surface_temperature_and_a_skin(tmp_path) -> None:
     js = tmp_path / "s.json"
-    result = runner.invoke(app, ["freeze", "--quiet", *FAST, "--surface-temperature", "-60",
-                                 "--tip-depth-mm", "20", "--json", str(js)])  # fmt: skip
+    result = runner.invoke(
+        app,
+        [
+            "freeze",
+            "--quiet",
+            *FAST,
+            "--surface-temperature",
+            "-60",
+            "--tip-depth-mm",
+            "20",
+            "--json",
+            str(js),
+        ],
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(js.read_text())
     assert data["setup"]["boundary"]["type"] == "PrescribedSurfaceTemperature"

@@ -63,9 +63,17 @@ def test_convection_warms_the_liquid_and_is_recorded_in_the_setup() -> None:
     geom = Radial1D(r_max=10.8e-3, h_min=1e-4, stretch=1.05, h_max=4e-4)
     runs = {}
     for name in ("water", "saline_phantom"):
-        runs[name] = simulate(probe, "argon", name, Protocol.freeze(120.0), boundary=trace,
-                              geometry=geom, initial_temperature=27.0, dt=1.0,
-                              thermocouples=[(4.8e-3, 0.0)])  # fmt: skip
+        runs[name] = simulate(
+            probe,
+            "argon",
+            name,
+            Protocol.freeze(120.0),
+            boundary=trace,
+            geometry=geom,
+            initial_temperature=27.0,
+            dt=1.0,
+            thermocouples=[(4.8e-3, 0.0)],
+        )
     w, s = runs["water"], runs["saline_phantom"]
     tis = s.setup.tissue.layers[0].tissue
     assert tis.convection is None and tis.k_unfrozen > 3 * 0.60

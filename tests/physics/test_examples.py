@@ -23,8 +23,17 @@ def test_it_runs_the_quickstart_example(capsys) -> None:
 
 @pytest.mark.skipif(not DATA.exists(), reason="Sarshoghi validation data not available")
 def test_it_runs_the_validation_example_and_matches_the_readme(tmp_path) -> None:
-    subprocess.run([sys.executable, str(ROOT / "examples" / "physics_validation_sarshoghi.py"),
-                    "--quick", "--out", str(tmp_path)], check=True, capture_output=True)  # fmt: skip
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "examples" / "physics_validation_sarshoghi.py"),
+            "--quick",
+            "--out",
+            str(tmp_path),
+        ],
+        check=True,
+        capture_output=True,
+    )
     report = json.loads((tmp_path / "validation_metrics_quick.json").read_text())
     ref_c = report["celsio"]["reference model (shipped)"]
     ref_i = report["icesphere"]["reference model (shipped)"]

@@ -41,8 +41,14 @@ def _random_lines(seed: int, nl: int = 6, n: int = 14):
     bc = np.zeros((nl, 6))
     choices = [0.0, math.inf, 1e-3]
     for line in range(nl):
-        bc[line] = [choices[line % 3], rng.uniform(-90, 0), rng.uniform(0.2, 1.0),
-                    choices[(line + 1) % 3], rng.uniform(10, 40), 1.0]  # fmt: skip
+        bc[line] = [
+            choices[line % 3],
+            rng.uniform(-90, 0),
+            rng.uniform(0.2, 1.0),
+            choices[(line + 1) % 3],
+            rng.uniform(10, 40),
+            1.0,
+        ]
     return H, V, A, hl, hr, props, start.astype(np.int64), end.astype(np.int64), bc
 
 
@@ -56,8 +62,24 @@ def test_it_solves_lines_like_the_numpy_reference(seed: int) -> None:
             Hr, Qr = H0.copy(), np.zeros((H0.shape[0], 3))
             F = np.random.default_rng(seed).normal(0.0, 1e-3, size=H0.shape)
             solve(Hn, H0, V, A, hl, hr, props, start, end, bc, dt, sources, Qn, F)
-            solve_lines_np(Hr, H0, V, A, hl, hr, props, start, end, bc, dt, sources, Qr, F,
-                           max_iter=80, tol=1e-6)  # fmt: skip
+            solve_lines_np(
+                Hr,
+                H0,
+                V,
+                A,
+                hl,
+                hr,
+                props,
+                start,
+                end,
+                bc,
+                dt,
+                sources,
+                Qr,
+                F,
+                max_iter=80,
+                tol=1e-6,
+            )
             scale = np.abs(H0).max()
             np.testing.assert_allclose(Hn, Hr, rtol=0, atol=1e-9 * scale)
             np.testing.assert_allclose(Qn, Qr, rtol=1e-7, atol=1e-12)

@@ -49,8 +49,13 @@ def test_it_carries_the_resolved_parameters(default_run) -> None:
 
 
 def test_it_never_outputs_nan_and_respects_the_maximum_principle(default_run) -> None:
-    for arr in (default_run.temperature, default_run.min_temperature, default_run.time_below,
-                default_run.thermocouple_temperatures, default_run.probe_power_w):  # fmt: skip
+    for arr in (
+        default_run.temperature,
+        default_run.min_temperature,
+        default_run.time_below,
+        default_run.thermocouple_temperatures,
+        default_run.probe_power_w,
+    ):
         assert np.all(np.isfinite(arr))
     assert default_run.min_temperature.min() >= -88.5 - 1e-9
     muscle = default_run.setup.tissue.layers[0].tissue
@@ -101,13 +106,27 @@ def _distance_from_probe(res) -> np.ndarray:
 
 
 def test_it_implicit_and_explicit_schemes_agree() -> None:
-    exp = simulate("16g", "n2o", "soft_tissue", "freeze:40,thaw:20", geometry=COARSE,
-                   scheme="explicit", output_interval=10)  # fmt: skip
+    exp = simulate(
+        "16g",
+        "n2o",
+        "soft_tissue",
+        "freeze:40,thaw:20",
+        geometry=COARSE,
+        scheme="explicit",
+        output_interval=10,
+    )
     far = (_distance_from_probe(exp) > 1e-3) & exp.tissue_mask
     errors = []
     for dt in (1.0, 0.25, 0.0625):
-        imp = simulate("16g", "n2o", "soft_tissue", "freeze:40,thaw:20", geometry=COARSE, dt=dt,
-                       output_interval=10)  # fmt: skip
+        imp = simulate(
+            "16g",
+            "n2o",
+            "soft_tissue",
+            "freeze:40,thaw:20",
+            geometry=COARSE,
+            dt=dt,
+            output_interval=10,
+        )
         err = np.abs(imp.min_temperature - exp.min_temperature)
         errors.append(err.max())
         assert imp.iceball_radius[-1] == pytest.approx(exp.iceball_radius[-1], abs=0.1e-3)
@@ -120,13 +139,28 @@ def test_it_implicit_and_explicit_schemes_agree() -> None:
 
 def test_it_coupled_scheme_removes_the_splitting_error() -> None:
     protocol = "freeze:40,thaw:20"
-    exp = simulate("16g", "n2o", "soft_tissue", protocol, geometry=COARSE, scheme="explicit",
-                   output_interval=10)  # fmt: skip
+    exp = simulate(
+        "16g",
+        "n2o",
+        "soft_tissue",
+        protocol,
+        geometry=COARSE,
+        scheme="explicit",
+        output_interval=10,
+    )
     split = simulate(
         "16g", "n2o", "soft_tissue", protocol, geometry=COARSE, dt=1.0, output_interval=10
     )
-    coupled = simulate("16g", "n2o", "soft_tissue", protocol, geometry=COARSE, dt=1.0,
-                       output_interval=10, scheme="coupled")  # fmt: skip
+    coupled = simulate(
+        "16g",
+        "n2o",
+        "soft_tissue",
+        protocol,
+        geometry=COARSE,
+        dt=1.0,
+        output_interval=10,
+        scheme="coupled",
+    )
     e_split = np.abs(split.min_temperature - exp.min_temperature).max()
     e_coupled = np.abs(coupled.min_temperature - exp.min_temperature).max()
     assert e_coupled < 0.5 * e_split
@@ -174,10 +208,12 @@ def test_it_follows_a_prescribed_surface_temperature() -> None:
 
 def test_it_protects_the_skin_in_layered_tissue() -> None:
     layers = LayeredTissue.of(("skin", 2e-3), ("fat", 8e-3), ("muscle", math.inf))
-    deep = simulate("16g", "n2o", layers, "2x120/60",
-                    geometry=Axisymmetric(tip_depth=25e-3, h_min=2e-4))  # fmt: skip
-    shallow = simulate("16g", "n2o", layers, "2x120/60",
-                       geometry=Axisymmetric(tip_depth=9e-3, h_min=2e-4))  # fmt: skip
+    deep = simulate(
+        "16g", "n2o", layers, "2x120/60", geometry=Axisymmetric(tip_depth=25e-3, h_min=2e-4)
+    )
+    shallow = simulate(
+        "16g", "n2o", layers, "2x120/60", geometry=Axisymmetric(tip_depth=9e-3, h_min=2e-4)
+    )
     assert deep.skin_stays_above(0.0)
     assert shallow.skin_min_temperature() < deep.skin_min_temperature()
     assert not shallow.skin_stays_above(0.0)

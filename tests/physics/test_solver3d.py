@@ -27,8 +27,9 @@ def _crossing(xs: np.ndarray, T: np.ndarray, level: float) -> float:
 def single():
     probe = probe_preset("16g")
     axi = simulate(probe, "n2o", "soft_tissue", "60", boundary=SURFACE)
-    box = simulate_3d([ProbePlacement(probe)], "n2o", "soft_tissue", "60", boundary=SURFACE,
-                      geometry=BOX, dt=0.5)  # fmt: skip
+    box = simulate_3d(
+        [ProbePlacement(probe)], "n2o", "soft_tissue", "60", boundary=SURFACE, geometry=BOX, dt=0.5
+    )
     return axi, box
 
 
@@ -51,8 +52,13 @@ def test_it_freezes_more_between_two_probes(single) -> None:
     probe = probe_preset("16g")
     two = simulate_3d(
         [ProbePlacement(probe, tip=(-3e-3, 0.0, 0.0)), ProbePlacement(probe, tip=(3e-3, 0.0, 0.0))],
-        "n2o", "soft_tissue", "60", boundary=SURFACE, geometry=BOX, dt=0.5,
-    )  # fmt: skip
+        "n2o",
+        "soft_tissue",
+        "60",
+        boundary=SURFACE,
+        geometry=BOX,
+        dt=0.5,
+    )
     mid = two.min_temperature_at([(0.0, 0.0, 4e-3)])[0]
     assert mid < one.min_temperature_at([(3e-3, 0.0, 4e-3)])[0]
     assert two.iceball_volume() > 1.5 * one.iceball_volume()

@@ -25,11 +25,16 @@ def liquid_fraction(T: np.ndarray, tissue: Tissue) -> np.ndarray:
 
 def _stefan_run(tissue: Tissue, h: float, dt: float, t_end: float = 300.0):
     return simulate(
-        "16g", "n2o", tissue, Protocol.freeze(t_end),
+        "16g",
+        "n2o",
+        tissue,
+        Protocol.freeze(t_end),
         boundary=PrescribedSurfaceTemperature.constant(-80.0),
-        geometry=Planar1D(length=0.04, h_min=h), initial_temperature=37.0, dt=dt,
+        geometry=Planar1D(length=0.04, h_min=h),
+        initial_temperature=37.0,
+        dt=dt,
         output_interval=t_end,
-    )  # fmt: skip
+    )
 
 
 def test_it_matches_the_neumann_solution_with_first_order_convergence(sharp_tissue: Tissue) -> None:
@@ -53,17 +58,33 @@ def test_it_matches_the_neumann_solution_with_first_order_convergence(sharp_tiss
 
 def test_it_finds_the_steady_frozen_radius_around_a_cold_cylinder() -> None:
     w = 0.002  # s-1, high perfusion keeps the domain small
-    tissue = Tissue("perfused", 0.5, 2.0, 3.6e6, 1.796e6, 250e6, -1.05, -0.95, perfusion=w,
-                    metabolic_heat=0.0, t_arterial=37.0)  # fmt: skip
+    tissue = Tissue(
+        "perfused",
+        0.5,
+        2.0,
+        3.6e6,
+        1.796e6,
+        250e6,
+        -1.05,
+        -0.95,
+        perfusion=w,
+        metabolic_heat=0.0,
+        t_arterial=37.0,
+    )
     r_p = 0.85e-3
     R = steady_frozen_radius(2.0, 0.5, w * 3.6e6, r_p, -80.0, -1.0, 37.0)
     m = np.sqrt(w * 3.6e6 / 0.5)
     res = simulate(
-        Probe("cyl", 2 * r_p, 0.01), "n2o", tissue, Protocol.freeze(40000.0),
+        Probe("cyl", 2 * r_p, 0.01),
+        "n2o",
+        tissue,
+        Protocol.freeze(40000.0),
         boundary=PrescribedSurfaceTemperature.constant(-80.0),
         geometry=Radial1D(r_max=R + 14.0 / m, h_min=1e-4, stretch=1.05, h_max=1e-4),
-        initial_temperature=37.0, dt=200.0, output_interval=10000.0,
-    )  # fmt: skip
+        initial_temperature=37.0,
+        dt=200.0,
+        output_interval=10000.0,
+    )
     T = res.temperature[-1, 0]
     frozen_area = np.sum((1.0 - liquid_fraction(T, tissue)) * np.diff(res.r_faces**2))
     R_num = np.sqrt(r_p**2 + frozen_area)
@@ -86,6 +107,12 @@ def test_it_balances_energy_over_a_whole_protocol(protocol: str) -> None:
 def test_it_balances_energy_with_the_explicit_scheme_too() -> None:
     from cryoneuro.physics import Axisymmetric
 
-    res = simulate("16g", "n2o", "soft_tissue", "20", scheme="explicit",
-                   geometry=Axisymmetric(h_min=4e-4, r_max=0.01, below_tip=0.01, above_active=0.01))  # fmt: skip
+    res = simulate(
+        "16g",
+        "n2o",
+        "soft_tissue",
+        "20",
+        scheme="explicit",
+        geometry=Axisymmetric(h_min=4e-4, r_max=0.01, below_tip=0.01, above_active=0.01),
+    )
     assert res.energy["relative_imbalance"] < 1e-9

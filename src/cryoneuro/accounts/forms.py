@@ -9,8 +9,11 @@ class StaffAccountForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     email = forms.EmailField(label=_("E-mail"), required=False)
-    role = forms.ChoiceField(label=_("Role"),
-                             choices=[(r.value, r.label) for r in Role if r in STAFF_ROLES])
-    password = forms.CharField(label=_("Initial password"), widget=forms.PasswordInput,
-                               help_text=_("At least 10 characters; the user adds a second "
-                                           "factor at first login."))
+    role = forms.ChoiceField(
+        label=_("Role"), choices=[(r.value, r.label) for r in Role if r in STAFF_ROLES]
+    )
+    password = forms.CharField(
+        label=_("Initial password"),
+        widget=forms.PasswordInput,
+        help_text=_("At least 10 characters; the user adds a second factor at first login."),
+    )

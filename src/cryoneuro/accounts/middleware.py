@@ -41,7 +41,10 @@ class SessionTimeoutMiddleware:
             # Writing the session on every request costs a database write each time; a
             # minute's resolution is plenty for a 30-minute idle timeout. Each write also
             # pushes the server-side expiry (SESSION_COOKIE_AGE) forward.
-            if now - seen_at >= SEEN_AT_RESOLUTION_SECONDS or SESSION_SEEN_AT not in request.session:
+            if (
+                now - seen_at >= SEEN_AT_RESOLUTION_SECONDS
+                or SESSION_SEEN_AT not in request.session
+            ):
                 request.session[SESSION_SEEN_AT] = now
         return self.get_response(request)
 
@@ -95,9 +98,14 @@ class AccessDeniedAuditMiddleware:
         if response.status_code == 403 and getattr(request, "user", None) is not None:
             from cryoneuro.audit.services import audit_record
 
-            patient_id = (getattr(request, "resolver_match", None) and
-                          request.resolver_match.kwargs.get("patient_id"))
-            audit_record(actor=request.user, action="denied", request=request,
-                         patient_id=int(patient_id) if patient_id else None,
-                         detail={"path": request.path[:300], "method": request.method})
+            patient_id = getattr(
+                request, "resolver_match", None
+            ) and request.resolver_match.kwargs.get("patient_id")
+            audit_record(
+                actor=request.user,
+                action="denied",
+                request=request,
+                patient_id=int(patient_id) if patient_id else None,
+                detail={"path": request.path[:300], "method": request.method},
+            )
         return response

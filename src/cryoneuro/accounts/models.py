@@ -12,7 +12,9 @@ class User(AbstractUser):
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     preferred_language = models.CharField(
-        _("preferred language"), max_length=2, choices=[("fr", "Français"), ("en", "English")],
+        _("preferred language"),
+        max_length=2,
+        choices=[("fr", "Français"), ("en", "English")],
         default="fr",
     )
 

@@ -14,20 +14,35 @@ from .roles import STAFF_ROLES
 
 
 @transaction.atomic
-def staff_account_create(*, created_by: Any, username: str, first_name: str, last_name: str,
-                         email: str, role: str, password: str, request=None):
+def staff_account_create(
+    *,
+    created_by: Any,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    role: str,
+    password: str,
+    request=None,
+):
     """A staff account; its owner must add a TOTP second factor at first login."""
     if role not in STAFF_ROLES:
         raise ValueError(f"{role!r} is not a staff role.")
     User = get_user_model()
-    user = User(username=username, first_name=first_name, last_name=last_name, email=email,
-                role=role)
+    user = User(
+        username=username, first_name=first_name, last_name=last_name, email=email, role=role
+    )
     validate_password(password, user)
     user.set_password(password)
     user.full_clean()
     user.save()
-    audit_record(actor=created_by, action="create", request=request, obj=user,
-                 detail={"username": username, "role": role})
+    audit_record(
+        actor=created_by,
+        action="create",
+        request=request,
+        obj=user,
+        detail={"username": username, "role": role},
+    )
     return user
 
 
@@ -37,8 +52,9 @@ def account_set_active(*, user: Any, active: bool, changed_by: Any, request=None
         raise ValueError("You cannot deactivate your own account.")
     user.is_active = active
     user.save(update_fields=["is_active"])
-    audit_record(actor=changed_by, action="update", request=request, obj=user,
-                 detail={"is_active": active})
+    audit_record(
+        actor=changed_by, action="update", request=request, obj=user, detail={"is_active": active}
+    )
     return user
 
 
@@ -48,6 +64,11 @@ def account_unlock(*, user: Any, unlocked_by: Any, request=None) -> int:
     from axes.utils import reset
 
     removed = reset(username=user.get_username())
-    audit_record(actor=unlocked_by, action="update", request=request, obj=user,
-                 detail={"unlocked": True, "records": removed})
+    audit_record(
+        actor=unlocked_by,
+        action="update",
+        request=request,
+        obj=user,
+        detail={"unlocked": True, "records": removed},
+    )
     return removed

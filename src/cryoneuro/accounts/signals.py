@@ -34,5 +34,4 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
     from cryoneuro.audit.services import audit_record
 
     username = str(credentials.get("username") or credentials.get("login") or "")[:150]
-    audit_record(actor=None, action="login_failed", request=request,
-                 detail={"username": username})
+    audit_record(actor=None, action="login_failed", request=request, detail={"username": username})

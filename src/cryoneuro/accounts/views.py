@@ -18,22 +18,29 @@ def account_list(request):
     from allauth.mfa.models import Authenticator
 
     users = list(get_user_model().objects.order_by("role", "username"))
-    with_totp = set(Authenticator.objects.filter(type=Authenticator.Type.TOTP)
-                    .values_list("user_id", flat=True))
+    with_totp = set(
+        Authenticator.objects.filter(type=Authenticator.Type.TOTP).values_list("user_id", flat=True)
+    )
     form = StaffAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = staff_account_create(created_by=request.user, request=request,
-                                        **form.cleaned_data)
+            user = staff_account_create(
+                created_by=request.user, request=request, **form.cleaned_data
+            )
         except ValidationError as error:
-            for field, errors in getattr(error, "message_dict", {"password": error.messages}).items():
+            for field, errors in getattr(
+                error, "message_dict", {"password": error.messages}
+            ).items():
                 for message in errors:
                     form.add_error(field if field in form.fields else "password", message)
         else:
-            messages.success(request, _("Account %(username)s created.") % {"username": user.username})
+            messages.success(
+                request, _("Account %(username)s created.") % {"username": user.username}
+            )
             return redirect("account_list")
-    return render(request, "accounts/list.html",
-                  {"users": users, "with_totp": with_totp, "form": form})
+    return render(
+        request, "accounts/list.html", {"users": users, "with_totp": with_totp, "form": form}
+    )
 
 
 @require_POST
@@ -41,8 +48,9 @@ def account_list(request):
 def account_toggle(request, user_id: int):
     user = get_object_or_404(get_user_model(), pk=user_id)
     try:
-        account_set_active(user=user, active=not user.is_active, changed_by=request.user,
-                           request=request)
+        account_set_active(
+            user=user, active=not user.is_active, changed_by=request.user, request=request
+        )
     except ValueError as error:
         messages.error(request, str(error))
     return redirect("account_list")

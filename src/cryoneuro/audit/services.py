@@ -75,19 +75,32 @@ def audit_verify_chain(batch_size: int = 2000) -> ChainReport:
     checked = 0
     for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=batch_size):
         if entry.seq != expected_seq:
-            return ChainReport(False, checked, expected_seq,
-                               f"entry #{expected_seq} is missing (next found: #{entry.seq})")
+            return ChainReport(
+                False,
+                checked,
+                expected_seq,
+                f"entry #{expected_seq} is missing (next found: #{entry.seq})",
+            )
         if entry.prev_hash != expected_prev:
-            return ChainReport(False, checked, entry.seq,
-                               f"entry #{entry.seq} does not link to the previous entry")
+            return ChainReport(
+                False, checked, entry.seq, f"entry #{entry.seq} does not link to the previous entry"
+            )
         if entry.compute_hash() != entry.hash:
-            return ChainReport(False, checked, entry.seq,
-                               f"entry #{entry.seq} was altered (its content does not match its hash)")
+            return ChainReport(
+                False,
+                checked,
+                entry.seq,
+                f"entry #{entry.seq} was altered (its content does not match its hash)",
+            )
         expected_prev = entry.hash
         expected_seq += 1
         checked += 1
     head = AuditChainHead.objects.filter(id=1).first()
     if head is not None and head.seq != checked:
-        return ChainReport(False, checked, checked + 1,
-                           f"entries after #{checked} are missing (the chain head says #{head.seq})")
+        return ChainReport(
+            False,
+            checked,
+            checked + 1,
+            f"entries after #{checked} are missing (the chain head says #{head.seq})",
+        )
     return ChainReport(True, checked)

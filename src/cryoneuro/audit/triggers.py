@@ -35,7 +35,9 @@ POSTGRES_DOWN = [
 
 def install(connection) -> None:
     with connection.cursor() as cursor:
-        for statement in {"sqlite": SQLITE_UP, "postgresql": POSTGRES_UP}.get(connection.vendor, []):
+        for statement in {"sqlite": SQLITE_UP, "postgresql": POSTGRES_UP}.get(
+            connection.vendor, []
+        ):
             cursor.execute(statement)
 
 

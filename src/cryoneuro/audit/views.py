@@ -18,5 +18,8 @@ def audit_list(request):
     report = audit_verify_chain() if request.GET.get("verify") else None
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "audit/list.html",
-                  {"form": form, "page": page, "report": report, "query": query.urlencode()})
+    return render(
+        request,
+        "audit/list.html",
+        {"form": form, "page": page, "report": report, "query": query.urlencode()},
+    )

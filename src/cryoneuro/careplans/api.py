@@ -54,8 +54,9 @@ class ReviewIn(Schema):
 
 def _plan(request, patient_id: int, perm: Perm):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=perm)
-    return patient, services.careplan_get_or_create(patient=patient, user=request.user,
-                                                    request=request)
+    return patient, services.careplan_get_or_create(
+        patient=patient, user=request.user, request=request
+    )
 
 
 def _valid(form_cls, data: dict[str, Any], **kwargs) -> dict[str, Any]:
@@ -69,12 +70,22 @@ def _valid(form_cls, data: dict[str, Any], **kwargs) -> dict[str, Any]:
 def careplan_get(request, patient_id: int):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.CAREPLAN_VIEW)
     plan = careplan_for(patient=patient)
-    audit_record(actor=request.user, action="view", request=request,
-                 object_type="careplans.careplan", patient_id=patient.pk, detail={"via": "api"})
+    audit_record(
+        actor=request.user,
+        action="view",
+        request=request,
+        object_type="careplans.careplan",
+        patient_id=patient.pk,
+        detail={"via": "api"},
+    )
     return {"care_plan": careplan_export(patient=patient), "id": plan.pk if plan else None}
 
 
-@router.post("/patients/{patient_id}/care-plan/goals", response={201: dict}, auth=perm_auth(Perm.CAREPLAN_EDIT))
+@router.post(
+    "/patients/{patient_id}/care-plan/goals",
+    response={201: dict},
+    auth=perm_auth(Perm.CAREPLAN_EDIT),
+)
 def careplan_goal_create(request, patient_id: int, payload: GoalIn):
     _, plan = _plan(request, patient_id, Perm.CAREPLAN_EDIT)
     data = _valid(GoalForm, payload.dict())
@@ -82,13 +93,18 @@ def careplan_goal_create(request, patient_id: int, payload: GoalIn):
     return Status(201, {"id": goal.pk, "description": goal.description, "status": goal.status})
 
 
-@router.post("/patients/{patient_id}/care-plan/interventions", response={201: dict}, auth=perm_auth(Perm.CAREPLAN_EDIT))
+@router.post(
+    "/patients/{patient_id}/care-plan/interventions",
+    response={201: dict},
+    auth=perm_auth(Perm.CAREPLAN_EDIT),
+)
 def careplan_intervention_create(request, patient_id: int, payload: InterventionIn):
     _, plan = _plan(request, patient_id, Perm.CAREPLAN_EDIT)
     data = _valid(InterventionForm, payload.dict())
     try:
-        item = services.careplan_intervention_save(plan=plan, user=request.user,
-                                                   request=request, **data)
+        item = services.careplan_intervention_save(
+            plan=plan, user=request.user, request=request, **data
+        )
     except ValidationError as error:
         raise_422(error)
     return Status(201, {"id": item.pk, "kind": item.kind, "status": item.status})
@@ -104,15 +120,25 @@ def careplan_intervention_update(request, intervention_id: int, payload: Interve
     if "status" in fields and fields["status"] not in InterventionStatus.values:
         raise_422({"status": ["Unknown status."]})
     try:
-        item = services.careplan_intervention_save(plan=item.plan, user=request.user,
-                                                   intervention=item, request=request, **fields)
+        item = services.careplan_intervention_save(
+            plan=item.plan, user=request.user, intervention=item, request=request, **fields
+        )
     except ValidationError as error:
         raise_422(error)
-    return {"id": item.pk, "kind": item.kind, "status": item.status,
-            "start_date": item.start_date, "end_date": item.end_date}
+    return {
+        "id": item.pk,
+        "kind": item.kind,
+        "status": item.status,
+        "start_date": item.start_date,
+        "end_date": item.end_date,
+    }
 
 
-@router.post("/patients/{patient_id}/care-plan/reviews", response={201: dict}, auth=perm_auth(Perm.CAREPLAN_EDIT))
+@router.post(
+    "/patients/{patient_id}/care-plan/reviews",
+    response={201: dict},
+    auth=perm_auth(Perm.CAREPLAN_EDIT),
+)
 def careplan_review_create(request, patient_id: int, payload: ReviewIn):
     patient, plan = _plan(request, patient_id, Perm.CAREPLAN_EDIT)
     items = list(patient.followup_items.all())
@@ -121,6 +147,7 @@ def careplan_review_create(request, patient_id: int, payload: ReviewIn):
     cleaned = _valid(ReviewForm, data, items=items)
     item_id = cleaned.pop("followup_item")
     item = next((i for i in items if i.pk == item_id), None)
-    review = services.careplan_review(plan=plan, user=request.user, request=request,
-                                      followup_item=item, **cleaned)
+    review = services.careplan_review(
+        plan=plan, user=request.user, request=request, followup_item=item, **cleaned
+    )
     return Status(201, {"id": review.pk, "reviewed_on": review.reviewed_on})

@@ -16,8 +16,9 @@ class PlanForm(forms.Form):
 class GoalForm(forms.Form):
     description = forms.CharField(label=_("Goal"), max_length=300)
     target_date = forms.DateField(label=_("Target date"), required=False, widget=DATE)
-    status = forms.ChoiceField(label=_("Status"), choices=GoalStatus.choices,
-                               initial=GoalStatus.IN_PROGRESS)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=GoalStatus.choices, initial=GoalStatus.IN_PROGRESS
+    )
 
 
 class InterventionForm(forms.Form):
@@ -31,20 +32,26 @@ class InterventionForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("start_date") and data.get("end_date") and data["end_date"] < data[
-                "start_date"]:
+        if (
+            data.get("start_date")
+            and data.get("end_date")
+            and data["end_date"] < data["start_date"]
+        ):
             self.add_error("end_date", _("The end cannot precede the start."))
         return data
 
 
 class ReviewForm(forms.Form):
     reviewed_on = forms.DateField(label=_("Reviewed on"), widget=DATE)
-    note = forms.CharField(label=_("Note"), max_length=4000,
-                           widget=forms.Textarea(attrs={"rows": 3}))
-    followup_item = forms.TypedChoiceField(label=_("At follow-up"), required=False, coerce=int,
-                                           empty_value=None, choices=[])
+    note = forms.CharField(
+        label=_("Note"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    followup_item = forms.TypedChoiceField(
+        label=_("At follow-up"), required=False, coerce=int, empty_value=None, choices=[]
+    )
 
     def __init__(self, *args, items=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["followup_item"].choices = [("", "—")] + [
-            (i.pk, f"{i.label} ({i.due_date:%d/%m/%Y})") for i in items]
+            (i.pk, f"{i.label} ({i.due_date:%d/%m/%Y})") for i in items
+        ]

@@ -14,13 +14,22 @@ class PlanStatus(models.TextChoices):
 
 
 class CarePlan(models.Model):
-    patient = models.OneToOneField("patients.Patient", on_delete=models.PROTECT,
-                                   related_name="care_plan", verbose_name=_("patient"))
+    patient = models.OneToOneField(
+        "patients.Patient",
+        on_delete=models.PROTECT,
+        related_name="care_plan",
+        verbose_name=_("patient"),
+    )
     title = models.CharField(_("title"), max_length=200)
-    status = models.CharField(_("status"), max_length=20, choices=PlanStatus.choices,
-                              default=PlanStatus.ACTIVE)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name=_("created by"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.ACTIVE
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -43,8 +52,9 @@ class Goal(models.Model):
     plan = models.ForeignKey(CarePlan, on_delete=models.CASCADE, related_name="goals")
     description = models.CharField(_("goal"), max_length=300)
     target_date = models.DateField(_("target date"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=GoalStatus.choices,
-                              default=GoalStatus.IN_PROGRESS)
+    status = models.CharField(
+        _("status"), max_length=20, choices=GoalStatus.choices, default=GoalStatus.IN_PROGRESS
+    )
 
     class Meta:
         ordering = ["id"]
@@ -81,8 +91,12 @@ class Intervention(models.Model):
     description = models.CharField(_("details"), max_length=300, blank=True)
     provider = models.CharField(_("provided"), max_length=20, choices=Provider.choices)
     provider_name = models.CharField(_("provider"), max_length=200, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=InterventionStatus.choices,
-                              default=InterventionStatus.PLANNED)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=InterventionStatus.choices,
+        default=InterventionStatus.PLANNED,
+    )
     start_date = models.DateField(_("start"), null=True, blank=True)
     end_date = models.DateField(_("end"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -97,11 +111,20 @@ class Intervention(models.Model):
 class Review(models.Model):
     plan = models.ForeignKey(CarePlan, on_delete=models.CASCADE, related_name="reviews")
     reviewed_on = models.DateField(_("reviewed on"))
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+", verbose_name=_("reviewed by"))
-    followup_item = models.ForeignKey("followup.FollowUpItem", null=True, blank=True,
-                                      on_delete=models.SET_NULL, related_name="+",
-                                      verbose_name=_("at follow-up"))
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    followup_item = models.ForeignKey(
+        "followup.FollowUpItem",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("at follow-up"),
+    )
     note = models.TextField(_("note"))
 
     class Meta:

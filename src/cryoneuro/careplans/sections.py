@@ -12,5 +12,8 @@ def patient_section(request, patient):
     can_edit = can_access_patient(request.user, Perm.CAREPLAN_EDIT, patient)
     if plan is None and not can_edit:
         return None
-    return Section(template="careplans/_patient_section.html",
-                   context={"plan": plan, "can_edit": can_edit}, order=50)
+    return Section(
+        template="careplans/_patient_section.html",
+        context={"plan": plan, "can_edit": can_edit},
+        order=50,
+    )

@@ -20,20 +20,23 @@ from .forms import GoalForm, InterventionForm, PlanForm, ReviewForm
 from .models import Goal, GoalStatus, Intervention, InterventionStatus
 from .selectors import careplan_for
 
-FORMS = {"plan": PlanForm, "goal": GoalForm, "intervention": InterventionForm,
-         "review": ReviewForm}
+FORMS = {"plan": PlanForm, "goal": GoalForm, "intervention": InterventionForm, "review": ReviewForm}
 
 
 def _forms(patient, plan, bound=None):
     items = list(patient.followup_items.order_by("due_date"))
     out = {
-        "plan": PlanForm(prefix="plan", initial={"title": plan.title, "status": plan.status}
-                         if plan else {"title": _("Multidisciplinary care plan"),
-                                       "status": "active"}),
+        "plan": PlanForm(
+            prefix="plan",
+            initial={"title": plan.title, "status": plan.status}
+            if plan
+            else {"title": _("Multidisciplinary care plan"), "status": "active"},
+        ),
         "goal": GoalForm(prefix="goal"),
         "intervention": InterventionForm(prefix="intervention"),
-        "review": ReviewForm(prefix="review", items=items,
-                             initial={"reviewed_on": timezone.localdate()}),
+        "review": ReviewForm(
+            prefix="review", items=items, initial={"reviewed_on": timezone.localdate()}
+        ),
     }
     out.update(bound or {})
     return out
@@ -61,23 +64,27 @@ def careplan_detail(request, patient_id: int):
             try:
                 if plan is None or action == "plan":
                     plan = services.careplan_get_or_create(
-                        patient=patient, user=request.user,
+                        patient=patient,
+                        user=request.user,
                         title=data.get("title", "") if action == "plan" else "",
-                        request=request)
+                        request=request,
+                    )
                 if action == "plan":
-                    services.careplan_update(plan=plan, user=request.user, request=request,
-                                             **data)
+                    services.careplan_update(plan=plan, user=request.user, request=request, **data)
                 elif action == "goal":
-                    services.careplan_goal_add(plan=plan, user=request.user, request=request,
-                                               **data)
+                    services.careplan_goal_add(
+                        plan=plan, user=request.user, request=request, **data
+                    )
                 elif action == "intervention":
-                    services.careplan_intervention_save(plan=plan, user=request.user,
-                                                        request=request, **data)
+                    services.careplan_intervention_save(
+                        plan=plan, user=request.user, request=request, **data
+                    )
                 elif action == "review":
                     item_id = data.pop("followup_item")
                     item = patient.followup_items.filter(pk=item_id).first() if item_id else None
-                    services.careplan_review(plan=plan, user=request.user, request=request,
-                                             followup_item=item, **data)
+                    services.careplan_review(
+                        plan=plan, user=request.user, request=request, followup_item=item, **data
+                    )
             except ValidationError as error:
                 for field, problems in error.message_dict.items():
                     for problem in problems:
@@ -88,13 +95,27 @@ def careplan_detail(request, patient_id: int):
         bound[action] = form
         status = 422
     else:
-        audit_record(actor=request.user, action="view", request=request,
-                     obj=plan or patient, patient_id=patient.pk, detail={"page": "careplan"})
-    return render(request, "careplans/detail.html", {
-        "patient": patient, "plan": plan, "can_edit": can_edit,
-        "forms": _forms(patient, plan, bound) if can_edit else {},
-        "goal_statuses": GoalStatus.choices, "intervention_statuses": InterventionStatus.choices,
-    }, status=status)
+        audit_record(
+            actor=request.user,
+            action="view",
+            request=request,
+            obj=plan or patient,
+            patient_id=patient.pk,
+            detail={"page": "careplan"},
+        )
+    return render(
+        request,
+        "careplans/detail.html",
+        {
+            "patient": patient,
+            "plan": plan,
+            "can_edit": can_edit,
+            "forms": _forms(patient, plan, bound) if can_edit else {},
+            "goal_statuses": GoalStatus.choices,
+            "intervention_statuses": InterventionStatus.choices,
+        },
+        status=status,
+    )
 
 
 @require_POST
@@ -108,16 +129,18 @@ def careplan_goal_status(request, goal_id: int):
     if status not in GoalStatus.values:
         messages.error(request, _("Unknown status."))
     else:
-        services.careplan_goal_set_status(goal=goal, user=request.user, status=status,
-                                          request=request)
+        services.careplan_goal_set_status(
+            goal=goal, user=request.user, status=status, request=request
+        )
     return redirect("careplan_detail", patient_id=goal.plan.patient_id)
 
 
 @require_POST
 @requires(Perm.CAREPLAN_EDIT)
 def careplan_intervention_status(request, intervention_id: int):
-    intervention = Intervention.objects.select_related("plan__patient").filter(
-        pk=intervention_id).first()
+    intervention = (
+        Intervention.objects.select_related("plan__patient").filter(pk=intervention_id).first()
+    )
     if intervention is None:
         raise Http404
     ensure_patient_access(request.user, Perm.CAREPLAN_EDIT, intervention.plan.patient)
@@ -130,8 +153,14 @@ def careplan_intervention_status(request, intervention_id: int):
     if status == InterventionStatus.ACTIVE and intervention.start_date is None:
         fields["start_date"] = today
     if status in (InterventionStatus.COMPLETED, InterventionStatus.STOPPED) and (
-            intervention.end_date is None):
+        intervention.end_date is None
+    ):
         fields["end_date"] = max(today, intervention.start_date or today)
-    services.careplan_intervention_save(plan=intervention.plan, user=request.user,
-                                        intervention=intervention, request=request, **fields)
+    services.careplan_intervention_save(
+        plan=intervention.plan,
+        user=request.user,
+        intervention=intervention,
+        request=request,
+        **fields,
+    )
     return redirect("careplan_detail", patient_id=intervention.plan.patient_id)

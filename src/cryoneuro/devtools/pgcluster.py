@@ -31,8 +31,10 @@ def _bin_dir() -> Path:
     if not candidates:
         found = shutil.which("initdb")
         if found is None:
-            raise RuntimeError("PostgreSQL is not installed (no initdb): run `make test`, "
-                               "which installs Debian's postgresql package.")
+            raise RuntimeError(
+                "PostgreSQL is not installed (no initdb): run `make test`, "
+                "which installs Debian's postgresql package."
+            )
         return Path(found).parent
     return Path(candidates[-1]).parent
 
@@ -57,9 +59,18 @@ class Cluster:
         if not self.directory.exists():
             return
         subprocess.run(
-            self._cmd(str(self.bin_dir / "pg_ctl"), "-D", str(self.directory / "data"),
-                      "-m", "immediate", "-w", "stop"),
-            capture_output=True, check=False)
+            self._cmd(
+                str(self.bin_dir / "pg_ctl"),
+                "-D",
+                str(self.directory / "data"),
+                "-m",
+                "immediate",
+                "-w",
+                "stop",
+            ),
+            capture_output=True,
+            check=False,
+        )
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
@@ -72,18 +83,49 @@ def start(max_connections: int = 200) -> Cluster:
     cluster = Cluster(directory=directory, port=_free_port(), bin_dir=bin_dir, run_as=run_as)
     data = directory / "data"
     subprocess.run(
-        cluster._cmd(str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres",
-                     "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync"),
-        check=True, capture_output=True)
-    options = (f"-p {cluster.port} -k {directory} -c listen_addresses=127.0.0.1 "
-               f"-c max_connections={max_connections} -c fsync=off "
-               "-c synchronous_commit=off -c full_page_writes=off")
+        cluster._cmd(
+            str(bin_dir / "initdb"),
+            "-D",
+            str(data),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+        ),
+        check=True,
+        capture_output=True,
+    )
+    options = (
+        f"-p {cluster.port} -k {directory} -c listen_addresses=127.0.0.1 "
+        f"-c max_connections={max_connections} -c fsync=off "
+        "-c synchronous_commit=off -c full_page_writes=off"
+    )
     result = subprocess.run(
-        cluster._cmd(str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options,
-                     "-l", str(directory / "server.log"), "-w", "-t", "60", "start"),
-        capture_output=True, text=True, check=False)
+        cluster._cmd(
+            str(bin_dir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-o",
+            options,
+            "-l",
+            str(directory / "server.log"),
+            "-w",
+            "-t",
+            "60",
+            "start",
+        ),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if result.returncode != 0:
-        log = (directory / "server.log").read_text(errors="replace") if (directory / "server.log").exists() else ""
+        log = (
+            (directory / "server.log").read_text(errors="replace")
+            if (directory / "server.log").exists()
+            else ""
+        )
         cluster.stop()
         raise RuntimeError(f"PostgreSQL did not start: {result.stderr}\n{log}")
     atexit.register(cluster.stop)

@@ -18,5 +18,5 @@ def totp_code(secret: str, at: float | None = None, offset_periods: int = 0) -> 
     key = base64.b32decode(secret.encode("ascii"), casefold=True)
     digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
     offset = digest[-1] & 0x0F
-    value = struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF
+    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
     return f"{value % 10**DIGITS:0{DIGITS}d}"

@@ -16,23 +16,48 @@ FAILED = [
     {"kind": "medication", "name": "paracétamol", "dose": "3 g/j", "result": "partial_relief"},
     {"kind": "opioid", "name": "tramadol", "dose": "200 mg/j", "result": "not_tolerated"},
     {"kind": "infiltration", "name": "infiltration cortisonée", "dose": "", "result": "no_relief"},
-    {"kind": "physiotherapy", "name": "kinésithérapie", "dose": "15 séances",
-     "result": "partial_relief"},
+    {
+        "kind": "physiotherapy",
+        "name": "kinésithérapie",
+        "dose": "15 séances",
+        "result": "partial_relief",
+    },
 ]
-DN4_POSITIVE = {"burning": True, "painful_cold": False, "electric_shocks": True,
-                "tingling": True, "pins_and_needles": True, "numbness": True, "itching": False,
-                "hypoesthesia_touch": True, "hypoesthesia_prick": False, "brushing": False}
+DN4_POSITIVE = {
+    "burning": True,
+    "painful_cold": False,
+    "electric_shocks": True,
+    "tingling": True,
+    "pins_and_needles": True,
+    "numbness": True,
+    "itching": False,
+    "hypoesthesia_touch": True,
+    "hypoesthesia_prick": False,
+    "brushing": False,
+}
 
 
 def _case(indication: str, location: str, **overrides) -> Case:
     base = {
-        "indication": indication, "pain_location": location, "side": "right",
-        "pain_duration_months": 14, "nrs": 7, "dn4": None,
-        "surgery_declined_or_impossible": None, "conservative_treatments": FAILED,
-        "anticoagulants": [], "antiplatelets": [], "inr": None, "platelets_g_per_l": 240,
-        "skin_state": "intact", "cold_conditions": [], "pregnancy": False,
-        "systemic_inflammatory_disease": False, "steroid_injection_at_site_last_3_months": False,
-        "target_is_mixed_motor_nerve": False, "other_cautions": "",
+        "indication": indication,
+        "pain_location": location,
+        "side": "right",
+        "pain_duration_months": 14,
+        "nrs": 7,
+        "dn4": None,
+        "surgery_declined_or_impossible": None,
+        "conservative_treatments": FAILED,
+        "anticoagulants": [],
+        "antiplatelets": [],
+        "inr": None,
+        "platelets_g_per_l": 240,
+        "skin_state": "intact",
+        "cold_conditions": [],
+        "pregnancy": False,
+        "systemic_inflammatory_disease": False,
+        "steroid_injection_at_site_last_3_months": False,
+        "target_is_mixed_motor_nerve": False,
+        "other_cautions": "",
     }
     if indication in {"knee_arthrosis", "hip_arthrosis"}:
         base["surgery_declined_or_impossible"] = True
@@ -44,54 +69,189 @@ def _case(indication: str, location: str, **overrides) -> Case:
 
 # family, given, birth date, sex, language, case
 DEMO_PATIENTS = [
-    ("Lefèvre", "Monique", "1949-04-12", "female", "fr",
-     _case("knee_arthrosis", "genou droit, face médiale")),
-    ("Garnier", "Robert", "1944-10-03", "male", "fr",
-     _case("hip_arthrosis", "hanche gauche, pli de l'aine", side="left")),
-    ("Moreau", "Isabelle", "1968-01-25", "female", "fr",
-     _case("intercostal_neuralgia", "hémithorax droit T5-T6 après thoracotomie")),
-    ("Fontaine", "Lucas", "1985-07-19", "male", "fr",
-     _case("occipital_neuralgia", "région occipitale droite", side="right")),
-    ("Chevalier", "Odette", "1939-12-01", "female", "fr",
-     _case("postherpetic_neuralgia", "dermatome T8 gauche", side="left")),
-    ("Brown", "Emily", "1976-03-08", "female", "en",
-     _case("postsurgical_pain", "right groin after hernia repair")),
-    ("Roussel", "Karim", "1990-05-30", "male", "fr",
-     _case("posttraumatic_pain", "cheville droite après fracture")),
-    ("Perrin", "Sandrine", "1972-09-14", "female", "fr",
-     _case("crps", "main gauche", side="left", target_is_mixed_motor_nerve=None)),
-    ("Lambert", "Hugo", "1981-11-22", "male", "fr",
-     _case("myofascial_pain", "trapèze droit")),
+    (
+        "Lefèvre",
+        "Monique",
+        "1949-04-12",
+        "female",
+        "fr",
+        _case("knee_arthrosis", "genou droit, face médiale"),
+    ),
+    (
+        "Garnier",
+        "Robert",
+        "1944-10-03",
+        "male",
+        "fr",
+        _case("hip_arthrosis", "hanche gauche, pli de l'aine", side="left"),
+    ),
+    (
+        "Moreau",
+        "Isabelle",
+        "1968-01-25",
+        "female",
+        "fr",
+        _case("intercostal_neuralgia", "hémithorax droit T5-T6 après thoracotomie"),
+    ),
+    (
+        "Fontaine",
+        "Lucas",
+        "1985-07-19",
+        "male",
+        "fr",
+        _case("occipital_neuralgia", "région occipitale droite", side="right"),
+    ),
+    (
+        "Chevalier",
+        "Odette",
+        "1939-12-01",
+        "female",
+        "fr",
+        _case("postherpetic_neuralgia", "dermatome T8 gauche", side="left"),
+    ),
+    (
+        "Brown",
+        "Emily",
+        "1976-03-08",
+        "female",
+        "en",
+        _case("postsurgical_pain", "right groin after hernia repair"),
+    ),
+    (
+        "Roussel",
+        "Karim",
+        "1990-05-30",
+        "male",
+        "fr",
+        _case("posttraumatic_pain", "cheville droite après fracture"),
+    ),
+    (
+        "Perrin",
+        "Sandrine",
+        "1972-09-14",
+        "female",
+        "fr",
+        _case("crps", "main gauche", side="left", target_is_mixed_motor_nerve=None),
+    ),
+    ("Lambert", "Hugo", "1981-11-22", "male", "fr", _case("myofascial_pain", "trapèze droit")),
     # every contraindication and caution
-    ("Marchand", "Sylvie", "1958-02-17", "female", "fr",
-     _case("knee_arthrosis", "genou gauche", side="left", cold_conditions=["raynaud"])),
-    ("Dupuis", "Gérard", "1951-06-06", "male", "fr",
-     _case("knee_arthrosis", "genou droit", cold_conditions=["cryoglobulinaemia"])),
-    ("Renaud", "Nathalie", "1966-08-28", "female", "fr",
-     _case("occipital_neuralgia", "occiput gauche", side="left",
-           cold_conditions=["cold_urticaria"])),
-    ("Aubert", "Michel", "1947-03-15", "male", "fr",
-     _case("intercostal_neuralgia", "T7 droit", cold_conditions=["cold_agglutinin_disease"])),
-    ("Leroy", "Paulette", "1955-12-09", "female", "fr",
-     _case("hip_arthrosis", "hanche droite",
-           cold_conditions=["paroxysmal_cold_haemoglobinuria"])),
-    ("Girard", "Antoine", "1979-04-04", "male", "fr",
-     _case("posttraumatic_pain", "genou droit", skin_state="local_infection")),
-    ("Bonnet", "Jeanne", "1943-07-21", "female", "fr",
-     _case("knee_arthrosis", "genou droit", anticoagulants=["apixaban"], inr=1.1)),
-    ("Mercier", "Alain", "1950-01-13", "male", "fr",
-     _case("knee_arthrosis", "genou gauche", side="left", anticoagulants=["warfarine"], inr=2.8,
-           antiplatelets=["aspirine"])),
-    ("Faure", "Chloé", "1992-10-10", "female", "fr",
-     _case("myofascial_pain", "lombaire droite", platelets_g_per_l=62)),
-    ("Blanc", "Laura", "1994-02-02", "female", "fr",
-     _case("occipital_neuralgia", "occiput droit", pregnancy=True)),
-    ("Guerin", "Patrick", "1963-05-18", "male", "fr",
-     _case("knee_arthrosis", "genou droit", systemic_inflammatory_disease=True,
-           steroid_injection_at_site_last_3_months=True)),
-    ("Muller", "Fabrice", "1970-09-09", "male", "fr",
-     _case("posttraumatic_pain", "jambe droite", target_is_mixed_motor_nerve=True,
-           pain_duration_months=2)),
+    (
+        "Marchand",
+        "Sylvie",
+        "1958-02-17",
+        "female",
+        "fr",
+        _case("knee_arthrosis", "genou gauche", side="left", cold_conditions=["raynaud"]),
+    ),
+    (
+        "Dupuis",
+        "Gérard",
+        "1951-06-06",
+        "male",
+        "fr",
+        _case("knee_arthrosis", "genou droit", cold_conditions=["cryoglobulinaemia"]),
+    ),
+    (
+        "Renaud",
+        "Nathalie",
+        "1966-08-28",
+        "female",
+        "fr",
+        _case(
+            "occipital_neuralgia", "occiput gauche", side="left", cold_conditions=["cold_urticaria"]
+        ),
+    ),
+    (
+        "Aubert",
+        "Michel",
+        "1947-03-15",
+        "male",
+        "fr",
+        _case("intercostal_neuralgia", "T7 droit", cold_conditions=["cold_agglutinin_disease"]),
+    ),
+    (
+        "Leroy",
+        "Paulette",
+        "1955-12-09",
+        "female",
+        "fr",
+        _case(
+            "hip_arthrosis", "hanche droite", cold_conditions=["paroxysmal_cold_haemoglobinuria"]
+        ),
+    ),
+    (
+        "Girard",
+        "Antoine",
+        "1979-04-04",
+        "male",
+        "fr",
+        _case("posttraumatic_pain", "genou droit", skin_state="local_infection"),
+    ),
+    (
+        "Bonnet",
+        "Jeanne",
+        "1943-07-21",
+        "female",
+        "fr",
+        _case("knee_arthrosis", "genou droit", anticoagulants=["apixaban"], inr=1.1),
+    ),
+    (
+        "Mercier",
+        "Alain",
+        "1950-01-13",
+        "male",
+        "fr",
+        _case(
+            "knee_arthrosis",
+            "genou gauche",
+            side="left",
+            anticoagulants=["warfarine"],
+            inr=2.8,
+            antiplatelets=["aspirine"],
+        ),
+    ),
+    (
+        "Faure",
+        "Chloé",
+        "1992-10-10",
+        "female",
+        "fr",
+        _case("myofascial_pain", "lombaire droite", platelets_g_per_l=62),
+    ),
+    (
+        "Blanc",
+        "Laura",
+        "1994-02-02",
+        "female",
+        "fr",
+        _case("occipital_neuralgia", "occiput droit", pregnancy=True),
+    ),
+    (
+        "Guerin",
+        "Patrick",
+        "1963-05-18",
+        "male",
+        "fr",
+        _case(
+            "knee_arthrosis",
+            "genou droit",
+            systemic_inflammatory_disease=True,
+            steroid_injection_at_site_last_3_months=True,
+        ),
+    ),
+    (
+        "Muller",
+        "Fabrice",
+        "1970-09-09",
+        "male",
+        "fr",
+        _case(
+            "posttraumatic_pain",
+            "jambe droite",
+            target_is_mixed_motor_nerve=True,
+            pain_duration_months=2,
+        ),
+    ),
 ]
 
 
@@ -103,16 +263,25 @@ def load(ctx: DemoContext) -> None:
         if Patient.objects.filter(family_name=family, given_name=given).exists():
             continue
         patient = patient_create(
-            created_by=physician, family_name=family, given_name=given,
-            birth_date=dt.date.fromisoformat(born), sex=sex,
-            email=f"{given.lower()}.{family.lower()}@example.org".replace("è", "e").replace("é", "e"),
-            phone="06 00 00 00 00", preferred_language=language,
-            referring_physician="Dr Vidal (médecin traitant)", consent_data_processing=True)
+            created_by=physician,
+            family_name=family,
+            given_name=given,
+            birth_date=dt.date.fromisoformat(born),
+            sex=sex,
+            email=f"{given.lower()}.{family.lower()}@example.org".replace("è", "e").replace(
+                "é", "e"
+            ),
+            phone="06 00 00 00 00",
+            preferred_language=language,
+            referring_physician="Dr Vidal (médecin traitant)",
+            consent_data_processing=True,
+        )
         evaluation_create(patient=patient, created_by=physician, case=case)
     # One patient with a portal login, to try the patient side.
     monique = Patient.objects.get(family_name="Lefèvre", given_name="Monique")
     if monique.user is None:
-        monique.user = ensure_account(ctx, "monique.lefevre", "patient", "Monique", "Lefèvre",
-                                      totp=False)
+        monique.user = ensure_account(
+            ctx, "monique.lefevre", "patient", "Monique", "Lefèvre", totp=False
+        )
         monique.save(update_fields=["user"])
     ctx.log.append(f"Demo: {len(DEMO_PATIENTS)} evaluated patients loaded.")

@@ -67,40 +67,54 @@ class EvaluationForm(forms.Form):
     indication = forms.ChoiceField(label=_("Indication"), choices=indication_choices)
     pain_location = forms.CharField(label=_("Pain location"), max_length=200)
     side = forms.ChoiceField(label=_("Side"), choices=Side.choices)
-    pain_duration_months = forms.DecimalField(label=_("Pain duration (months)"), min_value=0,
-                                              max_value=1200, decimal_places=1)
+    pain_duration_months = forms.DecimalField(
+        label=_("Pain duration (months)"), min_value=0, max_value=1200, decimal_places=1
+    )
     nrs = forms.IntegerField(label=_("Pain intensity, NRS 0-10"), min_value=0, max_value=10)
     dn4_assessed = forms.BooleanField(label=_("DN4 questionnaire completed"), required=False)
     surgery_declined_or_impossible = forms.ChoiceField(
-        label=_("Surgery declined or impossible"), choices=TRI_STATE, required=False)
-    anticoagulants = forms.CharField(label=_("Anticoagulants (comma-separated)"),
-                                     max_length=300, required=False)
-    antiplatelets = forms.CharField(label=_("Antiplatelet agents (comma-separated)"),
-                                    max_length=300, required=False)
-    inr = forms.DecimalField(label=_("Recent INR"), required=False, min_value=0.5, max_value=10,
-                             decimal_places=2)
-    platelets_g_per_l = forms.IntegerField(label=_("Recent platelet count (G/L)"), required=False,
-                                           min_value=0, max_value=2000)
+        label=_("Surgery declined or impossible"), choices=TRI_STATE, required=False
+    )
+    anticoagulants = forms.CharField(
+        label=_("Anticoagulants (comma-separated)"), max_length=300, required=False
+    )
+    antiplatelets = forms.CharField(
+        label=_("Antiplatelet agents (comma-separated)"), max_length=300, required=False
+    )
+    inr = forms.DecimalField(
+        label=_("Recent INR"), required=False, min_value=0.5, max_value=10, decimal_places=2
+    )
+    platelets_g_per_l = forms.IntegerField(
+        label=_("Recent platelet count (G/L)"), required=False, min_value=0, max_value=2000
+    )
     skin_state = forms.ChoiceField(label=_("Skin at the target"), choices=SkinState.choices)
     cold_conditions = forms.MultipleChoiceField(
-        label=_("Cold-related conditions"), choices=COLD_CONDITIONS, required=False,
-        widget=forms.CheckboxSelectMultiple)
+        label=_("Cold-related conditions"),
+        choices=COLD_CONDITIONS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     pregnancy = forms.BooleanField(label=_("Pregnancy"), required=False)
     systemic_inflammatory_disease = forms.BooleanField(
-        label=_("Systemic inflammatory disease"), required=False)
+        label=_("Systemic inflammatory disease"), required=False
+    )
     steroid_injection_at_site_last_3_months = forms.BooleanField(
-        label=_("Corticosteroid injection at the site in the last 3 months"), required=False)
+        label=_("Corticosteroid injection at the site in the last 3 months"), required=False
+    )
     target_is_mixed_motor_nerve = forms.ChoiceField(
-        label=_("Target is a mixed (motor) nerve"), choices=TRI_STATE, required=False)
-    other_cautions = forms.CharField(label=_("Other cautions"), required=False,
-                                     widget=forms.Textarea(attrs={"rows": 2}))
+        label=_("Target is a mixed (motor) nerve"), choices=TRI_STATE, required=False
+    )
+    other_cautions = forms.CharField(
+        label=_("Other cautions"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         lang = "en" if (get_language() or "fr").startswith("en") else "fr"
         for item in DN4_ITEMS:
             self.fields[f"dn4_{item.code}"] = forms.BooleanField(
-                label=item.text(lang), required=False)
+                label=item.text(lang), required=False
+            )
 
     def dn4_fields(self):
         return [self[f"dn4_{item.code}"] for item in DN4_ITEMS]
@@ -114,21 +128,28 @@ class EvaluationForm(forms.Form):
             "side": data["side"],
             "pain_duration_months": float(data["pain_duration_months"]),
             "nrs": data["nrs"],
-            "dn4": ({item.code: bool(data.get(f"dn4_{item.code}")) for item in DN4_ITEMS}
-                    if data.get("dn4_assessed") else None),
+            "dn4": (
+                {item.code: bool(data.get(f"dn4_{item.code}")) for item in DN4_ITEMS}
+                if data.get("dn4_assessed")
+                else None
+            ),
             "surgery_declined_or_impossible": _tri(data.get("surgery_declined_or_impossible", "")),
             "conservative_treatments": treatments,
             "anticoagulants": _names(data.get("anticoagulants", "")),
             "antiplatelets": _names(data.get("antiplatelets", "")),
             "inr": float(data["inr"]) if data.get("inr") is not None else None,
-            "platelets_g_per_l": (float(data["platelets_g_per_l"])
-                                  if data.get("platelets_g_per_l") is not None else None),
+            "platelets_g_per_l": (
+                float(data["platelets_g_per_l"])
+                if data.get("platelets_g_per_l") is not None
+                else None
+            ),
             "skin_state": data["skin_state"],
             "cold_conditions": data.get("cold_conditions", []),
             "pregnancy": data.get("pregnancy", False),
             "systemic_inflammatory_disease": data.get("systemic_inflammatory_disease", False),
-            "steroid_injection_at_site_last_3_months":
-                data.get("steroid_injection_at_site_last_3_months", False),
+            "steroid_injection_at_site_last_3_months": data.get(
+                "steroid_injection_at_site_last_3_months", False
+            ),
             "target_is_mixed_motor_nerve": _tri(data.get("target_is_mixed_motor_nerve", "")),
             "other_cautions": data.get("other_cautions", ""),
         }
@@ -153,6 +174,8 @@ class ReviewForm(forms.Form):
     approved = forms.TypedChoiceField(
         label=_("Decision after review"),
         choices=[("yes", _("Approve cryoneurolysis")), ("no", _("Do not treat"))],
-        coerce=lambda v: v == "yes")
-    note = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}),
-                           max_length=2000)
+        coerce=lambda v: v == "yes",
+    )
+    note = forms.CharField(
+        label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )

@@ -31,48 +31,70 @@ class Evaluation(models.Model):
     """One complete evaluation; the decision is stored with the rule-set version that made
     it, so a later rule change never silently rewrites history."""
 
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT,
-                                related_name="evaluations", verbose_name=_("patient"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name=_("evaluated by"))
+    patient = models.ForeignKey(
+        "patients.Patient",
+        on_delete=models.PROTECT,
+        related_name="evaluations",
+        verbose_name=_("patient"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("evaluated by"),
+    )
     created_at = models.DateTimeField(_("evaluated at"), auto_now_add=True)
 
     indication = models.CharField(_("indication"), max_length=40)
     pain_location = models.CharField(_("pain location"), max_length=200)
     side = models.CharField(_("side"), max_length=10, choices=Side.choices)
     pain_duration_months = models.DecimalField(
-        _("pain duration (months)"), max_digits=6, decimal_places=1,
-        validators=[MinValueValidator(0), MaxValueValidator(1200)])
+        _("pain duration (months)"),
+        max_digits=6,
+        decimal_places=1,
+        validators=[MinValueValidator(0), MaxValueValidator(1200)],
+    )
     nrs = models.PositiveSmallIntegerField(
-        _("pain intensity (NRS 0-10)"), validators=[MinValueValidator(0), MaxValueValidator(10)])
+        _("pain intensity (NRS 0-10)"), validators=[MinValueValidator(0), MaxValueValidator(10)]
+    )
     dn4 = models.JSONField(_("DN4 answers"), null=True, blank=True)
     dn4_score = models.PositiveSmallIntegerField(_("DN4 score"), null=True, blank=True)
     surgery_declined_or_impossible = models.BooleanField(
-        _("surgery declined or impossible"), null=True, blank=True)
+        _("surgery declined or impossible"), null=True, blank=True
+    )
     conservative_treatments = models.JSONField(_("conservative treatments tried"), default=list)
     anticoagulants = models.JSONField(_("anticoagulants"), default=list, blank=True)
     antiplatelets = models.JSONField(_("antiplatelets"), default=list, blank=True)
     inr = models.DecimalField(_("INR"), max_digits=4, decimal_places=2, null=True, blank=True)
     platelets_g_per_l = models.PositiveIntegerField(_("platelets (G/L)"), null=True, blank=True)
-    skin_state = models.CharField(_("skin at the target"), max_length=20,
-                                  choices=SkinState.choices, default=SkinState.INTACT)
+    skin_state = models.CharField(
+        _("skin at the target"), max_length=20, choices=SkinState.choices, default=SkinState.INTACT
+    )
     cold_conditions = models.JSONField(_("cold-related conditions"), default=list, blank=True)
     pregnancy = models.BooleanField(_("pregnancy"), default=False)
-    systemic_inflammatory_disease = models.BooleanField(_("systemic inflammatory disease"),
-                                                        default=False)
+    systemic_inflammatory_disease = models.BooleanField(
+        _("systemic inflammatory disease"), default=False
+    )
     steroid_injection_at_site_last_3_months = models.BooleanField(
-        _("corticosteroid injection at the site in the last 3 months"), default=False)
+        _("corticosteroid injection at the site in the last 3 months"), default=False
+    )
     target_is_mixed_motor_nerve = models.BooleanField(
-        _("target is a mixed (motor) nerve"), null=True, blank=True)
+        _("target is a mixed (motor) nerve"), null=True, blank=True
+    )
     other_cautions = models.TextField(_("other cautions"), blank=True)
 
     outcome = models.CharField(_("decision"), max_length=20, choices=Outcome.choices)
     decision = models.JSONField(_("decision detail"))
     ruleset_version = models.CharField(_("rule-set version"), max_length=20)
 
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+",
-                                    verbose_name=_("reviewed by"))
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     review_approved = models.BooleanField(_("approved after review"), null=True, blank=True)
     review_note = models.TextField(_("review note"), blank=True)
@@ -89,4 +111,5 @@ class Evaluation(models.Model):
     def cleared_for_procedure(self) -> bool:
         """Eligible, or needing review and approved by a physician."""
         return self.outcome == Outcome.ELIGIBLE or (
-            self.outcome == Outcome.NEEDS_REVIEW and bool(self.review_approved))
+            self.outcome == Outcome.NEEDS_REVIEW and bool(self.review_approved)
+        )

@@ -18,7 +18,9 @@ def evaluations_for_patient(*, patient: Patient) -> QuerySet[Evaluation]:
 
 def evaluation_get(*, user: Any, evaluation_id: int) -> Evaluation:
     try:
-        evaluation = Evaluation.objects.select_related("patient", "created_by").get(pk=evaluation_id)
+        evaluation = Evaluation.objects.select_related("patient", "created_by").get(
+            pk=evaluation_id
+        )
     except Evaluation.DoesNotExist:
         raise Http404 from None
     ensure_patient_access(user, Perm.EVALUATION_VIEW, evaluation.patient)

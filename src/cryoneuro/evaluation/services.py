@@ -35,8 +35,9 @@ def case_to_model_fields(case: Case) -> dict[str, Any]:
         "anticoagulants": list(case.anticoagulants),
         "antiplatelets": list(case.antiplatelets),
         "inr": _decimal(case.inr, "0.01") if case.inr is not None else None,
-        "platelets_g_per_l": (round(case.platelets_g_per_l)
-                              if case.platelets_g_per_l is not None else None),
+        "platelets_g_per_l": (
+            round(case.platelets_g_per_l) if case.platelets_g_per_l is not None else None
+        ),
         "skin_state": case.skin_state,
         "cold_conditions": list(case.cold_conditions),
         "pregnancy": case.pregnancy,
@@ -84,14 +85,21 @@ def evaluation_create(*, patient: Patient, created_by: Any, case: Case, request=
     )
     evaluation.full_clean()
     evaluation.save()
-    audit_record(actor=created_by, action="create", request=request, obj=evaluation,
-                 patient_id=patient.pk, detail={"outcome": evaluation.outcome})
+    audit_record(
+        actor=created_by,
+        action="create",
+        request=request,
+        obj=evaluation,
+        patient_id=patient.pk,
+        detail={"outcome": evaluation.outcome},
+    )
     return evaluation
 
 
 @transaction.atomic
-def evaluation_review(*, evaluation: Evaluation, reviewed_by: Any, approved: bool, note: str,
-                      request=None) -> Evaluation:
+def evaluation_review(
+    *, evaluation: Evaluation, reviewed_by: Any, approved: bool, note: str, request=None
+) -> Evaluation:
     """A physician's decision on an evaluation that needed specialist review."""
     if evaluation.outcome != "needs_review":
         raise ValueError("Only an evaluation that needs review can be reviewed.")
@@ -102,7 +110,12 @@ def evaluation_review(*, evaluation: Evaluation, reviewed_by: Any, approved: boo
     evaluation.review_approved = approved
     evaluation.review_note = note.strip()
     evaluation.save(update_fields=["reviewed_by", "reviewed_at", "review_approved", "review_note"])
-    audit_record(actor=reviewed_by, action="update", request=request, obj=evaluation,
-                 patient_id=evaluation.patient_id,
-                 detail={"review_approved": approved})
+    audit_record(
+        actor=reviewed_by,
+        action="update",
+        request=request,
+        obj=evaluation,
+        patient_id=evaluation.patient_id,
+        detail={"review_approved": approved},
+    )
     return evaluation

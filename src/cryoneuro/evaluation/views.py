@@ -33,15 +33,20 @@ def evaluation_create(request, patient_id: int):
     if request.method == "POST":
         case = _case_from(form, formset)
         if case is not None:
-            evaluation = services.evaluation_create(patient=patient, created_by=request.user,
-                                                    case=case, request=request)
+            evaluation = services.evaluation_create(
+                patient=patient, created_by=request.user, case=case, request=request
+            )
             messages.success(request, _("Evaluation saved."))
             return redirect("evaluation_detail", evaluation_id=evaluation.pk)
     else:
-        audit_record(actor=request.user, action="view", request=request, obj=patient,
-                     patient_id=patient.pk)
-    return render(request, "evaluation/form.html",
-                  {"patient": patient, "form": form, "formset": formset, "decision": None})
+        audit_record(
+            actor=request.user, action="view", request=request, obj=patient, patient_id=patient.pk
+        )
+    return render(
+        request,
+        "evaluation/form.html",
+        {"patient": patient, "form": form, "formset": formset, "decision": None},
+    )
 
 
 @requires(Perm.EVALUATION_CREATE)
@@ -51,25 +56,44 @@ def evaluation_preview(request, patient_id: int):
     form, formset = _bound_forms(request)
     case = _case_from(form, formset)
     decision = assess(case) if case is not None else None
-    return render(request, "evaluation/_decision.html",
-                  {"patient": patient, "decision": decision, "form": form, "formset": formset,
-                   "preview": True})
+    return render(
+        request,
+        "evaluation/_decision.html",
+        {
+            "patient": patient,
+            "decision": decision,
+            "form": form,
+            "formset": formset,
+            "preview": True,
+        },
+    )
 
 
 @requires(Perm.EVALUATION_VIEW)
 def evaluation_detail(request, evaluation_id: int):
     evaluation = selectors.evaluation_get(user=request.user, evaluation_id=evaluation_id)
     patient = evaluation.patient
-    audit_record(actor=request.user, action="view", request=request, obj=evaluation,
-                 patient_id=patient.pk)
-    can_review = (evaluation.outcome == "needs_review" and evaluation.reviewed_at is None
-                  and can_access_patient(request.user, Perm.EVALUATION_REVIEW, patient))
+    audit_record(
+        actor=request.user, action="view", request=request, obj=evaluation, patient_id=patient.pk
+    )
+    can_review = (
+        evaluation.outcome == "needs_review"
+        and evaluation.reviewed_at is None
+        and can_access_patient(request.user, Perm.EVALUATION_REVIEW, patient)
+    )
     review_form = ReviewForm(request.POST or None) if can_review else None
     if request.method == "POST" and review_form is not None and review_form.is_valid():
-        services.evaluation_review(evaluation=evaluation, reviewed_by=request.user,
-                                   approved=review_form.cleaned_data["approved"],
-                                   note=review_form.cleaned_data["note"], request=request)
+        services.evaluation_review(
+            evaluation=evaluation,
+            reviewed_by=request.user,
+            approved=review_form.cleaned_data["approved"],
+            note=review_form.cleaned_data["note"],
+            request=request,
+        )
         messages.success(request, _("Review recorded."))
         return redirect("evaluation_detail", evaluation_id=evaluation.pk)
-    return render(request, "evaluation/detail.html",
-                  {"evaluation": evaluation, "patient": patient, "review_form": review_form})
+    return render(
+        request,
+        "evaluation/detail.html",
+        {"evaluation": evaluation, "patient": patient, "review_form": review_form},
+    )

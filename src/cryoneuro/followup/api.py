@@ -42,49 +42,87 @@ class AnswersIn(Schema):
 
 
 def item_out(i) -> dict[str, Any]:
-    return {"id": i.pk, "kind": i.kind, "day": i.day, "due_date": i.due_date, "label": i.label,
-            "status": i.status, "instruments": i.instruments, "procedure_id": i.procedure_id}
+    return {
+        "id": i.pk,
+        "kind": i.kind,
+        "day": i.day,
+        "due_date": i.due_date,
+        "label": i.label,
+        "status": i.status,
+        "instruments": i.instruments,
+        "procedure_id": i.procedure_id,
+    }
 
 
 def response_out(r) -> dict[str, Any]:
-    return {"id": r.pk, "status": r.status, "item_id": r.item_id,
-            "procedure_id": r.procedure_id, "answered_on": r.answered_on,
-            "instruments": r.instruments, "answers": r.answers, "scores": r.scores,
-            "nrs": r.nrs, "mme_per_day": r.mme_per_day}
+    return {
+        "id": r.pk,
+        "status": r.status,
+        "item_id": r.item_id,
+        "procedure_id": r.procedure_id,
+        "answered_on": r.answered_on,
+        "instruments": r.instruments,
+        "answers": r.answers,
+        "scores": r.scores,
+        "nrs": r.nrs,
+        "mme_per_day": r.mme_per_day,
+    }
 
 
 def _tracking_out(patient) -> list[dict[str, Any]]:
     out = []
     for site in services.relief_tracking(patient=patient):
-        out.append({
-            "site": site["site"], "side": site["side"],
-            "next_step": site["next_step"].to_dict(),
-            "sessions": [{"procedure_id": s["procedure"].pk, "baseline_nrs": s["baseline"],
-                          "series": s["series"], "course": s["course"].to_dict(),
-                          "window": s["window"].to_dict() if s["window"] else None,
-                          "vs_window": s["vs_window"]} for s in site["sessions"]],
-        })
+        out.append(
+            {
+                "site": site["site"],
+                "side": site["side"],
+                "next_step": site["next_step"].to_dict(),
+                "sessions": [
+                    {
+                        "procedure_id": s["procedure"].pk,
+                        "baseline_nrs": s["baseline"],
+                        "series": s["series"],
+                        "course": s["course"].to_dict(),
+                        "window": s["window"].to_dict() if s["window"] else None,
+                        "vs_window": s["vs_window"],
+                    }
+                    for s in site["sessions"]
+                ],
+            }
+        )
     return out
 
 
 @router.get("/patients/{patient_id}/follow-up", auth=perm_auth(Perm.FOLLOWUP_VIEW))
 def followup_list(request, patient_id: int):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.FOLLOWUP_VIEW)
-    audit_record(actor=request.user, action="view", request=request,
-                 object_type="followup.followupitem", patient_id=patient.pk,
-                 detail={"via": "api"})
-    return {"items": [item_out(i) for i in selectors.items_for_patient(patient=patient)],
-            "relief": _tracking_out(patient)}
+    audit_record(
+        actor=request.user,
+        action="view",
+        request=request,
+        object_type="followup.followupitem",
+        patient_id=patient.pk,
+        detail={"via": "api"},
+    )
+    return {
+        "items": [item_out(i) for i in selectors.items_for_patient(patient=patient)],
+        "relief": _tracking_out(patient),
+    }
 
 
-@router.post("/patients/{patient_id}/follow-up/items", response={201: dict}, auth=perm_auth(Perm.FOLLOWUP_MANAGE))
+@router.post(
+    "/patients/{patient_id}/follow-up/items",
+    response={201: dict},
+    auth=perm_auth(Perm.FOLLOWUP_MANAGE),
+)
 def followup_item_create(request, patient_id: int, payload: ItemIn):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.FOLLOWUP_MANAGE)
     if payload.kind not in ItemKind.values:
         raise_422({"kind": [f"One of {', '.join(ItemKind.values)}."]})
     try:
-        item = services.followup_item_add(patient=patient, user=request.user, request=request,
-                                          **payload.dict())
+        item = services.followup_item_add(
+            patient=patient, user=request.user, request=request, **payload.dict()
+        )
     except ValidationError as error:
         raise_422(error)
     return Status(201, item_out(item))
@@ -96,8 +134,9 @@ def followup_item_change(request, item_id: int, payload: ItemPatch):
     if payload.status is not None and payload.status not in ItemStatus.values:
         raise_422({"status": [f"One of {', '.join(ItemStatus.values)}."]})
     try:
-        item = services.followup_item_update(item=item, user=request.user, request=request,
-                                             **payload.dict())
+        item = services.followup_item_update(
+            item=item, user=request.user, request=request, **payload.dict()
+        )
     except ValidationError as error:
         raise_422(error)
     return item_out(item)
@@ -107,21 +146,40 @@ def followup_item_change(request, item_id: int, payload: ItemPatch):
 def followup_timeline(request, patient_id: int):
     """The series behind the timeline chart: NRS and MME per day, procedures, windows."""
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.FOLLOWUP_VIEW)
-    audit_record(actor=request.user, action="view", request=request,
-                 object_type="followup.timeline", patient_id=patient.pk, detail={"via": "api"})
+    audit_record(
+        actor=request.user,
+        action="view",
+        request=request,
+        object_type="followup.timeline",
+        patient_id=patient.pk,
+        detail={"via": "api"},
+    )
     from cryoneuro.procedures.services import local_date, procedure_relief_window
 
     responses = patient.questionnaire_responses.order_by("answered_on", "id")
     return {
-        "nrs": [{"date": r.answered_on, "value": r.nrs, "draft": r.is_draft}
-                for r in responses if r.nrs is not None],
-        "mme_per_day": [{"date": r.answered_on, "value": r.mme_per_day}
-                        for r in responses if r.mme_per_day is not None],
-        "procedures": [{"id": p.pk, "date": local_date(p), "site": p.site_label,
-                        "baseline_nrs": services.baseline_nrs(p),
-                        "relief_window": (w.to_dict(local_date(p))
-                                          if (w := procedure_relief_window(p)) else None)}
-                       for p in patient.procedures.order_by("checked_in_at")],
+        "nrs": [
+            {"date": r.answered_on, "value": r.nrs, "draft": r.is_draft}
+            for r in responses
+            if r.nrs is not None
+        ],
+        "mme_per_day": [
+            {"date": r.answered_on, "value": r.mme_per_day}
+            for r in responses
+            if r.mme_per_day is not None
+        ],
+        "procedures": [
+            {
+                "id": p.pk,
+                "date": local_date(p),
+                "site": p.site_label,
+                "baseline_nrs": services.baseline_nrs(p),
+                "relief_window": (
+                    w.to_dict(local_date(p)) if (w := procedure_relief_window(p)) else None
+                ),
+            }
+            for p in patient.procedures.order_by("checked_in_at")
+        ],
         "relief": _tracking_out(patient),
     }
 
@@ -129,9 +187,14 @@ def followup_timeline(request, patient_id: int):
 @router.get("/patients/{patient_id}/questionnaires", auth=perm_auth(Perm.FOLLOWUP_VIEW))
 def questionnaire_list(request, patient_id: int):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.FOLLOWUP_VIEW)
-    audit_record(actor=request.user, action="view", request=request,
-                 object_type="followup.questionnaireresponse", patient_id=patient.pk,
-                 detail={"via": "api", "list": True})
+    audit_record(
+        actor=request.user,
+        action="view",
+        request=request,
+        object_type="followup.questionnaireresponse",
+        patient_id=patient.pk,
+        detail={"via": "api", "list": True},
+    )
     return [response_out(r) for r in patient.questionnaire_responses.all()]
 
 
@@ -141,16 +204,23 @@ def questionnaire_open(request, item_id: int):
     item = selectors.item_get(user=request.user, item_id=item_id, perm=Perm.QUESTIONNAIRE_FILL)
     if item.kind == ItemKind.VISIT or item.status == ItemStatus.CANCELLED:
         raise_422({"item": ["This follow-up item has no questionnaire."]})
-    response = services.questionnaire_start(patient=item.patient, user=request.user, item=item,
-                                            request=request)
+    response = services.questionnaire_start(
+        patient=item.patient, user=request.user, item=item, request=request
+    )
     return response_out(response)
 
 
 @router.get("/questionnaires/{response_id}", auth=perm_auth(Perm.QUESTIONNAIRE_FILL))
 def questionnaire_get(request, response_id: int):
     response = selectors.response_get(user=request.user, response_id=response_id)
-    audit_record(actor=request.user, action="view", request=request, obj=response,
-                 patient_id=response.patient_id, detail={"via": "api"})
+    audit_record(
+        actor=request.user,
+        action="view",
+        request=request,
+        obj=response,
+        patient_id=response.patient_id,
+        detail={"via": "api"},
+    )
     return response_out(response)
 
 
@@ -159,8 +229,10 @@ def _check_answers(answers: dict[str, Any], instruments: list[str]) -> None:
     if unknown:
         raise_422({"answers": [f"Not in this questionnaire: {', '.join(unknown)}."]})
     rows = answers.get("analgesics")
-    if rows is not None and (not isinstance(rows, list) or not all(
-            isinstance(r, dict) and set(r) == {"drug", "daily_dose"} for r in rows)):
+    if rows is not None and (
+        not isinstance(rows, list)
+        or not all(isinstance(r, dict) and set(r) == {"drug", "daily_dose"} for r in rows)
+    ):
         raise_422({"analgesics": ["A list of {drug, daily_dose} objects."]})
     effects = answers.get("side_effects")
     valid = {code for code, _ in qn.SIDE_EFFECTS}
@@ -172,7 +244,11 @@ def _check_answers(answers: dict[str, Any], instruments: list[str]) -> None:
         raise_422({"answers": [str(error)]})
 
 
-@router.post("/questionnaires/{response_id}", response={200: dict, 422: dict}, auth=perm_auth(Perm.QUESTIONNAIRE_FILL))
+@router.post(
+    "/questionnaires/{response_id}",
+    response={200: dict, 422: dict},
+    auth=perm_auth(Perm.QUESTIONNAIRE_FILL),
+)
 def questionnaire_answer(request, response_id: int, payload: AnswersIn):
     """Save answers (merged into the draft); ``complete`` completes it when every
     instrument can be scored, otherwise 422 says what is missing (the draft is kept)."""
@@ -181,12 +257,20 @@ def questionnaire_answer(request, response_id: int, payload: AnswersIn):
         raise_422({"status": ["This questionnaire is already completed."]})
     _check_answers(payload.answers, response.instruments)
     response, problems = services.questionnaire_save(
-        response=response, user=request.user, answers=payload.answers,
-        complete=payload.complete, request=request)
+        response=response,
+        user=request.user,
+        answers=payload.answers,
+        complete=payload.complete,
+        request=request,
+    )
     if problems:
-        return Status(422, {"detail": [{"loc": ["body", "answers", k], "msg": v}
-                                for k, v in problems.items()],
-                     "draft": response_out(response)})
+        return Status(
+            422,
+            {
+                "detail": [{"loc": ["body", "answers", k], "msg": v} for k, v in problems.items()],
+                "draft": response_out(response),
+            },
+        )
     return Status(200, response_out(response))
 
 
@@ -196,6 +280,12 @@ def fhir_patient_bundle(request, patient_id: int):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.FHIR_EXPORT)
     if not can_access_patient(request.user, Perm.FHIR_EXPORT, patient):
         raise_422({"patient": ["No access."]})
-    audit_record(actor=request.user, action="export", request=request, obj=patient,
-                 patient_id=patient.pk, detail={"format": "fhir-r4"})
+    audit_record(
+        actor=request.user,
+        action="export",
+        request=request,
+        obj=patient,
+        patient_id=patient.pk,
+        detail={"format": "fhir-r4"},
+    )
     return patient_bundle(patient)

@@ -49,9 +49,14 @@ def _patient(patient: Patient) -> dict:
         "name": [{"family": patient.family_name, "given": [patient.given_name]}],
         "gender": GENDER.get(patient.sex, "unknown"),
         "birthDate": patient.birth_date.isoformat(),
-        "communication": [{"language": {"coding": [{"system": "urn:ietf:bcp:47",
-                                                    "code": patient.preferred_language}]},
-                           "preferred": True}],
+        "communication": [
+            {
+                "language": {
+                    "coding": [{"system": "urn:ietf:bcp:47", "code": patient.preferred_language}]
+                },
+                "preferred": True,
+            }
+        ],
     }
     telecom = []
     if patient.email:
@@ -69,17 +74,33 @@ def _conditions(patient: Patient, subject: dict) -> list[tuple[str, dict]]:
         item = INDICATIONS.get(e.indication)
         code: dict[str, Any] = _text(item.label("en") if item else e.indication)
         if e.indication == "knee_arthrosis":
-            code["coding"] = [{"system": "http://snomed.info/sct", "code": SNOMED_KNEE_OA,
-                               "display": "Osteoarthritis of knee"}]
-        out.append((_id("condition", e.pk), {
-            "resourceType": "Condition",
-            "clinicalStatus": {"coding": [{
-                "system": "http://terminology.hl7.org/CodeSystem/condition-clinical",
-                "code": "active"}]},
-            "code": code, "subject": subject,
-            "bodySite": [_text(f"{e.pain_location} ({e.side})")],
-            "recordedDate": _dt(e.created_at),
-        }))
+            code["coding"] = [
+                {
+                    "system": "http://snomed.info/sct",
+                    "code": SNOMED_KNEE_OA,
+                    "display": "Osteoarthritis of knee",
+                }
+            ]
+        out.append(
+            (
+                _id("condition", e.pk),
+                {
+                    "resourceType": "Condition",
+                    "clinicalStatus": {
+                        "coding": [
+                            {
+                                "system": "http://terminology.hl7.org/CodeSystem/condition-clinical",
+                                "code": "active",
+                            }
+                        ]
+                    },
+                    "code": code,
+                    "subject": subject,
+                    "bodySite": [_text(f"{e.pain_location} ({e.side})")],
+                    "recordedDate": _dt(e.created_at),
+                },
+            )
+        )
     return out
 
 
@@ -87,24 +108,35 @@ def _procedures(patient: Patient, subject: dict) -> list[tuple[str, dict]]:
     out = []
     for p in patient.procedures.prefetch_related("nerves__cycles", "steps"):
         nerves = list(p.nerves.all())
-        sites = [_text(f"{NERVES[n.nerve_code].name_en if n.nerve_code in NERVES else n.nerve_code}"
-                       f"{' ' + n.level if n.level else ''} ({p.side})") for n in nerves]
-        end = max([c.thaw_stop for n in nerves for c in n.cycles.all()]
-                  + [s.done_at for s in p.steps.all()], default=None)
+        sites = [
+            _text(
+                f"{NERVES[n.nerve_code].name_en if n.nerve_code in NERVES else n.nerve_code}"
+                f"{' ' + n.level if n.level else ''} ({p.side})"
+            )
+            for n in nerves
+        ]
+        end = max(
+            [c.thaw_stop for n in nerves for c in n.cycles.all()]
+            + [s.done_at for s in p.steps.all()],
+            default=None,
+        )
         resource: dict[str, Any] = {
             "resourceType": "Procedure",
             "status": "completed" if p.is_closed else "in-progress",
             "code": _text("Cryoneurolysis of a peripheral nerve"),
             "subject": subject,
-            "performedPeriod": {"start": _dt(p.checked_in_at),
-                                **({"end": _dt(end)} if end else {})},
+            "performedPeriod": {
+                "start": _dt(p.checked_in_at),
+                **({"end": _dt(end)} if end else {}),
+            },
             "bodySite": sites or [_text(p.site_label)],
         }
         notes = []
         if p.override_reason:
             notes.append({"text": f"Closed with steps missing: {p.override_reason}"})
-        cycles = [f"{n.nerve_code}: {n.cycles.count()} freeze-thaw cycle(s), {n.cryogen}"
-                  for n in nerves]
+        cycles = [
+            f"{n.nerve_code}: {n.cycles.count()} freeze-thaw cycle(s), {n.cryogen}" for n in nerves
+        ]
         notes += [{"text": c} for c in cycles]
         if notes:
             resource["note"] = notes
@@ -114,10 +146,17 @@ def _procedures(patient: Patient, subject: dict) -> list[tuple[str, dict]]:
     return out
 
 
-def _observation(key: str, subject: dict, when, code: dict, value: dict,
-                 procedure_id: int | None) -> tuple[str, dict]:
-    resource = {"resourceType": "Observation", "status": "final", "code": code,
-                "subject": subject, "effectiveDateTime": when, **value}
+def _observation(
+    key: str, subject: dict, when, code: dict, value: dict, procedure_id: int | None
+) -> tuple[str, dict]:
+    resource = {
+        "resourceType": "Observation",
+        "status": "final",
+        "code": code,
+        "subject": subject,
+        "effectiveDateTime": when,
+        **value,
+    }
     if procedure_id:
         resource["partOf"] = [_ref("procedure", procedure_id)]
     return _id("observation", key), resource
@@ -158,7 +197,8 @@ def _questionnaires(patient: Patient, subject: dict) -> list[tuple[str, dict]]:
         resource: dict[str, Any] = {
             "resourceType": "QuestionnaireResponse",
             "status": "in-progress" if r.is_draft else "completed",
-            "subject": subject, "authored": _dt(r.completed_at or r.updated_at),
+            "subject": subject,
+            "authored": _dt(r.completed_at or r.updated_at),
         }
         items = _answer_items(r.answers)
         if items:
@@ -167,29 +207,68 @@ def _questionnaires(patient: Patient, subject: dict) -> list[tuple[str, dict]]:
         if r.is_draft:
             continue
         if r.nrs is not None:
-            out.append(_observation(f"{r.pk}/nrs", subject, when, {
-                "coding": [{"system": "http://loinc.org", "code": NRS_LOINC,
-                            "display": "Pain severity - 0-10 verbal numeric rating [Score] - Reported"}],
-                "text": "Pain intensity NRS"}, {"valueInteger": r.nrs}, r.procedure_id))
+            out.append(
+                _observation(
+                    f"{r.pk}/nrs",
+                    subject,
+                    when,
+                    {
+                        "coding": [
+                            {
+                                "system": "http://loinc.org",
+                                "code": NRS_LOINC,
+                                "display": "Pain severity - 0-10 verbal numeric rating [Score] - Reported",
+                            }
+                        ],
+                        "text": "Pain intensity NRS",
+                    },
+                    {"valueInteger": r.nrs},
+                    r.procedure_id,
+                )
+            )
         for name, s in r.scores.items():
             if name in ("nrs", "analgesics") or not isinstance(s, dict) or s.get("total") is None:
                 continue
-            out.append(_observation(f"{r.pk}/{name}", subject, when, _text(s["instrument"]),
-                                    {"valueQuantity": {"value": s["total"]}}, r.procedure_id))
+            out.append(
+                _observation(
+                    f"{r.pk}/{name}",
+                    subject,
+                    when,
+                    _text(s["instrument"]),
+                    {"valueQuantity": {"value": s["total"]}},
+                    r.procedure_id,
+                )
+            )
         if r.mme_per_day is not None:
-            out.append(_observation(f"{r.pk}/mme", subject, when,
-                                    _text("Opioid use, morphine milligram equivalents per day "
-                                          "(CDC 2022 factors)"),
-                                    {"valueQuantity": {"value": r.mme_per_day,
-                                                       "unit": "MME/d"}}, r.procedure_id))
+            out.append(
+                _observation(
+                    f"{r.pk}/mme",
+                    subject,
+                    when,
+                    _text("Opioid use, morphine milligram equivalents per day (CDC 2022 factors)"),
+                    {"valueQuantity": {"value": r.mme_per_day, "unit": "MME/d"}},
+                    r.procedure_id,
+                )
+            )
             for i, d in enumerate(r.scores.get("analgesics", {}).get("drugs", [])):
-                out.append((_id("medstmt", f"{r.pk}/{i}"), {
-                    "resourceType": "MedicationStatement", "status": "active",
-                    "medicationCodeableConcept": _text(d["drug"]), "subject": subject,
-                    "effectiveDateTime": when,
-                    "dosage": [{"text": f"{d['daily_dose']:g} per day "
-                                        f"({d['mme_per_day']:g} MME/d)"}],
-                }))
+                out.append(
+                    (
+                        _id("medstmt", f"{r.pk}/{i}"),
+                        {
+                            "resourceType": "MedicationStatement",
+                            "status": "active",
+                            "medicationCodeableConcept": _text(d["drug"]),
+                            "subject": subject,
+                            "effectiveDateTime": when,
+                            "dosage": [
+                                {
+                                    "text": f"{d['daily_dose']:g} per day "
+                                    f"({d['mme_per_day']:g} MME/d)"
+                                }
+                            ],
+                        },
+                    )
+                )
     return out
 
 
@@ -201,20 +280,35 @@ def _appointments(patient: Patient, subject: dict) -> list[tuple[str, dict]]:
     out = []
     for a in Appointment.objects.filter(patient=patient):
         status = "cancelled" if a.status == "cancelled" else "booked"
-        out.append((_id("appointment", a.pk), {
-            "resourceType": "Appointment", "status": status,
-            "description": str(a.type),
-            "start": _dt(a.start), "end": _dt(a.end),
-            "participant": [{"actor": subject, "status": "accepted"}],
-        }))
+        out.append(
+            (
+                _id("appointment", a.pk),
+                {
+                    "resourceType": "Appointment",
+                    "status": status,
+                    "description": str(a.type),
+                    "start": _dt(a.start),
+                    "end": _dt(a.end),
+                    "participant": [{"actor": subject, "status": "accepted"}],
+                },
+            )
+        )
     return out
 
 
 CAREPLAN_STATUS = {"active": "active", "on_hold": "on-hold", "completed": "completed"}
-ACTIVITY_STATUS = {"planned": "not-started", "active": "in-progress", "completed": "completed",
-                   "stopped": "stopped"}
-GOAL_STATUS = {"in_progress": "active", "achieved": "completed", "not_achieved": "completed",
-               "cancelled": "cancelled"}
+ACTIVITY_STATUS = {
+    "planned": "not-started",
+    "active": "in-progress",
+    "completed": "completed",
+    "stopped": "stopped",
+}
+GOAL_STATUS = {
+    "in_progress": "active",
+    "achieved": "completed",
+    "not_achieved": "completed",
+    "cancelled": "cancelled",
+}
 
 
 def _careplan(patient: Patient, subject: dict) -> list[tuple[str, dict]]:
@@ -226,8 +320,12 @@ def _careplan(patient: Patient, subject: dict) -> list[tuple[str, dict]]:
     out = []
     goals = []
     for g in plan.goals.all():
-        goal = {"resourceType": "Goal", "lifecycleStatus": GOAL_STATUS[g.status],
-                "description": _text(g.description), "subject": subject}
+        goal = {
+            "resourceType": "Goal",
+            "lifecycleStatus": GOAL_STATUS[g.status],
+            "description": _text(g.description),
+            "subject": subject,
+        }
         if g.target_date:
             goal["target"] = [{"dueDate": g.target_date.isoformat()}]
         out.append((_id("goal", g.pk), goal))
@@ -242,11 +340,16 @@ def _careplan(patient: Patient, subject: dict) -> list[tuple[str, dict]]:
         if i.start_date or i.end_date:
             detail["scheduledPeriod"] = {
                 **({"start": i.start_date.isoformat()} if i.start_date else {}),
-                **({"end": i.end_date.isoformat()} if i.end_date else {})}
+                **({"end": i.end_date.isoformat()} if i.end_date else {}),
+            }
         activities.append({"detail": detail})
     resource: dict[str, Any] = {
-        "resourceType": "CarePlan", "status": CAREPLAN_STATUS[plan.status], "intent": "plan",
-        "title": plan.title, "subject": subject, "created": _dt(plan.created_at),
+        "resourceType": "CarePlan",
+        "status": CAREPLAN_STATUS[plan.status],
+        "intent": "plan",
+        "title": plan.title,
+        "subject": subject,
+        "created": _dt(plan.created_at),
     }
     if goals:
         resource["goal"] = goals
@@ -266,14 +369,28 @@ def _adverse_events(patient: Patient, subject: dict) -> list[tuple[str, dict]]:
     out = []
     for e in patient.adverse_events.select_related("nerve"):
         resource: dict[str, Any] = {
-            "resourceType": "AdverseEvent", "actuality": "actual", "subject": subject,
-            "event": _text(e.get_kind_display()), "date": e.onset_date.isoformat(),
-            "severity": {"coding": [{
-                "system": "http://terminology.hl7.org/CodeSystem/adverse-event-severity",
-                "code": SEVERITY[e.grade]}], "text": f"grade {e.grade}"},
-            "outcome": {"coding": [{
-                "system": "http://terminology.hl7.org/CodeSystem/adverse-event-outcome",
-                "code": "resolved" if e.resolved_date else "ongoing"}]},
+            "resourceType": "AdverseEvent",
+            "actuality": "actual",
+            "subject": subject,
+            "event": _text(e.get_kind_display()),
+            "date": e.onset_date.isoformat(),
+            "severity": {
+                "coding": [
+                    {
+                        "system": "http://terminology.hl7.org/CodeSystem/adverse-event-severity",
+                        "code": SEVERITY[e.grade],
+                    }
+                ],
+                "text": f"grade {e.grade}",
+            },
+            "outcome": {
+                "coding": [
+                    {
+                        "system": "http://terminology.hl7.org/CodeSystem/adverse-event-outcome",
+                        "code": "resolved" if e.resolved_date else "ongoing",
+                    }
+                ]
+            },
         }
         if e.procedure_id:
             resource["suspectEntity"] = [{"instance": _ref("procedure", e.procedure_id)}]
@@ -284,12 +401,20 @@ def _adverse_events(patient: Patient, subject: dict) -> list[tuple[str, dict]]:
 def patient_bundle(patient: Patient) -> dict:
     subject = _ref("patient", patient.pk)
     entries = [(_id("patient", patient.pk), _patient(patient))]
-    for part in (_conditions, _procedures, _questionnaires, _appointments, _careplan,
-                 _adverse_events):
+    for part in (
+        _conditions,
+        _procedures,
+        _questionnaires,
+        _appointments,
+        _careplan,
+        _adverse_events,
+    ):
         entries += part(patient, subject)
     return {
-        "resourceType": "Bundle", "type": "collection",
+        "resourceType": "Bundle",
+        "type": "collection",
         "timestamp": timezone.now().isoformat(),
-        "entry": [{"fullUrl": f"urn:uuid:{key}", "resource": resource}
-                  for key, resource in entries],
+        "entry": [
+            {"fullUrl": f"urn:uuid:{key}", "resource": resource} for key, resource in entries
+        ],
     }

@@ -13,8 +13,10 @@ class ItemAddForm(forms.Form):
 
 
 class ItemUpdateForm(forms.Form):
-    due_date = forms.DateField(label=_("Due"), required=False,
-                               widget=forms.DateInput(attrs={"type": "date"}))
-    status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", "—"), *ItemStatus.choices])
+    due_date = forms.DateField(
+        label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", "—"), *ItemStatus.choices]
+    )
     note = forms.CharField(label=_("Note"), required=False, max_length=2000)

@@ -21,26 +21,45 @@ class ItemStatus(models.TextChoices):
 
 
 class FollowUpItem(models.Model):
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT,
-                                related_name="followup_items", verbose_name=_("patient"))
-    procedure = models.ForeignKey("procedures.Procedure", null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="followup_items",
-                                  verbose_name=_("procedure"))
+    patient = models.ForeignKey(
+        "patients.Patient",
+        on_delete=models.PROTECT,
+        related_name="followup_items",
+        verbose_name=_("patient"),
+    )
+    procedure = models.ForeignKey(
+        "procedures.Procedure",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="followup_items",
+        verbose_name=_("procedure"),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=ItemKind.choices)
     day = models.IntegerField(_("day after the procedure"), null=True, blank=True)
     due_date = models.DateField(_("due"))
     label = models.CharField(_("label"), max_length=200, blank=True)
     instruments = models.JSONField(_("instruments"), default=list, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=ItemStatus.choices,
-                              default=ItemStatus.PLANNED)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ItemStatus.choices, default=ItemStatus.PLANNED
+    )
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
-    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                on_delete=models.PROTECT, related_name="+",
-                                verbose_name=_("done by"))
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("done by"),
+    )
     note = models.TextField(_("note"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name=_("created by"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -64,24 +83,43 @@ class ResponseStatus(models.TextChoices):
 class QuestionnaireResponse(models.Model):
     """Answers to the follow-up questionnaire: kept as a draft until complete."""
 
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT,
-                                related_name="questionnaire_responses",
-                                verbose_name=_("patient"))
-    item = models.ForeignKey(FollowUpItem, null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="responses", verbose_name=_("follow-up item"))
-    procedure = models.ForeignKey("procedures.Procedure", null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="responses",
-                                  verbose_name=_("procedure"))
+    patient = models.ForeignKey(
+        "patients.Patient",
+        on_delete=models.PROTECT,
+        related_name="questionnaire_responses",
+        verbose_name=_("patient"),
+    )
+    item = models.ForeignKey(
+        FollowUpItem,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="responses",
+        verbose_name=_("follow-up item"),
+    )
+    procedure = models.ForeignKey(
+        "procedures.Procedure",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="responses",
+        verbose_name=_("procedure"),
+    )
     instruments = models.JSONField(_("instruments"), default=list)
-    status = models.CharField(_("status"), max_length=20, choices=ResponseStatus.choices,
-                              default=ResponseStatus.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ResponseStatus.choices, default=ResponseStatus.DRAFT
+    )
     answers = models.JSONField(_("answers"), default=dict, blank=True)
     scores = models.JSONField(_("scores"), default=dict, blank=True)
     nrs = models.PositiveSmallIntegerField(_("NRS"), null=True, blank=True)
     mme_per_day = models.FloatField(_("MME per day"), null=True, blank=True)
     answered_on = models.DateField(_("answered on"))
-    filled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                  related_name="+", verbose_name=_("filled by"))
+    filled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("filled by"),
+    )
     started_at = models.DateTimeField(_("started at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)

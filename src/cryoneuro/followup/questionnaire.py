@@ -15,8 +15,17 @@ from django.utils.translation import gettext_lazy as _
 from cryoneuro.clinical import questionnaires as q
 from cryoneuro.clinical.analgesics import known_drugs, mme_per_day
 
-INSTRUMENTS = ("nrs", "bpi", "dn4", "womac", "koos", "pgic", "analgesics", "activities",
-               "side_effects")
+INSTRUMENTS = (
+    "nrs",
+    "bpi",
+    "dn4",
+    "womac",
+    "koos",
+    "pgic",
+    "analgesics",
+    "activities",
+    "side_effects",
+)
 INSTRUMENT_LABELS = {
     "nrs": _("Pain intensity (NRS 0-10)"),
     "bpi": _("How pain interferes with your life (BPI)"),
@@ -28,8 +37,14 @@ INSTRUMENT_LABELS = {
     "activities": _("Return to usual activities"),
     "side_effects": _("Side effects"),
 }
-NEUROPATHIC = {"intercostal_neuralgia", "occipital_neuralgia", "postherpetic_neuralgia",
-               "postsurgical_pain", "posttraumatic_pain", "crps"}
+NEUROPATHIC = {
+    "intercostal_neuralgia",
+    "occipital_neuralgia",
+    "postherpetic_neuralgia",
+    "postsurgical_pain",
+    "posttraumatic_pain",
+    "crps",
+}
 KNEE = {"knee_arthrosis"}
 ANALGESIC_ROWS = 4
 SIDE_EFFECTS = [
@@ -39,8 +54,13 @@ SIDE_EFFECTS = [
     ("motor_weakness", _("Weakness of the limb")),
     ("skin_change", _("Skin change at the site")),
 ]
-WOMAC_LEVELS = [(0, _("None")), (1, _("Mild")), (2, _("Moderate")), (3, _("Severe")),
-                (4, _("Extreme"))]
+WOMAC_LEVELS = [
+    (0, _("None")),
+    (1, _("Mild")),
+    (2, _("Moderate")),
+    (3, _("Severe")),
+    (4, _("Extreme")),
+]
 
 
 def lang() -> str:
@@ -62,9 +82,14 @@ def instruments_for(indication: str, kind: str = "questionnaire") -> list[str]:
 
 def _int_choice(label, values, *, radio=True, blank=True):
     choices = ([("", "—")] if blank and not radio else []) + [(v, str(lbl)) for v, lbl in values]
-    return forms.TypedChoiceField(label=label, choices=choices, coerce=int, empty_value=None,
-                                  required=False,
-                                  widget=forms.RadioSelect if radio else forms.Select)
+    return forms.TypedChoiceField(
+        label=label,
+        choices=choices,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect if radio else forms.Select,
+    )
 
 
 def drug_choices():
@@ -88,7 +113,8 @@ class QuestionnaireForm(forms.Form):
     def _add_nrs(self, language):
         self.fields["nrs"] = _int_choice(
             _("Your pain now, from 0 (no pain) to 10 (worst imaginable)"),
-            [(i, i) for i in range(11)])
+            [(i, i) for i in range(11)],
+        )
         return ["nrs"]
 
     def _add_bpi(self, language):
@@ -104,9 +130,12 @@ class QuestionnaireForm(forms.Form):
         for item in q.DN4_ITEMS:
             name = f"dn4_{item.code}"
             self.fields[name] = forms.TypedChoiceField(
-                label=item.text(language), required=False, empty_value=None,
+                label=item.text(language),
+                required=False,
+                empty_value=None,
                 choices=[("", "—"), ("yes", _("Yes")), ("no", _("No"))],
-                coerce=lambda v: v == "yes")
+                coerce=lambda v: v == "yes",
+            )
             names.append(name)
         return names
 
@@ -128,34 +157,47 @@ class QuestionnaireForm(forms.Form):
     def _add_pgic(self, language):
         self.fields["pgic"] = _int_choice(
             _("Since the procedure, your condition is"),
-            [(v, fr if language == "fr" else en) for v, fr, en in q.PGIC_CHOICES])
+            [(v, fr if language == "fr" else en) for v, fr, en in q.PGIC_CHOICES],
+        )
         return ["pgic"]
 
     def _add_analgesics(self, language):
         names = ["no_analgesics"]
         self.fields["no_analgesics"] = forms.BooleanField(
-            label=_("I take no pain medicine"), required=False)
+            label=_("I take no pain medicine"), required=False
+        )
         for i in range(ANALGESIC_ROWS):
-            self.fields[f"drug_{i}"] = forms.ChoiceField(label=_("Medicine"), required=False,
-                                                         choices=drug_choices)
+            self.fields[f"drug_{i}"] = forms.ChoiceField(
+                label=_("Medicine"), required=False, choices=drug_choices
+            )
             self.fields[f"dose_{i}"] = forms.DecimalField(
-                label=_("Total per day (mg; fentanyl patch: µg/h)"), required=False,
-                min_value=0, max_value=5000, decimal_places=2)
+                label=_("Total per day (mg; fentanyl patch: µg/h)"),
+                required=False,
+                min_value=0,
+                max_value=5000,
+                decimal_places=2,
+            )
             names += [f"drug_{i}", f"dose_{i}"]
         return names
 
     def _add_activities(self, language):
         self.fields["activities"] = forms.ChoiceField(
-            label=_("Have you returned to your usual activities?"), required=False,
+            label=_("Have you returned to your usual activities?"),
+            required=False,
             widget=forms.RadioSelect,
-            choices=[(v, fr if language == "fr" else en)
-                     for v, fr, en in q.RETURN_TO_ACTIVITIES_CHOICES])
+            choices=[
+                (v, fr if language == "fr" else en) for v, fr, en in q.RETURN_TO_ACTIVITIES_CHOICES
+            ],
+        )
         return ["activities"]
 
     def _add_side_effects(self, language):
         self.fields["side_effects"] = forms.MultipleChoiceField(
-            label=_("Since the procedure, have you noticed"), required=False,
-            choices=SIDE_EFFECTS, widget=forms.CheckboxSelectMultiple)
+            label=_("Since the procedure, have you noticed"),
+            required=False,
+            choices=SIDE_EFFECTS,
+            widget=forms.CheckboxSelectMultiple,
+        )
         return ["side_effects"]
 
     def clean(self):
@@ -177,15 +219,20 @@ class QuestionnaireForm(forms.Form):
                 if data.get(instrument) is not None:
                     out[instrument] = data[instrument]
             elif instrument in ("bpi", "dn4", "womac", "koos"):
-                values = {name.split("_", 1)[1]: data.get(name)
-                          for name in self.fields if name.startswith(f"{instrument}_")}
+                values = {
+                    name.split("_", 1)[1]: data.get(name)
+                    for name in self.fields
+                    if name.startswith(f"{instrument}_")
+                }
                 values = {k: v for k, v in values.items() if v is not None}
                 if values:
                     out[instrument] = values
             elif instrument == "analgesics":
-                rows = [{"drug": data[f"drug_{i}"], "daily_dose": float(data[f"dose_{i}"])}
-                        for i in range(ANALGESIC_ROWS)
-                        if data.get(f"drug_{i}") and data.get(f"dose_{i}") is not None]
+                rows = [
+                    {"drug": data[f"drug_{i}"], "daily_dose": float(data[f"dose_{i}"])}
+                    for i in range(ANALGESIC_ROWS)
+                    if data.get(f"drug_{i}") and data.get(f"dose_{i}") is not None
+                ]
                 if rows or data.get("no_analgesics"):
                     out["analgesics"] = rows
             elif instrument == "activities":
@@ -215,8 +262,9 @@ def initial_from(answers: Mapping[str, Any]) -> dict[str, Any]:
     return initial
 
 
-def score(answers: Mapping[str, Any], instruments: list[str],
-          days_since_procedure: float | None = None) -> tuple[dict[str, Any], dict[str, str]]:
+def score(
+    answers: Mapping[str, Any], instruments: list[str], days_since_procedure: float | None = None
+) -> tuple[dict[str, Any], dict[str, str]]:
     """Scores of every instrument (from the clinical layer) and, per instrument, why it
     cannot be completed yet (empty when the questionnaire is complete)."""
     scores: dict[str, Any] = {}
@@ -241,11 +289,18 @@ def score(answers: Mapping[str, Any], instruments: list[str],
             if value is None:
                 problems["analgesics"] = "missing"
                 continue
-            per_drug = [{"drug": r["drug"], "daily_dose": r["daily_dose"],
-                         "mme_per_day": mme_per_day(r["drug"], r["daily_dose"])} for r in value]
-            scores["analgesics"] = {"drugs": per_drug,
-                                    "mme_per_day": round(sum(d["mme_per_day"]
-                                                             for d in per_drug), 3)}
+            per_drug = [
+                {
+                    "drug": r["drug"],
+                    "daily_dose": r["daily_dose"],
+                    "mme_per_day": mme_per_day(r["drug"], r["daily_dose"]),
+                }
+                for r in value
+            ]
+            scores["analgesics"] = {
+                "drugs": per_drug,
+                "mme_per_day": round(sum(d["mme_per_day"] for d in per_drug), 3),
+            }
             continue
         else:
             continue

@@ -21,7 +21,10 @@ def patient_section(request, patient):
         return None
     return Section(
         template="followup/_patient_section.html",
-        context={"to_fill": to_fill, "chart": build_chart(patient=patient, language=lang()),
-                 "next": items.filter(due_date__gte=today).first()},
+        context={
+            "to_fill": to_fill,
+            "chart": build_chart(patient=patient, language=lang()),
+            "next": items.filter(due_date__gte=today).first(),
+        },
         order=40,
     )

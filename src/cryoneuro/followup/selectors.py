@@ -20,11 +20,13 @@ def item_get(*, user: Any, item_id: int, perm: Perm = Perm.FOLLOWUP_MANAGE) -> F
     return item
 
 
-def response_get(*, user: Any, response_id: int,
-                 perm: Perm = Perm.QUESTIONNAIRE_FILL) -> QuestionnaireResponse:
+def response_get(
+    *, user: Any, response_id: int, perm: Perm = Perm.QUESTIONNAIRE_FILL
+) -> QuestionnaireResponse:
     try:
-        response = QuestionnaireResponse.objects.select_related("patient", "item",
-                                                                "procedure").get(pk=response_id)
+        response = QuestionnaireResponse.objects.select_related("patient", "item", "procedure").get(
+            pk=response_id
+        )
     except QuestionnaireResponse.DoesNotExist:
         raise Http404 from None
     ensure_patient_access(user, perm, response.patient)
@@ -37,12 +39,28 @@ def items_for_patient(*, patient: Patient):
 
 def followup_export(*, patient: Patient) -> dict:
     return {
-        "schedule": [{"kind": i.kind, "day": i.day, "due_date": i.due_date.isoformat(),
-                      "label": i.label, "status": i.status, "procedure_id": i.procedure_id}
-                     for i in items_for_patient(patient=patient)],
-        "questionnaires": [{"answered_on": r.answered_on.isoformat(), "status": r.status,
-                            "instruments": r.instruments, "answers": r.answers,
-                            "scores": r.scores, "nrs": r.nrs, "mme_per_day": r.mme_per_day,
-                            "procedure_id": r.procedure_id}
-                           for r in patient.questionnaire_responses.all()],
+        "schedule": [
+            {
+                "kind": i.kind,
+                "day": i.day,
+                "due_date": i.due_date.isoformat(),
+                "label": i.label,
+                "status": i.status,
+                "procedure_id": i.procedure_id,
+            }
+            for i in items_for_patient(patient=patient)
+        ],
+        "questionnaires": [
+            {
+                "answered_on": r.answered_on.isoformat(),
+                "status": r.status,
+                "instruments": r.instruments,
+                "answers": r.answers,
+                "scores": r.scores,
+                "nrs": r.nrs,
+                "mme_per_day": r.mme_per_day,
+                "procedure_id": r.procedure_id,
+            }
+            for r in patient.questionnaire_responses.all()
+        ],
     }

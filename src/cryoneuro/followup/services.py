@@ -32,23 +32,29 @@ LABELS = {
     "call": {"fr": "Appel infirmier J{day}", "en": "Nurse call day {day}"},
     "questionnaire": {"fr": "Questionnaire J{day}", "en": "Questionnaire day {day}"},
     "visit": {"fr": "Consultation de suivi J{day}", "en": "Follow-up visit day {day}"},
-    "window": {"fr": "Questionnaire à la fin attendue du soulagement (J{day})",
-               "en": "Questionnaire at the expected end of relief (day {day})"},
+    "window": {
+        "fr": "Questionnaire à la fin attendue du soulagement (J{day})",
+        "en": "Questionnaire at the expected end of relief (day {day})",
+    },
 }
 
 EMAIL = {
     "fr": {
         "subject": "{clinic} : votre questionnaire de suivi",
-        "body": ("Bonjour {name},\n\nVotre questionnaire de suivi après la cryoneurolyse du "
-                 "{date} est disponible sur votre espace patient :\n{url}\n\nVos réponses "
-                 "sont enregistrées au fur et à mesure ; vous pouvez y revenir plus tard.\n\n"
-                 "{clinic}"),
+        "body": (
+            "Bonjour {name},\n\nVotre questionnaire de suivi après la cryoneurolyse du "
+            "{date} est disponible sur votre espace patient :\n{url}\n\nVos réponses "
+            "sont enregistrées au fur et à mesure ; vous pouvez y revenir plus tard.\n\n"
+            "{clinic}"
+        ),
     },
     "en": {
         "subject": "{clinic}: your follow-up questionnaire",
-        "body": ("Hello {name},\n\nYour follow-up questionnaire after the cryoneurolysis of "
-                 "{date} is ready in your patient portal:\n{url}\n\nYour answers are saved "
-                 "as you go; you can come back to it later.\n\n{clinic}"),
+        "body": (
+            "Hello {name},\n\nYour follow-up questionnaire after the cryoneurolysis of "
+            "{date} is ready in your patient portal:\n{url}\n\nYour answers are saved "
+            "as you go; you can come back to it later.\n\n{clinic}"
+        ),
     },
 }
 
@@ -78,33 +84,53 @@ def schedule_generate(*, procedure, user: Any, request=None) -> list[FollowUpIte
             entries.append((day, "questionnaire", "window"))
     items = []
     for day, kind, label_key in sorted(entries):
-        item = FollowUpItem(patient=patient, procedure=procedure, kind=kind, day=day,
-                            due_date=start + dt.timedelta(days=day),
-                            label=_label(label_key, day, language),
-                            instruments=(qn.instruments_for(procedure.indication, kind)
-                                         if kind != ItemKind.VISIT else []),
-                            created_by=user)
+        item = FollowUpItem(
+            patient=patient,
+            procedure=procedure,
+            kind=kind,
+            day=day,
+            due_date=start + dt.timedelta(days=day),
+            label=_label(label_key, day, language),
+            instruments=(
+                qn.instruments_for(procedure.indication, kind) if kind != ItemKind.VISIT else []
+            ),
+            created_by=user,
+        )
         item.full_clean()
         item.save()
         items.append(item)
     # A new session at the same site supersedes the open items of the earlier ones.
-    superseded = (FollowUpItem.objects.filter(patient=patient,
-                                              procedure__site_label=procedure.site_label,
-                                              procedure__side=procedure.side,
-                                              status__in=[ItemStatus.PLANNED, ItemStatus.SENT])
-                  .exclude(procedure=procedure))
+    superseded = FollowUpItem.objects.filter(
+        patient=patient,
+        procedure__site_label=procedure.site_label,
+        procedure__side=procedure.side,
+        status__in=[ItemStatus.PLANNED, ItemStatus.SENT],
+    ).exclude(procedure=procedure)
     superseded_ids = list(superseded.values_list("pk", flat=True))
     FollowUpItem.objects.filter(pk__in=superseded_ids).update(status=ItemStatus.CANCELLED)
-    audit_record(actor=user, action="create", request=request, object_type="followup.schedule",
-                 object_id=str(procedure.pk), patient_id=patient.pk,
-                 detail={"items": len(items), "procedure": procedure.pk,
-                         "superseded": superseded_ids})
+    audit_record(
+        actor=user,
+        action="create",
+        request=request,
+        object_type="followup.schedule",
+        object_id=str(procedure.pk),
+        patient_id=patient.pk,
+        detail={"items": len(items), "procedure": procedure.pk, "superseded": superseded_ids},
+    )
     return items
 
 
 @transaction.atomic
-def followup_item_add(*, patient: Patient, user: Any, kind: str, due_date: dt.date,
-                      label: str = "", procedure=None, request=None) -> FollowUpItem:
+def followup_item_add(
+    *,
+    patient: Patient,
+    user: Any,
+    kind: str,
+    due_date: dt.date,
+    label: str = "",
+    procedure=None,
+    request=None,
+) -> FollowUpItem:
     if procedure is None:
         procedure = patient.procedures.order_by("-checked_in_at").first()
     day = None
@@ -113,11 +139,16 @@ def followup_item_add(*, patient: Patient, user: Any, kind: str, due_date: dt.da
 
         day = (due_date - local_date(procedure)).days
     indication = procedure.indication if procedure else ""
-    item = FollowUpItem(patient=patient, procedure=procedure, kind=kind, day=day,
-                        due_date=due_date, label=label.strip() or _label(
-                            kind, day or 0, patient.preferred_language),
-                        instruments=(qn.instruments_for(indication, kind)
-                                     if kind != ItemKind.VISIT else []), created_by=user)
+    item = FollowUpItem(
+        patient=patient,
+        procedure=procedure,
+        kind=kind,
+        day=day,
+        due_date=due_date,
+        label=label.strip() or _label(kind, day or 0, patient.preferred_language),
+        instruments=(qn.instruments_for(indication, kind) if kind != ItemKind.VISIT else []),
+        created_by=user,
+    )
     item.full_clean()
     item.save()
     audit_record(actor=user, action="create", request=request, obj=item, patient_id=patient.pk)
@@ -125,9 +156,15 @@ def followup_item_add(*, patient: Patient, user: Any, kind: str, due_date: dt.da
 
 
 @transaction.atomic
-def followup_item_update(*, item: FollowUpItem, user: Any, due_date: dt.date | None = None,
-                         status: str | None = None, note: str | None = None,
-                         request=None) -> FollowUpItem:
+def followup_item_update(
+    *,
+    item: FollowUpItem,
+    user: Any,
+    due_date: dt.date | None = None,
+    status: str | None = None,
+    note: str | None = None,
+    request=None,
+) -> FollowUpItem:
     changed = {}
     if due_date is not None and due_date != item.due_date:
         item.due_date = due_date
@@ -144,8 +181,14 @@ def followup_item_update(*, item: FollowUpItem, user: Any, due_date: dt.date | N
         changed["note"] = True
     item.full_clean()
     item.save()
-    audit_record(actor=user, action="update", request=request, obj=item,
-                 patient_id=item.patient_id, detail=changed)
+    audit_record(
+        actor=user,
+        action="update",
+        request=request,
+        obj=item,
+        patient_id=item.patient_id,
+        detail=changed,
+    )
     return item
 
 
@@ -160,8 +203,11 @@ def portal_url(item: FollowUpItem, request=None) -> str:
 def followup_item_send(*, item: FollowUpItem, user: Any = None, request=None) -> bool:
     """E-mail a questionnaire item to the patient, in the patient's language. Re-checks
     that the item is still open and still a questionnaire before sending."""
-    item = FollowUpItem.objects.select_for_update(of=("self",)).select_related("patient", "procedure").get(
-        pk=item.pk)
+    item = (
+        FollowUpItem.objects.select_for_update(of=("self",))
+        .select_related("patient", "procedure")
+        .get(pk=item.pk)
+    )
     patient = item.patient
     if item.kind != ItemKind.QUESTIONNAIRE or item.status != ItemStatus.PLANNED:
         return False
@@ -170,16 +216,29 @@ def followup_item_send(*, item: FollowUpItem, user: Any = None, request=None) ->
     language = patient.preferred_language if patient.preferred_language in EMAIL else "fr"
     texts = EMAIL[language]
     when = item.procedure.checked_in_at if item.procedure else item.created_at
-    fields = {"clinic": settings.CLINIC_NAME, "name": patient.full_name,
-              "date": timezone.localtime(when).strftime("%d/%m/%Y"),
-              "url": portal_url(item, request)}
-    send_mail(texts["subject"].format(**fields), texts["body"].format(**fields),
-              settings.DEFAULT_FROM_EMAIL, [patient.email])
+    fields = {
+        "clinic": settings.CLINIC_NAME,
+        "name": patient.full_name,
+        "date": timezone.localtime(when).strftime("%d/%m/%Y"),
+        "url": portal_url(item, request),
+    }
+    send_mail(
+        texts["subject"].format(**fields),
+        texts["body"].format(**fields),
+        settings.DEFAULT_FROM_EMAIL,
+        [patient.email],
+    )
     item.status = ItemStatus.SENT
     item.sent_at = timezone.now()
     item.save(update_fields=["status", "sent_at"])
-    audit_record(actor=user, action="update", request=request, obj=item, patient_id=patient.pk,
-                 detail={"sent": True, "language": language})
+    audit_record(
+        actor=user,
+        action="update",
+        request=request,
+        obj=item,
+        patient_id=patient.pk,
+        detail={"sent": True, "language": language},
+    )
     return True
 
 
@@ -187,8 +246,9 @@ def followup_send_due(*, today: dt.date | None = None) -> int:
     """Send every questionnaire due today or earlier (run daily; idempotent)."""
     today = today or timezone.localdate()
     sent = 0
-    for item in FollowUpItem.objects.filter(kind=ItemKind.QUESTIONNAIRE,
-                                            status=ItemStatus.PLANNED, due_date__lte=today):
+    for item in FollowUpItem.objects.filter(
+        kind=ItemKind.QUESTIONNAIRE, status=ItemStatus.PLANNED, due_date__lte=today
+    ):
         sent += followup_item_send(item=item)
     return sent
 
@@ -199,16 +259,20 @@ def followup_send_due(*, today: dt.date | None = None) -> int:
 def _procedure_for(patient: Patient, day: dt.date):
     from cryoneuro.procedures.services import local_date
 
-    candidates = [p for p in patient.procedures.order_by("-checked_in_at")
-                  if local_date(p) <= day]
+    candidates = [p for p in patient.procedures.order_by("-checked_in_at") if local_date(p) <= day]
     return candidates[0] if candidates else None
 
 
 @transaction.atomic
-def questionnaire_start(*, patient: Patient, user: Any, item: FollowUpItem | None = None,
-                        instruments: list[str] | None = None,
-                        answered_on: dt.date | None = None, request=None
-                        ) -> QuestionnaireResponse:
+def questionnaire_start(
+    *,
+    patient: Patient,
+    user: Any,
+    item: FollowUpItem | None = None,
+    instruments: list[str] | None = None,
+    answered_on: dt.date | None = None,
+    request=None,
+) -> QuestionnaireResponse:
     """The open draft for this item (or a new one); a draft is never replaced."""
     if item is not None:
         existing = item.responses.order_by("-id").first()
@@ -217,14 +281,21 @@ def questionnaire_start(*, patient: Patient, user: Any, item: FollowUpItem | Non
     answered_on = answered_on or timezone.localdate()
     procedure = item.procedure if item is not None else _procedure_for(patient, answered_on)
     if instruments is None:
-        instruments = list(item.instruments) if item is not None and item.instruments else (
-            qn.instruments_for(procedure.indication if procedure else ""))
-    response = QuestionnaireResponse(patient=patient, item=item, procedure=procedure,
-                                     instruments=instruments, answered_on=answered_on,
-                                     filled_by=user)
+        instruments = (
+            list(item.instruments)
+            if item is not None and item.instruments
+            else (qn.instruments_for(procedure.indication if procedure else ""))
+        )
+    response = QuestionnaireResponse(
+        patient=patient,
+        item=item,
+        procedure=procedure,
+        instruments=instruments,
+        answered_on=answered_on,
+        filled_by=user,
+    )
     response.save()
-    audit_record(actor=user, action="create", request=request, obj=response,
-                 patient_id=patient.pk)
+    audit_record(actor=user, action="create", request=request, obj=response, patient_id=patient.pk)
     return response
 
 
@@ -237,9 +308,14 @@ def _days_since(response: QuestionnaireResponse) -> float | None:
 
 
 @transaction.atomic
-def questionnaire_save(*, response: QuestionnaireResponse, user: Any, answers: dict,
-                       complete: bool = False, request=None
-                       ) -> tuple[QuestionnaireResponse, dict[str, str]]:
+def questionnaire_save(
+    *,
+    response: QuestionnaireResponse,
+    user: Any,
+    answers: dict,
+    complete: bool = False,
+    request=None,
+) -> tuple[QuestionnaireResponse, dict[str, str]]:
     """Save the answers (merged into the draft: nothing answered is lost). With
     ``complete``, the response is completed only when every instrument can be scored;
     otherwise the draft is kept and the problems are returned."""
@@ -263,9 +339,14 @@ def questionnaire_save(*, response: QuestionnaireResponse, user: Any, answers: d
             response.item.save(update_fields=["status", "done_at", "done_by"])
     response.filled_by = user
     response.save()
-    audit_record(actor=user, action="update", request=request, obj=response,
-                 patient_id=response.patient_id,
-                 detail={"status": response.status, "answered": sorted(merged)})
+    audit_record(
+        actor=user,
+        action="update",
+        request=request,
+        obj=response,
+        patient_id=response.patient_id,
+        detail={"status": response.status, "answered": sorted(merged)},
+    )
     return response, (problems if complete else {})
 
 
@@ -311,19 +392,36 @@ def relief_tracking(*, patient: Patient) -> list[dict[str, Any]]:
             course = relief_course(base, series)
             window = procedure_relief_window(p)
             start = local_date(p)
-            sessions.append({
-                "procedure": p, "baseline": base, "series": series, "course": course,
-                "window": window,
-                "vs_window": relief_vs_window(course, window) if window else None,
-                "onset_date": (start + dt.timedelta(days=course.onset_day)
-                               if course.onset_day is not None else None),
-                "end_date": (start + dt.timedelta(days=course.end_day)
-                             if course.end_day is not None else None),
-            })
+            sessions.append(
+                {
+                    "procedure": p,
+                    "baseline": base,
+                    "series": series,
+                    "course": course,
+                    "window": window,
+                    "vs_window": relief_vs_window(course, window) if window else None,
+                    "onset_date": (
+                        start + dt.timedelta(days=course.onset_day)
+                        if course.onset_day is not None
+                        else None
+                    ),
+                    "end_date": (
+                        start + dt.timedelta(days=course.end_day)
+                        if course.end_day is not None
+                        else None
+                    ),
+                }
+            )
             history.append(Session(float(base), tuple(series)))
         if not sessions:
             continue
         step = next_step(history)
-        out.append({"site": procedures[-1].site_label, "side": procedures[-1].side,
-                    "sessions": sessions, "next_step": step})
+        out.append(
+            {
+                "site": procedures[-1].site_label,
+                "side": procedures[-1].side,
+                "sessions": sessions,
+                "next_step": step,
+            }
+        )
     return out

@@ -13,10 +13,21 @@ from cryoneuro.patients.models import Patient
 
 WIDTH, HEIGHT = 960, 380
 LEFT, RIGHT, TOP, BOTTOM = 56, 64, 28, 48
-MONTHS_FR = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.",
-             "oct.", "nov.", "déc."]
-MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
-             "Dec"]
+MONTHS_FR = [
+    "janv.",
+    "févr.",
+    "mars",
+    "avr.",
+    "mai",
+    "juin",
+    "juil.",
+    "août",
+    "sept.",
+    "oct.",
+    "nov.",
+    "déc.",
+]
+MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 @dataclass
@@ -46,16 +57,18 @@ def _nice_max(value: float) -> float:
     return float(value)
 
 
-def build_chart(*, patient: Patient, language: str = "fr",
-                today: dt.date | None = None) -> Chart:
+def build_chart(*, patient: Patient, language: str = "fr", today: dt.date | None = None) -> Chart:
     from cryoneuro.procedures.services import local_date, procedure_relief_window
 
     from .services import baseline_nrs
 
     today = today or timezone.localdate()
     procedures = list(patient.procedures.order_by("checked_in_at").prefetch_related("nerves"))
-    responses = [r for r in patient.questionnaire_responses.order_by("answered_on", "id")
-                 if r.nrs is not None or r.mme_per_day is not None]
+    responses = [
+        r
+        for r in patient.questionnaire_responses.order_by("answered_on", "id")
+        if r.nrs is not None or r.mme_per_day is not None
+    ]
     chart = Chart()
     if not procedures and not responses:
         return chart
@@ -80,10 +93,21 @@ def build_chart(*, patient: Patient, language: str = "fr",
     span = max((end - start).days, 1)
     x0, x1 = LEFT, WIDTH - RIGHT
     y0, y1 = TOP, HEIGHT - BOTTOM
-    chart.plot = {"x0": x0, "x1": x1, "y0": y0, "y1": y1, "w": x1 - x0, "h": y1 - y0,
-                  "nrs_label_x": x0 - 8, "mme_label_x": x1 + 8, "mme_axis_x": x1 + 4,
-                  "tick_y2": y1 + 5, "tick_label_y": y1 + 20, "axis_label_y": y0 - 10,
-                  "today_label_y": y1 + 36}
+    chart.plot = {
+        "x0": x0,
+        "x1": x1,
+        "y0": y0,
+        "y1": y1,
+        "w": x1 - x0,
+        "h": y1 - y0,
+        "nrs_label_x": x0 - 8,
+        "mme_label_x": x1 + 8,
+        "mme_axis_x": x1 + 4,
+        "tick_y2": y1 + 5,
+        "tick_label_y": y1 + 20,
+        "axis_label_y": y0 - 10,
+        "today_label_y": y1 + 36,
+    }
 
     def x(day: dt.date) -> float:
         return round(x0 + (day - start).days / span * (x1 - x0), 1)
@@ -101,19 +125,40 @@ def build_chart(*, patient: Patient, language: str = "fr",
             relief_from = x(d + dt.timedelta(days=int(w.onset_days[1])))
             end_low = x(d + dt.timedelta(days=int(w.end_days[0])))
             end_high = x(min(d + dt.timedelta(days=int(w.end_days[1]) + 1), end))
-            chart.bands.append({"x": relief_from, "width": max(end_low - relief_from, 1),
-                                "kind": "relief",
-                                "title": f"J{int(w.onset_days[1])}-J{int(w.end_days[0])}"})
-            chart.bands.append({"x": end_low, "width": max(end_high - end_low, 1),
-                                "kind": "ending",
-                                "title": f"J{int(w.end_days[0])}-J{int(w.end_days[1])}"})
-        chart.markers.append({"x": x(d), "label": f"#{i + 1}", "date": d,
-                              "title": p.site_label, "pk": p.pk})
+            chart.bands.append(
+                {
+                    "x": relief_from,
+                    "width": max(end_low - relief_from, 1),
+                    "kind": "relief",
+                    "title": f"J{int(w.onset_days[1])}-J{int(w.end_days[0])}",
+                }
+            )
+            chart.bands.append(
+                {
+                    "x": end_low,
+                    "width": max(end_high - end_low, 1),
+                    "kind": "ending",
+                    "title": f"J{int(w.end_days[0])}-J{int(w.end_days[1])}",
+                }
+            )
+        chart.markers.append(
+            {"x": x(d), "label": f"#{i + 1}", "date": d, "title": p.site_label, "pk": p.pk}
+        )
     points = sorted(nrs_by_day.items())
-    chart.nrs_points = [{"x": x(d), "y": y_nrs(v["value"]), "value": v["value"], "date": d,
-                         "kind": v["kind"], "draft": v["draft"]} for d, v in points]
-    chart.nrs_path = " ".join(f"{'M' if i == 0 else 'L'}{p['x']},{p['y']}"
-                              for i, p in enumerate(chart.nrs_points))
+    chart.nrs_points = [
+        {
+            "x": x(d),
+            "y": y_nrs(v["value"]),
+            "value": v["value"],
+            "date": d,
+            "kind": v["kind"],
+            "draft": v["draft"],
+        }
+        for d, v in points
+    ]
+    chart.nrs_path = " ".join(
+        f"{'M' if i == 0 else 'L'}{p['x']},{p['y']}" for i, p in enumerate(chart.nrs_points)
+    )
     if mme:
         # MME is a daily intake that holds until the next answer: a step line.
         steps = []
@@ -121,12 +166,21 @@ def build_chart(*, patient: Patient, language: str = "fr",
             steps.append((x(d), y_mme(v)))
             nxt = x(mme[i + 1][0]) if i + 1 < len(mme) else x(min(today, end))
             steps.append((max(nxt, x(d)), y_mme(v)))
-        chart.mme_path = " ".join(f"{'M' if i == 0 else 'L'}{a},{b}"
-                                  for i, (a, b) in enumerate(steps))
-        chart.mme_area = (chart.mme_path + f" L{steps[-1][0]},{y1} L{steps[0][0]},{y1} Z")
-        chart.mme_points = [{"x": x(d), "y": y_mme(v), "rx": round(x(d) - 3.5, 1),
-                             "ry": round(y_mme(v) - 3.5, 1), "value": round(v, 1), "date": d}
-                            for d, v in mme]
+        chart.mme_path = " ".join(
+            f"{'M' if i == 0 else 'L'}{a},{b}" for i, (a, b) in enumerate(steps)
+        )
+        chart.mme_area = chart.mme_path + f" L{steps[-1][0]},{y1} L{steps[0][0]},{y1} Z"
+        chart.mme_points = [
+            {
+                "x": x(d),
+                "y": y_mme(v),
+                "rx": round(x(d) - 3.5, 1),
+                "ry": round(y_mme(v) - 3.5, 1),
+                "value": round(v, 1),
+                "date": d,
+            }
+            for d, v in mme
+        ]
     months = MONTHS_EN if language == "en" else MONTHS_FR
     cursor = dt.date(start.year, start.month, 1)
     step_months = 1 if span <= 200 else 2 if span <= 400 else 3
@@ -139,12 +193,14 @@ def build_chart(*, patient: Patient, language: str = "fr",
         month = cursor.month - 1 + step_months
         cursor = dt.date(cursor.year + month // 12, month % 12 + 1, 1)
     chart.nrs_ticks = [{"y": y_nrs(v), "label": v} for v in range(0, 11, 2)]
-    chart.mme_ticks = [{"y": y_mme(mme_max * f / 4), "label": round(mme_max * f / 4)}
-                       for f in range(5)]
+    chart.mme_ticks = [
+        {"y": y_mme(mme_max * f / 4), "label": round(mme_max * f / 4)} for f in range(5)
+    ]
     if start <= today <= end:
         chart.today_x = x(today)
     chart.summary = {
-        "first_mme": mme[0][1] if mme else None, "last_mme": mme[-1][1] if mme else None,
+        "first_mme": mme[0][1] if mme else None,
+        "last_mme": mme[-1][1] if mme else None,
         "last_nrs": points[-1][1]["value"] if points else None,
         "first_nrs": points[0][1]["value"] if points else None,
     }

@@ -50,23 +50,37 @@ def followup_dashboard(request):
         raise PermissionDenied
     today = timezone.localdate()
     horizon = today + timezone.timedelta(days=7)
-    due = (FollowUpItem.objects.filter(status__in=[ItemStatus.PLANNED, ItemStatus.SENT],
-                                       due_date__lte=horizon)
-           .select_related("patient").order_by("due_date")[:200])
+    due = (
+        FollowUpItem.objects.filter(
+            status__in=[ItemStatus.PLANNED, ItemStatus.SENT], due_date__lte=horizon
+        )
+        .select_related("patient")
+        .order_by("due_date")[:200]
+    )
     due = list(due)
     from cryoneuro.procedures.services import motor_deficit_flags
 
     for item in due:
         item.book_url = booking_url(item.patient_id) if item.kind == ItemKind.VISIT else None
 
-    audit_record(actor=request.user, action="search", request=request,
-                 object_type="followup.followupitem", detail={"worklist": True})
-    return render(request, "followup/dashboard.html", {
-        "calls": [i for i in due if i.kind == ItemKind.CALL],
-        "visits": [i for i in due if i.kind == ItemKind.VISIT],
-        "questionnaires": [i for i in due if i.kind == ItemKind.QUESTIONNAIRE],
-        "today": today, "flags": motor_deficit_flags(unacknowledged=True),
-    })
+    audit_record(
+        actor=request.user,
+        action="search",
+        request=request,
+        object_type="followup.followupitem",
+        detail={"worklist": True},
+    )
+    return render(
+        request,
+        "followup/dashboard.html",
+        {
+            "calls": [i for i in due if i.kind == ItemKind.CALL],
+            "visits": [i for i in due if i.kind == ItemKind.VISIT],
+            "questionnaires": [i for i in due if i.kind == ItemKind.QUESTIONNAIRE],
+            "today": today,
+            "flags": motor_deficit_flags(unacknowledged=True),
+        },
+    )
 
 
 @require_POST
@@ -83,12 +97,15 @@ def _patient_context(request, patient, add_form=None):
     items = list(selectors.items_for_patient(patient=patient))
     can_manage = can_access_patient(request.user, Perm.FOLLOWUP_MANAGE, patient)
     return {
-        "patient": patient, "items": items, "tracking": services.relief_tracking(patient=patient),
+        "patient": patient,
+        "items": items,
+        "tracking": services.relief_tracking(patient=patient),
         "can_manage": can_manage,
         "can_fill": can_access_patient(request.user, Perm.QUESTIONNAIRE_FILL, patient),
         "can_record_event": can_access_patient(request.user, Perm.ADVERSE_EVENT_RECORD, patient),
         "add_form": add_form or (ItemAddForm() if can_manage else None),
-        "booking_url": booking_url(patient.pk), "today": timezone.localdate(),
+        "booking_url": booking_url(patient.pk),
+        "today": timezone.localdate(),
         "responses": list(patient.questionnaire_responses.order_by("-answered_on", "-id")),
         "lang": qn.lang(),
     }
@@ -97,8 +114,14 @@ def _patient_context(request, patient, add_form=None):
 @requires(Perm.FOLLOWUP_VIEW)
 def followup_patient(request, patient_id: int):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.FOLLOWUP_VIEW)
-    audit_record(actor=request.user, action="view", request=request, obj=patient,
-                 patient_id=patient.pk, detail={"page": "followup"})
+    audit_record(
+        actor=request.user,
+        action="view",
+        request=request,
+        obj=patient,
+        patient_id=patient.pk,
+        detail={"page": "followup"},
+    )
     return render(request, "followup/patient.html", _patient_context(request, patient))
 
 
@@ -109,15 +132,20 @@ def followup_item_add(request, patient_id: int):
     form = ItemAddForm(request.POST)
     if form.is_valid():
         try:
-            services.followup_item_add(patient=patient, user=request.user, request=request,
-                                       **form.cleaned_data)
+            services.followup_item_add(
+                patient=patient, user=request.user, request=request, **form.cleaned_data
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, _("Follow-up item added."))
             return redirect("followup_patient", patient_id=patient.pk)
-    return render(request, "followup/patient.html",
-                  _patient_context(request, patient, add_form=form), status=422)
+    return render(
+        request,
+        "followup/patient.html",
+        _patient_context(request, patient, add_form=form),
+        status=422,
+    )
 
 
 @require_POST
@@ -128,17 +156,25 @@ def followup_item_update(request, item_id: int):
         if services.followup_item_send(item=item, user=request.user, request=request):
             messages.success(request, _("Questionnaire sent by e-mail."))
         else:
-            messages.error(request, _("Not sent: the item is not a planned questionnaire or "
-                                      "the patient has no e-mail address."))
+            messages.error(
+                request,
+                _(
+                    "Not sent: the item is not a planned questionnaire or "
+                    "the patient has no e-mail address."
+                ),
+            )
         return redirect("followup_patient", patient_id=item.patient_id)
     form = ItemUpdateForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        services.followup_item_update(item=item, user=request.user,
-                                      due_date=data.get("due_date"),
-                                      status=data.get("status") or None,
-                                      note=data.get("note") if "note" in request.POST else None,
-                                      request=request)
+        services.followup_item_update(
+            item=item,
+            user=request.user,
+            due_date=data.get("due_date"),
+            status=data.get("status") or None,
+            note=data.get("note") if "note" in request.POST else None,
+            request=request,
+        )
         messages.success(request, _("Follow-up item updated."))
     else:
         for field, errors in form.errors.items():
@@ -149,12 +185,25 @@ def followup_item_update(request, item_id: int):
 @requires(Perm.FOLLOWUP_VIEW)
 def followup_timeline(request, patient_id: int):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.FOLLOWUP_VIEW)
-    audit_record(actor=request.user, action="view", request=request, obj=patient,
-                 patient_id=patient.pk, detail={"page": "timeline"})
+    audit_record(
+        actor=request.user,
+        action="view",
+        request=request,
+        obj=patient,
+        patient_id=patient.pk,
+        detail={"page": "timeline"},
+    )
     chart = build_chart(patient=patient, language=qn.lang())
-    return render(request, "followup/timeline.html", {
-        "patient": patient, "chart": chart,
-        "tracking": services.relief_tracking(patient=patient), "lang": qn.lang()})
+    return render(
+        request,
+        "followup/timeline.html",
+        {
+            "patient": patient,
+            "chart": chart,
+            "tracking": services.relief_tracking(patient=patient),
+            "lang": qn.lang(),
+        },
+    )
 
 
 # ----------------------------------------------------------------------------- questionnaires
@@ -167,8 +216,9 @@ def questionnaire_for_item(request, item_id: int):
     if item.kind == ItemKind.VISIT or item.status == ItemStatus.CANCELLED:
         messages.error(request, _("This follow-up item has no questionnaire to fill."))
         return redirect("followup_patient", patient_id=item.patient_id)
-    response = services.questionnaire_start(patient=item.patient, user=request.user, item=item,
-                                            request=request)
+    response = services.questionnaire_start(
+        patient=item.patient, user=request.user, item=item, request=request
+    )
     return redirect("questionnaire_fill", response_id=response.pk)
 
 
@@ -187,8 +237,9 @@ def questionnaire_new(request, patient_id: int):
 def questionnaire_fill(request, response_id: int):
     response = selectors.response_get(user=request.user, response_id=response_id)
     initial = qn.initial_from(response.answers)
-    form = qn.QuestionnaireForm(request.POST or None, instruments=response.instruments,
-                                initial=initial)
+    form = qn.QuestionnaireForm(
+        request.POST or None, instruments=response.instruments, initial=initial
+    )
     problems: dict[str, str] = {}
     status = 200
     if request.method == "POST":
@@ -198,37 +249,72 @@ def questionnaire_fill(request, response_id: int):
         complete = request.POST.get("action") == "complete"
         if form.is_valid():
             response, problems = services.questionnaire_save(
-                response=response, user=request.user, answers=form.answers(),
-                complete=complete, request=request)
+                response=response,
+                user=request.user,
+                answers=form.answers(),
+                complete=complete,
+                request=request,
+            )
             if request.htmx and not complete:
-                return render(request, "followup/questionnaire.html#saved",
-                              {"response": response})
+                return render(request, "followup/questionnaire.html#saved", {"response": response})
             if not response.is_draft:
                 messages.success(request, _("Thank you: your answers are recorded."))
                 return redirect("questionnaire_fill", response_id=response.pk)
             if problems:
                 status = 422
-                messages.warning(request, _("Your answers are saved as a draft. Some "
-                                            "questions still need an answer to complete it."))
+                messages.warning(
+                    request,
+                    _(
+                        "Your answers are saved as a draft. Some "
+                        "questions still need an answer to complete it."
+                    ),
+                )
             else:
                 messages.success(request, _("Draft saved."))
                 return redirect("questionnaire_fill", response_id=response.pk)
         else:
             # Keep every valid answer even when another one is not valid: nothing is lost.
             response, _ignored = services.questionnaire_save(
-                response=response, user=request.user, answers=form.answers(), request=request)
+                response=response, user=request.user, answers=form.answers(), request=request
+            )
             status = 422
             if request.htmx:
-                return render(request, "followup/questionnaire.html#saved",
-                              {"response": response, "invalid": True}, status=422)
+                return render(
+                    request,
+                    "followup/questionnaire.html#saved",
+                    {"response": response, "invalid": True},
+                    status=422,
+                )
     else:
-        audit_record(actor=request.user, action="view", request=request, obj=response,
-                     patient_id=response.patient_id)
-    return render(request, "followup/questionnaire.html", {
-        "response": response, "patient": response.patient, "form": form,
-        "groups": [(code, label, [form[n] for n in names],
-                    (PROBLEM_TEXTS.get(code, _("Please answer this part."))
-                     if code in problems else None))
-                   for code, label, names in form.groups],
-        "problems": problems, "lang": qn.lang(),
-    }, status=status)
+        audit_record(
+            actor=request.user,
+            action="view",
+            request=request,
+            obj=response,
+            patient_id=response.patient_id,
+        )
+    return render(
+        request,
+        "followup/questionnaire.html",
+        {
+            "response": response,
+            "patient": response.patient,
+            "form": form,
+            "groups": [
+                (
+                    code,
+                    label,
+                    [form[n] for n in names],
+                    (
+                        PROBLEM_TEXTS.get(code, _("Please answer this part."))
+                        if code in problems
+                        else None
+                    ),
+                )
+                for code, label, names in form.groups
+            ],
+            "problems": problems,
+            "lang": qn.lang(),
+        },
+        status=status,
+    )

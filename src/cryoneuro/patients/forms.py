@@ -14,13 +14,23 @@ class DateInput(forms.DateInput):
 
 
 class PatientForm(forms.ModelForm):
-    birth_date = forms.DateField(label=_("Date of birth"), widget=DateInput(),
-                                 validators=[validate_not_future])
+    birth_date = forms.DateField(
+        label=_("Date of birth"), widget=DateInput(), validators=[validate_not_future]
+    )
 
     class Meta:
         model = Patient
-        fields = ["family_name", "given_name", "birth_date", "sex", "email", "phone",
-                  "preferred_language", "referring_physician", "consent_data_processing"]
+        fields = [
+            "family_name",
+            "given_name",
+            "birth_date",
+            "sex",
+            "email",
+            "phone",
+            "preferred_language",
+            "referring_physician",
+            "consent_data_processing",
+        ]
 
 
 class PatientSearchForm(forms.Form):
@@ -30,5 +40,6 @@ class PatientSearchForm(forms.Form):
 
 class PortalAccountForm(forms.Form):
     username = forms.CharField(label=_("Username"), max_length=150)
-    password = forms.CharField(label=_("Initial password"), widget=forms.PasswordInput,
-                               min_length=10)
+    password = forms.CharField(
+        label=_("Initial password"), widget=forms.PasswordInput, min_length=10
+    )

@@ -31,22 +31,28 @@ def validate_not_future(value: date) -> None:
 class Patient(models.Model):
     """Only what the service needs: identity, contact, language, referrer, consent."""
 
-    identifier = models.CharField(_("patient identifier"), max_length=20, unique=True,
-                                  editable=False)
+    identifier = models.CharField(
+        _("patient identifier"), max_length=20, unique=True, editable=False
+    )
     family_name = models.CharField(_("family name"), max_length=100)
     given_name = models.CharField(_("given name"), max_length=100)
     birth_date = models.DateField(_("date of birth"), validators=[validate_not_future])
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
-    preferred_language = models.CharField(_("preferred language"), max_length=2,
-                                          choices=Language.choices, default=Language.FR)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=2, choices=Language.choices, default=Language.FR
+    )
     referring_physician = models.CharField(_("referring physician"), max_length=200, blank=True)
     consent_data_processing = models.BooleanField(_("consents to data processing"), default=False)
     consent_recorded_at = models.DateTimeField(_("consent recorded at"), null=True, blank=True)
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="patient_record", verbose_name=_("portal account"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="patient_record",
+        verbose_name=_("portal account"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -55,8 +61,10 @@ class Patient(models.Model):
         ordering = ["family_name", "given_name"]
         verbose_name = _("patient")
         verbose_name_plural = _("patients")
-        indexes = [models.Index(fields=["family_name", "given_name"]),
-                   models.Index(fields=["birth_date"])]
+        indexes = [
+            models.Index(fields=["family_name", "given_name"]),
+            models.Index(fields=["birth_date"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.family_name.upper()} {self.given_name} ({self.identifier})"

@@ -23,7 +23,9 @@ def patient_get(*, user: Any, patient_id: int, perm: Perm = Perm.PATIENT_VIEW) -
     return patient
 
 
-def patient_search(*, user: Any, query: str = "", birth_date: date | None = None) -> QuerySet[Patient]:
+def patient_search(
+    *, user: Any, query: str = "", birth_date: date | None = None
+) -> QuerySet[Patient]:
     """Search by name (any part), identifier, or date of birth, within the user's scope."""
     granted = scope(getattr(user, "role", None), Perm.PATIENT_LIST)
     patients = Patient.objects.all()
@@ -31,8 +33,10 @@ def patient_search(*, user: Any, query: str = "", birth_date: date | None = None
         return patients.none()
     for term in query.split():
         patients = patients.filter(
-            Q(family_name__icontains=term) | Q(given_name__icontains=term)
-            | Q(identifier__iexact=term) | Q(identifier__icontains=term)
+            Q(family_name__icontains=term)
+            | Q(given_name__icontains=term)
+            | Q(identifier__iexact=term)
+            | Q(identifier__icontains=term)
         )
     if birth_date is not None:
         patients = patients.filter(birth_date=birth_date)
@@ -56,8 +60,9 @@ def patient_export(*, patient: Patient) -> dict:
             "preferred_language": patient.preferred_language,
             "referring_physician": patient.referring_physician,
             "consent_data_processing": patient.consent_data_processing,
-            "consent_recorded_at": (patient.consent_recorded_at.isoformat()
-                                    if patient.consent_recorded_at else None),
+            "consent_recorded_at": (
+                patient.consent_recorded_at.isoformat() if patient.consent_recorded_at else None
+            ),
             "created_at": patient.created_at.isoformat(),
         },
         **patient_export_sections(patient),

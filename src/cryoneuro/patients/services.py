@@ -16,8 +16,15 @@ from cryoneuro.audit.services import audit_record
 from .models import Patient
 
 EDITABLE_FIELDS = (
-    "family_name", "given_name", "birth_date", "sex", "email", "phone",
-    "preferred_language", "referring_physician", "consent_data_processing",
+    "family_name",
+    "given_name",
+    "birth_date",
+    "sex",
+    "email",
+    "phone",
+    "preferred_language",
+    "referring_physician",
+    "consent_data_processing",
 )
 
 
@@ -55,8 +62,9 @@ def patient_create(
     patient.save()
     patient.identifier = f"CN-{patient.pk:06d}"
     patient.save(update_fields=["identifier"])
-    audit_record(actor=created_by, action="create", request=request, obj=patient,
-                 patient_id=patient.pk)
+    audit_record(
+        actor=created_by, action="create", request=request, obj=patient, patient_id=patient.pk
+    )
     return patient
 
 
@@ -74,24 +82,42 @@ def patient_update(*, patient: Patient, updated_by: Any, request=None, **changes
         patient.consent_recorded_at = timezone.now() if patient.consent_data_processing else None
     patient.full_clean()
     patient.save()
-    audit_record(actor=updated_by, action="update", request=request, obj=patient,
-                 patient_id=patient.pk, detail={"fields": changed})
+    audit_record(
+        actor=updated_by,
+        action="update",
+        request=request,
+        obj=patient,
+        patient_id=patient.pk,
+        detail={"fields": changed},
+    )
     return patient
 
 
 @transaction.atomic
-def patient_portal_account_create(*, patient: Patient, username: str, password: str,
-                                  created_by: Any, request=None):
+def patient_portal_account_create(
+    *, patient: Patient, username: str, password: str, created_by: Any, request=None
+):
     """Give a patient a portal login that sees only their own record."""
     User = get_user_model()
-    user = User(username=username, role=Role.PATIENT, email=patient.email,
-                first_name=patient.given_name, last_name=patient.family_name,
-                preferred_language=patient.preferred_language)
+    user = User(
+        username=username,
+        role=Role.PATIENT,
+        email=patient.email,
+        first_name=patient.given_name,
+        last_name=patient.family_name,
+        preferred_language=patient.preferred_language,
+    )
     user.set_password(password)
     user.full_clean()
     user.save()
     patient.user = user
     patient.save(update_fields=["user", "updated_at"])
-    audit_record(actor=created_by, action="update", request=request, obj=patient,
-                 patient_id=patient.pk, detail={"portal_account": username})
+    audit_record(
+        actor=created_by,
+        action="update",
+        request=request,
+        obj=patient,
+        patient_id=patient.pk,
+        detail={"portal_account": username},
+    )
     return user

@@ -28,12 +28,16 @@ def patient_list(request):
         query = form.cleaned_data["q"] or ""
         birth_date = form.cleaned_data["birth_date"]
         searched = bool(query or birth_date)
-        patients = list(selectors.patient_search(user=request.user, query=query,
-                                                 birth_date=birth_date)[:100])
-        audit_record(actor=request.user, action="search", request=request,
-                     object_type="patients.patient",
-                     detail={"query": query, "birth_date": str(birth_date or ""),
-                             "results": len(patients)})
+        patients = list(
+            selectors.patient_search(user=request.user, query=query, birth_date=birth_date)[:100]
+        )
+        audit_record(
+            actor=request.user,
+            action="search",
+            request=request,
+            object_type="patients.patient",
+            detail={"query": query, "birth_date": str(birth_date or ""), "results": len(patients)},
+        )
     context = {"form": form, "patients": patients, "searched": searched}
     if request.htmx:
         return render(request, "patients/list.html#results", context)
@@ -45,12 +49,15 @@ def patient_create(request):
     form = PatientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            patient = services.patient_create(created_by=request.user, request=request,
-                                              **form.cleaned_data)
+            patient = services.patient_create(
+                created_by=request.user, request=request, **form.cleaned_data
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("Patient %(name)s registered.") % {"name": patient.full_name})
+            messages.success(
+                request, _("Patient %(name)s registered.") % {"name": patient.full_name}
+            )
             return redirect("patient_detail", patient_id=patient.pk)
     return render(request, "patients/form.html", {"form": form, "creating": True})
 
@@ -58,42 +65,57 @@ def patient_create(request):
 @requires(Perm.PATIENT_VIEW)
 def patient_detail(request, patient_id: int):
     patient = selectors.patient_get(user=request.user, patient_id=patient_id)
-    audit_record(actor=request.user, action="view", request=request, obj=patient,
-                 patient_id=patient.pk)
-    return render(request, "patients/detail.html", {
-        "patient": patient,
-        "sections": patient_sections(request, patient),
-        "can_edit": can_access_patient(request.user, Perm.PATIENT_EDIT, patient),
-        "can_export": can_access_patient(request.user, Perm.PATIENT_EXPORT, patient),
-        "portal_form": PortalAccountForm() if (
-            patient.user_id is None and can_access_patient(request.user, Perm.PATIENT_EDIT, patient)
-        ) else None,
-    })
+    audit_record(
+        actor=request.user, action="view", request=request, obj=patient, patient_id=patient.pk
+    )
+    return render(
+        request,
+        "patients/detail.html",
+        {
+            "patient": patient,
+            "sections": patient_sections(request, patient),
+            "can_edit": can_access_patient(request.user, Perm.PATIENT_EDIT, patient),
+            "can_export": can_access_patient(request.user, Perm.PATIENT_EXPORT, patient),
+            "portal_form": PortalAccountForm()
+            if (
+                patient.user_id is None
+                and can_access_patient(request.user, Perm.PATIENT_EDIT, patient)
+            )
+            else None,
+        },
+    )
 
 
 @requires(Perm.PATIENT_EDIT)
 def patient_edit(request, patient_id: int):
-    patient = selectors.patient_get(user=request.user, patient_id=patient_id, perm=Perm.PATIENT_EDIT)
+    patient = selectors.patient_get(
+        user=request.user, patient_id=patient_id, perm=Perm.PATIENT_EDIT
+    )
     form = PatientForm(request.POST or None, instance=patient)
     if request.method == "POST" and form.is_valid():
-        services.patient_update(patient=patient, updated_by=request.user, request=request,
-                                **form.cleaned_data)
+        services.patient_update(
+            patient=patient, updated_by=request.user, request=request, **form.cleaned_data
+        )
         messages.success(request, _("Changes saved."))
         return redirect("patient_detail", patient_id=patient.pk)
     if request.method == "GET":
-        audit_record(actor=request.user, action="view", request=request, obj=patient,
-                     patient_id=patient.pk)
+        audit_record(
+            actor=request.user, action="view", request=request, obj=patient, patient_id=patient.pk
+        )
     return render(request, "patients/form.html", {"form": form, "patient": patient})
 
 
 @requires(Perm.PATIENT_EDIT)
 def patient_portal_account(request, patient_id: int):
-    patient = selectors.patient_get(user=request.user, patient_id=patient_id, perm=Perm.PATIENT_EDIT)
+    patient = selectors.patient_get(
+        user=request.user, patient_id=patient_id, perm=Perm.PATIENT_EDIT
+    )
     form = PortalAccountForm(request.POST or None)
     if request.method == "POST" and patient.user_id is None and form.is_valid():
         try:
             services.patient_portal_account_create(
-                patient=patient, created_by=request.user, request=request, **form.cleaned_data)
+                patient=patient, created_by=request.user, request=request, **form.cleaned_data
+            )
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
@@ -108,12 +130,16 @@ def patient_portal_account(request, patient_id: int):
 
 @requires(Perm.PATIENT_EXPORT)
 def patient_export(request, patient_id: int):
-    patient = selectors.patient_get(user=request.user, patient_id=patient_id,
-                                    perm=Perm.PATIENT_EXPORT)
+    patient = selectors.patient_get(
+        user=request.user, patient_id=patient_id, perm=Perm.PATIENT_EXPORT
+    )
     data = selectors.patient_export(patient=patient)
-    audit_record(actor=request.user, action="export", request=request, obj=patient,
-                 patient_id=patient.pk)
-    response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2),
-                            content_type="application/json; charset=utf-8")
+    audit_record(
+        actor=request.user, action="export", request=request, obj=patient, patient_id=patient.pk
+    )
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
     response["Content-Disposition"] = f'attachment; filename="{patient.identifier}.json"'
     return response

@@ -81,9 +81,16 @@ def freeze(
             progress_ctx.start()
         try:
             res = simulate(
-                probe, cryogen, tissue, protocol, boundary=boundary, geometry=geometry,
-                initial_temperature=initial_temperature, dt=dt, observers=observers,
-            )  # fmt: skip
+                probe,
+                cryogen,
+                tissue,
+                protocol,
+                boundary=boundary,
+                geometry=geometry,
+                initial_temperature=initial_temperature,
+                dt=dt,
+                observers=observers,
+            )
         finally:
             if progress_ctx is not None:
                 progress_ctx.stop()

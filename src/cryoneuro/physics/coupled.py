@@ -71,8 +71,10 @@ def build(model: Model) -> CoupledSystem:
             fA.append(ls.A[line, s + 1 : e])
             fha.append(ls.hr[s : e - 1])
             fhb.append(ls.hl[s + 1 : e])
-            for side, cell, area, half in ((0, cells[0], ls.A[line, s], ls.hl[s]),
-                                           (1, cells[-1], ls.A[line, e], ls.hr[e - 1])):  # fmt: skip
+            for side, cell, area, half in (
+                (0, cells[0], ls.A[line, s], ls.hl[s]),
+                (1, cells[-1], ls.A[line, e], ls.hr[e - 1]),
+            ):
                 ec.append(cell)
                 eA.append(area)
                 eh.append(half)
@@ -81,17 +83,28 @@ def build(model: Model) -> CoupledSystem:
                 eside.append(side)
                 eprobe.append(line in probe_lines and side == ls.probe_side)
     return CoupledSystem(
-        nz * nr, model.props.reshape(model.props.shape[0], -1), model.V.reshape(-1),
+        nz * nr,
+        model.props.reshape(model.props.shape[0], -1),
+        model.V.reshape(-1),
         model.tissue_mask.reshape(-1),
-        np.concatenate(fa).astype(np.int64), np.concatenate(fb).astype(np.int64),
-        np.concatenate(fA), np.concatenate(fha), np.concatenate(fhb),
-        np.array(ec, np.int64), np.array(eA), np.array(eh), np.array(eset, np.int64),
-        np.array(eline, np.int64), np.array(eside, np.int64), np.array(eprobe, bool),
-    )  # fmt: skip
+        np.concatenate(fa).astype(np.int64),
+        np.concatenate(fb).astype(np.int64),
+        np.concatenate(fA),
+        np.concatenate(fha),
+        np.concatenate(fhb),
+        np.array(ec, np.int64),
+        np.array(eA),
+        np.array(eh),
+        np.array(eset, np.int64),
+        np.array(eline, np.int64),
+        np.array(eside, np.int64),
+        np.array(eprobe, bool),
+    )
 
 
-def step(sysm: CoupledSystem, model: Model, H: FloatArray, dt: float, tol: float,
-         max_iter: int) -> tuple[FloatArray, int, float, float, float]:  # fmt: skip
+def step(
+    sysm: CoupledSystem, model: Model, H: FloatArray, dt: float, tol: float, max_iter: int
+) -> tuple[FloatArray, int, float, float, float]:
     """One backward-Euler step; returns (H, iterations, probe, boundary, source heat in J)."""
     p = sysm.props
     act = sysm.active
@@ -116,9 +129,11 @@ def step(sysm: CoupledSystem, model: Model, H: FloatArray, dt: float, tol: float
     it = 0
     for it in range(1, max_iter + 1):  # noqa: B007
         T, _, th = temperature_np(h, p)
-        flow = (np.bincount(sysm.fa, K * (T[sysm.fb] - T[sysm.fa]), n)
-                + np.bincount(sysm.fb, K * (T[sysm.fa] - T[sysm.fb]), n)
-                + np.bincount(sysm.ec, G * (t_end - T[sysm.ec]), n))  # fmt: skip
+        flow = (
+            np.bincount(sysm.fa, K * (T[sysm.fb] - T[sysm.fa]), n)
+            + np.bincount(sysm.fb, K * (T[sysm.fa] - T[sysm.fb]), n)
+            + np.bincount(sysm.ec, G * (t_end - T[sysm.ec]), n)
+        )
         R = V * (h - h0) - dt * (flow + V * (Q0 - W * T))
         R = np.where(act, R, 0.0)
         th = np.where((h == 0.0) & (R > 0.0), 1.0 / p[P_CF], th)

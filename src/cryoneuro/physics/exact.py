@@ -49,9 +49,15 @@ class NeumannSolution:
 
 
 def neumann_stefan(
-    k_s: float, c_s: float, k_l: float, c_l: float, latent: float,
-    t_melt: float, t_surface: float, t_initial: float,
-) -> NeumannSolution:  # fmt: skip
+    k_s: float,
+    c_s: float,
+    k_l: float,
+    c_l: float,
+    latent: float,
+    t_melt: float,
+    t_surface: float,
+    t_initial: float,
+) -> NeumannSolution:
     """Solve ``St_s/(exp(l^2) erf(l)) - St_l/(nu exp(nu^2 l^2) erfc(nu l)) = l sqrt(pi)``.
 
     ``c_*`` are volumetric heat capacities (J/m3 K), ``latent`` volumetric (J/m3).
@@ -78,9 +84,14 @@ def neumann_stefan(
 
 
 def steady_frozen_radius(
-    k_f: float, k_u: float, perfusion_heat: float, r_probe: float,
-    t_probe: float, t_freeze: float, t_arterial: float,
-) -> float:  # fmt: skip
+    k_f: float,
+    k_u: float,
+    perfusion_heat: float,
+    r_probe: float,
+    t_probe: float,
+    t_freeze: float,
+    t_arterial: float,
+) -> float:
     """Steady frozen radius (m) around a cylinder of radius ``r_probe`` at ``t_probe``.
 
     ``perfusion_heat`` is ``w_b rho_b c_b`` (W/m3 K).

@@ -299,9 +299,21 @@ def make_line_solver(max_iter: int = 100, tol: float = 1e-6, parallel: bool = Fa
 
     @numba.njit(cache=True, parallel=parallel)
     def solve(
-        H: Any, H0: Any, V: Any, A: Any, hl: Any, hr: Any, p: Any, start: Any, end: Any,
-        bc: Any, dt: float, sources: bool, Q: Any, F: Any,
-    ) -> int:  # fmt: skip
+        H: Any,
+        H0: Any,
+        V: Any,
+        A: Any,
+        hl: Any,
+        hr: Any,
+        p: Any,
+        start: Any,
+        end: Any,
+        bc: Any,
+        dt: float,
+        sources: bool,
+        Q: Any,
+        F: Any,
+    ) -> int:
         n = H.shape[1]
         iters = np.zeros(H.shape[0], np.int64)
         for line in numba.prange(H.shape[0]):
@@ -445,9 +457,19 @@ def make_divergence() -> Any:
 
     @numba.njit(cache=True)
     def divergence(
-        H: Any, V: Any, A: Any, hl: Any, hr: Any, p: Any, start: Any, end: Any, bc: Any,
-        sources: bool, out: Any, Q: Any,
-    ) -> None:  # fmt: skip
+        H: Any,
+        V: Any,
+        A: Any,
+        hl: Any,
+        hr: Any,
+        p: Any,
+        start: Any,
+        end: Any,
+        bc: Any,
+        sources: bool,
+        out: Any,
+        Q: Any,
+    ) -> None:
         n = H.shape[1]
         T = np.empty(n)
         k = np.empty(n)
@@ -537,8 +559,9 @@ def _faces64(ka: Any, kb: Any, ta: Any, tb: Any, q: Any, off: int, n: int) -> No
 
 
 @numba.njit(cache=True, fastmath=True, error_model="numpy", inline="always")
-def _update(hc: Any, oc: Any, fc: Any, qxo: Any, qxn: Any, qyo: Any, qyn: Any, qz: Any,
-            coef: float, n: int) -> None:  # fmt: skip
+def _update(
+    hc: Any, oc: Any, fc: Any, qxo: Any, qxn: Any, qyo: Any, qyn: Any, qz: Any, coef: float, n: int
+) -> None:
     """One row of the conservative update: ``out = H + coef * (net face flows)``, except
     on fixed cells, which keep their enthalpy."""
     for m in range(n):

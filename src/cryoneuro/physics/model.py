@@ -132,14 +132,33 @@ def build_model(
         rr, tr = _far(geometry.far, t_far)
         bc = np.array([[math.inf, 0.0, 1.0, rr, tr, 1.0]])
         ls = LineSet(
-            False, V[None, :].copy(), A[None, :].copy(), hl, hr, props,
-            np.array([0]), np.array([len(c)]), bc, True, np.array([0]), 0,
-        )  # fmt: skip
+            False,
+            V[None, :].copy(),
+            A[None, :].copy(),
+            hl,
+            hr,
+            props,
+            np.array([0]),
+            np.array([len(c)]),
+            bc,
+            True,
+            np.array([0]),
+            0,
+        )
         return Model(
-            kind, f, np.array([0.0, 1.0]), c, np.array([0.5]), V[None, :].copy(),
-            np.ones((1, len(c)), bool), props, [ls],
-            probe_cell=np.array([0]), probe_area=np.array([A[0]]), probe_half=np.array([hl[0]]),
-        )  # fmt: skip
+            kind,
+            f,
+            np.array([0.0, 1.0]),
+            c,
+            np.array([0.5]),
+            V[None, :].copy(),
+            np.ones((1, len(c)), bool),
+            props,
+            [ls],
+            probe_cell=np.array([0]),
+            probe_area=np.array([A[0]]),
+            probe_half=np.array([hl[0]]),
+        )
 
     rf, zf, n_core, j_tip = geometry.faces(r_probe, active_length)
     rc = 0.5 * (rf[:-1] + rf[1:])
@@ -193,9 +212,19 @@ def build_model(
     bc_z[core_cols, 3] = math.inf
     props_z = np.ascontiguousarray(props.transpose(0, 2, 1))
     set_z = LineSet(
-        True, np.ascontiguousarray(V.T), A_z, hl_z, hr_z, props_z, start_z, end_z, bc_z, False,
-        core_cols, 1,
-    )  # fmt: skip
+        True,
+        np.ascontiguousarray(V.T),
+        A_z,
+        hl_z,
+        hr_z,
+        props_z,
+        start_z,
+        end_z,
+        bc_z,
+        False,
+        core_cols,
+        1,
+    )
 
     # probe faces in canonical flat indices
     cells_lat = active_rows * nr + n_core
@@ -205,9 +234,19 @@ def build_model(
     area_tip = ring[:n_core]
     half_tip = np.full(n_core, hr_z[j_tip - 1])
     return Model(
-        "axisymmetric", rf, zf, rc, zc, V, mask, props, [set_r, set_z],
-        n_core=n_core, j_tip=j_tip, skin=skin,
+        "axisymmetric",
+        rf,
+        zf,
+        rc,
+        zc,
+        V,
+        mask,
+        props,
+        [set_r, set_z],
+        n_core=n_core,
+        j_tip=j_tip,
+        skin=skin,
         probe_cell=np.concatenate([cells_lat, cells_tip]).astype(np.int64),
         probe_area=np.concatenate([area_lat, area_tip]),
         probe_half=np.concatenate([half_lat, half_tip]),
-    )  # fmt: skip
+    )

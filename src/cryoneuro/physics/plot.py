@@ -39,11 +39,24 @@ def plot_result(result: Any, path: str | Path, *, time: float | None = None) -> 
         zmin = -lim_r
         zmax = 1e3 * s.probe.active_length + lim_r
         kz = (z_mm >= zmin) & (z_mm <= zmax)
-        m = ax0.pcolormesh(R[keep], z_mm[kz], FF[np.ix_(kz, keep)], cmap="coolwarm",
-                           shading="nearest", vmin=min(-100.0, float(F.min())), vmax=40.0)  # fmt: skip
+        m = ax0.pcolormesh(
+            R[keep],
+            z_mm[kz],
+            FF[np.ix_(kz, keep)],
+            cmap="coolwarm",
+            shading="nearest",
+            vmin=min(-100.0, float(F.min())),
+            vmax=40.0,
+        )
         levels = sorted(result.thresholds)
-        cs = ax0.contour(R[keep], z_mm[kz], FF[np.ix_(kz, keep)], levels=levels,
-                         colors=[_COLOURS.get(lv, "k") for lv in levels], linewidths=1.2)  # fmt: skip
+        cs = ax0.contour(
+            R[keep],
+            z_mm[kz],
+            FF[np.ix_(kz, keep)],
+            levels=levels,
+            colors=[_COLOURS.get(lv, "k") for lv in levels],
+            linewidths=1.2,
+        )
         ax0.clabel(cs, fmt="%g °C", fontsize=8)
         rp = 1e3 * s.probe.radius
         top = z_mm[kz][-1]

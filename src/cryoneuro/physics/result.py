@@ -148,8 +148,17 @@ class FreezeResult:
 
     # ------------------------------------------------------------ construction
     @classmethod
-    def from_run(cls, setup: Any, model: Any, mins: Any, below: Any, snaps: Any, ledger: Any,
-                 tcs: Any, newton_max: int) -> FreezeResult:  # fmt: skip
+    def from_run(
+        cls,
+        setup: Any,
+        model: Any,
+        mins: Any,
+        below: Any,
+        snaps: Any,
+        ledger: Any,
+        tcs: Any,
+        newton_max: int,
+    ) -> FreezeResult:
         e_change = ledger.e1 - ledger.e0
         flows = ledger.probe + ledger.boundary + ledger.source
         scale = max(abs(ledger.probe), 1e-300)

@@ -262,19 +262,35 @@ def simulate(
     for x in thr:
         _check_finite("threshold", x)
     setup = SimulationSetup(
-        probe_o, cryo_o, tis, prot, bnd, geom, float(t0), float(tfar), resolved, float(dt),
-        float(output_interval), thr, float(newton_tol), int(max_newton), float(end),
+        probe_o,
+        cryo_o,
+        tis,
+        prot,
+        bnd,
+        geom,
+        float(t0),
+        float(tfar),
+        resolved,
+        float(dt),
+        float(output_interval),
+        thr,
+        float(newton_tol),
+        int(max_newton),
+        float(end),
         tuple((float(r), float(z)) for r, z in thermocouples),
-    )  # fmt: skip
+    )
     return run(setup, observers)
 
 
 def run(setup: SimulationSetup, extra_observers: Sequence[Observer] = ()) -> FreezeResult:
     """Run a resolved setup (what :func:`simulate` does after validation)."""
     model = build_model(
-        setup.geometry, setup.tissue, setup.probe.radius, setup.probe.active_length,
+        setup.geometry,
+        setup.tissue,
+        setup.probe.radius,
+        setup.probe.active_length,
         setup.far_temperature,
-    )  # fmt: skip
+    )
     mins = MinTemperature()
     below = TimeBelow(setup.thresholds)
     tcs = Thermocouples(setup.thermocouples) if setup.thermocouples else None
@@ -386,13 +402,41 @@ def _loop(model: Model, setup: SimulationSetup, observers: Sequence[Observer]) -
                 if ls.transpose:
                     Ht = np.ascontiguousarray(H.T)
                     H0 = Ht.copy()
-                    it = solve(Ht, H0, ls.V, ls.A, ls.hl, ls.hr, ls.props, ls.start, ls.end,
-                               ls.bc, sub, ls.sources, ls.Q, zero_t)  # fmt: skip
+                    it = solve(
+                        Ht,
+                        H0,
+                        ls.V,
+                        ls.A,
+                        ls.hl,
+                        ls.hr,
+                        ls.props,
+                        ls.start,
+                        ls.end,
+                        ls.bc,
+                        sub,
+                        ls.sources,
+                        ls.Q,
+                        zero_t,
+                    )
                     H = np.ascontiguousarray(Ht.T)
                 else:
                     H0 = H.copy()
-                    it = solve(H, H0, ls.V, ls.A, ls.hl, ls.hr, ls.props, ls.start, ls.end,
-                               ls.bc, sub, ls.sources, ls.Q, zero)  # fmt: skip
+                    it = solve(
+                        H,
+                        H0,
+                        ls.V,
+                        ls.A,
+                        ls.hl,
+                        ls.hr,
+                        ls.props,
+                        ls.start,
+                        ls.end,
+                        ls.bc,
+                        sub,
+                        ls.sources,
+                        ls.Q,
+                        zero,
+                    )
                 worst = max(worst, it)
                 p, b, s = _split_q(ls)
                 probe_q += p * sub
@@ -404,12 +448,36 @@ def _loop(model: Model, setup: SimulationSetup, observers: Sequence[Observer]) -
             for ls in model.sets:
                 if ls.transpose:
                     acc_t[:] = 0.0
-                    div(Ht, ls.V, ls.A, ls.hl, ls.hr, ls.props, ls.start, ls.end, ls.bc,
-                        ls.sources, acc_t, ls.Q)  # fmt: skip
+                    div(
+                        Ht,
+                        ls.V,
+                        ls.A,
+                        ls.hl,
+                        ls.hr,
+                        ls.props,
+                        ls.start,
+                        ls.end,
+                        ls.bc,
+                        ls.sources,
+                        acc_t,
+                        ls.Q,
+                    )
                     acc += acc_t.T
                 else:
-                    div(H, ls.V, ls.A, ls.hl, ls.hr, ls.props, ls.start, ls.end, ls.bc,
-                        ls.sources, acc, ls.Q)  # fmt: skip
+                    div(
+                        H,
+                        ls.V,
+                        ls.A,
+                        ls.hl,
+                        ls.hr,
+                        ls.props,
+                        ls.start,
+                        ls.end,
+                        ls.bc,
+                        ls.sources,
+                        acc,
+                        ls.Q,
+                    )
                 p, b, s = _split_q(ls)
                 probe_q += p * dt
                 bnd_q += b * dt

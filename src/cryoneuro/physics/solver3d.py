@@ -65,10 +65,19 @@ __all__ = ["Cartesian3D", "FreezeResult3D", "ProbePlacement", "simulate_3d"]
 #: Stainless steel (AISI 304) k 16 W/m K, rho 7900 kg/m3, c 500 J/kg K: standard tables
 #: (unverified here); no phase change (solidus/liquidus set at -273 degC).
 PROBE_MATERIAL = Tissue(
-    "probe_steel", 16.0, 16.0, 7900.0 * 500.0, 7900.0 * 500.0, 0.0, -273.0, -273.0,
-    perfusion=0.0, metabolic_heat=0.0, source="AISI 304 standard tables (unverified)",
+    "probe_steel",
+    16.0,
+    16.0,
+    7900.0 * 500.0,
+    7900.0 * 500.0,
+    0.0,
+    -273.0,
+    -273.0,
+    perfusion=0.0,
+    metabolic_heat=0.0,
+    source="AISI 304 standard tables (unverified)",
     verified=False,
-)  # fmt: skip
+)
 PIN_TIME = 1e-3  # s, relaxation time of a pinned (prescribed-temperature) probe cell
 
 
@@ -142,8 +151,9 @@ class FreezeResult3D:
         from scipy.interpolate import RegularGridInterpolator
 
         pts = np.asarray(points, float).reshape(-1, 3)
-        f = RegularGridInterpolator((self.x, self.y, self.z), self.min_temperature,
-                                    bounds_error=False, fill_value=None)  # fmt: skip
+        f = RegularGridInterpolator(
+            (self.x, self.y, self.z), self.min_temperature, bounds_error=False, fill_value=None
+        )
         lo = np.array([self.x[0], self.y[0], self.z[0]])
         hi = np.array([self.x[-1], self.y[-1], self.z[-1]])
         out: FloatArray = f(np.clip(pts, lo, hi))
@@ -249,8 +259,12 @@ def simulate_3d(
     V = h**3
     C_probe = PROBE_MATERIAL.c_unfrozen
     counts = np.array([np.sum(owner == k) for k in range(len(placements))])
-    areas = np.array([2 * np.pi * pl.probe.radius * pl.probe.active_length + np.pi * pl.probe.radius**2
-                      for pl in placements])  # fmt: skip
+    areas = np.array(
+        [
+            2 * np.pi * pl.probe.radius * pl.probe.active_length + np.pi * pl.probe.radius**2
+            for pl in placements
+        ]
+    )
     caps = np.array([pl.probe.max_power_w for pl in placements])
 
     # line sets along x, y, z
@@ -260,13 +274,20 @@ def simulate_3d(
         n = shape[axis]
         nl = int(np.prod(shape) // n)
         bc = np.tile(np.array([far_r, t0, 1.0, far_r, t0, 1.0]), (nl, 1))
-        sets.append({
-            "axis": axis,
-            "V": np.full((nl, n), V), "A": np.full((nl, n + 1), h * h),
-            "hl": np.full(n, 0.5 * h), "hr": np.full(n, 0.5 * h),
-            "start": np.zeros(nl, np.int64), "end": np.full(nl, n, np.int64), "bc": bc,
-            "Q": np.zeros((nl, 3)), "F": np.zeros((nl, n)),
-        })  # fmt: skip
+        sets.append(
+            {
+                "axis": axis,
+                "V": np.full((nl, n), V),
+                "A": np.full((nl, n + 1), h * h),
+                "hl": np.full(n, 0.5 * h),
+                "hr": np.full(n, 0.5 * h),
+                "start": np.zeros(nl, np.int64),
+                "end": np.full(nl, n, np.int64),
+                "bc": bc,
+                "Q": np.zeros((nl, 3)),
+                "F": np.zeros((nl, n)),
+            }
+        )
     solve = _SOLVERS.setdefault((newton_tol, max_newton), make_line_solver(max_newton, newton_tol))
     temperature = make_temperature()
 
@@ -289,8 +310,10 @@ def simulate_3d(
     power: list[float] = []
     e0 = float(np.sum(V * H))
     heat = {"probe": 0.0, "boundary": 0.0, "source": 0.0}
-    props_lines = [np.ascontiguousarray(np.stack([_lines(props[i], a) for i in range(props.shape[0])]))
-                   for a in range(3)]  # fmt: skip
+    props_lines = [
+        np.ascontiguousarray(np.stack([_lines(props[i], a) for i in range(props.shape[0])]))
+        for a in range(3)
+    ]
     # sources (perfusion, metabolic heat and the probe coupling) are shared evenly by the
     # three directions: each of the five Strang sweeps applies a third of them, so the
     # stiff probe pinning acts in every direction (total weight 3 x 1/3 = 1 per step)
@@ -328,8 +351,22 @@ def simulate_3d(
             sub = step * frac
             Hl = _lines(H, axis)
             H0 = Hl.copy()
-            solve(Hl, H0, ls["V"], ls["A"], ls["hl"], ls["hr"], props_lines[axis], ls["start"],
-                  ls["end"], ls["bc"], sub, True, ls["Q"], ls["F"])  # fmt: skip
+            solve(
+                Hl,
+                H0,
+                ls["V"],
+                ls["A"],
+                ls["hl"],
+                ls["hr"],
+                props_lines[axis],
+                ls["start"],
+                ls["end"],
+                ls["bc"],
+                sub,
+                True,
+                ls["Q"],
+                ls["F"],
+            )
             H = _unlines(Hl, axis, shape)
             heat["boundary"] += sub * float(ls["Q"][:, :2].sum())
             Tl, _, _ = temperature_np(Hl, props_lines[axis])
@@ -350,11 +387,13 @@ def simulate_3d(
     e1 = float(np.sum(V * H))
     flows = heat["probe"] + heat["boundary"] + heat["source"]
     energy = {
-        "enthalpy_change_j": e1 - e0, "probe_heat_j": heat["probe"],
-        "boundary_heat_j": heat["boundary"], "source_heat_j": heat["source"],
+        "enthalpy_change_j": e1 - e0,
+        "probe_heat_j": heat["probe"],
+        "boundary_heat_j": heat["boundary"],
+        "source_heat_j": heat["source"],
         "imbalance_j": e1 - e0 - flows,
         "relative_imbalance": abs(e1 - e0 - flows) / max(abs(heat["probe"]), 1e-300),
-    }  # fmt: skip
+    }
     tmin_tissue = np.where(probe_mask, T, tmin)
     for arr in (tmin_tissue, *snaps):
         if not np.all(np.isfinite(arr)):
@@ -363,8 +402,23 @@ def simulate_3d(
             )
     setup = {
         "placements": [(pl.probe.name, pl.tip, pl.direction) for pl in placements],
-        "cryogen": cryo.name, "tissue": tis.name, "protocol": prot.compact,
-        "boundary": repr(bnd), "geometry": repr(geom), "initial_temperature": t0, "dt": dt,
-    }  # fmt: skip
-    return FreezeResult3D(setup, _ro(x), _ro(y), _ro(z), probe_mask, _ro(snaps_t), _ro(np.array(snaps)),
-                          _ro(tmin), _ro(power), energy)  # fmt: skip
+        "cryogen": cryo.name,
+        "tissue": tis.name,
+        "protocol": prot.compact,
+        "boundary": repr(bnd),
+        "geometry": repr(geom),
+        "initial_temperature": t0,
+        "dt": dt,
+    }
+    return FreezeResult3D(
+        setup,
+        _ro(x),
+        _ro(y),
+        _ro(z),
+        probe_mask,
+        _ro(snaps_t),
+        _ro(np.array(snaps)),
+        _ro(tmin),
+        _ro(power),
+        energy,
+    )

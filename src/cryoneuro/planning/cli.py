@@ -157,14 +157,21 @@ def plan(
             + [parse_structure("vessel", v) for v in vessel or []]
         )
         inp = inputs_for_nerve(
-            nerve, depth=depth * 1e-3, diameter=diameter * 1e-3, layers=parse_layers(layers),
-            probe=probe, cryogen=cryogen, approach_angle=angle_deg, gap=gap * 1e-3,
+            nerve,
+            depth=depth * 1e-3,
+            diameter=diameter * 1e-3,
+            layers=parse_layers(layers),
+            probe=probe,
+            cryogen=cryogen,
+            approach_angle=angle_deg,
+            gap=gap * 1e-3,
             placement_margin=margin * 1e-3,
             structures=structures,
             limits=ClinicalLimits(target_c=target, skin_limit_c=skin_limit),
             distance_to_end_organ=distance * 1e-3 if distance is not None else None,
-            sensitivity=not no_sensitivity, grid="fine" if fine else "coarse",
-        )  # fmt: skip
+            sensitivity=not no_sensitivity,
+            grid="fine" if fine else "coarse",
+        )
         result = make_plan(inp)
     except PlanInputError as exc:
         raise _fail(str(exc)) from None
@@ -182,14 +189,18 @@ def plan(
         typer.echo(f"why: {r['message']} -> {r['advice']}")
     ice = data["iceball"]
     if ice:
-        typer.echo(f"ice ball: radius {ice['radius_mm']:.1f} mm, length {ice['length_mm']:.1f} mm; "
-                   f"{target:g} degC radius {ice['target_radius_mm']:.1f} mm")  # fmt: skip
+        typer.echo(
+            f"ice ball: radius {ice['radius_mm']:.1f} mm, length {ice['length_mm']:.1f} mm; "
+            f"{target:g} degC radius {ice['target_radius_mm']:.1f} mm"
+        )
     for w in data["warnings"]:
         typer.echo(f"{w['severity']}: {w['message']} -> {w['advice']}")
     rw = data.get("relief_window")
     if rw:
-        typer.echo(f"relief: from day {rw['onset_days'][0]:g}-{rw['onset_days'][1]:g} until day "
-                   f"{rw['end_days'][0]:g}-{rw['end_days'][1]:g}")  # fmt: skip
+        typer.echo(
+            f"relief: from day {rw['onset_days'][0]:g}-{rw['onset_days'][1]:g} until day "
+            f"{rw['end_days'][0]:g}-{rw['end_days'][1]:g}"
+        )
     typer.echo(
         f"computed in {data['timings_s']['total']:.2f} s by cryoneuro {data['software_version']}"
     )

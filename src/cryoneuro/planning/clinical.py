@@ -21,8 +21,9 @@ def catalog_nerve(code: str) -> TargetNerve | None:
     return NERVES.get(code) if code else None
 
 
-def inputs_for_nerve(nerve_code: str, *, depth: float, diameter: float, lang: str = "en",
-                     **kw: Any) -> PlanInputs:  # fmt: skip
+def inputs_for_nerve(
+    nerve_code: str, *, depth: float, diameter: float, lang: str = "en", **kw: Any
+) -> PlanInputs:
     """:class:`PlanInputs` for a catalog nerve (type and label filled from the catalog;
     an unknown code is a custom nerve, sensory unless ``nerve_type`` says otherwise)."""
     target = catalog_nerve(nerve_code)

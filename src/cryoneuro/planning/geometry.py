@@ -96,6 +96,7 @@ class ProbeFrame:
     def to_nerve_frame(self, rz: FloatArray, side: float = 1.0) -> FloatArray:
         """Probe-frame ``(r, z)`` (on the ``side`` of the axis: +1 the ``n`` side) -> nerve frame."""
         q = np.atleast_2d(np.asarray(rz, float))
-        out: FloatArray = (self.tip[None, :] + q[:, 1:2] * self.u[None, :]
-                           + side * q[:, 0:1] * self.n[None, :])  # fmt: skip
+        out: FloatArray = (
+            self.tip[None, :] + q[:, 1:2] * self.u[None, :] + side * q[:, 0:1] * self.n[None, :]
+        )
         return out

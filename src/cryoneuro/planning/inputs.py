@@ -89,8 +89,13 @@ class ClinicalLimits:
             raise PlanInputError("thaw_s", f"need 0 < min <= max <= 1800 s, got {self.thaw_s!r}")
         if not (math.isfinite(self.freeze_step_s) and 1 <= self.freeze_step_s <= 60):
             raise PlanInputError("freeze_step_s", f"need 1-60 s, got {self.freeze_step_s!r}")
-        for name in ("target_c", "permanent_c", "skin_limit_c", "spare_limit_c",
-                     "transient_warning_c"):  # fmt: skip
+        for name in (
+            "target_c",
+            "permanent_c",
+            "skin_limit_c",
+            "spare_limit_c",
+            "transient_warning_c",
+        ):
             v = getattr(self, name)
             if not (math.isfinite(v) and -273.15 < v < 37.0):
                 raise PlanInputError(
@@ -105,9 +110,11 @@ class ClinicalLimits:
     @property
     def thresholds(self) -> InjuryThresholds:
         return InjuryThresholds(
-            neurapraxia=10.0, axonotmesis=self.target_c, permanent=self.permanent_c,
+            neurapraxia=10.0,
+            axonotmesis=self.target_c,
+            permanent=self.permanent_c,
             permanent_verified=self.permanent_verified,
-        )  # fmt: skip
+        )
 
     def freeze_grid(self) -> list[float]:
         lo, hi = self.freeze_s

@@ -72,8 +72,10 @@ def calibration_spacing(marks: dict[str, Any]) -> float:
     cal = marks.get("calibration") or {}
     if not isinstance(cal, dict) or not cal.get("points"):
         raise PlacementError(
-            "calibration", "this image has no pixel spacing: mark a known distance (e.g. the "
-            "depth scale) and give its length in mm")  # fmt: skip
+            "calibration",
+            "this image has no pixel spacing: mark a known distance (e.g. the "
+            "depth scale) and give its length in mm",
+        )
     a, b = _pair({"c": cal.get("points")}, "c", "the calibration distance")
     try:
         mm = float(cal.get("mm"))  # type: ignore[arg-type]
@@ -103,36 +105,58 @@ class Placement:
     def to_pixels(self, pts_mm: Any) -> FloatArray:
         """Nerve-frame points (mm) -> image pixels."""
         p = np.atleast_2d(np.asarray(pts_mm, float))
-        img_mm = (np.asarray(self.origin_mm)[None, :] + p[:, 0:1] * np.asarray(self.t)[None, :]
-                  + p[:, 1:2] * np.asarray(self.n_in)[None, :])  # fmt: skip
+        img_mm = (
+            np.asarray(self.origin_mm)[None, :]
+            + p[:, 0:1] * np.asarray(self.t)[None, :]
+            + p[:, 1:2] * np.asarray(self.n_in)[None, :]
+        )
         out: FloatArray = img_mm / np.array([self.spacing[1], self.spacing[0]])[None, :]
         return out
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "depth_mm": 1e3 * self.depth, "approach_angle_deg": self.approach_angle,
-            "offset_mm": 1e3 * self.offset, "offset_side": self.offset_side,
-            "along_mm": 1e3 * self.along, "insertion_mm": 1e3 * self.insertion_length,
-            "structures": [{"kind": k, "x_mm": 1e3 * x, "depth_mm": 1e3 * d}
-                           for k, x, d in self.structures],
-            "origin_mm": list(self.origin_mm), "t": list(self.t), "n_in": list(self.n_in),
+            "depth_mm": 1e3 * self.depth,
+            "approach_angle_deg": self.approach_angle,
+            "offset_mm": 1e3 * self.offset,
+            "offset_side": self.offset_side,
+            "along_mm": 1e3 * self.along,
+            "insertion_mm": 1e3 * self.insertion_length,
+            "structures": [
+                {"kind": k, "x_mm": 1e3 * x, "depth_mm": 1e3 * d} for k, x, d in self.structures
+            ],
+            "origin_mm": list(self.origin_mm),
+            "t": list(self.t),
+            "n_in": list(self.n_in),
             "spacing_mm": list(self.spacing),
-        }  # fmt: skip
+        }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Placement:
         return cls(
-            depth=d["depth_mm"] / 1e3, approach_angle=d["approach_angle_deg"],
-            offset=d["offset_mm"] / 1e3, offset_side=d["offset_side"], along=d["along_mm"] / 1e3,
+            depth=d["depth_mm"] / 1e3,
+            approach_angle=d["approach_angle_deg"],
+            offset=d["offset_mm"] / 1e3,
+            offset_side=d["offset_side"],
+            along=d["along_mm"] / 1e3,
             insertion_length=d["insertion_mm"] / 1e3,
-            structures=tuple((s["kind"], s["x_mm"] / 1e3, s["depth_mm"] / 1e3) for s in d["structures"]),
-            origin_mm=tuple(d["origin_mm"]), t=tuple(d["t"]), n_in=tuple(d["n_in"]),
+            structures=tuple(
+                (s["kind"], s["x_mm"] / 1e3, s["depth_mm"] / 1e3) for s in d["structures"]
+            ),
+            origin_mm=tuple(d["origin_mm"]),
+            t=tuple(d["t"]),
+            n_in=tuple(d["n_in"]),
             spacing=tuple(d["spacing_mm"]),
-        )  # fmt: skip
+        )
 
 
-def placement_from_marks(marks: dict[str, Any], spacing: tuple[float, float] | None, *,
-                         probe: str, diameter: float, reach: float | None = None) -> Placement:  # fmt: skip
+def placement_from_marks(
+    marks: dict[str, Any],
+    spacing: tuple[float, float] | None,
+    *,
+    probe: str,
+    diameter: float,
+    reach: float | None = None,
+) -> Placement:
     """Read depth, approach angle, offset and position along the probe off the marks.
 
     ``spacing``: (row, column) mm per pixel, or None to use the marked calibration.
@@ -176,13 +200,16 @@ def placement_from_marks(marks: dict[str, Any], spacing: tuple[float, float] | N
     e_f, p_f, n_f = frame(entry), frame(tip), frame(nerve)
     d = p_f - e_f
     if d[1] <= 0:
-        raise PlacementError("trajectory", "the trajectory must go into the body: mark the entry on "
-                             "the skin first, then the tip")  # fmt: skip
+        raise PlacementError(
+            "trajectory",
+            "the trajectory must go into the body: mark the entry on the skin first, then the tip",
+        )
     d = d / np.linalg.norm(d)
     angle = math.degrees(math.atan2(d[1], d[0]))
     if not 10.0 <= angle <= 170.0:
-        raise PlacementError("trajectory", f"the trajectory is {angle:.0f} degrees from the skin: "
-                             "use 10-170 degrees")  # fmt: skip
+        raise PlacementError(
+            "trajectory", f"the trajectory is {angle:.0f} degrees from the skin: use 10-170 degrees"
+        )
     u = -d
     w = n_f - p_f
     along = float(w @ u)
@@ -193,23 +220,34 @@ def placement_from_marks(marks: dict[str, Any], spacing: tuple[float, float] | N
     pr = PROBES[probe]
     contact = 1e3 * (pr.radius + 0.5 * diameter)
     if offset > contact + 1e3 * MISS_MARGIN_M:
-        raise PlacementError("trajectory", f"the trajectory misses the nerve: it passes {offset - contact:.1f} mm "
-                             "from its surface; redraw it so that the needle runs next to the nerve")  # fmt: skip
+        raise PlacementError(
+            "trajectory",
+            f"the trajectory misses the nerve: it passes {offset - contact:.1f} mm "
+            "from its surface; redraw it so that the needle runs next to the nerve",
+        )
     if along < -1.0:
-        raise PlacementError("trajectory", f"the tip stops {-along:.1f} mm short of the nerve: extend "
-                             "the trajectory past it")  # fmt: skip
+        raise PlacementError(
+            "trajectory",
+            f"the tip stops {-along:.1f} mm short of the nerve: extend the trajectory past it",
+        )
     if along > 1e3 * pr.active_length + 2.0:
-        raise PlacementError("trajectory", f"the tip goes {along - 1e3 * pr.active_length:.1f} mm too far "
-                             "past the nerve for the freezing segment: pull it back")  # fmt: skip
+        raise PlacementError(
+            "trajectory",
+            f"the tip goes {along - 1e3 * pr.active_length:.1f} mm too far "
+            "past the nerve for the freezing segment: pull it back",
+        )
     offset = max(offset, contact)  # drawn through the nerve: the needle lies against it
     insertion = float(p_f[1] / d[1])  # skin to tip along the needle (mm)
     from cryoneuro.planning.inputs import PROBE_REACH_M
 
     longest = max(PROBE_REACH_M.values()) if reach is None else reach
     if insertion > 1e3 * longest:
-        raise PlacementError("trajectory", f"the nerve is deeper than any probe can reach: the tip is "
-                             f"{insertion:.0f} mm along the needle, the longest needle reaches "
-                             f"{1e3 * longest:.0f} mm; use a steeper approach or another route")  # fmt: skip
+        raise PlacementError(
+            "trajectory",
+            f"the nerve is deeper than any probe can reach: the tip is "
+            f"{insertion:.0f} mm along the needle, the longest needle reaches "
+            f"{1e3 * longest:.0f} mm; use a steeper approach or another route",
+        )
     structures = []
     for kind, key in (("motor_nerve", "motor"), ("vessel", "vessel")):
         items = marks.get(key) or []
@@ -223,12 +261,18 @@ def placement_from_marks(marks: dict[str, Any], spacing: tuple[float, float] | N
                 raise PlacementError(key, f"the {kind.replace('_', ' ')} is above the skin line")
             structures.append((kind, float(q[0]) / 1e3, float(q[1]) / 1e3))
     return Placement(
-        depth=depth_mm / 1e3, approach_angle=angle, offset=offset / 1e3, offset_side=side,
-        along=min(max(along, 0.0), 1e3 * pr.active_length) / 1e3, insertion_length=insertion / 1e3,
-        structures=tuple(structures), origin_mm=(float(origin[0]), float(origin[1])),
-        t=(float(t[0]), float(t[1])), n_in=(float(n_in[0]), float(n_in[1])),
+        depth=depth_mm / 1e3,
+        approach_angle=angle,
+        offset=offset / 1e3,
+        offset_side=side,
+        along=min(max(along, 0.0), 1e3 * pr.active_length) / 1e3,
+        insertion_length=insertion / 1e3,
+        structures=tuple(structures),
+        origin_mm=(float(origin[0]), float(origin[1])),
+        t=(float(t[0]), float(t[1])),
+        n_in=(float(n_in[0]), float(n_in[1])),
         spacing=(float(spacing[0]), float(spacing[1])),
-    )  # fmt: skip
+    )
 
 
 def overlay(plan_dict: dict[str, Any], placement: Placement) -> dict[str, Any]:

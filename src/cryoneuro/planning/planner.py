@@ -169,8 +169,13 @@ class ProtocolChoice:
         return Protocol.parse(self.compact)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"cycles": self.cycles, "freeze_s": self.freeze_s, "thaw_s": self.thaw_s,
-                "total_s": self.total_s, "compact": self.compact}  # fmt: skip
+        return {
+            "cycles": self.cycles,
+            "freeze_s": self.freeze_s,
+            "thaw_s": self.thaw_s,
+            "total_s": self.total_s,
+            "compact": self.compact,
+        }
 
 
 @dataclass
@@ -255,12 +260,18 @@ def _finite(x: Any) -> Any:
     return x
 
 
-def _msg(code: str, message: str, advice: str, severity: str = "warning",
-         **params: Any) -> dict[str, Any]:  # fmt: skip
+def _msg(
+    code: str, message: str, advice: str, severity: str = "warning", **params: Any
+) -> dict[str, Any]:
     """A reason or warning: English text, plus its code and numbers (``params``) so that
     an interface can say it in another language."""
-    return {"code": code, "message": message, "advice": advice, "severity": severity,
-            "params": params}  # fmt: skip
+    return {
+        "code": code,
+        "message": message,
+        "advice": advice,
+        "severity": severity,
+        "params": params,
+    }
 
 
 # ---------------------------------------------------------------- the model
@@ -280,48 +291,81 @@ class _Runner:
         r_max = max(0.02, extra_r + 6e-3)
         below = max(0.012, extra_below + 6e-3)
         if inp.grid == "coarse":
-            self.geometry = Axisymmetric(r_max=r_max, below_tip=below, h_min=2e-4, stretch=1.15,
-                                         h_max=2e-3, tip_depth=frame.model_tip_depth)  # fmt: skip
+            self.geometry = Axisymmetric(
+                r_max=r_max,
+                below_tip=below,
+                h_min=2e-4,
+                stretch=1.15,
+                h_max=2e-3,
+                tip_depth=frame.model_tip_depth,
+            )
         else:
-            self.geometry = Axisymmetric(r_max=max(0.025, r_max), below_tip=max(0.02, below),
-                                         tip_depth=frame.model_tip_depth)  # fmt: skip
+            self.geometry = Axisymmetric(
+                r_max=max(0.025, r_max), below_tip=max(0.02, below), tip_depth=frame.model_tip_depth
+            )
         self.dt = GRID_DT[inp.grid]
-        self.cheap_geometry = Axisymmetric(r_max=r_max, below_tip=below, h_min=2e-4, stretch=1.3,
-                                           h_max=3e-3, tip_depth=frame.model_tip_depth)  # fmt: skip
+        self.cheap_geometry = Axisymmetric(
+            r_max=r_max,
+            below_tip=below,
+            h_min=2e-4,
+            stretch=1.3,
+            h_max=3e-3,
+            tip_depth=frame.model_tip_depth,
+        )
         self.runs = 0
 
     def boundary(self, power: float = 1.0, gas_shift: float = 1.0) -> CryogenLimited:
-        return CryogenLimited(self.cryogen.gas_temperature * gas_shift, self.probe.h * power,
-                              self.probe.max_power_w * power)  # fmt: skip
+        return CryogenLimited(
+            self.cryogen.gas_temperature * gas_shift,
+            self.probe.h * power,
+            self.probe.max_power_w * power,
+        )
 
     def tissue_scaled(self, k: float = 1.0, c: float = 1.0, perf: float = 1.0) -> LayeredTissue:
         if k == c == perf == 1.0:
             return self.tissue
         from cryoneuro.physics import Layer
 
-        return LayeredTissue(tuple(
-            Layer(layer.tissue.with_(k_unfrozen=layer.tissue.k_unfrozen * k,
-                                     k_frozen=layer.tissue.k_frozen * k,
-                                     c_unfrozen=layer.tissue.c_unfrozen * c,
-                                     c_frozen=layer.tissue.c_frozen * c,
-                                     latent_heat=layer.tissue.latent_heat * c,
-                                     perfusion=layer.tissue.perfusion * perf),
-                  layer.thickness)
-            for layer in self.tissue.layers))  # fmt: skip
+        return LayeredTissue(
+            tuple(
+                Layer(
+                    layer.tissue.with_(
+                        k_unfrozen=layer.tissue.k_unfrozen * k,
+                        k_frozen=layer.tissue.k_frozen * k,
+                        c_unfrozen=layer.tissue.c_unfrozen * c,
+                        c_frozen=layer.tissue.c_frozen * c,
+                        latent_heat=layer.tissue.latent_heat * c,
+                        perfusion=layer.tissue.perfusion * perf,
+                    ),
+                    layer.thickness,
+                )
+                for layer in self.tissue.layers
+            )
+        )
 
-    def run(self, choice: ProtocolChoice | Protocol, observers: Sequence[Observer] = (),
-            tissue: LayeredTissue | None = None, boundary: CryogenLimited | None = None,
-            cheap: bool = False) -> FreezeResult | None:  # fmt: skip
+    def run(
+        self,
+        choice: ProtocolChoice | Protocol,
+        observers: Sequence[Observer] = (),
+        tissue: LayeredTissue | None = None,
+        boundary: CryogenLimited | None = None,
+        cheap: bool = False,
+    ) -> FreezeResult | None:
         self.runs += 1
         protocol = choice if isinstance(choice, Protocol) else choice.protocol()
         try:
             res: FreezeResult = simulate(
-                probe=self.probe, cryogen=self.cryogen, tissue=tissue or self.tissue,
-                protocol=protocol, boundary=boundary or self.boundary(),
-                geometry=self.cheap_geometry if cheap else self.geometry, output_interval=1e6,
-                observers=observers, dt=SENSITIVITY_DT if cheap else self.dt,
+                probe=self.probe,
+                cryogen=self.cryogen,
+                tissue=tissue or self.tissue,
+                protocol=protocol,
+                boundary=boundary or self.boundary(),
+                geometry=self.cheap_geometry if cheap else self.geometry,
+                output_interval=1e6,
+                observers=observers,
+                dt=SENSITIVITY_DT if cheap else self.dt,
                 thresholds=(0.0, self.inp.limits.target_c, self.inp.limits.permanent_c),
-            )  # fmt: skip
+            )
         except _Reached:
             return None
         coldest = float(res.min_temperature[res.tissue_mask].min())
@@ -416,8 +460,14 @@ def make_plan(inp: PlanInputs) -> Plan:
     t_start = time.perf_counter()
     lim = inp.limits
     probe = inp.probe_obj
-    frame = ProbeFrame(inp.depth, inp.approach_angle, inp.resolved_offset, inp.resolved_along,
-                       probe.active_length, inp.offset_side)  # fmt: skip
+    frame = ProbeFrame(
+        inp.depth,
+        inp.approach_angle,
+        inp.resolved_offset,
+        inp.resolved_along,
+        probe.active_length,
+        inp.offset_side,
+    )
     warnings: list[dict[str, Any]] = []
     reasons: list[dict[str, Any]] = []
     geometry = {
@@ -435,41 +485,82 @@ def make_plan(inp: PlanInputs) -> Plan:
         "approximation": "axisymmetric solver about the probe; oblique needles: skin at the true "
         "clearance of the freezing segment, layers scaled (see planning.geometry)",
     }
-    empty: dict[str, Any] = {"nerve": {}, "tolerance": {}, "iceball": {}, "skin": {}, "structures": [], "sensitivity": [],
-                 "candidates": [], "isotherms": {}, "setup": {}}  # fmt: skip
+    empty: dict[str, Any] = {
+        "nerve": {},
+        "tolerance": {},
+        "iceball": {},
+        "skin": {},
+        "structures": [],
+        "sensitivity": [],
+        "candidates": [],
+        "isotherms": {},
+        "setup": {},
+    }
 
     def infeasible(**kw: Any) -> Plan:
         data = {**empty, **kw}
-        return Plan(inp, False, None, reasons, warnings, geometry=geometry,
-                    timings={"total": time.perf_counter() - t_start},
-                    software_version=software_version(), frame=frame, **data)  # fmt: skip
+        return Plan(
+            inp,
+            False,
+            None,
+            reasons,
+            warnings,
+            geometry=geometry,
+            timings={"total": time.perf_counter() - t_start},
+            software_version=software_version(),
+            frame=frame,
+            **data,
+        )
 
     # ---- reach and clearance
     if frame.insertion_length > inp.resolved_reach:
-        reasons.append(_msg(
-            "too_deep",
-            f"the nerve is too deep for this probe: the tip would be {1e3 * frame.insertion_length:.0f} mm "
-            f"along the needle, which reaches {1e3 * inp.resolved_reach:.0f} mm",
-            "use a steeper approach (closer to 90 degrees), a longer needle, or another route",
-            "error", insertion_mm=1e3 * frame.insertion_length, reach_mm=1e3 * inp.resolved_reach))  # fmt: skip
+        reasons.append(
+            _msg(
+                "too_deep",
+                f"the nerve is too deep for this probe: the tip would be {1e3 * frame.insertion_length:.0f} mm "
+                f"along the needle, which reaches {1e3 * inp.resolved_reach:.0f} mm",
+                "use a steeper approach (closer to 90 degrees), a longer needle, or another route",
+                "error",
+                insertion_mm=1e3 * frame.insertion_length,
+                reach_mm=1e3 * inp.resolved_reach,
+            )
+        )
         return infeasible()
     if frame.active_top_depth < MIN_SKIN_CLEARANCE_M:
-        reasons.append(_msg(
-            "too_shallow",
-            f"the freezing segment would come within {1e3 * max(frame.active_top_depth, 0):.1f} mm "
-            "of the skin (or out of it) at this angle",
-            "use a flatter approach along the nerve, a probe with a shorter freezing segment, or place "
-            "the nerve nearer the tip (smaller 'along')",
-            "error", clearance_mm=1e3 * max(frame.active_top_depth, 0)))  # fmt: skip
+        reasons.append(
+            _msg(
+                "too_shallow",
+                f"the freezing segment would come within {1e3 * max(frame.active_top_depth, 0):.1f} mm "
+                "of the skin (or out of it) at this angle",
+                "use a flatter approach along the nerve, a probe with a shorter freezing segment, or place "
+                "the nerve nearer the tip (smaller 'along')",
+                "error",
+                clearance_mm=1e3 * max(frame.active_top_depth, 0),
+            )
+        )
         return infeasible()
 
     r0, z0 = frame.offset, frame.along
     struct_rz = frame.to_probe(np.array([[s.x, s.depth] for s in inp.structures]).reshape(-1, 2))
-    extra_r = max([r0 + inp.diameter, *(float(rz[0]) + 0.5 * s.diameter
-                                        for rz, s in zip(struct_rz, inp.structures, strict=True))])  # fmt: skip
-    extra_below = max([0.0, *(-float(rz[1]) + 0.5 * s.diameter
-                              for rz, s in zip(struct_rz, inp.structures, strict=True)),
-                       -(z0 - inp.diameter)])  # fmt: skip
+    extra_r = max(
+        [
+            r0 + inp.diameter,
+            *(
+                float(rz[0]) + 0.5 * s.diameter
+                for rz, s in zip(struct_rz, inp.structures, strict=True)
+            ),
+        ]
+    )
+    extra_below = max(
+        [
+            0.0,
+            *(
+                -float(rz[1]) + 0.5 * s.diameter
+                for rz, s in zip(struct_rz, inp.structures, strict=True)
+            ),
+            -(z0 - inp.diameter),
+        ]
+    )
     try:
         runner = _Runner(inp, frame, extra_r, extra_below)
     except ValueError as exc:
@@ -528,18 +619,36 @@ def make_plan(inp: PlanInputs) -> Plan:
     t_star, warm_best = probe_run(f_max, n_hi)
     if not math.isfinite(t_star) or cycles_needed(f_max, n_hi) > n_hi:
         longest = ProtocolChoice(n_hi, f_max, thaw)
-        reasons.append(_msg(
-            "target_not_reached",
-            f"no protocol within the limits brings the whole nerve below {lim.target_c:g} degC: the "
-            f"longest ({longest.compact}) reaches only {warm_best:.1f} degC at the nerve's warmest "
-            f"point ({1e3 * (r0 + inp.placement_margin + inp.diameter / 2):.1f} mm from the probe axis)",
-            "place the probe closer to the nerve (touching it), use a larger probe or a colder "
-            "cryogen, or treat a thick nerve with two passes on either side",
-            "error", target_c=lim.target_c, longest=longest.compact, warmest_c=warm_best,
-            distance_mm=1e3 * (r0 + inp.placement_margin + inp.diameter / 2)))  # fmt: skip
+        reasons.append(
+            _msg(
+                "target_not_reached",
+                f"no protocol within the limits brings the whole nerve below {lim.target_c:g} degC: the "
+                f"longest ({longest.compact}) reaches only {warm_best:.1f} degC at the nerve's warmest "
+                f"point ({1e3 * (r0 + inp.placement_margin + inp.diameter / 2):.1f} mm from the probe axis)",
+                "place the probe closer to the nerve (touching it), use a larger probe or a colder "
+                "cryogen, or treat a thick nerve with two passes on either side",
+                "error",
+                target_c=lim.target_c,
+                longest=longest.compact,
+                warmest_c=warm_best,
+                distance_mm=1e3 * (r0 + inp.placement_margin + inp.diameter / 2),
+            )
+        )
         res_longest = runner.run(longest)
-        return _finish(inp, frame, runner, res_longest, None, [Candidate(longest, False, ["target not reached"])],
-                       reasons, warnings, geometry, t_start, t_search, feasible=False)  # fmt: skip
+        return _finish(
+            inp,
+            frame,
+            runner,
+            res_longest,
+            None,
+            [Candidate(longest, False, ["target not reached"])],
+            reasons,
+            warnings,
+            geometry,
+            t_start,
+            t_search,
+            feasible=False,
+        )
 
     # shortest freeze per number of cycles
     best: dict[int, float] = {}
@@ -580,8 +689,9 @@ def make_plan(inp: PlanInputs) -> Plan:
         best[n] = usable[hi]
     t_search = time.perf_counter() - t_search
 
-    cands = sorted((ProtocolChoice(n, f, thaw) for n, f in best.items()),
-                   key=lambda c: (c.total_s, c.cycles))  # fmt: skip
+    cands = sorted(
+        (ProtocolChoice(n, f, thaw) for n, f in best.items()), key=lambda c: (c.total_s, c.cycles)
+    )
     evaluated: list[Candidate] = []
     chosen: Candidate | None = None
     res: FreezeResult | None = None
@@ -600,17 +710,45 @@ def make_plan(inp: PlanInputs) -> Plan:
     if chosen is None:
         first = evaluated[0] if evaluated else None
         detail = "; ".join(first.reasons) if first else "no candidate"
-        reasons.append(_msg(
-            "constraints",
-            f"the shortest protocols that reach the nerve ({', '.join(c.choice.compact for c in evaluated)}) "
-            f"harm a structure to spare: {detail}",
-            "move the probe away from the structure (see the tolerance), change the approach angle, "
-            "protect the skin (warming, saline), or accept the risk after review",
-            "error", protocols=", ".join(c.choice.compact for c in evaluated)))  # fmt: skip
-        return _finish(inp, frame, runner, res, None, evaluated, reasons, warnings, geometry,
-                       t_start, t_search, feasible=False)  # fmt: skip
-    return _finish(inp, frame, runner, res, chosen.choice, evaluated, reasons, warnings, geometry,
-                   t_start, t_search, feasible=True)  # fmt: skip
+        reasons.append(
+            _msg(
+                "constraints",
+                f"the shortest protocols that reach the nerve ({', '.join(c.choice.compact for c in evaluated)}) "
+                f"harm a structure to spare: {detail}",
+                "move the probe away from the structure (see the tolerance), change the approach angle, "
+                "protect the skin (warming, saline), or accept the risk after review",
+                "error",
+                protocols=", ".join(c.choice.compact for c in evaluated),
+            )
+        )
+        return _finish(
+            inp,
+            frame,
+            runner,
+            res,
+            None,
+            evaluated,
+            reasons,
+            warnings,
+            geometry,
+            t_start,
+            t_search,
+            feasible=False,
+        )
+    return _finish(
+        inp,
+        frame,
+        runner,
+        res,
+        chosen.choice,
+        evaluated,
+        reasons,
+        warnings,
+        geometry,
+        t_start,
+        t_search,
+        feasible=True,
+    )
 
 
 def _violations(
@@ -623,8 +761,10 @@ def _violations(
         out.append(f"skin surface reaches {skin:.1f} degC (limit {lim.skin_limit_c:g} degC)")
     cold, _ = res.nerve_cross_section_min(frame.offset, frame.along, inp.diameter)
     if cold <= lim.permanent_c:
-        out.append(f"part of the nerve reaches {cold:.0f} degC, below the permanent-injury limit "
-                   f"{lim.permanent_c:g} degC")  # fmt: skip
+        out.append(
+            f"part of the nerve reaches {cold:.0f} degC, below the permanent-injury limit "
+            f"{lim.permanent_c:g} degC"
+        )
     for s, rz in zip(inp.structures, struct_rz, strict=True):
         if s.kind == "vessel":
             continue
@@ -634,10 +774,21 @@ def _violations(
     return out
 
 
-def _finish(inp: PlanInputs, frame: ProbeFrame, runner: _Runner, res: FreezeResult | None,
-            choice: ProtocolChoice | None, candidates: list[Candidate], reasons: list[dict[str, Any]],
-            warnings: list[dict[str, Any]], geometry: dict[str, Any], t_start: float,
-            t_search: float, *, feasible: bool) -> Plan:  # fmt: skip
+def _finish(
+    inp: PlanInputs,
+    frame: ProbeFrame,
+    runner: _Runner,
+    res: FreezeResult | None,
+    choice: ProtocolChoice | None,
+    candidates: list[Candidate],
+    reasons: list[dict[str, Any]],
+    warnings: list[dict[str, Any]],
+    geometry: dict[str, Any],
+    t_start: float,
+    t_search: float,
+    *,
+    feasible: bool,
+) -> Plan:
     lim = inp.limits
     r0, z0, d = frame.offset, frame.along, inp.diameter
     assert res is not None
@@ -647,12 +798,20 @@ def _finish(inp: PlanInputs, frame: ProbeFrame, runner: _Runner, res: FreezeResu
         Nerve((r0, -0.5 * d, z0), (r0, 0.5 * d, z0), diameter=d, samples=3), lim.thresholds
     )
     nerve = {
-        "coldest_c": cold, "warmest_c": warm, "target_c": lim.target_c,
-        "margin_c": lim.target_c - warm, "class": inj.worst.label,
-        "offset_mm": 1e3 * r0, "along_mm": 1e3 * z0, "diameter_mm": 1e3 * d,
-    }  # fmt: skip
-    tol = _tolerance(res, inp, r0, z0) if feasible else {"radial_mm": 0.0, "max_offset_mm": 1e3 * r0,
-                                                          "axial_mm": [0.0, 0.0]}  # fmt: skip
+        "coldest_c": cold,
+        "warmest_c": warm,
+        "target_c": lim.target_c,
+        "margin_c": lim.target_c - warm,
+        "class": inj.worst.label,
+        "offset_mm": 1e3 * r0,
+        "along_mm": 1e3 * z0,
+        "diameter_mm": 1e3 * d,
+    }
+    tol = (
+        _tolerance(res, inp, r0, z0)
+        if feasible
+        else {"radial_mm": 0.0, "max_offset_mm": 1e3 * r0, "axial_mm": [0.0, 0.0]}
+    )
     ice: dict[str, Any] = {
         "radius_mm": 1e3 * float(res.isotherm_radius(0.0).max()),
         "length_mm": 1e3 * float(res.isotherm_length(0.0).max()),
@@ -662,9 +821,13 @@ def _finish(inp: PlanInputs, frame: ProbeFrame, runner: _Runner, res: FreezeResu
         "note": "radius from the probe axis, length along it; largest over the protocol",
     }
     skin_min = res.skin_min_temperature()
-    skin = {"min_c": skin_min, "limit_c": lim.skin_limit_c, "ok": skin_min > lim.skin_limit_c,
-            "limit_verified": lim.skin_limit_verified,
-            "clearance_mm": 1e3 * frame.active_top_depth}  # fmt: skip
+    skin = {
+        "min_c": skin_min,
+        "limit_c": lim.skin_limit_c,
+        "ok": skin_min > lim.skin_limit_c,
+        "limit_verified": lim.skin_limit_verified,
+        "clearance_mm": 1e3 * frame.active_top_depth,
+    }
     struct_rz = frame.to_probe(np.array([[s.x, s.depth] for s in inp.structures]).reshape(-1, 2))
     structures = []
     for s, rz in zip(inp.structures, struct_rz, strict=True):
@@ -679,81 +842,166 @@ def _finish(inp: PlanInputs, frame: ProbeFrame, runner: _Runner, res: FreezeResu
             status = "injury"
         elif c <= lim.transient_warning_c:
             status = "transient"
-        structures.append({"kind": s.kind, "label": s.name, "x_mm": 1e3 * s.x, "depth_mm": 1e3 * s.depth,
-                           "diameter_mm": 1e3 * s.diameter, "r_mm": 1e3 * float(rz[0]),
-                           "z_mm": 1e3 * float(rz[1]), "coldest_c": c, "status": status})  # fmt: skip
+        structures.append(
+            {
+                "kind": s.kind,
+                "label": s.name,
+                "x_mm": 1e3 * s.x,
+                "depth_mm": 1e3 * s.depth,
+                "diameter_mm": 1e3 * s.diameter,
+                "r_mm": 1e3 * float(rz[0]),
+                "z_mm": 1e3 * float(rz[1]),
+                "coldest_c": c,
+                "status": status,
+            }
+        )
     _warn(inp, frame, nerve, skin, structures, tol, warnings, feasible)
     sens = _sensitivity(inp, runner, choice, frame, res) if (inp.sensitivity and choice) else []
     iso = {f"{lvl:g}": _contours(res, frame, lvl) for lvl in (0.0, lim.target_c, lim.permanent_c)}
     t_total = time.perf_counter() - t_start
     return Plan(
-        inputs=inp, feasible=feasible, protocol=choice, reasons=reasons, warnings=warnings,
-        nerve=nerve, tolerance=tol, iceball=ice, skin=skin, structures=structures,
-        sensitivity=sens, candidates=candidates, geometry=geometry, isotherms=iso,
+        inputs=inp,
+        feasible=feasible,
+        protocol=choice,
+        reasons=reasons,
+        warnings=warnings,
+        nerve=nerve,
+        tolerance=tol,
+        iceball=ice,
+        skin=skin,
+        structures=structures,
+        sensitivity=sens,
+        candidates=candidates,
+        geometry=geometry,
+        isotherms=iso,
         setup=res.setup.to_dict(),
-        timings={"total": t_total, "search": t_search, "analysis": time.perf_counter() - t_an,
-                 "solver_runs": float(runner.runs)},
-        software_version=software_version(), result=res, frame=frame,
-    )  # fmt: skip
+        timings={
+            "total": t_total,
+            "search": t_search,
+            "analysis": time.perf_counter() - t_an,
+            "solver_runs": float(runner.runs),
+        },
+        software_version=software_version(),
+        result=res,
+        frame=frame,
+    )
 
 
-def _warn(inp: PlanInputs, frame: ProbeFrame, nerve: dict[str, Any], skin: dict[str, Any],
-          structures: list[dict[str, Any]], tol: dict[str, Any], warnings: list[dict[str, Any]],
-          feasible: bool) -> None:  # fmt: skip
+def _warn(
+    inp: PlanInputs,
+    frame: ProbeFrame,
+    nerve: dict[str, Any],
+    skin: dict[str, Any],
+    structures: list[dict[str, Any]],
+    tol: dict[str, Any],
+    warnings: list[dict[str, Any]],
+    feasible: bool,
+) -> None:
     lim = inp.limits
     if inp.nerve_type == "mixed":
-        warnings.append(_msg(
-            "mixed_target", "the target is a mixed nerve: a motor block lasting weeks to months is possible",
-            "tell the patient; prefer a more distal, purely sensory branch when one exists"))  # fmt: skip
+        warnings.append(
+            _msg(
+                "mixed_target",
+                "the target is a mixed nerve: a motor block lasting weeks to months is possible",
+                "tell the patient; prefer a more distal, purely sensory branch when one exists",
+            )
+        )
     if not skin["ok"]:
-        warnings.append(_msg(
-            "skin_at_risk", f"the skin surface reaches {skin['min_c']:.1f} degC (limit {skin['limit_c']:g} degC)",
-            "use a skin-warming device or warm saline, or a deeper or flatter trajectory so the freezing "
-            "segment stays further from the skin", "error", min_c=skin["min_c"], limit_c=skin["limit_c"]))  # fmt: skip
+        warnings.append(
+            _msg(
+                "skin_at_risk",
+                f"the skin surface reaches {skin['min_c']:.1f} degC (limit {skin['limit_c']:g} degC)",
+                "use a skin-warming device or warm saline, or a deeper or flatter trajectory so the freezing "
+                "segment stays further from the skin",
+                "error",
+                min_c=skin["min_c"],
+                limit_c=skin["limit_c"],
+            )
+        )
     elif skin["min_c"] < skin["limit_c"] + SKIN_CLOSE_MARGIN_C:
-        warnings.append(_msg(
-            "skin_close", f"the skin surface cools to {skin['min_c']:.1f} degC, within 10 degC of its limit",
-            "watch the skin during the freeze; consider skin warming", min_c=skin["min_c"]))  # fmt: skip
+        warnings.append(
+            _msg(
+                "skin_close",
+                f"the skin surface cools to {skin['min_c']:.1f} degC, within 10 degC of its limit",
+                "watch the skin during the freeze; consider skin warming",
+                min_c=skin["min_c"],
+            )
+        )
     if not lim.skin_limit_verified:
-        warnings.append(_msg(
-            "skin_limit_unverified", f"the skin limit {lim.skin_limit_c:g} degC is an unverified default",
-            "set it to your clinic's practice", "info", limit_c=lim.skin_limit_c))  # fmt: skip
+        warnings.append(
+            _msg(
+                "skin_limit_unverified",
+                f"the skin limit {lim.skin_limit_c:g} degC is an unverified default",
+                "set it to your clinic's practice",
+                "info",
+                limit_c=lim.skin_limit_c,
+            )
+        )
     for s in structures:
         if s["status"] == "injury":
-            warnings.append(_msg(
-                "structure_in_zone", f"{s['label']} lies in the injury zone ({s['coldest_c']:.1f} degC, "
-                f"{s['r_mm']:.1f} mm from the probe axis)",
-                "move or angle the probe away from it (the target allows "
-                f"{tol.get('radial_mm', 0):.1f} mm of offset), or choose another target level", "error",
-                label=s["label"], coldest_c=s["coldest_c"], r_mm=s["r_mm"],
-                tolerance_mm=tol.get("radial_mm", 0.0)))  # fmt: skip
+            warnings.append(
+                _msg(
+                    "structure_in_zone",
+                    f"{s['label']} lies in the injury zone ({s['coldest_c']:.1f} degC, "
+                    f"{s['r_mm']:.1f} mm from the probe axis)",
+                    "move or angle the probe away from it (the target allows "
+                    f"{tol.get('radial_mm', 0):.1f} mm of offset), or choose another target level",
+                    "error",
+                    label=s["label"],
+                    coldest_c=s["coldest_c"],
+                    r_mm=s["r_mm"],
+                    tolerance_mm=tol.get("radial_mm", 0.0),
+                )
+            )
         elif s["status"] == "transient":
-            warnings.append(_msg(
-                "structure_cooled", f"{s['label']} cools to {s['coldest_c']:.1f} degC: transient block possible",
-                "warn the patient of temporary weakness or numbness; move the probe away if possible",
-                label=s["label"], coldest_c=s["coldest_c"]))  # fmt: skip
+            warnings.append(
+                _msg(
+                    "structure_cooled",
+                    f"{s['label']} cools to {s['coldest_c']:.1f} degC: transient block possible",
+                    "warn the patient of temporary weakness or numbness; move the probe away if possible",
+                    label=s["label"],
+                    coldest_c=s["coldest_c"],
+                )
+            )
         elif s["status"] == "heat_sink":
-            warnings.append(_msg(
-                "vessel_heat_sink", f"{s['label']} ({s['r_mm']:.1f} mm from the probe axis) warms the tissue "
-                "near it; the axisymmetric model does not include it, so the freeze on that side may fall short",
-                "place the probe on the side of the nerve away from the vessel, or add a cycle; check "
-                "with Doppler", label=s["label"], r_mm=s["r_mm"]))  # fmt: skip
+            warnings.append(
+                _msg(
+                    "vessel_heat_sink",
+                    f"{s['label']} ({s['r_mm']:.1f} mm from the probe axis) warms the tissue "
+                    "near it; the axisymmetric model does not include it, so the freeze on that side may fall short",
+                    "place the probe on the side of the nerve away from the vessel, or add a cycle; check "
+                    "with Doppler",
+                    label=s["label"],
+                    r_mm=s["r_mm"],
+                )
+            )
     if feasible and tol.get("radial_mm", 0.0) < 1e3 * TIGHT_TOLERANCE_M:
-        warnings.append(_msg(
-            "tight_tolerance", f"the placement tolerance is only {tol.get('radial_mm', 0.0):.2f} mm",
-            "the probe must touch the nerve; consider a longer protocol or a larger probe",
-            tolerance_mm=tol.get("radial_mm", 0.0)))  # fmt: skip
+        warnings.append(
+            _msg(
+                "tight_tolerance",
+                f"the placement tolerance is only {tol.get('radial_mm', 0.0):.2f} mm",
+                "the probe must touch the nerve; consider a longer protocol or a larger probe",
+                tolerance_mm=tol.get("radial_mm", 0.0),
+            )
+        )
     if nerve and nerve.get("coldest_c", 0.0) <= lim.permanent_c:
-        warnings.append(_msg(
-            "permanent_risk", f"part of the nerve reaches {nerve['coldest_c']:.0f} degC, below the "
-            f"permanent-injury limit {lim.permanent_c:g} degC"
-            + ("" if lim.permanent_verified else " (unverified limit)"),
-            "move the probe slightly away from the nerve (within the tolerance)", "error",
-            coldest_c=nerve["coldest_c"], limit_c=lim.permanent_c))  # fmt: skip
+        warnings.append(
+            _msg(
+                "permanent_risk",
+                f"part of the nerve reaches {nerve['coldest_c']:.0f} degC, below the "
+                f"permanent-injury limit {lim.permanent_c:g} degC"
+                + ("" if lim.permanent_verified else " (unverified limit)"),
+                "move the probe slightly away from the nerve (within the tolerance)",
+                "error",
+                coldest_c=nerve["coldest_c"],
+                limit_c=lim.permanent_c,
+            )
+        )
 
 
-def _sensitivity(inp: PlanInputs, runner: _Runner, choice: ProtocolChoice,
-                 frame: ProbeFrame, full: FreezeResult) -> list[dict[str, Any]]:  # fmt: skip
+def _sensitivity(
+    inp: PlanInputs, runner: _Runner, choice: ProtocolChoice, frame: ProbeFrame, full: FreezeResult
+) -> list[dict[str, Any]]:
     f = SENSITIVITY_FACTOR
     cases: list[tuple[str, float, dict[str, float], dict[str, float]]] = []
     for sign in (-1.0, 1.0):
@@ -778,14 +1026,21 @@ def _sensitivity(inp: PlanInputs, runner: _Runner, choice: ProtocolChoice,
     warm_0, tol_0, skin_0 = figures(base0)
     out = []
     for name, change, tk, bk in cases:
-        r = runner.run(choice, tissue=runner.tissue_scaled(**tk), boundary=runner.boundary(**bk),
-                       cheap=True)  # fmt: skip
+        r = runner.run(
+            choice, tissue=runner.tissue_scaled(**tk), boundary=runner.boundary(**bk), cheap=True
+        )
         assert r is not None
         warm, tol, skin = figures(r)
         warm_est = warm_f + (warm - warm_0)
-        out.append({"parameter": name, "change": change, "margin_c": lim.target_c - warm_est,
-                    "reaches_target": warm_est <= lim.target_c,
-                    "tolerance_mm": max(0.0, tol_f + (tol - tol_0)),
-                    "skin_min_c": skin_f + (skin - skin_0)})  # fmt: skip
+        out.append(
+            {
+                "parameter": name,
+                "change": change,
+                "margin_c": lim.target_c - warm_est,
+                "reaches_target": warm_est <= lim.target_c,
+                "tolerance_mm": max(0.0, tol_f + (tol - tol_0)),
+                "skin_min_c": skin_f + (skin - skin_0),
+            }
+        )
     out.sort(key=lambda x: (x["parameter"], x["change"]))
     return out

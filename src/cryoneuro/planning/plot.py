@@ -11,15 +11,31 @@ from cryoneuro.planning.planner import Plan
 __all__ = ["plot_png"]
 
 LABELS = {
-    "en": {"depth": "depth below the skin (mm)", "lateral": "lateral (mm, nerve at 0)",
-           "temp": "coldest temperature reached (°C)", "skin": "skin", "nerve": "target nerve",
-           "probe": "probe", "title": "Predicted coldest temperature", "motor_nerve": "motor nerve",
-           "vessel": "vessel", "other": "structure"},
-    "fr": {"depth": "profondeur sous la peau (mm)", "lateral": "latéral (mm, nerf en 0)",
-           "temp": "température la plus froide atteinte (°C)", "skin": "peau", "nerve": "nerf cible",
-           "probe": "sonde", "title": "Température la plus froide prévue", "motor_nerve": "nerf moteur",
-           "vessel": "vaisseau", "other": "structure"},
-}  # fmt: skip
+    "en": {
+        "depth": "depth below the skin (mm)",
+        "lateral": "lateral (mm, nerve at 0)",
+        "temp": "coldest temperature reached (°C)",
+        "skin": "skin",
+        "nerve": "target nerve",
+        "probe": "probe",
+        "title": "Predicted coldest temperature",
+        "motor_nerve": "motor nerve",
+        "vessel": "vessel",
+        "other": "structure",
+    },
+    "fr": {
+        "depth": "profondeur sous la peau (mm)",
+        "lateral": "latéral (mm, nerf en 0)",
+        "temp": "température la plus froide atteinte (°C)",
+        "skin": "peau",
+        "nerve": "nerf cible",
+        "probe": "sonde",
+        "title": "Température la plus froide prévue",
+        "motor_nerve": "nerf moteur",
+        "vessel": "vaisseau",
+        "other": "structure",
+    },
+}
 
 
 def plot_png(plan: Plan, lang: str = "en", dpi: int = 110) -> bytes:
@@ -80,12 +96,27 @@ def plot_png(plan: Plan, lang: str = "en", dpi: int = 110) -> bytes:
         xs = np.array([-span, span])
     ax.plot(xs, [0, 0], color="#a0522d", lw=2, label=lab["skin"])
     d_mm = 1e3 * plan.inputs.diameter
-    ax.add_patch(Circle((0.0, 1e3 * plan.inputs.depth), d_mm / 2, fill=False, ec="#ffd700", lw=2,
-                        label=lab["nerve"]))  # fmt: skip
+    ax.add_patch(
+        Circle(
+            (0.0, 1e3 * plan.inputs.depth),
+            d_mm / 2,
+            fill=False,
+            ec="#ffd700",
+            lw=2,
+            label=lab["nerve"],
+        )
+    )
     for s in plan.inputs.structures:
-        ax.add_patch(Circle((1e3 * s.x, 1e3 * s.depth), max(1e3 * s.diameter / 2, 0.3), fill=False,
-                            ec="#2e8b57" if s.kind == "motor_nerve" else "#8b0000", lw=1.8,
-                            label=lab.get(s.kind, s.kind)))  # fmt: skip
+        ax.add_patch(
+            Circle(
+                (1e3 * s.x, 1e3 * s.depth),
+                max(1e3 * s.diameter / 2, 0.3),
+                fill=False,
+                ec="#2e8b57" if s.kind == "motor_nerve" else "#8b0000",
+                lw=1.8,
+                label=lab.get(s.kind, s.kind),
+            )
+        )
     ax.set_xlim(-span, span)
     ax.set_ylim(1e3 * plan.inputs.depth * 1.6 + 6, -1.0)
     ax.set_aspect("equal")

@@ -25,8 +25,12 @@ router = Router(tags=["procedures"])
 def raise_422(error: ValidationError | dict) -> None:
     """Django validation errors (or form errors) as a 422 with a message per field."""
     problems = error.message_dict if isinstance(error, ValidationError) else error
-    raise NinjaValidationError([{"loc": ["body", field], "msg": " ".join(map(str, msgs))}
-                                for field, msgs in problems.items()])
+    raise NinjaValidationError(
+        [
+            {"loc": ["body", field], "msg": " ".join(map(str, msgs))}
+            for field, msgs in problems.items()
+        ]
+    )
 
 
 def form_input(data: dict[str, Any]) -> dict[str, Any]:
@@ -97,20 +101,38 @@ def procedure_out(procedure) -> dict[str, Any]:
         "plan_id": procedure.plan_id,
         "plan_ids": procedure.plan_ids,
         "baseline_nrs": procedure.baseline_nrs,
-        "checklist": [{"step": row.code, "done": row.done,
-                       "done_at": row.step.done_at.isoformat() if row.step else None,
-                       "done_by": row.step.done_by.get_username() if row.step else None,
-                       "passed": row.step.passed if row.step else None,
-                       "data": row.step.data if row.step else None}
-                      for row in services.procedure_checklist(procedure)],
-        "nerves": [{"id": n.pk, "nerve_code": n.nerve_code, "level": n.level, "probe": n.probe,
-                    "cryogen": n.cryogen, "mixed": n.nerve_is_mixed,
-                    "cycles": [{"number": c.number, "freeze_start": c.freeze_start.isoformat(),
-                                "freeze_stop": c.freeze_stop.isoformat(),
-                                "thaw_stop": c.thaw_stop.isoformat(),
-                                "min_temperature_c": float(c.min_temperature_c)}
-                               for c in n.cycles.all()]}
-                   for n in procedure.nerves.all()],
+        "checklist": [
+            {
+                "step": row.code,
+                "done": row.done,
+                "done_at": row.step.done_at.isoformat() if row.step else None,
+                "done_by": row.step.done_by.get_username() if row.step else None,
+                "passed": row.step.passed if row.step else None,
+                "data": row.step.data if row.step else None,
+            }
+            for row in services.procedure_checklist(procedure)
+        ],
+        "nerves": [
+            {
+                "id": n.pk,
+                "nerve_code": n.nerve_code,
+                "level": n.level,
+                "probe": n.probe,
+                "cryogen": n.cryogen,
+                "mixed": n.nerve_is_mixed,
+                "cycles": [
+                    {
+                        "number": c.number,
+                        "freeze_start": c.freeze_start.isoformat(),
+                        "freeze_stop": c.freeze_stop.isoformat(),
+                        "thaw_stop": c.thaw_stop.isoformat(),
+                        "min_temperature_c": float(c.min_temperature_c),
+                    }
+                    for c in n.cycles.all()
+                ],
+            }
+            for n in procedure.nerves.all()
+        ],
         "duration": services.procedure_duration(procedure),
         "plan_differences": services.plan_differences(procedure),
         "missing_steps": services.missing_steps(procedure),
@@ -121,30 +143,50 @@ def procedure_out(procedure) -> dict[str, Any]:
 
 def event_out(e) -> dict[str, Any]:
     flag = services.motor_deficit_flag(e)
-    return {"id": e.pk, "kind": e.kind, "grade": e.grade, "onset_date": e.onset_date,
-            "resolved_date": e.resolved_date, "source": e.source,
-            "nerve_id": e.nerve_id, "procedure_id": e.procedure_id,
-            "description": e.description, "flag_motor_deficit_beyond_window": flag is not None}
+    return {
+        "id": e.pk,
+        "kind": e.kind,
+        "grade": e.grade,
+        "onset_date": e.onset_date,
+        "resolved_date": e.resolved_date,
+        "source": e.source,
+        "nerve_id": e.nerve_id,
+        "procedure_id": e.procedure_id,
+        "description": e.description,
+        "flag_motor_deficit_beyond_window": flag is not None,
+    }
 
 
 @router.get("/patients/{patient_id}/procedures", auth=perm_auth(Perm.PROCEDURE_VIEW))
 def procedure_list(request, patient_id: int):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.PROCEDURE_VIEW)
-    audit_record(actor=request.user, action="view", request=request,
-                 object_type="procedures.procedure", patient_id=patient.pk,
-                 detail={"via": "api", "list": True})
+    audit_record(
+        actor=request.user,
+        action="view",
+        request=request,
+        object_type="procedures.procedure",
+        patient_id=patient.pk,
+        detail={"via": "api", "list": True},
+    )
     return [procedure_out(p) for p in selectors.procedures_for_patient(patient=patient)]
 
 
-@router.post("/patients/{patient_id}/procedures", response={201: dict}, auth=perm_auth(Perm.PROCEDURE_RECORD))
+@router.post(
+    "/patients/{patient_id}/procedures", response={201: dict}, auth=perm_auth(Perm.PROCEDURE_RECORD)
+)
 def procedure_create(request, patient_id: int, payload: CheckInIn):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.PROCEDURE_RECORD)
     try:
         procedure = services.procedure_checkin(
-            patient=patient, user=request.user, site_label=payload.site_label,
-            side=payload.side, planned_nerves=payload.planned_nerves, plan_id=payload.plan_id,
+            patient=patient,
+            user=request.user,
+            site_label=payload.site_label,
+            side=payload.side,
+            planned_nerves=payload.planned_nerves,
+            plan_id=payload.plan_id,
             plan_ids=payload.plan_ids,
-            request=request)
+            request=request,
+        )
     except ValidationError as error:
         raise_422(error)
     return Status(201, procedure_out(procedure))
@@ -153,15 +195,22 @@ def procedure_create(request, patient_id: int, payload: CheckInIn):
 @router.get("/procedures/{procedure_id}", auth=perm_auth(Perm.PROCEDURE_VIEW))
 def procedure_get(request, procedure_id: int):
     procedure = selectors.procedure_get(user=request.user, procedure_id=procedure_id)
-    audit_record(actor=request.user, action="view", request=request, obj=procedure,
-                 patient_id=procedure.patient_id, detail={"via": "api"})
+    audit_record(
+        actor=request.user,
+        action="view",
+        request=request,
+        obj=procedure,
+        patient_id=procedure.patient_id,
+        detail={"via": "api"},
+    )
     return procedure_out(procedure)
 
 
 @router.post("/procedures/{procedure_id}/steps/{code}", auth=perm_auth(Perm.PROCEDURE_RECORD))
 def procedure_step_record(request, procedure_id: int, code: str, payload: StepIn):
-    procedure = selectors.procedure_get(user=request.user, procedure_id=procedure_id,
-                                        perm=Perm.PROCEDURE_RECORD)
+    procedure = selectors.procedure_get(
+        user=request.user, procedure_id=procedure_id, perm=Perm.PROCEDURE_RECORD
+    )
     if code not in STEP_FORMS:
         raise Http404
     cls = STEP_FORMS[code]
@@ -170,48 +219,72 @@ def procedure_step_record(request, procedure_id: int, code: str, payload: StepIn
     if not form.is_valid():
         raise_422(form.errors)
     try:
-        services.procedure_step_record(procedure=procedure, user=request.user, code=code,
-                                       data=form.step_data(), at=payload.at, request=request)
+        services.procedure_step_record(
+            procedure=procedure,
+            user=request.user,
+            code=code,
+            data=form.step_data(),
+            at=payload.at,
+            request=request,
+        )
     except ValidationError as error:
         raise_422(error)
     return procedure_out(procedure)
 
 
-@router.post("/procedures/{procedure_id}/nerves", response={201: dict}, auth=perm_auth(Perm.PROCEDURE_RECORD))
+@router.post(
+    "/procedures/{procedure_id}/nerves", response={201: dict}, auth=perm_auth(Perm.PROCEDURE_RECORD)
+)
 def procedure_nerve_add(request, procedure_id: int, payload: NerveIn):
-    procedure = selectors.procedure_get(user=request.user, procedure_id=procedure_id,
-                                        perm=Perm.PROCEDURE_RECORD)
+    procedure = selectors.procedure_get(
+        user=request.user, procedure_id=procedure_id, perm=Perm.PROCEDURE_RECORD
+    )
     form = NerveForm(payload.dict())
     if not form.is_valid():
         raise_422(form.errors)
     try:
-        nerve = services.procedure_nerve_add(procedure=procedure, user=request.user,
-                                             request=request, **form.cleaned_data)
+        nerve = services.procedure_nerve_add(
+            procedure=procedure, user=request.user, request=request, **form.cleaned_data
+        )
     except ValidationError as error:
         raise_422(error)
-    return Status(201, {"id": nerve.pk, "nerve_code": nerve.nerve_code, "mixed": nerve.nerve_is_mixed})
+    return Status(
+        201, {"id": nerve.pk, "nerve_code": nerve.nerve_code, "mixed": nerve.nerve_is_mixed}
+    )
 
 
-@router.post("/procedures/nerves/{nerve_id}/cycles", response={201: dict}, auth=perm_auth(Perm.PROCEDURE_RECORD))
+@router.post(
+    "/procedures/nerves/{nerve_id}/cycles",
+    response={201: dict},
+    auth=perm_auth(Perm.PROCEDURE_RECORD),
+)
 def procedure_cycle_add(request, nerve_id: int, payload: CycleIn):
     nerve = selectors.nerve_get(user=request.user, nerve_id=nerve_id)
     if not -200 <= payload.min_temperature_c <= 40:
         raise_422({"min_temperature_c": ["Between -200 and 40 °C."]})
     try:
-        cycle = services.procedure_cycle_add(nerve=nerve, user=request.user, request=request,
-                                             **payload.dict())
+        cycle = services.procedure_cycle_add(
+            nerve=nerve, user=request.user, request=request, **payload.dict()
+        )
     except ValidationError as error:
         raise_422(error)
-    return Status(201, {"id": cycle.pk, "number": cycle.number, "freeze_seconds": cycle.freeze_seconds})
+    return Status(
+        201, {"id": cycle.pk, "number": cycle.number, "freeze_seconds": cycle.freeze_seconds}
+    )
 
 
 @router.post("/procedures/{procedure_id}/close", auth=perm_auth(Perm.PROCEDURE_RECORD))
 def procedure_close(request, procedure_id: int, payload: CloseIn):
-    procedure = selectors.procedure_get(user=request.user, procedure_id=procedure_id,
-                                        perm=Perm.PROCEDURE_RECORD)
+    procedure = selectors.procedure_get(
+        user=request.user, procedure_id=procedure_id, perm=Perm.PROCEDURE_RECORD
+    )
     try:
-        services.procedure_close(procedure=procedure, user=request.user,
-                                 override_reason=payload.override_reason, request=request)
+        services.procedure_close(
+            procedure=procedure,
+            user=request.user,
+            override_reason=payload.override_reason,
+            request=request,
+        )
     except ValidationError as error:
         raise_422(error)
     return procedure_out(procedure)
@@ -220,16 +293,24 @@ def procedure_close(request, procedure_id: int, payload: CloseIn):
 @router.get("/patients/{patient_id}/adverse-events", auth=perm_auth(Perm.PROCEDURE_VIEW))
 def adverse_event_list(request, patient_id: int):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.PROCEDURE_VIEW)
-    audit_record(actor=request.user, action="view", request=request,
-                 object_type="procedures.adverseevent", patient_id=patient.pk,
-                 detail={"via": "api", "list": True})
+    audit_record(
+        actor=request.user,
+        action="view",
+        request=request,
+        object_type="procedures.adverseevent",
+        patient_id=patient.pk,
+        detail={"via": "api", "list": True},
+    )
     return [event_out(e) for e in selectors.adverse_events_for_patient(patient=patient)]
 
 
-@router.post("/patients/{patient_id}/adverse-events", response={201: dict}, auth=perm_auth(Perm.ADVERSE_EVENT_RECORD))
+@router.post(
+    "/patients/{patient_id}/adverse-events",
+    response={201: dict},
+    auth=perm_auth(Perm.ADVERSE_EVENT_RECORD),
+)
 def adverse_event_create(request, patient_id: int, payload: AdverseEventIn):
-    patient = patient_get(user=request.user, patient_id=patient_id,
-                          perm=Perm.ADVERSE_EVENT_RECORD)
+    patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.ADVERSE_EVENT_RECORD)
     nerves = selectors.treated_nerves_for_patient(patient=patient)
     data = payload.dict()
     data["nerve"] = data.pop("nerve_id") or ""
@@ -240,8 +321,12 @@ def adverse_event_create(request, patient_id: int, payload: AdverseEventIn):
     nerve_id = cleaned.pop("nerve")
     try:
         event = services.adverse_event_record(
-            patient=patient, user=request.user, request=request,
-            nerve=nerves.get(pk=nerve_id) if nerve_id else None, **cleaned)
+            patient=patient,
+            user=request.user,
+            request=request,
+            nerve=nerves.get(pk=nerve_id) if nerve_id else None,
+            **cleaned,
+        )
     except ValidationError as error:
         raise_422(error)
     return Status(201, event_out(event))

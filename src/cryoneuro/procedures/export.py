@@ -4,5 +4,7 @@ SECTION = "procedures"
 
 
 def export(patient):
-    return {"procedures": procedures_export(patient=patient),
-            "adverse_events": adverse_events_export(patient=patient)}
+    return {
+        "procedures": procedures_export(patient=patient),
+        "adverse_events": adverse_events_export(patient=patient),
+    }

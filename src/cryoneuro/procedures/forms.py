@@ -13,15 +13,24 @@ from .models import AdverseEventGrade, AdverseEventKind, AdverseEventSource, Cry
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 IMAGING = [("ultrasound", _("Ultrasound")), ("ct", _("CT")), ("fluoroscopy", _("Fluoroscopy"))]
-POSITIONS = [("supine", _("Supine")), ("prone", _("Prone")), ("lateral", _("Lateral")),
-             ("sitting", _("Sitting"))]
-ANTISEPTICS = [("chlorhexidine_alcohol", _("Alcoholic chlorhexidine")),
-               ("povidone_iodine_alcohol", _("Alcoholic povidone-iodine")),
-               ("other", _("Other"))]
-ANAESTHETICS = [("lidocaine_1", _("Lidocaine 1 %")), ("lidocaine_2", _("Lidocaine 2 %")),
-                ("ropivacaine", _("Ropivacaine")), ("other", _("Other"))]
-MOTOR = [("", "—"), ("normal", _("Normal")), ("reduced", _("Reduced")),
-         ("absent", _("Absent"))]
+POSITIONS = [
+    ("supine", _("Supine")),
+    ("prone", _("Prone")),
+    ("lateral", _("Lateral")),
+    ("sitting", _("Sitting")),
+]
+ANTISEPTICS = [
+    ("chlorhexidine_alcohol", _("Alcoholic chlorhexidine")),
+    ("povidone_iodine_alcohol", _("Alcoholic povidone-iodine")),
+    ("other", _("Other")),
+]
+ANAESTHETICS = [
+    ("lidocaine_1", _("Lidocaine 1 %")),
+    ("lidocaine_2", _("Lidocaine 2 %")),
+    ("ropivacaine", _("Ropivacaine")),
+    ("other", _("Other")),
+]
+MOTOR = [("", "—"), ("normal", _("Normal")), ("reduced", _("Reduced")), ("absent", _("Absent"))]
 
 
 def _lang() -> str:
@@ -40,35 +49,46 @@ def nerve_choices():
 class StepForm(forms.Form):
     """Base: the time the step was done (clinic time, today's procedure date)."""
 
-    at = forms.TimeField(label=_("Time"), required=False,
-                         widget=forms.TimeInput(attrs={"type": "time", "step": 1}),
-                         help_text=_("Leave empty for now."))
+    at = forms.TimeField(
+        label=_("Time"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time", "step": 1}),
+        help_text=_("Leave empty for now."),
+    )
 
     def step_data(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k != "at"}
 
 
 class PreCheckForm(StepForm):
-    consent_signed = forms.TypedChoiceField(label=_("Consent form signed"), choices=YES_NO,
-                                            coerce=_yes)
+    consent_signed = forms.TypedChoiceField(
+        label=_("Consent form signed"), choices=YES_NO, coerce=_yes
+    )
     anticoagulation_taken = forms.TypedChoiceField(
-        label=_("Anticoagulant or antiplatelet taken against instructions"), choices=YES_NO,
-        coerce=_yes)
-    infection_at_site = forms.TypedChoiceField(label=_("Infection or wound at the site"),
-                                               choices=YES_NO, coerce=_yes)
-    baseline_nrs = forms.IntegerField(label=_("Pain now (NRS 0-10)"), min_value=0,
-                                      max_value=10)
+        label=_("Anticoagulant or antiplatelet taken against instructions"),
+        choices=YES_NO,
+        coerce=_yes,
+    )
+    infection_at_site = forms.TypedChoiceField(
+        label=_("Infection or wound at the site"), choices=YES_NO, coerce=_yes
+    )
+    baseline_nrs = forms.IntegerField(label=_("Pain now (NRS 0-10)"), min_value=0, max_value=10)
     physician_clearance = forms.CharField(
-        label=_("Physician's clearance (reasons)"), required=False, max_length=2000,
+        label=_("Physician's clearance (reasons)"),
+        required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Only a physician's clearance lets the procedure go on after "
-                    "anticoagulation was taken."))
+        help_text=_(
+            "Only a physician's clearance lets the procedure go on after anticoagulation was taken."
+        ),
+    )
 
 
 class ImagingForm(StepForm):
     modality = forms.ChoiceField(label=_("Imaging modality"), choices=IMAGING)
-    nerve_identified = forms.TypedChoiceField(label=_("Target nerve identified"),
-                                              choices=YES_NO, coerce=_yes)
+    nerve_identified = forms.TypedChoiceField(
+        label=_("Target nerve identified"), choices=YES_NO, coerce=_yes
+    )
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
 
@@ -83,8 +103,9 @@ class DisinfectionForm(StepForm):
 
 class AnaesthesiaForm(StepForm):
     agent = forms.ChoiceField(label=_("Agent"), choices=ANAESTHETICS)
-    volume_ml = forms.DecimalField(label=_("Volume (mL)"), min_value=0.1, max_value=40,
-                                   decimal_places=1)
+    volume_ml = forms.DecimalField(
+        label=_("Volume (mL)"), min_value=0.1, max_value=40, decimal_places=1
+    )
 
     def step_data(self) -> dict:
         data = super().step_data()
@@ -94,15 +115,16 @@ class AnaesthesiaForm(StepForm):
 
 class InsertionForm(StepForm):
     guidance = forms.ChoiceField(label=_("Guidance"), choices=IMAGING)
-    tip_confirmed = forms.TypedChoiceField(label=_("Probe tip seen next to the nerve"),
-                                           choices=YES_NO, coerce=_yes)
+    tip_confirmed = forms.TypedChoiceField(
+        label=_("Probe tip seen next to the nerve"), choices=YES_NO, coerce=_yes
+    )
 
 
 class ProbeRemovalForm(StepForm):
-    haemostasis = forms.TypedChoiceField(label=_("Haemostasis obtained"), choices=YES_NO,
-                                         coerce=_yes)
-    dressing = forms.TypedChoiceField(label=_("Dressing applied"), choices=YES_NO,
-                                      coerce=_yes)
+    haemostasis = forms.TypedChoiceField(
+        label=_("Haemostasis obtained"), choices=YES_NO, coerce=_yes
+    )
+    dressing = forms.TypedChoiceField(label=_("Dressing applied"), choices=YES_NO, coerce=_yes)
 
 
 class SurveillanceForm(StepForm):
@@ -111,11 +133,13 @@ class SurveillanceForm(StepForm):
     systolic = forms.IntegerField(label=_("Systolic BP (mmHg)"), min_value=50, max_value=260)
     diastolic = forms.IntegerField(label=_("Diastolic BP (mmHg)"), min_value=20, max_value=160)
     spo2 = forms.IntegerField(label=_("SpO2 (%)"), min_value=50, max_value=100)
-    motor_check = forms.ChoiceField(label=_("Motor check of the limb"), choices=MOTOR,
-                                    required=False,
-                                    help_text=_("Required when a mixed nerve was treated."))
-    minutes = forms.IntegerField(label=_("Surveillance duration (min)"), min_value=0,
-                                 max_value=600)
+    motor_check = forms.ChoiceField(
+        label=_("Motor check of the limb"),
+        choices=MOTOR,
+        required=False,
+        help_text=_("Required when a mixed nerve was treated."),
+    )
+    minutes = forms.IntegerField(label=_("Surveillance duration (min)"), min_value=0, max_value=600)
 
     def __init__(self, *args, mixed_nerve: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -125,18 +149,20 @@ class SurveillanceForm(StepForm):
 
     def clean(self):
         data = super().clean()
-        if (data.get("systolic") is not None and data.get("diastolic") is not None
-                and data["diastolic"] >= data["systolic"]):
+        if (
+            data.get("systolic") is not None
+            and data.get("diastolic") is not None
+            and data["diastolic"] >= data["systolic"]
+        ):
             self.add_error("diastolic", _("The diastolic pressure must be below the systolic."))
         return data
 
 
 class DischargeForm(StepForm):
     advice_given = forms.TypedChoiceField(
-        label=_("Written advice given in the patient's language"), choices=YES_NO,
-        coerce=_yes)
-    accompanied = forms.TypedChoiceField(label=_("Accompanied home"), choices=YES_NO,
-                                         coerce=_yes)
+        label=_("Written advice given in the patient's language"), choices=YES_NO, coerce=_yes
+    )
+    accompanied = forms.TypedChoiceField(label=_("Accompanied home"), choices=YES_NO, coerce=_yes)
 
     def clean_advice_given(self):
         value = self.cleaned_data["advice_given"]
@@ -160,12 +186,21 @@ STEP_FORMS: dict[str, type[StepForm]] = {
 
 class CheckInForm(forms.Form):
     site_label = forms.CharField(label=_("Treated site"), max_length=200)
-    side = forms.ChoiceField(label=_("Side"), choices=[
-        ("left", _("Left")), ("right", _("Right")), ("bilateral", _("Bilateral")),
-        ("midline", _("Midline"))])
+    side = forms.ChoiceField(
+        label=_("Side"),
+        choices=[
+            ("left", _("Left")),
+            ("right", _("Right")),
+            ("bilateral", _("Bilateral")),
+            ("midline", _("Midline")),
+        ],
+    )
     planned_nerves = forms.MultipleChoiceField(
-        label=_("Planned nerves"), required=False, choices=nerve_choices,
-        widget=forms.SelectMultiple(attrs={"size": 6}))
+        label=_("Planned nerves"),
+        required=False,
+        choices=nerve_choices,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
     plan_id = forms.IntegerField(label=_("Treatment plan number"), required=False, min_value=1)
 
 
@@ -177,22 +212,33 @@ class NerveForm(forms.Form):
 
 
 class CycleForm(forms.Form):
-    freeze_start = forms.TimeField(label=_("Freeze start"),
-                                   widget=forms.TimeInput(attrs={"type": "time", "step": 1}))
-    freeze_stop = forms.TimeField(label=_("Freeze stop"),
-                                  widget=forms.TimeInput(attrs={"type": "time", "step": 1}))
-    thaw_stop = forms.TimeField(label=_("Thaw stop"),
-                                widget=forms.TimeInput(attrs={"type": "time", "step": 1}))
-    min_temperature_c = forms.DecimalField(label=_("Lowest console temperature (°C)"),
-                                           min_value=-200, max_value=40, decimal_places=1)
-    thaw_temperature_c = forms.DecimalField(label=_("Temperature at end of thaw (°C)"),
-                                            required=False, min_value=-200, max_value=45,
-                                            decimal_places=1)
+    freeze_start = forms.TimeField(
+        label=_("Freeze start"), widget=forms.TimeInput(attrs={"type": "time", "step": 1})
+    )
+    freeze_stop = forms.TimeField(
+        label=_("Freeze stop"), widget=forms.TimeInput(attrs={"type": "time", "step": 1})
+    )
+    thaw_stop = forms.TimeField(
+        label=_("Thaw stop"), widget=forms.TimeInput(attrs={"type": "time", "step": 1})
+    )
+    min_temperature_c = forms.DecimalField(
+        label=_("Lowest console temperature (°C)"), min_value=-200, max_value=40, decimal_places=1
+    )
+    thaw_temperature_c = forms.DecimalField(
+        label=_("Temperature at end of thaw (°C)"),
+        required=False,
+        min_value=-200,
+        max_value=45,
+        decimal_places=1,
+    )
 
     def clean(self):
         data = super().clean()
-        start, stop, thaw = (data.get("freeze_start"), data.get("freeze_stop"),
-                             data.get("thaw_stop"))
+        start, stop, thaw = (
+            data.get("freeze_start"),
+            data.get("freeze_stop"),
+            data.get("thaw_stop"),
+        )
         if start and stop and stop <= start:
             self.add_error("freeze_stop", _("The freeze must stop after it starts."))
         if stop and thaw and thaw <= stop:
@@ -202,22 +248,32 @@ class CycleForm(forms.Form):
 
 class CloseForm(forms.Form):
     override_reason = forms.CharField(
-        label=_("Why the procedure is closed with steps missing"), required=False,
-        max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+        label=_("Why the procedure is closed with steps missing"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class AdverseEventForm(forms.Form):
     kind = forms.ChoiceField(label=_("Type"), choices=AdverseEventKind.choices)
-    grade = forms.TypedChoiceField(label=_("Severity grade"), choices=AdverseEventGrade.choices,
-                                   coerce=int)
+    grade = forms.TypedChoiceField(
+        label=_("Severity grade"), choices=AdverseEventGrade.choices, coerce=int
+    )
     onset_date = forms.DateField(label=_("Onset"), widget=forms.DateInput(attrs={"type": "date"}))
-    resolved_date = forms.DateField(label=_("Resolution"), required=False,
-                                    widget=forms.DateInput(attrs={"type": "date"}))
+    resolved_date = forms.DateField(
+        label=_("Resolution"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     source = forms.ChoiceField(label=_("Recorded from"), choices=AdverseEventSource.choices)
-    nerve = forms.TypedChoiceField(label=_("Treated nerve"), required=False, coerce=int,
-                                   empty_value=None, choices=[])
-    description = forms.CharField(label=_("Description"), required=False, max_length=2000,
-                                  widget=forms.Textarea(attrs={"rows": 2}))
+    nerve = forms.TypedChoiceField(
+        label=_("Treated nerve"), required=False, coerce=int, empty_value=None, choices=[]
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, nerves=(), **kwargs):
         super().__init__(*args, **kwargs)

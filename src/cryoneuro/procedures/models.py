@@ -32,11 +32,20 @@ class ProcedureStatus(models.TextChoices):
 class Procedure(models.Model):
     """One cryoneurolysis session for one patient, from check-in to discharge."""
 
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT,
-                                related_name="procedures", verbose_name=_("patient"))
-    evaluation = models.ForeignKey("evaluation.Evaluation", null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="procedures",
-                                   verbose_name=_("evaluation"))
+    patient = models.ForeignKey(
+        "patients.Patient",
+        on_delete=models.PROTECT,
+        related_name="procedures",
+        verbose_name=_("patient"),
+    )
+    evaluation = models.ForeignKey(
+        "evaluation.Evaluation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="procedures",
+        verbose_name=_("evaluation"),
+    )
     # The treatment plan (cryoneuro.treatmentplans) did not exist when this model was
     # written: its id is kept and compared lazily (see services.plan_targets).
     plan_id = models.PositiveIntegerField(_("treatment plan id"), null=True, blank=True)
@@ -46,16 +55,29 @@ class Procedure(models.Model):
     site_label = models.CharField(_("treated site"), max_length=200)
     side = models.CharField(_("side"), max_length=10)
     indication = models.CharField(_("indication"), max_length=40, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=ProcedureStatus.choices,
-                              default=ProcedureStatus.IN_PROGRESS)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ProcedureStatus.choices,
+        default=ProcedureStatus.IN_PROGRESS,
+    )
     checked_in_at = models.DateTimeField(_("checked in at"))
-    checked_in_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                      related_name="+", verbose_name=_("checked in by"))
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("checked in by"),
+    )
     baseline_nrs = models.PositiveSmallIntegerField(_("baseline NRS"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="+",
-                                  verbose_name=_("closed by"))
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("closed by"),
+    )
     override_reason = models.TextField(_("reason for closing with steps missing"), blank=True)
     missing_at_close = models.JSONField(_("steps missing at close"), default=list, blank=True)
 
@@ -79,15 +101,20 @@ class ProcedureStep(models.Model):
     code = models.CharField(_("step"), max_length=20, choices=StepCode.choices)
     data = models.JSONField(_("details"), default=dict, blank=True)
     done_at = models.DateTimeField(_("done at"))
-    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                related_name="+", verbose_name=_("done by"))
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("done by"),
+    )
     passed = models.BooleanField(_("passed"), default=True)
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
         ordering = ["done_at", "id"]
-        constraints = [models.UniqueConstraint(fields=["procedure", "code"],
-                                               name="procedure_step_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "code"], name="procedure_step_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.procedure_id}:{self.code}"
@@ -108,8 +135,12 @@ class NerveTreatment(models.Model):
     probe = models.CharField(_("probe"), max_length=100)
     cryogen = models.CharField(_("cryogen"), max_length=10, choices=Cryogen.choices)
     nerve_is_mixed = models.BooleanField(_("mixed (motor) nerve"), default=False)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+", verbose_name=_("recorded by"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
@@ -128,18 +159,24 @@ class FreezeCycle(models.Model):
     freeze_stop = models.DateTimeField(_("freeze stop"))
     thaw_start = models.DateTimeField(_("thaw start"))
     thaw_stop = models.DateTimeField(_("thaw stop"))
-    min_temperature_c = models.DecimalField(_("lowest console temperature (°C)"),
-                                            max_digits=5, decimal_places=1)
-    thaw_temperature_c = models.DecimalField(_("temperature at end of thaw (°C)"),
-                                             max_digits=5, decimal_places=1, null=True,
-                                             blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+", verbose_name=_("recorded by"))
+    min_temperature_c = models.DecimalField(
+        _("lowest console temperature (°C)"), max_digits=5, decimal_places=1
+    )
+    thaw_temperature_c = models.DecimalField(
+        _("temperature at end of thaw (°C)"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
 
     class Meta:
         ordering = ["number"]
-        constraints = [models.UniqueConstraint(fields=["nerve", "number"],
-                                               name="freeze_cycle_number_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["nerve", "number"], name="freeze_cycle_number_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.nerve_id} #{self.number}"
@@ -179,26 +216,49 @@ class AdverseEventSource(models.TextChoices):
 
 
 class AdverseEvent(models.Model):
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT,
-                                related_name="adverse_events", verbose_name=_("patient"))
-    procedure = models.ForeignKey(Procedure, null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="adverse_events", verbose_name=_("procedure"))
-    nerve = models.ForeignKey(NerveTreatment, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="adverse_events", verbose_name=_("treated nerve"))
+    patient = models.ForeignKey(
+        "patients.Patient",
+        on_delete=models.PROTECT,
+        related_name="adverse_events",
+        verbose_name=_("patient"),
+    )
+    procedure = models.ForeignKey(
+        Procedure,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="adverse_events",
+        verbose_name=_("procedure"),
+    )
+    nerve = models.ForeignKey(
+        NerveTreatment,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="adverse_events",
+        verbose_name=_("treated nerve"),
+    )
     kind = models.CharField(_("type"), max_length=20, choices=AdverseEventKind.choices)
-    grade = models.PositiveSmallIntegerField(_("severity grade"),
-                                             choices=AdverseEventGrade.choices)
+    grade = models.PositiveSmallIntegerField(_("severity grade"), choices=AdverseEventGrade.choices)
     onset_date = models.DateField(_("onset"))
     resolved_date = models.DateField(_("resolution"), null=True, blank=True)
-    source = models.CharField(_("recorded from"), max_length=20,
-                              choices=AdverseEventSource.choices)
+    source = models.CharField(_("recorded from"), max_length=20, choices=AdverseEventSource.choices)
     description = models.TextField(_("description"), blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+", verbose_name=_("recorded by"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
-    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                        on_delete=models.PROTECT, related_name="+",
-                                        verbose_name=_("acknowledged by"))
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("acknowledged by"),
+    )
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
 
     class Meta:

@@ -13,13 +13,15 @@ def patient_section(request, patient):
     return Section(
         template="procedures/_patient_section.html",
         context={
-            "procedures": [{"procedure": p, "duration": services.procedure_duration(p)}
-                           for p in procedures],
+            "procedures": [
+                {"procedure": p, "duration": services.procedure_duration(p)} for p in procedures
+            ],
             "events": list(adverse_events_for_patient(patient=patient)),
             "flags": services.motor_deficit_flags(patient=patient),
             "can_record": can_access_patient(request.user, Perm.PROCEDURE_RECORD, patient),
-            "can_record_event": can_access_patient(request.user, Perm.ADVERSE_EVENT_RECORD,
-                                                   patient),
+            "can_record_event": can_access_patient(
+                request.user, Perm.ADVERSE_EVENT_RECORD, patient
+            ),
         },
         order=30,
     )

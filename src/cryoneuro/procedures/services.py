@@ -73,8 +73,9 @@ def plan_targets(plan_id: int | None, patient_id: int | None = None) -> list[str
     except ImportError:
         return None
     plan = TreatmentPlan.objects.filter(pk=plan_id).first()
-    if plan is None or (patient_id is not None
-                        and getattr(plan, "patient_id", patient_id) != patient_id):
+    if plan is None or (
+        patient_id is not None and getattr(plan, "patient_id", patient_id) != patient_id
+    ):
         return None
     for attribute in ("nerve_codes", "nerve_code", "nerves", "targets"):
         value = getattr(plan, attribute, None)
@@ -85,8 +86,10 @@ def plan_targets(plan_id: int | None, patient_id: int | None = None) -> list[str
         if hasattr(value, "all"):
             value = [getattr(t, "nerve_code", getattr(t, "code", str(t))) for t in value.all()]
         if isinstance(value, list | tuple):
-            return [str(v.get("nerve_code", v.get("code", v))) if isinstance(v, dict) else str(v)
-                    for v in value]
+            return [
+                str(v.get("nerve_code", v.get("code", v))) if isinstance(v, dict) else str(v)
+                for v in value
+            ]
     return None
 
 
@@ -120,10 +123,12 @@ def plan_windows(plan_ids: list[int], patient_id: int) -> dict[str, ReliefWindow
         w = result.get("relief_window") if isinstance(result, dict) else None
         try:
             out[plan.nerve_code] = ReliefWindow(
-                tuple(w["onset_days"]), tuple(w["end_days"]),  # type: ignore[arg-type]
+                tuple(w["onset_days"]),
+                tuple(w["end_days"]),  # type: ignore[arg-type]
                 float(w["distance_to_end_organ_mm"]),
                 tuple(w["regrowth_mm_per_day"]),  # type: ignore[arg-type]
-                f"treatment plan #{plan.pk} ({w.get('basis', '')}); {w.get('source', '')}")
+                f"treatment plan #{plan.pk} ({w.get('basis', '')}); {w.get('source', '')}",
+            )
         except (TypeError, KeyError, ValueError):
             continue
     return out
@@ -142,11 +147,19 @@ def patient_plans(patient: Patient) -> list[tuple[int, str]]:
 
 
 @transaction.atomic
-def procedure_checkin(*, patient: Patient, user: Any, site_label: str, side: str,
-                      evaluation: Evaluation | None = None, plan_id: int | None = None,
-                      plan_ids: list[int] | None = None,
-                      planned_nerves: list[str] | None = None, at: dt.datetime | None = None,
-                      request=None) -> Procedure:
+def procedure_checkin(
+    *,
+    patient: Patient,
+    user: Any,
+    site_label: str,
+    side: str,
+    evaluation: Evaluation | None = None,
+    plan_id: int | None = None,
+    plan_ids: list[int] | None = None,
+    planned_nerves: list[str] | None = None,
+    at: dt.datetime | None = None,
+    request=None,
+) -> Procedure:
     """Open a procedure record for a patient who arrived on the day. The nerves planned
     come from the treatment plans chosen (one per nerve) or are given directly."""
     if evaluation is None:
@@ -163,19 +176,31 @@ def procedure_checkin(*, patient: Patient, user: Any, site_label: str, side: str
         planned = list(dict.fromkeys(from_plans))
     unknown = [c for c in planned if c not in NERVES]
     if unknown:
-        raise ValidationError({"planned_nerves": [
-            _("Unknown nerve(s): %(codes)s") % {"codes": ", ".join(unknown)}]})
+        raise ValidationError(
+            {"planned_nerves": [_("Unknown nerve(s): %(codes)s") % {"codes": ", ".join(unknown)}]}
+        )
     procedure = Procedure(
-        patient=patient, evaluation=evaluation, plan_id=ids[0] if ids else None,
-        plan_ids=ids, planned_nerves=planned,
-        site_label=site_label.strip(), side=side,
+        patient=patient,
+        evaluation=evaluation,
+        plan_id=ids[0] if ids else None,
+        plan_ids=ids,
+        planned_nerves=planned,
+        site_label=site_label.strip(),
+        side=side,
         indication=evaluation.indication if evaluation else "",
-        checked_in_at=at or timezone.now(), checked_in_by=user,
+        checked_in_at=at or timezone.now(),
+        checked_in_by=user,
     )
     procedure.full_clean()
     procedure.save()
-    audit_record(actor=user, action="create", request=request, obj=procedure,
-                 patient_id=patient.pk, detail={"checked_in": True})
+    audit_record(
+        actor=user,
+        action="create",
+        request=request,
+        obj=procedure,
+        patient_id=patient.pk,
+        detail={"checked_in": True},
+    )
     return procedure
 
 
@@ -183,8 +208,15 @@ def procedure_checkin(*, patient: Patient, user: Any, site_label: str, side: str
 
 
 @transaction.atomic
-def procedure_step_record(*, procedure: Procedure, user: Any, code: str, data: dict,
-                          at: dt.datetime | None = None, request=None) -> ProcedureStep:
+def procedure_step_record(
+    *,
+    procedure: Procedure,
+    user: Any,
+    code: str,
+    data: dict,
+    at: dt.datetime | None = None,
+    request=None,
+) -> ProcedureStep:
     """Record (or correct) one checklist step, signed by ``user``.
 
     ``data`` is what the step's form cleaned. The pre-procedure check must pass before any
@@ -200,7 +232,13 @@ def procedure_step_record(*, procedure: Procedure, user: Any, code: str, data: d
         data["evaluation_cleared"] = cleared
         clearance = (data.get("physician_clearance") or "").strip()
         if clearance and not can_access_patient(user, Perm.PROCEDURE_OVERRIDE, procedure.patient):
-            raise ValidationError({"physician_clearance": [_("Only a physician can clear a procedure after anticoagulation was taken.")]})
+            raise ValidationError(
+                {
+                    "physician_clearance": [
+                        _("Only a physician can clear a procedure after anticoagulation was taken.")
+                    ]
+                }
+            )
         reasons = []
         if not cleared:
             reasons.append("evaluation_not_cleared")
@@ -216,21 +254,38 @@ def procedure_step_record(*, procedure: Procedure, user: Any, code: str, data: d
             procedure.baseline_nrs = data["baseline_nrs"]
             procedure.save(update_fields=["baseline_nrs"])
     elif not pre_check_passed(procedure):
-        raise ValidationError({"__all__": [_("The pre-procedure check has not passed: no other step can be recorded.")]})
-    if code == StepCode.SURVEILLANCE and has_mixed_nerve(procedure) and not data.get(
-            "motor_check"):
-        raise ValidationError({"motor_check": [_("A mixed nerve was treated: the motor check of the limb is required.")]})
+        raise ValidationError(
+            {
+                "__all__": [
+                    _("The pre-procedure check has not passed: no other step can be recorded.")
+                ]
+            }
+        )
+    if code == StepCode.SURVEILLANCE and has_mixed_nerve(procedure) and not data.get("motor_check"):
+        raise ValidationError(
+            {
+                "motor_check": [
+                    _("A mixed nerve was treated: the motor check of the limb is required.")
+                ]
+            }
+        )
     if code == StepCode.DISCHARGE:
         language = procedure.patient.preferred_language
         data["advice_language"] = language
         data["advice"] = discharge_advice(language)
     step, created = ProcedureStep.objects.update_or_create(
-        procedure=procedure, code=code,
-        defaults={"data": data, "done_at": at or timezone.now(), "done_by": user,
-                  "passed": passed})
-    audit_record(actor=user, action="create" if created else "update", request=request,
-                 obj=step, patient_id=procedure.patient_id,
-                 detail={"procedure": procedure.pk, "step": code, "passed": passed})
+        procedure=procedure,
+        code=code,
+        defaults={"data": data, "done_at": at or timezone.now(), "done_by": user, "passed": passed},
+    )
+    audit_record(
+        actor=user,
+        action="create" if created else "update",
+        request=request,
+        obj=step,
+        patient_id=procedure.patient_id,
+        detail={"procedure": procedure.pk, "step": code, "passed": passed},
+    )
     if code == StepCode.DISCHARGE:
         from cryoneuro.followup.services import schedule_generate
 
@@ -240,43 +295,84 @@ def procedure_step_record(*, procedure: Procedure, user: Any, code: str, data: d
 
 
 @transaction.atomic
-def procedure_nerve_add(*, procedure: Procedure, user: Any, nerve_code: str, probe: str,
-                        cryogen: str, level: str = "", request=None) -> NerveTreatment:
+def procedure_nerve_add(
+    *,
+    procedure: Procedure,
+    user: Any,
+    nerve_code: str,
+    probe: str,
+    cryogen: str,
+    level: str = "",
+    request=None,
+) -> NerveTreatment:
     _ensure_open(procedure)
     if not pre_check_passed(procedure):
         raise ValidationError({"__all__": [_("The pre-procedure check has not passed.")]})
     target = NERVES.get(nerve_code)
     if target is None:
         raise ValidationError({"nerve_code": [_("Unknown nerve.")]})
-    treatment = NerveTreatment(procedure=procedure, nerve_code=nerve_code, level=level.strip(),
-                               probe=probe.strip(), cryogen=cryogen,
-                               nerve_is_mixed=target.is_mixed, recorded_by=user)
+    treatment = NerveTreatment(
+        procedure=procedure,
+        nerve_code=nerve_code,
+        level=level.strip(),
+        probe=probe.strip(),
+        cryogen=cryogen,
+        nerve_is_mixed=target.is_mixed,
+        recorded_by=user,
+    )
     treatment.full_clean()
     treatment.save()
-    audit_record(actor=user, action="create", request=request, obj=treatment,
-                 patient_id=procedure.patient_id, detail={"nerve": nerve_code})
+    audit_record(
+        actor=user,
+        action="create",
+        request=request,
+        obj=treatment,
+        patient_id=procedure.patient_id,
+        detail={"nerve": nerve_code},
+    )
     return treatment
 
 
 @transaction.atomic
-def procedure_cycle_add(*, nerve: NerveTreatment, user: Any, freeze_start: dt.datetime,
-                        freeze_stop: dt.datetime, thaw_stop: dt.datetime,
-                        min_temperature_c: float, thaw_temperature_c: float | None = None,
-                        request=None) -> FreezeCycle:
+def procedure_cycle_add(
+    *,
+    nerve: NerveTreatment,
+    user: Any,
+    freeze_start: dt.datetime,
+    freeze_stop: dt.datetime,
+    thaw_stop: dt.datetime,
+    min_temperature_c: float,
+    thaw_temperature_c: float | None = None,
+    request=None,
+) -> FreezeCycle:
     procedure = nerve.procedure
     _ensure_open(procedure)
     if not freeze_start < freeze_stop < thaw_stop:
-        raise ValidationError({"freeze_stop": [_("Times must follow freeze start < freeze stop < thaw stop.")]})
+        raise ValidationError(
+            {"freeze_stop": [_("Times must follow freeze start < freeze stop < thaw stop.")]}
+        )
     number = (nerve.cycles.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-    cycle = FreezeCycle(nerve=nerve, number=number, freeze_start=freeze_start,
-                        freeze_stop=freeze_stop, thaw_start=freeze_stop, thaw_stop=thaw_stop,
-                        min_temperature_c=min_temperature_c,
-                        thaw_temperature_c=thaw_temperature_c, recorded_by=user)
+    cycle = FreezeCycle(
+        nerve=nerve,
+        number=number,
+        freeze_start=freeze_start,
+        freeze_stop=freeze_stop,
+        thaw_start=freeze_stop,
+        thaw_stop=thaw_stop,
+        min_temperature_c=min_temperature_c,
+        thaw_temperature_c=thaw_temperature_c,
+        recorded_by=user,
+    )
     cycle.full_clean()
     cycle.save()
-    audit_record(actor=user, action="create", request=request, obj=cycle,
-                 patient_id=procedure.patient_id, detail={"nerve": nerve.nerve_code,
-                                                          "cycle": number})
+    audit_record(
+        actor=user,
+        action="create",
+        request=request,
+        obj=cycle,
+        patient_id=procedure.patient_id,
+        detail={"nerve": nerve.nerve_code, "cycle": number},
+    )
     return cycle
 
 
@@ -315,8 +411,9 @@ def missing_steps(procedure: Procedure) -> list[str]:
 
 
 @transaction.atomic
-def procedure_close(*, procedure: Procedure, user: Any, override_reason: str = "",
-                    request=None) -> Procedure:
+def procedure_close(
+    *, procedure: Procedure, user: Any, override_reason: str = "", request=None
+) -> Procedure:
     """Close the record. With a step missing, only a physician (PROCEDURE_OVERRIDE) may
     close it, and only with written reasons."""
     _ensure_open(procedure)
@@ -324,21 +421,40 @@ def procedure_close(*, procedure: Procedure, user: Any, override_reason: str = "
     reason = override_reason.strip()
     if missing:
         if not reason:
-            raise ValidationError({"override_reason": [
-                _("Steps are missing (%(steps)s): a physician must give the reasons to close.")
-                % {"steps": ", ".join(str(StepCode(c).label) for c in missing)}]})
+            raise ValidationError(
+                {
+                    "override_reason": [
+                        _(
+                            "Steps are missing (%(steps)s): a physician must give the reasons to close."
+                        )
+                        % {"steps": ", ".join(str(StepCode(c).label) for c in missing)}
+                    ]
+                }
+            )
         if not can_access_patient(user, Perm.PROCEDURE_OVERRIDE, procedure.patient):
-            raise ValidationError({"override_reason": [_("Only a physician can close a procedure with steps missing.")]})
+            raise ValidationError(
+                {
+                    "override_reason": [
+                        _("Only a physician can close a procedure with steps missing.")
+                    ]
+                }
+            )
     procedure.status = ProcedureStatus.CLOSED
     procedure.closed_at = timezone.now()
     procedure.closed_by = user
     procedure.override_reason = reason if missing else ""
     procedure.missing_at_close = missing
-    procedure.save(update_fields=["status", "closed_at", "closed_by", "override_reason",
-                                  "missing_at_close"])
-    audit_record(actor=user, action="update", request=request, obj=procedure,
-                 patient_id=procedure.patient_id,
-                 detail={"closed": True, "missing": missing, "override": bool(missing)})
+    procedure.save(
+        update_fields=["status", "closed_at", "closed_by", "override_reason", "missing_at_close"]
+    )
+    audit_record(
+        actor=user,
+        action="update",
+        request=request,
+        obj=procedure,
+        patient_id=procedure.patient_id,
+        detail={"closed": True, "missing": missing, "override": bool(missing)},
+    )
     return procedure
 
 
@@ -353,9 +469,18 @@ def procedure_duration(procedure: Procedure) -> dict[str, Any] | None:
     cycles = FreezeCycle.objects.filter(nerve__procedure=procedure)
     if not after_check and not cycles.exists():
         return None
-    starts = [s.done_at for s in after_check if s.code in (
-        StepCode.IMAGING, StepCode.POSITIONING, StepCode.DISINFECTION, StepCode.ANAESTHESIA,
-        StepCode.INSERTION)]
+    starts = [
+        s.done_at
+        for s in after_check
+        if s.code
+        in (
+            StepCode.IMAGING,
+            StepCode.POSITIONING,
+            StepCode.DISINFECTION,
+            StepCode.ANAESTHESIA,
+            StepCode.INSERTION,
+        )
+    ]
     starts += [c.freeze_start for c in cycles]
     ends = [c.thaw_stop for c in cycles]
     if StepCode.PROBE_REMOVAL in steps:
@@ -369,35 +494,49 @@ def procedure_duration(procedure: Procedure) -> dict[str, Any] | None:
     expected = procedure_minutes(codes) if codes else None
     low, high = PROCEDURE_MINUTES_BOUNDS
     verdict = "shorter" if minutes < low else "longer" if minutes > high else "within"
-    return {"minutes": round(minutes, 1), "expected_minutes": expected, "bounds": [low, high],
-            "verdict": verdict, "complete": StepCode.PROBE_REMOVAL in steps}
+    return {
+        "minutes": round(minutes, 1),
+        "expected_minutes": expected,
+        "bounds": [low, high],
+        "verdict": verdict,
+        "complete": StepCode.PROBE_REMOVAL in steps,
+    }
 
 
 def plan_differences(procedure: Procedure) -> dict[str, Any] | None:
     """Nerves planned but not treated, treated but not planned, and, per nerve with a
     treatment plan, the planned protocol against the cycles recorded (None without a plan)."""
     planned = list(procedure.planned_nerves) or (
-        plan_targets(procedure.plan_id, procedure.patient_id) or [])
+        plan_targets(procedure.plan_id, procedure.patient_id) or []
+    )
     if not planned:
         return None
     nerves = list(procedure.nerves.prefetch_related("cycles"))
     treated = [n.nerve_code for n in nerves]
-    protocols = plan_protocols(list(procedure.plan_ids or []) or (
-        [procedure.plan_id] if procedure.plan_id else []), procedure.patient_id)
+    protocols = plan_protocols(
+        list(procedure.plan_ids or []) or ([procedure.plan_id] if procedure.plan_id else []),
+        procedure.patient_id,
+    )
     protocol_rows = []
     for code, protocol in protocols.items():
         cycles = [c for n in nerves if n.nerve_code == code for c in n.cycles.all()]
-        done_freeze = (round(sum(c.freeze_seconds for c in cycles) / len(cycles))
-                       if cycles else None)
+        done_freeze = round(sum(c.freeze_seconds for c in cycles) / len(cycles)) if cycles else None
         planned_cycles = int(protocol.get("cycles") or 0)
         planned_freeze = float(protocol.get("freeze_s") or 0)
         differs = bool(cycles) and (
             len(cycles) != planned_cycles
-            or (planned_freeze > 0 and abs(done_freeze - planned_freeze) > 0.1 * planned_freeze))
-        protocol_rows.append({"nerve": code, "planned_cycles": planned_cycles,
-                              "planned_freeze_s": planned_freeze,
-                              "done_cycles": len(cycles), "done_freeze_s": done_freeze,
-                              "differs": differs})
+            or (planned_freeze > 0 and abs(done_freeze - planned_freeze) > 0.1 * planned_freeze)
+        )
+        protocol_rows.append(
+            {
+                "nerve": code,
+                "planned_cycles": planned_cycles,
+                "planned_freeze_s": planned_freeze,
+                "done_cycles": len(cycles),
+                "done_freeze_s": done_freeze,
+                "differs": differs,
+            }
+        )
     return {
         "planned": planned,
         "treated": treated,
@@ -410,55 +549,93 @@ def plan_differences(procedure: Procedure) -> dict[str, Any] | None:
 def procedure_relief_window(procedure: Procedure) -> ReliefWindow | None:
     """The widest expected relief window over the treated (else planned) nerves."""
     codes = [n.nerve_code for n in procedure.nerves.all()] or list(procedure.planned_nerves)
-    planned = plan_windows(list(procedure.plan_ids or []), procedure.patient_id) if (
-        procedure.plan_ids) else {}
-    windows = [planned[c] if c in planned else relief_window_for_nerve(c)
-               for c in dict.fromkeys(codes) if c in planned or c in NERVES]
+    planned = (
+        plan_windows(list(procedure.plan_ids or []), procedure.patient_id)
+        if (procedure.plan_ids)
+        else {}
+    )
+    windows = [
+        planned[c] if c in planned else relief_window_for_nerve(c)
+        for c in dict.fromkeys(codes)
+        if c in planned or c in NERVES
+    ]
     if not windows:
         return None
     first = windows[0]
     return ReliefWindow(
         (min(w.onset_days[0] for w in windows), max(w.onset_days[1] for w in windows)),
         (min(w.end_days[0] for w in windows), max(w.end_days[1] for w in windows)),
-        max(w.distance_to_end_organ_mm for w in windows), first.regrowth_mm_per_day,
-        first.source)
+        max(w.distance_to_end_organ_mm for w in windows),
+        first.regrowth_mm_per_day,
+        first.source,
+    )
 
 
 # ----------------------------------------------------------------------------- adverse events
 
 
 @transaction.atomic
-def adverse_event_record(*, patient: Patient, user: Any, kind: str, grade: int,
-                         onset_date: dt.date, source: str,
-                         resolved_date: dt.date | None = None,
-                         procedure: Procedure | None = None,
-                         nerve: NerveTreatment | None = None, description: str = "",
-                         request=None) -> AdverseEvent:
+def adverse_event_record(
+    *,
+    patient: Patient,
+    user: Any,
+    kind: str,
+    grade: int,
+    onset_date: dt.date,
+    source: str,
+    resolved_date: dt.date | None = None,
+    procedure: Procedure | None = None,
+    nerve: NerveTreatment | None = None,
+    description: str = "",
+    request=None,
+) -> AdverseEvent:
     if nerve is not None:
         if nerve.procedure.patient_id != patient.pk:
             raise ValidationError({"nerve": [_("This nerve was not treated for this patient.")]})
         procedure = procedure or nerve.procedure
     if procedure is not None and procedure.patient_id != patient.pk:
         raise ValidationError({"procedure": [_("This procedure is another patient's.")]})
-    event = AdverseEvent(patient=patient, procedure=procedure, nerve=nerve, kind=kind,
-                         grade=grade, onset_date=onset_date, resolved_date=resolved_date,
-                         source=source, description=description.strip(), recorded_by=user)
+    event = AdverseEvent(
+        patient=patient,
+        procedure=procedure,
+        nerve=nerve,
+        kind=kind,
+        grade=grade,
+        onset_date=onset_date,
+        resolved_date=resolved_date,
+        source=source,
+        description=description.strip(),
+        recorded_by=user,
+    )
     event.full_clean()
     event.save()
-    audit_record(actor=user, action="create", request=request, obj=event, patient_id=patient.pk,
-                 detail={"kind": kind, "grade": grade})
+    audit_record(
+        actor=user,
+        action="create",
+        request=request,
+        obj=event,
+        patient_id=patient.pk,
+        detail={"kind": kind, "grade": grade},
+    )
     return event
 
 
 @transaction.atomic
-def adverse_event_resolve(*, event: AdverseEvent, user: Any, resolved_date: dt.date,
-                          request=None) -> AdverseEvent:
+def adverse_event_resolve(
+    *, event: AdverseEvent, user: Any, resolved_date: dt.date, request=None
+) -> AdverseEvent:
     if resolved_date < event.onset_date:
         raise ValidationError({"resolved_date": [_("The resolution cannot precede the onset.")]})
     event.resolved_date = resolved_date
     event.save(update_fields=["resolved_date"])
-    audit_record(actor=user, action="update", request=request, obj=event,
-                 patient_id=event.patient_id, detail={"resolved": resolved_date.isoformat()})
+    audit_record(
+        actor=user,
+        action="update",
+        request=request,
+        obj=event,
+        patient_id=event.patient_id,
+        detail={"resolved": resolved_date.isoformat()},
+    )
     return event
 
 
@@ -470,8 +647,14 @@ def adverse_event_acknowledge(*, event: AdverseEvent, user: Any, request=None) -
     event.acknowledged_by = user
     event.acknowledged_at = timezone.now()
     event.save(update_fields=["acknowledged_by", "acknowledged_at"])
-    audit_record(actor=user, action="update", request=request, obj=event,
-                 patient_id=event.patient_id, detail={"acknowledged": True})
+    audit_record(
+        actor=user,
+        action="update",
+        request=request,
+        obj=event,
+        patient_id=event.patient_id,
+        detail={"acknowledged": True},
+    )
     return event
 
 
@@ -489,16 +672,22 @@ def motor_deficit_flag(event: AdverseEvent, today: dt.date | None = None) -> dic
     until = event.resolved_date or today or timezone.localdate()
     if until <= limit:
         return None
-    return {"event": event, "limit": limit, "days": (until - start).days,
-            "window_days": window.end_days, "resolved": event.resolved_date is not None,
-            "acknowledged": event.acknowledged_at is not None}
+    return {
+        "event": event,
+        "limit": limit,
+        "days": (until - start).days,
+        "window_days": window.end_days,
+        "resolved": event.resolved_date is not None,
+        "acknowledged": event.acknowledged_at is not None,
+    }
 
 
-def motor_deficit_flags(*, patient: Patient | None = None, today: dt.date | None = None,
-                        unacknowledged: bool = False) -> list[dict]:
-    events = AdverseEvent.objects.filter(kind=AdverseEventKind.MOTOR_WEAKNESS,
-                                         nerve__nerve_is_mixed=True).select_related(
-        "nerve__procedure", "patient", "acknowledged_by")
+def motor_deficit_flags(
+    *, patient: Patient | None = None, today: dt.date | None = None, unacknowledged: bool = False
+) -> list[dict]:
+    events = AdverseEvent.objects.filter(
+        kind=AdverseEventKind.MOTOR_WEAKNESS, nerve__nerve_is_mixed=True
+    ).select_related("nerve__procedure", "patient", "acknowledged_by")
     if patient is not None:
         events = events.filter(patient=patient)
     if unacknowledged:

@@ -52,18 +52,23 @@ def _step_form(procedure: Procedure, code: str, data=None):
     initial = None
     step = procedure.steps.filter(code=code).first()
     if step is not None and data is None:
-        initial = {k: ("yes" if v is True else "no" if v is False else v)
-                   for k, v in step.data.items()}
+        initial = {
+            k: ("yes" if v is True else "no" if v is False else v) for k, v in step.data.items()
+        }
     return cls(data, initial=initial, **kwargs)
 
 
-EXTRA_LABELS = {"evaluation_cleared": _lazy("Evaluation cleared for the procedure"),
-                "stop_reasons": _lazy("Reasons to stop"),
-                "advice_language": _lazy("Language of the advice")}
-STOP_REASONS = {"evaluation_not_cleared": _lazy("evaluation not cleared"),
-                "consent_not_signed": _lazy("consent not signed"),
-                "infection_at_site": _lazy("infection at the site"),
-                "anticoagulation_taken": _lazy("anticoagulation taken")}
+EXTRA_LABELS = {
+    "evaluation_cleared": _lazy("Evaluation cleared for the procedure"),
+    "stop_reasons": _lazy("Reasons to stop"),
+    "advice_language": _lazy("Language of the advice"),
+}
+STOP_REASONS = {
+    "evaluation_not_cleared": _lazy("evaluation not cleared"),
+    "consent_not_signed": _lazy("consent not signed"),
+    "infection_at_site": _lazy("infection at the site"),
+    "anticoagulation_taken": _lazy("anticoagulation taken"),
+}
 
 
 def step_display(step) -> list[tuple[str, str]]:
@@ -91,43 +96,73 @@ def step_display(step) -> list[tuple[str, str]]:
 def _context(request, procedure: Procedure, *, bound: dict | None = None) -> dict:
     bound = bound or {}
     checklist = services.procedure_checklist(procedure)
-    can_record = (not procedure.is_closed
-                  and can_access_patient(request.user, Perm.PROCEDURE_RECORD, procedure.patient))
+    can_record = not procedure.is_closed and can_access_patient(
+        request.user, Perm.PROCEDURE_RECORD, procedure.patient
+    )
     next_code = next((row.code for row in checklist if not row.done), None)
     rows = []
     for row in checklist:
         form = None
         if can_record and row.code != StepCode.NERVES:
             form = bound.get(row.code) or _step_form(procedure, row.code)
-        rows.append({"row": row, "form": form, "is_next": row.code == next_code,
-                     "display": step_display(row.step) if row.step else []})
+        rows.append(
+            {
+                "row": row,
+                "form": form,
+                "is_next": row.code == next_code,
+                "display": step_display(row.step) if row.step else [],
+            }
+        )
     lang = _lang()
     nerves = []
     for n in procedure.nerves.prefetch_related("cycles").select_related("recorded_by"):
         item = NERVES.get(n.nerve_code)
-        nerves.append({
-            "nerve": n, "name": item.name(lang) if item else n.nerve_code,
-            "cycles": list(n.cycles.all()),
-            "form": (bound.get(f"cycle-{n.pk}") or CycleForm(prefix=f"cycle-{n.pk}"))
-            if can_record else None,
-        })
+        nerves.append(
+            {
+                "nerve": n,
+                "name": item.name(lang) if item else n.nerve_code,
+                "cycles": list(n.cycles.all()),
+                "form": (bound.get(f"cycle-{n.pk}") or CycleForm(prefix=f"cycle-{n.pk}"))
+                if can_record
+                else None,
+            }
+        )
     differences = services.plan_differences(procedure)
     if differences:
+
         def name(code):
             return NERVES[code].name(lang) if code in NERVES else code
+
         protocols = [dict(row, nerve=name(row["nerve"])) for row in differences["protocols"]]
-        differences = {k: [name(c) for c in v] for k, v in differences.items()
-                       if k != "protocols"}
+        differences = {k: [name(c) for c in v] for k, v in differences.items() if k != "protocols"}
         differences["protocols"] = protocols
     missing = [row for row in checklist if not row.done]
     can_override = can_access_patient(request.user, Perm.PROCEDURE_OVERRIDE, procedure.patient)
     return {
-        "procedure": procedure, "patient": procedure.patient, "rows": rows, "nerves": nerves,
-        "can_record": can_record, "can_override": can_override,
-        "nerve_form": (bound.get("nerve") or NerveForm(prefix="nerve", initial={
-            "nerve_code": next((c for c in procedure.planned_nerves
-                                if c not in {n["nerve"].nerve_code for n in nerves}), "")}))
-        if can_record else None,
+        "procedure": procedure,
+        "patient": procedure.patient,
+        "rows": rows,
+        "nerves": nerves,
+        "can_record": can_record,
+        "can_override": can_override,
+        "nerve_form": (
+            bound.get("nerve")
+            or NerveForm(
+                prefix="nerve",
+                initial={
+                    "nerve_code": next(
+                        (
+                            c
+                            for c in procedure.planned_nerves
+                            if c not in {n["nerve"].nerve_code for n in nerves}
+                        ),
+                        "",
+                    )
+                },
+            )
+        )
+        if can_record
+        else None,
         "close_form": bound.get("close") or CloseForm(prefix="close"),
         "missing": missing,
         "duration": services.procedure_duration(procedure),
@@ -155,15 +190,25 @@ def procedure_list(request):
     if not can_access_patient_any(request.user):
         raise PermissionDenied
     open_procedures = Procedure.objects.filter(status=ProcedureStatus.IN_PROGRESS).select_related(
-        "patient")[:100]
-    recent = Procedure.objects.filter(status=ProcedureStatus.CLOSED).select_related(
-        "patient")[:30]
-    audit_record(actor=request.user, action="search", request=request,
-                 object_type="procedures.procedure", detail={"list": True})
-    return render(request, "procedures/list.html", {
-        "open_procedures": open_procedures, "recent": recent,
-        "flags": services.motor_deficit_flags(unacknowledged=True),
-    })
+        "patient"
+    )[:100]
+    recent = Procedure.objects.filter(status=ProcedureStatus.CLOSED).select_related("patient")[:30]
+    audit_record(
+        actor=request.user,
+        action="search",
+        request=request,
+        object_type="procedures.procedure",
+        detail={"list": True},
+    )
+    return render(
+        request,
+        "procedures/list.html",
+        {
+            "open_procedures": open_procedures,
+            "recent": recent,
+            "flags": services.motor_deficit_flags(unacknowledged=True),
+        },
+    )
 
 
 def can_access_patient_any(user) -> bool:
@@ -176,41 +221,61 @@ def can_access_patient_any(user) -> bool:
 def procedure_checkin(request, patient_id: int):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.PROCEDURE_RECORD)
     evaluation = patient.evaluations.order_by("-created_at", "-id").first()
-    initial = {"site_label": evaluation.pain_location if evaluation else "",
-               "side": evaluation.side if evaluation else "right"}
+    initial = {
+        "site_label": evaluation.pain_location if evaluation else "",
+        "side": evaluation.side if evaluation else "right",
+    }
     form = CheckInForm(request.POST or None, initial=initial)
     plans = services.patient_plans(patient)
     if plans:
         from django import forms as djforms
 
         form.fields["plan_id"] = djforms.TypedMultipleChoiceField(
-            label=_("Treatment plans (one per nerve)"), required=False, coerce=int,
-            choices=plans, widget=djforms.CheckboxSelectMultiple)
+            label=_("Treatment plans (one per nerve)"),
+            required=False,
+            coerce=int,
+            choices=plans,
+            widget=djforms.CheckboxSelectMultiple,
+        )
     if request.method == "POST" and form.is_valid():
         try:
             procedure = services.procedure_checkin(
-                patient=patient, user=request.user, evaluation=evaluation,
-                site_label=form.cleaned_data["site_label"], side=form.cleaned_data["side"],
+                patient=patient,
+                user=request.user,
+                evaluation=evaluation,
+                site_label=form.cleaned_data["site_label"],
+                side=form.cleaned_data["side"],
                 plan_ids=_as_list(form.cleaned_data.get("plan_id")),
-                planned_nerves=form.cleaned_data.get("planned_nerves") or [], request=request)
+                planned_nerves=form.cleaned_data.get("planned_nerves") or [],
+                request=request,
+            )
         except ValidationError as error:
             _apply_errors(form, error)
         else:
             messages.success(request, _("Patient checked in."))
             return redirect("procedure_detail", procedure_id=procedure.pk)
     elif request.method != "POST":
-        audit_record(actor=request.user, action="view", request=request, obj=patient,
-                     patient_id=patient.pk)
-    return render(request, "procedures/checkin.html",
-                  {"patient": patient, "form": form, "evaluation": evaluation},
-                  status=422 if form.errors else 200)
+        audit_record(
+            actor=request.user, action="view", request=request, obj=patient, patient_id=patient.pk
+        )
+    return render(
+        request,
+        "procedures/checkin.html",
+        {"patient": patient, "form": form, "evaluation": evaluation},
+        status=422 if form.errors else 200,
+    )
 
 
 @requires(Perm.PROCEDURE_VIEW)
 def procedure_detail(request, procedure_id: int):
     procedure = selectors.procedure_get(user=request.user, procedure_id=procedure_id)
-    audit_record(actor=request.user, action="view", request=request, obj=procedure,
-                 patient_id=procedure.patient_id)
+    audit_record(
+        actor=request.user,
+        action="view",
+        request=request,
+        obj=procedure,
+        patient_id=procedure.patient_id,
+    )
     context = _context(request, procedure)
     if request.htmx:
         return render(request, "procedures/detail.html#body", context)
@@ -220,16 +285,22 @@ def procedure_detail(request, procedure_id: int):
 @require_POST
 @requires(Perm.PROCEDURE_RECORD)
 def procedure_step(request, procedure_id: int, code: str):
-    procedure = selectors.procedure_get(user=request.user, procedure_id=procedure_id,
-                                        perm=Perm.PROCEDURE_RECORD)
+    procedure = selectors.procedure_get(
+        user=request.user, procedure_id=procedure_id, perm=Perm.PROCEDURE_RECORD
+    )
     if code not in STEP_FORMS:
         raise Http404
     form = _step_form(procedure, code, request.POST)
     if form.is_valid():
         try:
             services.procedure_step_record(
-                procedure=procedure, user=request.user, code=code, data=form.step_data(),
-                at=services.at_time(procedure, form.cleaned_data.get("at")), request=request)
+                procedure=procedure,
+                user=request.user,
+                code=code,
+                data=form.step_data(),
+                at=services.at_time(procedure, form.cleaned_data.get("at")),
+                request=request,
+            )
         except ValidationError as error:
             _apply_errors(form, error)
         else:
@@ -240,13 +311,15 @@ def procedure_step(request, procedure_id: int, code: str):
 @require_POST
 @requires(Perm.PROCEDURE_RECORD)
 def procedure_nerve_add(request, procedure_id: int):
-    procedure = selectors.procedure_get(user=request.user, procedure_id=procedure_id,
-                                        perm=Perm.PROCEDURE_RECORD)
+    procedure = selectors.procedure_get(
+        user=request.user, procedure_id=procedure_id, perm=Perm.PROCEDURE_RECORD
+    )
     form = NerveForm(request.POST, prefix="nerve")
     if form.is_valid():
         try:
-            services.procedure_nerve_add(procedure=procedure, user=request.user,
-                                         request=request, **form.cleaned_data)
+            services.procedure_nerve_add(
+                procedure=procedure, user=request.user, request=request, **form.cleaned_data
+            )
         except ValidationError as error:
             _apply_errors(form, error)
         else:
@@ -264,12 +337,15 @@ def procedure_cycle_add(request, nerve_id: int):
         data = form.cleaned_data
         try:
             services.procedure_cycle_add(
-                nerve=nerve, user=request.user,
+                nerve=nerve,
+                user=request.user,
                 freeze_start=services.at_time(procedure, data["freeze_start"]),
                 freeze_stop=services.at_time(procedure, data["freeze_stop"]),
                 thaw_stop=services.at_time(procedure, data["thaw_stop"]),
                 min_temperature_c=data["min_temperature_c"],
-                thaw_temperature_c=data.get("thaw_temperature_c"), request=request)
+                thaw_temperature_c=data.get("thaw_temperature_c"),
+                request=request,
+            )
         except ValidationError as error:
             _apply_errors(form, error)
         else:
@@ -280,21 +356,26 @@ def procedure_cycle_add(request, nerve_id: int):
 @require_POST
 @requires(Perm.PROCEDURE_RECORD)
 def procedure_close(request, procedure_id: int):
-    procedure = selectors.procedure_get(user=request.user, procedure_id=procedure_id,
-                                        perm=Perm.PROCEDURE_RECORD)
+    procedure = selectors.procedure_get(
+        user=request.user, procedure_id=procedure_id, perm=Perm.PROCEDURE_RECORD
+    )
     form = CloseForm(request.POST, prefix="close")
     if form.is_valid():
         try:
-            services.procedure_close(procedure=procedure, user=request.user,
-                                     override_reason=form.cleaned_data["override_reason"],
-                                     request=request)
+            services.procedure_close(
+                procedure=procedure,
+                user=request.user,
+                override_reason=form.cleaned_data["override_reason"],
+                request=request,
+            )
         except ValidationError as error:
             _apply_errors(form, error)
         else:
             messages.success(request, _("Procedure closed."))
             if request.htmx:
-                response = render(request, "procedures/detail.html#body",
-                                  _context(request, procedure))
+                response = render(
+                    request, "procedures/detail.html#body", _context(request, procedure)
+                )
                 return response
             return redirect("procedure_detail", procedure_id=procedure.pk)
     return _respond(request, procedure, bound={"close": form})
@@ -302,8 +383,7 @@ def procedure_close(request, procedure_id: int):
 
 @requires(Perm.ADVERSE_EVENT_RECORD)
 def adverse_event_create(request, patient_id: int):
-    patient = patient_get(user=request.user, patient_id=patient_id,
-                          perm=Perm.ADVERSE_EVENT_RECORD)
+    patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.ADVERSE_EVENT_RECORD)
     nerves = selectors.treated_nerves_for_patient(patient=patient)
     initial = {"onset_date": timezone.localdate(), "source": request.GET.get("source", "visit")}
     if request.GET.get("nerve", "").isdigit():
@@ -314,18 +394,24 @@ def adverse_event_create(request, patient_id: int):
         nerve = nerves.filter(pk=data.pop("nerve")).first() if data.get("nerve") else None
         data.pop("nerve", None)
         try:
-            services.adverse_event_record(patient=patient, user=request.user, nerve=nerve,
-                                          request=request, **data)
+            services.adverse_event_record(
+                patient=patient, user=request.user, nerve=nerve, request=request, **data
+            )
         except ValidationError as error:
             _apply_errors(form, error)
         else:
             messages.success(request, _("Adverse event recorded."))
             return redirect("patient_detail", patient_id=patient.pk)
     elif request.method != "POST":
-        audit_record(actor=request.user, action="view", request=request, obj=patient,
-                     patient_id=patient.pk)
-    return render(request, "procedures/adverse_event_form.html",
-                  {"patient": patient, "form": form}, status=422 if form.errors else 200)
+        audit_record(
+            actor=request.user, action="view", request=request, obj=patient, patient_id=patient.pk
+        )
+    return render(
+        request,
+        "procedures/adverse_event_form.html",
+        {"patient": patient, "form": form},
+        status=422 if form.errors else 200,
+    )
 
 
 @require_POST
@@ -337,8 +423,9 @@ def adverse_event_resolve(request, event_id: int):
     field = djforms.DateField()
     try:
         day = field.clean(request.POST.get("resolved_date") or timezone.localdate().isoformat())
-        services.adverse_event_resolve(event=event, user=request.user, resolved_date=day,
-                                       request=request)
+        services.adverse_event_resolve(
+            event=event, user=request.user, resolved_date=day, request=request
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -350,8 +437,9 @@ def adverse_event_resolve(request, event_id: int):
 @requires(Perm.PROCEDURE_OVERRIDE)
 def adverse_event_acknowledge(request, event_id: int):
     """A physician acknowledges a flag (motor deficit beyond the expected window)."""
-    event: AdverseEvent = selectors.adverse_event_get(user=request.user, event_id=event_id,
-                                                      perm=Perm.PROCEDURE_OVERRIDE)
+    event: AdverseEvent = selectors.adverse_event_get(
+        user=request.user, event_id=event_id, perm=Perm.PROCEDURE_OVERRIDE
+    )
     services.adverse_event_acknowledge(event=event, user=request.user, request=request)
     messages.success(request, _("Flag acknowledged."))
     return redirect("patient_detail", patient_id=event.patient_id)

@@ -91,8 +91,14 @@ class SlotsQuery(Schema):
 
 
 def _taken(error: services.SlotTaken):
-    return Status(409, {"detail": str(error), "code": "slot_taken",
-                        "nearest": [s.to_dict() for s in error.alternatives]})
+    return Status(
+        409,
+        {
+            "detail": str(error),
+            "code": "slot_taken",
+            "nearest": [s.to_dict() for s in error.alternatives],
+        },
+    )
 
 
 def _bad(error: services.BookingError):
@@ -102,49 +108,76 @@ def _bad(error: services.BookingError):
 def _practitioner(practitioner_id: int | None) -> Resource | None:
     if practitioner_id is None:
         return None
-    resource = Resource.objects.filter(pk=practitioner_id, kind=ResourceKind.PRACTITIONER,
-                                       active=True).first()
+    resource = Resource.objects.filter(
+        pk=practitioner_id, kind=ResourceKind.PRACTITIONER, active=True
+    ).first()
     if resource is None:
         raise services.BookingError({"practitioner_id": ["Unknown physician."]})
     return resource
 
 
-@router.get("/patients/{patient_id}/slots", response={200: list[SlotOut], 422: dict},
-            auth=perm_auth(Perm.APPOINTMENT_VIEW))
+@router.get(
+    "/patients/{patient_id}/slots",
+    response={200: list[SlotOut], 422: dict},
+    auth=perm_auth(Perm.APPOINTMENT_VIEW),
+)
 def list_slots(request, patient_id: int, query: Query[SlotsQuery]):
     """Free slots of a type for this patient, earliest first (a procedure's length follows
     the nerves given, else the patient's latest evaluation)."""
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.APPOINTMENT_VIEW)
-    audit_record(actor=request.user, action="view", request=request, obj=patient,
-                 patient_id=patient.pk, detail={"via": "api", "slots": query.type})
+    audit_record(
+        actor=request.user,
+        action="view",
+        request=request,
+        obj=patient,
+        patient_id=patient.pk,
+        detail={"via": "api", "slots": query.type},
+    )
     try:
         type_ = services.appointment_type(query.type)
-        codes = (services.procedure_nerves(patient, query.nerve_codes)
-                 if type_.is_procedure else [])
+        codes = services.procedure_nerves(patient, query.nerve_codes) if type_.is_procedure else []
         minutes = services.required_minutes(type_, codes)
         practitioner = _practitioner(query.practitioner_id)
     except services.BookingError as error:
         return _bad(error)
-    after = max(timezone.now(), availability.local_day_bounds(query.after)[0]) \
-        if query.after else timezone.now()
+    after = (
+        max(timezone.now(), availability.local_day_bounds(query.after)[0])
+        if query.after
+        else timezone.now()
+    )
     only = {ResourceKind.PRACTITIONER: [practitioner.pk]} if practitioner else None
     slots = availability.find_slots(
-        type_, minutes, after=after, before=after + timedelta(days=settings.SCHEDULING_SEARCH_DAYS),
-        only=only, limit=max(1, min(query.limit, 50)))
+        type_,
+        minutes,
+        after=after,
+        before=after + timedelta(days=settings.SCHEDULING_SEARCH_DAYS),
+        only=only,
+        limit=max(1, min(query.limit, 50)),
+    )
     return Status(200, [s.to_dict() for s in slots])
 
 
-@router.post("/scheduling/appointments",
-             response={201: AppointmentOut, 409: dict, 422: dict},
-             auth=perm_auth(Perm.APPOINTMENT_BOOK))
+@router.post(
+    "/scheduling/appointments",
+    response={201: AppointmentOut, 409: dict, 422: dict},
+    auth=perm_auth(Perm.APPOINTMENT_BOOK),
+)
 def book_appointment(request, payload: BookIn):
-    patient = patient_get(user=request.user, patient_id=payload.patient_id,
-                          perm=Perm.APPOINTMENT_BOOK)
+    patient = patient_get(
+        user=request.user, patient_id=payload.patient_id, perm=Perm.APPOINTMENT_BOOK
+    )
     try:
         appointment = services.appointment_book(
-            patient=patient, type=payload.type, start=payload.start, booked_by=request.user,
-            practitioner=_practitioner(payload.practitioner_id), nerve_codes=payload.nerve_codes,
-            duration_minutes=payload.duration_minutes, note=payload.note, request=request)
+            patient=patient,
+            type=payload.type,
+            start=payload.start,
+            booked_by=request.user,
+            practitioner=_practitioner(payload.practitioner_id),
+            nerve_codes=payload.nerve_codes,
+            duration_minutes=payload.duration_minutes,
+            note=payload.note,
+            request=request,
+        )
     except services.SlotTaken as taken:
         return _taken(taken)
     except services.BookingError as error:
@@ -152,16 +185,23 @@ def book_appointment(request, payload: BookIn):
     return Status(201, appointment)
 
 
-@router.post("/scheduling/appointments/{appointment_id}/move",
-             response={200: AppointmentOut, 409: dict, 422: dict},
-             auth=perm_auth(Perm.APPOINTMENT_BOOK))
+@router.post(
+    "/scheduling/appointments/{appointment_id}/move",
+    response={200: AppointmentOut, 409: dict, 422: dict},
+    auth=perm_auth(Perm.APPOINTMENT_BOOK),
+)
 def move_appointment(request, appointment_id: int, payload: MoveIn):
-    appointment = selectors.appointment_get(user=request.user, appointment_id=appointment_id,
-                                            perm=Perm.APPOINTMENT_BOOK)
+    appointment = selectors.appointment_get(
+        user=request.user, appointment_id=appointment_id, perm=Perm.APPOINTMENT_BOOK
+    )
     try:
         moved = services.appointment_move(
-            appointment=appointment, start=payload.start, moved_by=request.user,
-            practitioner=_practitioner(payload.practitioner_id), request=request)
+            appointment=appointment,
+            start=payload.start,
+            moved_by=request.user,
+            practitioner=_practitioner(payload.practitioner_id),
+            request=request,
+        )
     except services.SlotTaken as taken:
         return _taken(taken)
     except services.BookingError as error:
@@ -169,54 +209,82 @@ def move_appointment(request, appointment_id: int, payload: MoveIn):
     return Status(200, moved)
 
 
-@router.post("/scheduling/appointments/{appointment_id}/cancel", response=AppointmentOut,
-             auth=perm_auth(Perm.APPOINTMENT_BOOK))
+@router.post(
+    "/scheduling/appointments/{appointment_id}/cancel",
+    response=AppointmentOut,
+    auth=perm_auth(Perm.APPOINTMENT_BOOK),
+)
 def cancel_appointment(request, appointment_id: int, payload: CancelIn):
-    appointment = selectors.appointment_get(user=request.user, appointment_id=appointment_id,
-                                            perm=Perm.APPOINTMENT_BOOK)
-    return services.appointment_cancel(appointment=appointment, cancelled_by=request.user,
-                                       reason=payload.reason, request=request)
+    appointment = selectors.appointment_get(
+        user=request.user, appointment_id=appointment_id, perm=Perm.APPOINTMENT_BOOK
+    )
+    return services.appointment_cancel(
+        appointment=appointment, cancelled_by=request.user, reason=payload.reason, request=request
+    )
 
 
-@router.get("/patients/{patient_id}/appointments", response=list[AppointmentOut],
-             auth=perm_auth(Perm.APPOINTMENT_VIEW))
+@router.get(
+    "/patients/{patient_id}/appointments",
+    response=list[AppointmentOut],
+    auth=perm_auth(Perm.APPOINTMENT_VIEW),
+)
 def list_appointments(request, patient_id: int):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.APPOINTMENT_VIEW)
-    audit_record(actor=request.user, action="view", request=request,
-                 object_type="scheduling.appointment", patient_id=patient.pk,
-                 detail={"via": "api", "list": True})
+    audit_record(
+        actor=request.user,
+        action="view",
+        request=request,
+        object_type="scheduling.appointment",
+        patient_id=patient.pk,
+        detail={"via": "api", "list": True},
+    )
     return list(selectors.appointments_for_patient(user=request.user, patient=patient))
 
 
-@router.get("/scheduling/requests", response=list[RequestOut],
-             auth=perm_auth(Perm.APPOINTMENT_BOOK))
+@router.get(
+    "/scheduling/requests", response=list[RequestOut], auth=perm_auth(Perm.APPOINTMENT_BOOK)
+)
 def list_requests(request):
     """Open consultation requests, for the coordinators."""
     rows = list(selectors.open_requests())
-    audit_record(actor=request.user, action="view", request=request,
-                 object_type="scheduling.bookingrequest", detail={"via": "api"})
+    audit_record(
+        actor=request.user,
+        action="view",
+        request=request,
+        object_type="scheduling.bookingrequest",
+        detail={"via": "api"},
+    )
     return rows
 
 
-@router.post("/patients/{patient_id}/appointment-requests",
-             response={201: RequestOut, 200: AppointmentOut, 409: dict, 422: dict},
-             auth=perm_auth(Perm.APPOINTMENT_REQUEST))
+@router.post(
+    "/patients/{patient_id}/appointment-requests",
+    response={201: RequestOut, 200: AppointmentOut, 409: dict, 422: dict},
+    auth=perm_auth(Perm.APPOINTMENT_REQUEST),
+)
 def create_request(request, patient_id: int, payload: RequestIn):
     """A patient asks for a consultation: with ``start`` (a free slot) it is booked at once,
     without it a coordinator confirms later."""
-    patient = patient_get(user=request.user, patient_id=patient_id,
-                          perm=Perm.APPOINTMENT_REQUEST)
+    patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.APPOINTMENT_REQUEST)
     if payload.start is not None:
         try:
             appointment = services.appointment_book(
-                patient=patient, type=TypeCode.CONSULTATION, start=payload.start,
-                booked_by=request.user, request=request)
+                patient=patient,
+                type=TypeCode.CONSULTATION,
+                start=payload.start,
+                booked_by=request.user,
+                request=request,
+            )
         except services.SlotTaken as taken:
             return _taken(taken)
         except services.BookingError as error:
             return _bad(error)
         return Status(200, appointment)
-    created = services.booking_request_create(patient=patient, requested_by=request.user,
-                                              preferences=payload.preferences,
-                                              message=payload.message, request=request)
+    created = services.booking_request_create(
+        patient=patient,
+        requested_by=request.user,
+        preferences=payload.preferences,
+        message=payload.message,
+        request=request,
+    )
     return Status(201, created)

@@ -89,8 +89,9 @@ def _covers(intervals: list[Interval], start: datetime, end: datetime) -> bool:
     return any(s <= start and end <= e for s, e in intervals)
 
 
-def opening_intervals(resource_ids: Iterable[int], first_day: date, last_day: date,
-                      *, with_exceptions: bool = True) -> dict[int, list[Interval]]:
+def opening_intervals(
+    resource_ids: Iterable[int], first_day: date, last_day: date, *, with_exceptions: bool = True
+) -> dict[int, list[Interval]]:
     """Each resource's open intervals (UTC) on the local days first_day..last_day."""
     ids = list(resource_ids)
     zone = clinic_zone()
@@ -112,7 +113,9 @@ def opening_intervals(resource_ids: Iterable[int], first_day: date, last_day: da
         _, range_end = local_day_bounds(last_day)
         closures = ScheduleException.objects.filter(
             Q(resource_id__in=ids) | Q(resource__isnull=True),
-            start__lt=range_end, end__gt=range_start)
+            start__lt=range_end,
+            end__gt=range_start,
+        )
         by_resource = defaultdict(list)
         for closure in closures:
             targets = ids if closure.resource_id is None else [closure.resource_id]
@@ -123,11 +126,17 @@ def opening_intervals(resource_ids: Iterable[int], first_day: date, last_day: da
     return result
 
 
-def busy_intervals(resource_ids: Iterable[int], start: datetime, end: datetime,
-                   *, exclude_appointment_id: int | None = None) -> dict[int, list[Interval]]:
+def busy_intervals(
+    resource_ids: Iterable[int],
+    start: datetime,
+    end: datetime,
+    *,
+    exclude_appointment_id: int | None = None,
+) -> dict[int, list[Interval]]:
     ids = list(resource_ids)
-    rows = ResourceBooking.objects.filter(resource_id__in=ids, active=True,
-                                          start__lt=end, end__gt=start)
+    rows = ResourceBooking.objects.filter(
+        resource_id__in=ids, active=True, start__lt=end, end__gt=start
+    )
     if exclude_appointment_id is not None:
         rows = rows.exclude(appointment_id=exclude_appointment_id)
     result: dict[int, list[Interval]] = {rid: [] for rid in ids}
@@ -150,25 +159,40 @@ class Slot:
 
     def to_dict(self) -> dict:
         zone = clinic_zone()
-        return {"start": self.start.isoformat(), "end": self.end.isoformat(),
-                "local_start": self.start.astimezone(zone).isoformat(),
-                "minutes": self.minutes, "resources": dict(self.resources)}
+        return {
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "local_start": self.start.astimezone(zone).isoformat(),
+            "minutes": self.minutes,
+            "resources": dict(self.resources),
+        }
 
 
-def active_resources(kinds: Iterable[str], only: dict[str, list[int]] | None = None
-                     ) -> dict[str, list[int]]:
+def active_resources(
+    kinds: Iterable[str], only: dict[str, list[int]] | None = None
+) -> dict[str, list[int]]:
     by_kind: dict[str, list[int]] = defaultdict(list)
-    for rid, kind in Resource.objects.filter(kind__in=list(kinds), active=True).order_by(
-            "name", "id").values_list("id", "kind"):
+    for rid, kind in (
+        Resource.objects.filter(kind__in=list(kinds), active=True)
+        .order_by("name", "id")
+        .values_list("id", "kind")
+    ):
         if only and kind in only and rid not in only[kind]:
             continue
         by_kind[kind].append(rid)
     return by_kind
 
 
-def find_slots(type_: AppointmentType, minutes: int, *, after: datetime, before: datetime,
-               only: dict[str, list[int]] | None = None, exclude_appointment_id: int | None = None,
-               limit: int | None = None) -> list[Slot]:
+def find_slots(
+    type_: AppointmentType,
+    minutes: int,
+    *,
+    after: datetime,
+    before: datetime,
+    only: dict[str, list[int]] | None = None,
+    exclude_appointment_id: int | None = None,
+    limit: int | None = None,
+) -> list[Slot]:
     """Free slots starting in [after, before), earliest first. ``only`` restricts a kind to
     some resources (a chosen physician)."""
     needed = phases(type_, minutes)
@@ -187,8 +211,12 @@ def find_slots(type_: AppointmentType, minutes: int, *, after: datetime, before:
         return []
     first_day, last_day = local_date(after), local_date(before) + timedelta(days=1)
     opening = opening_intervals(all_ids, first_day, last_day)
-    busy = busy_intervals(all_ids, after, before + timedelta(minutes=total),
-                          exclude_appointment_id=exclude_appointment_id)
+    busy = busy_intervals(
+        all_ids,
+        after,
+        before + timedelta(minutes=total),
+        exclude_appointment_id=exclude_appointment_id,
+    )
     free = {rid: _subtract(opening[rid], sorted(busy[rid])) for rid in all_ids}
     # Candidate starts: a grid from each opening of the first phase's resources.
     lead = needed[0]
@@ -220,16 +248,27 @@ def find_slots(type_: AppointmentType, minutes: int, *, after: datetime, before:
     return slots
 
 
-def nearest_slots(type_: AppointmentType, minutes: int, around: datetime, *, count: int = 5,
-                  only: dict[str, list[int]] | None = None,
-                  exclude_appointment_id: int | None = None) -> list[Slot]:
+def nearest_slots(
+    type_: AppointmentType,
+    minutes: int,
+    around: datetime,
+    *,
+    count: int = 5,
+    only: dict[str, list[int]] | None = None,
+    exclude_appointment_id: int | None = None,
+) -> list[Slot]:
     """The ``count`` free slots closest in time to ``around`` (before or after it), widening
     the search window until enough are found or the search horizon is reached."""
     horizon = settings.SCHEDULING_SEARCH_DAYS
     for days in (1, 7, horizon):
-        found = find_slots(type_, minutes, after=around - timedelta(days=days),
-                           before=around + timedelta(days=days), only=only,
-                           exclude_appointment_id=exclude_appointment_id)
+        found = find_slots(
+            type_,
+            minutes,
+            after=around - timedelta(days=days),
+            before=around + timedelta(days=days),
+            only=only,
+            exclude_appointment_id=exclude_appointment_id,
+        )
         if len(found) >= count or days >= horizon:
             found.sort(key=lambda s: (abs((s.start - around).total_seconds()), s.start))
             return sorted(found[:count], key=lambda s: s.start)

@@ -71,11 +71,16 @@ def resource_feed(resource: Resource, *, past_days: int = 30, future_days: int =
     """The resource's appointments and blocks, from a month back to six months ahead."""
     now = timezone.now()
     cal = _calendar(f"{settings.CLINIC_NAME} · {resource.name}")
-    rows = (ResourceBooking.objects.filter(resource=resource, active=True,
-                                           end__gt=now - timedelta(days=past_days),
-                                           start__lt=now + timedelta(days=future_days))
-            .select_related("appointment__type", "appointment__patient", "block")
-            .order_by("start"))
+    rows = (
+        ResourceBooking.objects.filter(
+            resource=resource,
+            active=True,
+            end__gt=now - timedelta(days=past_days),
+            start__lt=now + timedelta(days=future_days),
+        )
+        .select_related("appointment__type", "appointment__patient", "block")
+        .order_by("start")
+    )
     for row in rows:
         if row.appointment_id:
             cal.add_component(appointment_event(row.appointment, for_patient=False))

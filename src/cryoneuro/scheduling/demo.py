@@ -24,8 +24,9 @@ ROOM_HOURS = [(time(8, 0), time(18, 30))]
 def _hours(resource: Resource, intervals) -> None:
     for weekday in range(5):
         for opens, closes in intervals:
-            OpeningHours.objects.get_or_create(resource=resource, weekday=weekday, opens=opens,
-                                               closes=closes)
+            OpeningHours.objects.get_or_create(
+                resource=resource, weekday=weekday, opens=opens, closes=closes
+            )
 
 
 @transaction.atomic
@@ -35,7 +36,8 @@ def _resources(ctx) -> None:
         if user is None:  # the account may not exist in a partial demo
             continue
         resource, _ = Resource.objects.get_or_create(
-            user=user, defaults={"kind": ResourceKind.PRACTITIONER, "name": name})
+            user=user, defaults={"kind": ResourceKind.PRACTITIONER, "name": name}
+        )
         _hours(resource, PRACTITIONER_HOURS)
     for kind, name in ROOMS:
         resource, _ = Resource.objects.get_or_create(kind=kind, name=name)
@@ -57,29 +59,47 @@ def _appointments(ctx) -> None:
     consultation = services.appointment_type("consultation")
     booked = 0
     for index, patient in enumerate(patients[:3]):
-        slots = availability.find_slots(consultation, consultation.duration_minutes,
-                                        after=now + timedelta(days=1 + index), before=horizon,
-                                        limit=1)
+        slots = availability.find_slots(
+            consultation,
+            consultation.duration_minutes,
+            after=now + timedelta(days=1 + index),
+            before=horizon,
+            limit=1,
+        )
         if slots:
             try:
-                services.appointment_book(patient=patient, type=consultation,
-                                          start=slots[0].start, booked_by=coordinator,
-                                          notify=False)
+                services.appointment_book(
+                    patient=patient,
+                    type=consultation,
+                    start=slots[0].start,
+                    booked_by=coordinator,
+                    notify=False,
+                )
                 booked += 1
             except (services.BookingError, services.SlotTaken):
                 pass
     procedure = services.appointment_type("procedure")
-    cleared = [e.patient for e in Evaluation.objects.select_related("patient").order_by("-id")
-               if e.cleared_for_procedure]
+    cleared = [
+        e.patient
+        for e in Evaluation.objects.select_related("patient").order_by("-id")
+        if e.cleared_for_procedure
+    ]
     for patient in cleared[:2]:
         codes = services.procedure_nerves(patient, [])
         minutes = services.required_minutes(procedure, codes)
-        slots = availability.find_slots(procedure, minutes, after=now + timedelta(days=3),
-                                        before=horizon, limit=1)
+        slots = availability.find_slots(
+            procedure, minutes, after=now + timedelta(days=3), before=horizon, limit=1
+        )
         if slots:
             try:
-                services.appointment_book(patient=patient, type=procedure, start=slots[0].start,
-                                          nerve_codes=codes, booked_by=coordinator, notify=False)
+                services.appointment_book(
+                    patient=patient,
+                    type=procedure,
+                    start=slots[0].start,
+                    nerve_codes=codes,
+                    booked_by=coordinator,
+                    notify=False,
+                )
                 booked += 1
             except (services.BookingError, services.SlotTaken):
                 pass

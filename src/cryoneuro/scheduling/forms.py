@@ -39,21 +39,31 @@ def _nerve_choices():
 
 
 class SlotSearchForm(forms.Form):
-    type = forms.ModelChoiceField(queryset=AppointmentType.objects.all(), to_field_name="code",
-                                  label=_("Type"), empty_label=None)
+    type = forms.ModelChoiceField(
+        queryset=AppointmentType.objects.all(),
+        to_field_name="code",
+        label=_("Type"),
+        empty_label=None,
+    )
     practitioner = forms.ModelChoiceField(
         queryset=Resource.objects.filter(kind=ResourceKind.PRACTITIONER, active=True),
-        required=False, label=_("Physician"), empty_label=_("Any physician"))
-    nerve_codes = forms.MultipleChoiceField(choices=_nerve_choices, required=False,
-                                            label=_("Target nerves (procedure)"))
-    after = forms.DateField(required=False, label=_("From"),
-                            widget=forms.DateInput(attrs={"type": "date"}))
+        required=False,
+        label=_("Physician"),
+        empty_label=_("Any physician"),
+    )
+    nerve_codes = forms.MultipleChoiceField(
+        choices=_nerve_choices, required=False, label=_("Target nerves (procedure)")
+    )
+    after = forms.DateField(
+        required=False, label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 class BookForm(SlotSearchForm):
     start = SlotField(label=_("Start"), required=True)
-    duration_minutes = forms.IntegerField(required=False, min_value=5, max_value=480,
-                                          label=_("Duration (minutes)"))
+    duration_minutes = forms.IntegerField(
+        required=False, min_value=5, max_value=480, label=_("Duration (minutes)")
+    )
     note = forms.CharField(required=False, max_length=300, label=_("Note"))
 
 
@@ -62,19 +72,28 @@ class MoveForm(forms.Form):
 
 
 class RequestForm(forms.Form):
-    preferences = forms.CharField(required=False, max_length=300,
-                                  label=_("Preferred days and times"))
-    message = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
-                              label=_("Message for the clinic"))
+    preferences = forms.CharField(
+        required=False, max_length=300, label=_("Preferred days and times")
+    )
+    message = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Message for the clinic"),
+    )
 
 
 class ClosureForm(forms.Form):
-    what = forms.ChoiceField(label=_("What"), choices=[
-        ("block", _("Internal block (busy, not an appointment)")),
-        *ExceptionKind.choices])
-    resource = forms.ModelChoiceField(queryset=Resource.objects.filter(active=True),
-                                      required=False, label=_("Resource"),
-                                      empty_label=_("Whole clinic"))
+    what = forms.ChoiceField(
+        label=_("What"),
+        choices=[("block", _("Internal block (busy, not an appointment)")), *ExceptionKind.choices],
+    )
+    resource = forms.ModelChoiceField(
+        queryset=Resource.objects.filter(active=True),
+        required=False,
+        label=_("Resource"),
+        empty_label=_("Whole clinic"),
+    )
     start = SlotField(label=_("From"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     end = SlotField(label=_("Until"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     reason = forms.CharField(required=False, max_length=200, label=_("Reason"))
@@ -89,8 +108,9 @@ class ClosureForm(forms.Form):
 
 
 class HoursForm(forms.Form):
-    resource = forms.ModelChoiceField(queryset=Resource.objects.filter(active=True),
-                                      label=_("Resource"))
+    resource = forms.ModelChoiceField(
+        queryset=Resource.objects.filter(active=True), label=_("Resource")
+    )
     weekday = forms.TypedChoiceField(choices=Weekday.choices, coerce=int, label=_("Day"))
     opens = forms.TimeField(label=_("Opens"), widget=forms.TimeInput(attrs={"type": "time"}))
     closes = forms.TimeField(label=_("Closes"), widget=forms.TimeInput(attrs={"type": "time"}))
@@ -100,12 +120,16 @@ class ResourceForm(forms.Form):
     kind = forms.ChoiceField(choices=ResourceKind.choices, label=_("Kind"))
     name = forms.CharField(max_length=100, label=_("Name"))
     user = forms.ModelChoiceField(
-        queryset=None, required=False, label=_("Physician's account"),
-        help_text=_("For a physician: their calendar follows their account."))
+        queryset=None,
+        required=False,
+        label=_("Physician's account"),
+        help_text=_("For a physician: their calendar follows their account."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         from django.contrib.auth import get_user_model
 
         self.fields["user"].queryset = get_user_model().objects.filter(
-            role="physician", is_active=True, scheduling_resource__isnull=True)
+            role="physician", is_active=True, scheduling_resource__isnull=True
+        )

@@ -29,12 +29,18 @@ class ResourceKind(models.TextChoices):
 class Resource(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=ResourceKind.choices)
     name = models.CharField(_("name"), max_length=100)
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                on_delete=models.PROTECT, related_name="scheduling_resource",
-                                verbose_name=_("practitioner account"))
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="scheduling_resource",
+        verbose_name=_("practitioner account"),
+    )
     active = models.BooleanField(_("active"), default=True)
-    feed_token = models.CharField(_("calendar feed token"), max_length=64, null=True,
-                                  blank=True, unique=True)
+    feed_token = models.CharField(
+        _("calendar feed token"), max_length=64, null=True, blank=True, unique=True
+    )
 
     class Meta:
         ordering = ["kind", "name"]
@@ -62,8 +68,9 @@ class Weekday(models.IntegerChoices):
 class OpeningHours(models.Model):
     """A weekly opening interval of a resource, in the clinic's wall-clock time."""
 
-    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="hours",
-                                 verbose_name=_("resource"))
+    resource = models.ForeignKey(
+        Resource, on_delete=models.CASCADE, related_name="hours", verbose_name=_("resource")
+    )
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
     opens = models.TimeField(_("opens"))
     closes = models.TimeField(_("closes"))
@@ -73,12 +80,16 @@ class OpeningHours(models.Model):
         verbose_name = _("opening hours")
         verbose_name_plural = _("opening hours")
         constraints = [
-            models.CheckConstraint(condition=models.Q(closes__gt=models.F("opens")),
-                                   name="scheduling_hours_closes_after_opens"),
+            models.CheckConstraint(
+                condition=models.Q(closes__gt=models.F("opens")),
+                name="scheduling_hours_closes_after_opens",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.resource} {self.get_weekday_display()} {self.opens:%H:%M}-{self.closes:%H:%M}"
+        return (
+            f"{self.resource} {self.get_weekday_display()} {self.opens:%H:%M}-{self.closes:%H:%M}"
+        )
 
 
 class ExceptionKind(models.TextChoices):
@@ -90,8 +101,14 @@ class ExceptionKind(models.TextChoices):
 class ScheduleException(models.Model):
     """A closure: the resource (or, with no resource, the whole clinic) is not open."""
 
-    resource = models.ForeignKey(Resource, null=True, blank=True, on_delete=models.CASCADE,
-                                 related_name="exceptions", verbose_name=_("resource"))
+    resource = models.ForeignKey(
+        Resource,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="exceptions",
+        verbose_name=_("resource"),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=ExceptionKind.choices)
     start = models.DateTimeField(_("from"))
     end = models.DateTimeField(_("until"))
@@ -102,8 +119,10 @@ class ScheduleException(models.Model):
         verbose_name = _("closure")
         verbose_name_plural = _("closures")
         constraints = [
-            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")),
-                                   name="scheduling_exception_end_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")),
+                name="scheduling_exception_end_after_start",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -114,13 +133,15 @@ class InternalBlock(models.Model):
     """Time a resource is busy with something that is not an appointment (staff meeting,
     cleaning). It occupies ResourceBooking rows but is never shown as an appointment."""
 
-    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="blocks",
-                                 verbose_name=_("resource"))
+    resource = models.ForeignKey(
+        Resource, on_delete=models.CASCADE, related_name="blocks", verbose_name=_("resource")
+    )
     start = models.DateTimeField(_("from"))
     end = models.DateTimeField(_("until"))
     reason = models.CharField(_("reason"), max_length=200, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["start"]
@@ -144,9 +165,11 @@ class AppointmentType(models.Model):
 
     code = models.CharField(_("code"), max_length=20, choices=TypeCode.choices, unique=True)
     duration_minutes = models.PositiveSmallIntegerField(
-        _("duration (minutes)"), help_text=_("For a procedure: used when no zone is known."))
+        _("duration (minutes)"), help_text=_("For a procedure: used when no zone is known.")
+    )
     surveillance_minutes = models.PositiveSmallIntegerField(
-        _("surveillance in the recovery area (minutes)"), default=0)
+        _("surveillance in the recovery area (minutes)"), default=0
+    )
     needs_practitioner = models.BooleanField(_("needs a physician"), default=True)
     needs_procedure_room = models.BooleanField(_("needs the procedure room"), default=False)
     needs_console = models.BooleanField(_("needs a cryo console"), default=False)
@@ -180,21 +203,42 @@ class AppointmentStatus(models.TextChoices):
 
 
 class Appointment(models.Model):
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT,
-                                related_name="appointments", verbose_name=_("patient"))
-    type = models.ForeignKey(AppointmentType, on_delete=models.PROTECT, related_name="+",
-                             verbose_name=_("type"))
+    patient = models.ForeignKey(
+        "patients.Patient",
+        on_delete=models.PROTECT,
+        related_name="appointments",
+        verbose_name=_("patient"),
+    )
+    type = models.ForeignKey(
+        AppointmentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("type")
+    )
     start = models.DateTimeField(_("start"), db_index=True)
     end = models.DateTimeField(_("end (with surveillance)"))
     main_end = models.DateTimeField(_("end of the act"))
-    practitioner = models.ForeignKey(Resource, null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="+", verbose_name=_("physician"))
+    practitioner = models.ForeignKey(
+        Resource,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("physician"),
+    )
     nerve_codes = models.JSONField(_("target nerves"), default=list, blank=True)
-    status = models.CharField(_("status"), max_length=12, choices=AppointmentStatus.choices,
-                              default=AppointmentStatus.BOOKED, db_index=True)
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=AppointmentStatus.choices,
+        default=AppointmentStatus.BOOKED,
+        db_index=True,
+    )
     note = models.CharField(_("note"), max_length=300, blank=True)
-    booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                  related_name="+", verbose_name=_("booked by"))
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("booked by"),
+    )
     scheduled_at = models.DateTimeField(_("booked or last moved at"))
     sequence = models.PositiveIntegerField(_("revision"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -221,16 +265,20 @@ class ResourceBooking(models.Model):
     start = models.DateTimeField()
     end = models.DateTimeField()
     active = models.BooleanField(default=True)
-    appointment = models.ForeignKey(Appointment, null=True, blank=True, on_delete=models.CASCADE,
-                                    related_name="bookings")
-    block = models.ForeignKey(InternalBlock, null=True, blank=True, on_delete=models.CASCADE,
-                              related_name="bookings")
+    appointment = models.ForeignKey(
+        Appointment, null=True, blank=True, on_delete=models.CASCADE, related_name="bookings"
+    )
+    block = models.ForeignKey(
+        InternalBlock, null=True, blank=True, on_delete=models.CASCADE, related_name="bookings"
+    )
 
     class Meta:
         indexes = [models.Index(fields=["resource", "start"])]
         constraints = [
-            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")),
-                                   name="scheduling_booking_end_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")),
+                name="scheduling_booking_end_after_start",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -246,19 +294,23 @@ class RequestStatus(models.TextChoices):
 class BookingRequest(models.Model):
     """A patient asks for a consultation without picking a slot; a coordinator confirms."""
 
-    patient = models.ForeignKey("patients.Patient", on_delete=models.CASCADE,
-                                related_name="booking_requests")
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.CASCADE, related_name="booking_requests"
+    )
     type = models.ForeignKey(AppointmentType, on_delete=models.PROTECT, related_name="+")
     preferences = models.CharField(_("preferred days and times"), max_length=300, blank=True)
     message = models.TextField(_("message"), blank=True, max_length=2000)
-    status = models.CharField(max_length=12, choices=RequestStatus.choices,
-                              default=RequestStatus.OPEN, db_index=True)
+    status = models.CharField(
+        max_length=12, choices=RequestStatus.choices, default=RequestStatus.OPEN, db_index=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
-    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     handled_at = models.DateTimeField(null=True, blank=True)
-    appointment = models.ForeignKey(Appointment, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    appointment = models.ForeignKey(
+        Appointment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["created_at"]
@@ -271,8 +323,7 @@ class SentReminder(models.Model):
     """One reminder for one appointment time: the unique key makes a second send impossible,
     and a moved appointment gets a new key (its new start)."""
 
-    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE,
-                                    related_name="reminders")
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="reminders")
     offset_minutes = models.PositiveIntegerField()
     appointment_start = models.DateTimeField()
     status = models.CharField(max_length=10, default="sending")  # sending, sent, failed
@@ -282,8 +333,10 @@ class SentReminder(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["appointment", "offset_minutes", "appointment_start"],
-                                    name="scheduling_reminder_once"),
+            models.UniqueConstraint(
+                fields=["appointment", "offset_minutes", "appointment_start"],
+                name="scheduling_reminder_once",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -29,8 +29,9 @@ def _lang(appointment: Appointment) -> str:
     return "en" if appointment.patient.preferred_language == "en" else "fr"
 
 
-def _render(appointment: Appointment, kind: str, offset_hours: int | None = None
-            ) -> tuple[str, str]:
+def _render(
+    appointment: Appointment, kind: str, offset_hours: int | None = None
+) -> tuple[str, str]:
     lang = _lang(appointment)
     with translation.override(lang), timezone.override(availability.clinic_zone()):
         context = {
@@ -51,15 +52,18 @@ def _render(appointment: Appointment, kind: str, offset_hours: int | None = None
 def send_appointment_email(appointment_id: int, kind: str) -> bool:
     """Confirmation, move or cancellation, with the .ics attached. False when there is no
     address to write to."""
-    appointment = (Appointment.objects.select_related("patient", "type")
-                   .filter(pk=appointment_id).first())
+    appointment = (
+        Appointment.objects.select_related("patient", "type").filter(pk=appointment_id).first()
+    )
     if appointment is None or not appointment.patient.email:
         return False
     subject, body = _render(appointment, kind)
     message = EmailMessage(subject, body, to=[appointment.patient.email])
-    message.attach(f"rendez-vous-{appointment.pk}.ics",
-                   appointment_ics(appointment, lang=_lang(appointment)),
-                   "text/calendar; charset=utf-8")
+    message.attach(
+        f"rendez-vous-{appointment.pk}.ics",
+        appointment_ics(appointment, lang=_lang(appointment)),
+        "text/calendar; charset=utf-8",
+    )
     try:
         message.send()
     except Exception:  # a mail server failure must not undo a booking already committed
@@ -83,19 +87,27 @@ def reminders_due(now: datetime | None = None) -> list[DueReminder]:
     if not offsets:
         return []
     horizon = now + timedelta(minutes=max(offsets))
-    appointments = (Appointment.objects.filter(status=AppointmentStatus.BOOKED, start__gt=now,
-                                               start__lte=horizon)
-                    .exclude(patient__email="")
-                    .values_list("id", "start", "scheduled_at"))
-    sent = set(SentReminder.objects.exclude(status="failed").filter(appointment__start__gt=now,
-                                           appointment__start__lte=horizon)
-               .values_list("appointment_id", "offset_minutes", "appointment_start"))
+    appointments = (
+        Appointment.objects.filter(
+            status=AppointmentStatus.BOOKED, start__gt=now, start__lte=horizon
+        )
+        .exclude(patient__email="")
+        .values_list("id", "start", "scheduled_at")
+    )
+    sent = set(
+        SentReminder.objects.exclude(status="failed")
+        .filter(appointment__start__gt=now, appointment__start__lte=horizon)
+        .values_list("appointment_id", "offset_minutes", "appointment_start")
+    )
     due = []
     for appointment_id, start, scheduled_at in appointments:
         for offset in offsets:
             send_at = start - timedelta(minutes=offset)
-            if send_at <= now and send_at >= scheduled_at and \
-                    (appointment_id, offset, start) not in sent:
+            if (
+                send_at <= now
+                and send_at >= scheduled_at
+                and (appointment_id, offset, start) not in sent
+            ):
                 due.append(DueReminder(appointment_id, offset, start))
     return due
 
@@ -105,8 +117,12 @@ def reminder_send(due: DueReminder, now: datetime | None = None) -> bool:
     and no reminder for it was claimed before. True when sent."""
     now = now or timezone.now()
     with transaction.atomic():
-        appointment = (Appointment.objects.select_for_update().select_related("patient", "type")
-                       .filter(pk=due.appointment_id).first())
+        appointment = (
+            Appointment.objects.select_for_update()
+            .select_related("patient", "type")
+            .filter(pk=due.appointment_id)
+            .first()
+        )
         if appointment is None or appointment.status != AppointmentStatus.BOOKED:
             return False
         if appointment.start != due.start or appointment.start <= now:
@@ -116,12 +132,18 @@ def reminder_send(due: DueReminder, now: datetime | None = None) -> bool:
         try:
             with transaction.atomic():
                 claim = SentReminder.objects.create(
-                    appointment=appointment, offset_minutes=due.offset_minutes,
-                    appointment_start=appointment.start, claimed_at=now)
+                    appointment=appointment,
+                    offset_minutes=due.offset_minutes,
+                    appointment_start=appointment.start,
+                    claimed_at=now,
+                )
         except IntegrityError:
             existing = SentReminder.objects.filter(
-                appointment=appointment, offset_minutes=due.offset_minutes,
-                appointment_start=appointment.start, status="failed").first()
+                appointment=appointment,
+                offset_minutes=due.offset_minutes,
+                appointment_start=appointment.start,
+                status="failed",
+            ).first()
             if existing is None:
                 return False  # already sent (or being sent): never twice
             claim = existing

@@ -25,22 +25,28 @@ from .models import (
 )
 
 
-def appointment_get(*, user: Any, appointment_id: int,
-                    perm: Perm = Perm.APPOINTMENT_VIEW) -> Appointment:
+def appointment_get(
+    *, user: Any, appointment_id: int, perm: Perm = Perm.APPOINTMENT_VIEW
+) -> Appointment:
     try:
-        appointment = (Appointment.objects.select_related("patient", "type", "practitioner")
-                       .get(pk=appointment_id))
+        appointment = Appointment.objects.select_related("patient", "type", "practitioner").get(
+            pk=appointment_id
+        )
     except Appointment.DoesNotExist:
         raise Http404 from None
     ensure_patient_access(user, perm, appointment.patient)
     return appointment
 
 
-def appointments_for_patient(*, user: Any, patient: Patient,
-                             include_past: bool = True) -> QuerySet[Appointment]:
+def appointments_for_patient(
+    *, user: Any, patient: Patient, include_past: bool = True
+) -> QuerySet[Appointment]:
     ensure_patient_access(user, Perm.APPOINTMENT_VIEW, patient)
-    rows = (Appointment.objects.filter(patient=patient)
-            .select_related("type", "practitioner").order_by("start"))
+    rows = (
+        Appointment.objects.filter(patient=patient)
+        .select_related("type", "practitioner")
+        .order_by("start")
+    )
     if not include_past:
         from django.utils import timezone
 
@@ -49,8 +55,11 @@ def appointments_for_patient(*, user: Any, patient: Patient,
 
 
 def open_requests() -> QuerySet[BookingRequest]:
-    return (BookingRequest.objects.filter(status=RequestStatus.OPEN)
-            .select_related("patient", "type").order_by("created_at"))
+    return (
+        BookingRequest.objects.filter(status=RequestStatus.OPEN)
+        .select_related("patient", "type")
+        .order_by("created_at")
+    )
 
 
 def request_get(*, request_id: int) -> BookingRequest:
@@ -74,8 +83,11 @@ def resource_get(resource_id: int) -> Resource:
 
 def default_resource(user: Any) -> Resource | None:
     own = Resource.objects.filter(user=user, active=True).first()
-    return own or Resource.objects.filter(active=True, kind=ResourceKind.PRACTITIONER).first() \
+    return (
+        own
+        or Resource.objects.filter(active=True, kind=ResourceKind.PRACTITIONER).first()
         or Resource.objects.filter(active=True).first()
+    )
 
 
 @dataclass
@@ -106,10 +118,11 @@ def calendar_days(*, resource: Resource, first: date, days: int) -> list[Day]:
     start, _ = availability.local_day_bounds(first)
     _, end = availability.local_day_bounds(last)
     opening = availability.opening_intervals([resource.pk], first, last)[resource.pk]
-    rows = (ResourceBooking.objects.filter(resource=resource, active=True, start__lt=end,
-                                           end__gt=start)
-            .select_related("appointment__patient", "appointment__type", "block")
-            .order_by("start"))
+    rows = (
+        ResourceBooking.objects.filter(resource=resource, active=True, start__lt=end, end__gt=start)
+        .select_related("appointment__patient", "appointment__type", "block")
+        .order_by("start")
+    )
     result = []
     for offset in range(days):
         day = first + timedelta(days=offset)
@@ -118,10 +131,20 @@ def calendar_days(*, resource: Resource, first: date, days: int) -> list[Day]:
         for row in rows:
             if row.start < d_end and row.end > d_start:
                 if row.appointment_id:
-                    entries.append(Entry(row.start, row.end, "appointment", row.appointment,
-                                         str(row.appointment.type.label)))
+                    entries.append(
+                        Entry(
+                            row.start,
+                            row.end,
+                            "appointment",
+                            row.appointment,
+                            str(row.appointment.type.label),
+                        )
+                    )
                 else:
-                    entries.append(Entry(row.start, row.end, "block",
-                                         label=row.block.reason if row.block else ""))
+                    entries.append(
+                        Entry(
+                            row.start, row.end, "block", label=row.block.reason if row.block else ""
+                        )
+                    )
         result.append(Day(day, entries, [(s, e) for s, e in opening if s < d_end and e > d_start]))
     return result

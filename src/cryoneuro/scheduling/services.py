@@ -131,8 +131,11 @@ def _aware(start: datetime) -> datetime:
 
 
 def _self_booking(patient: Patient, booked_by: Any) -> bool:
-    return booked_by is not None and patient.user_id is not None and \
-        patient.user_id == getattr(booked_by, "pk", None)
+    return (
+        booked_by is not None
+        and patient.user_id is not None
+        and patient.user_id == getattr(booked_by, "pk", None)
+    )
 
 
 def _check_self_booking(patient: Patient, type_: AppointmentType) -> None:
@@ -140,10 +143,16 @@ def _check_self_booking(patient: Patient, type_: AppointmentType) -> None:
     time (so that nobody holds several slots the clinic could give to others)."""
     if not type_.patient_bookable:
         raise _error("type", _("This type of appointment is booked by the clinic."))
-    if Appointment.objects.filter(patient=patient, type=type_, status=AppointmentStatus.BOOKED,
-                                  start__gt=timezone.now()).exists():
-        raise _error("start", _("You already have an appointment of this type coming up. "
-                                "Please contact the clinic to change it."))
+    if Appointment.objects.filter(
+        patient=patient, type=type_, status=AppointmentStatus.BOOKED, start__gt=timezone.now()
+    ).exists():
+        raise _error(
+            "start",
+            _(
+                "You already have an appointment of this type coming up. "
+                "Please contact the clinic to change it."
+            ),
+        )
 
 
 def _check_cleared(patient: Patient) -> None:
@@ -151,30 +160,46 @@ def _check_cleared(patient: Patient) -> None:
 
     latest = evaluation_latest(patient=patient)
     if latest is None or not latest.cleared_for_procedure:
-        raise _error("patient", _("A procedure needs a latest evaluation that is eligible, or "
-                                  "approved by a physician after review."))
+        raise _error(
+            "patient",
+            _(
+                "A procedure needs a latest evaluation that is eligible, or "
+                "approved by a physician after review."
+            ),
+        )
 
 
 def _open_check(resource: Resource, start: datetime, end: datetime) -> None:
     day_from = availability.local_date(start)
     day_to = availability.local_date(end - timedelta(seconds=1))
-    raw = availability.opening_intervals([resource.pk], day_from, day_to,
-                                         with_exceptions=False)[resource.pk]
+    raw = availability.opening_intervals([resource.pk], day_from, day_to, with_exceptions=False)[
+        resource.pk
+    ]
     if not raw:
         raise _error("start", _("%(resource)s is closed on that day.") % {"resource": resource})
     closure = ScheduleException.objects.filter(
-        Q(resource=resource) | Q(resource__isnull=True), start__lt=end, end__gt=start).first()
+        Q(resource=resource) | Q(resource__isnull=True), start__lt=end, end__gt=start
+    ).first()
     if closure is not None:
-        raise _error("start", _("%(resource)s is not available then (%(why)s).") % {
-            "resource": resource, "why": closure.reason or closure.get_kind_display()})
+        raise _error(
+            "start",
+            _("%(resource)s is not available then (%(why)s).")
+            % {"resource": resource, "why": closure.reason or closure.get_kind_display()},
+        )
     if not any(s <= start and end <= e for s, e in raw):
-        raise _error("start", _("This time is outside the opening hours of %(resource)s.")
-                     % {"resource": resource})
+        raise _error(
+            "start",
+            _("This time is outside the opening hours of %(resource)s.") % {"resource": resource},
+        )
 
 
-def _assign(type_: AppointmentType, minutes: int, start: datetime,
-            chosen: dict[str, Resource | None], exclude_appointment_id: int | None
-            ) -> list[tuple[Resource, datetime, datetime]]:
+def _assign(
+    type_: AppointmentType,
+    minutes: int,
+    start: datetime,
+    chosen: dict[str, Resource | None],
+    exclude_appointment_id: int | None,
+) -> list[tuple[Resource, datetime, datetime]]:
     """Resources for each phase: the chosen one, checked open, or the first open and free
     one of its kind. Overlaps are left for the database to refuse."""
     plan = []
@@ -184,21 +209,29 @@ def _assign(type_: AppointmentType, minutes: int, start: datetime,
         resource = chosen.get(phase.kind)
         if resource is not None:
             if resource.kind != phase.kind or not resource.active:
-                raise _error(phase.kind, _("%(resource)s cannot be used for this.")
-                             % {"resource": resource})
+                raise _error(
+                    phase.kind, _("%(resource)s cannot be used for this.") % {"resource": resource}
+                )
             _open_check(resource, p_start, p_end)
             plan.append((resource, p_start, p_end))
             continue
-        candidates = list(Resource.objects.filter(kind=phase.kind, active=True).order_by("name", "id"))
+        candidates = list(
+            Resource.objects.filter(kind=phase.kind, active=True).order_by("name", "id")
+        )
         if not candidates:
-            raise _error(phase.kind, _("No %(kind)s is set up.") % {
-                "kind": ResourceKind(phase.kind).label})
+            raise _error(
+                phase.kind, _("No %(kind)s is set up.") % {"kind": ResourceKind(phase.kind).label}
+            )
         ids = [r.pk for r in candidates]
-        free = availability.opening_intervals(ids, availability.local_date(p_start),
-                                              availability.local_date(p_end))
-        busy = availability.busy_intervals(ids, p_start, p_end,
-                                           exclude_appointment_id=exclude_appointment_id)
-        open_ones = [r for r in candidates if any(s <= p_start and p_end <= e for s, e in free[r.pk])]
+        free = availability.opening_intervals(
+            ids, availability.local_date(p_start), availability.local_date(p_end)
+        )
+        busy = availability.busy_intervals(
+            ids, p_start, p_end, exclude_appointment_id=exclude_appointment_id
+        )
+        open_ones = [
+            r for r in candidates if any(s <= p_start and p_end <= e for s, e in free[r.pk])
+        ]
         if not open_ones:
             _open_check(candidates[0], p_start, p_end)  # raises the clearest reason
             raise _error("start", _("This time is outside the opening hours."))
@@ -207,12 +240,16 @@ def _assign(type_: AppointmentType, minutes: int, start: datetime,
     return plan
 
 
-def _validate(type_: AppointmentType, start: datetime, duration_minutes: int | None,
-              nerve_codes: list[str]) -> int:
+def _validate(
+    type_: AppointmentType, start: datetime, duration_minutes: int | None, nerve_codes: list[str]
+) -> int:
     minimum = required_minutes(type_, nerve_codes)
     if duration_minutes is not None and duration_minutes < minimum:
-        raise _error("duration_minutes", _("Too short for this type: it needs at least "
-                                           "%(minutes)d minutes.") % {"minutes": minimum})
+        raise _error(
+            "duration_minutes",
+            _("Too short for this type: it needs at least %(minutes)d minutes.")
+            % {"minutes": minimum},
+        )
     _check_not_past(start)
     return max(minimum, duration_minutes or 0)
 
@@ -223,19 +260,25 @@ def _check_not_past(start: datetime) -> None:
         raise _error("start", _("This time is in the past."))
     notice = settings.SCHEDULING_MIN_NOTICE_MINUTES
     if notice and start < now + timedelta(minutes=notice):
-        raise _error("start", _("Too soon: book at least %(minutes)d minutes ahead.")
-                     % {"minutes": notice})
+        raise _error(
+            "start", _("Too soon: book at least %(minutes)d minutes ahead.") % {"minutes": notice}
+        )
 
 
 def _chosen(practitioner, room, console, recovery) -> dict[str, Resource | None]:
-    return {ResourceKind.PRACTITIONER: practitioner, ResourceKind.PROCEDURE_ROOM: room,
-            ResourceKind.CONSOLE: console, ResourceKind.RECOVERY: recovery}
+    return {
+        ResourceKind.PRACTITIONER: practitioner,
+        ResourceKind.PROCEDURE_ROOM: room,
+        ResourceKind.CONSOLE: console,
+        ResourceKind.RECOVERY: recovery,
+    }
 
 
 def _alternatives(type_, minutes, start, practitioner, exclude_appointment_id=None):
     only = {ResourceKind.PRACTITIONER: [practitioner.pk]} if practitioner else None
-    return availability.nearest_slots(type_, minutes, start, only=only,
-                                      exclude_appointment_id=exclude_appointment_id)
+    return availability.nearest_slots(
+        type_, minutes, start, only=only, exclude_appointment_id=exclude_appointment_id
+    )
 
 
 def _confirm_after_commit(appointment: Appointment, kind: str) -> None:
@@ -283,20 +326,38 @@ def appointment_book(
                         _check_self_booking(locked, type_)
                 plan = _assign(type_, minutes, start, chosen, None)
                 appointment = Appointment.objects.create(
-                    patient=patient, type=type_, start=start,
+                    patient=patient,
+                    type=type_,
+                    start=start,
                     end=max(end for _, _, end in plan),
                     main_end=start + timedelta(minutes=minutes),
-                    practitioner=next((r for r, _, _ in plan
-                                       if r.kind == ResourceKind.PRACTITIONER), None),
-                    nerve_codes=codes, note=note[:300], booked_by=booked_by,
-                    scheduled_at=timezone.now())
-                ResourceBooking.objects.bulk_create([
-                    ResourceBooking(resource=r, start=s, end=e, appointment=appointment)
-                    for r, s, e in plan])
-                audit_record(actor=booked_by, action="create", request=request, obj=appointment,
-                             patient_id=patient.pk, detail={
-                                 "type": type_.code, "start": start.isoformat(),
-                                 "minutes": minutes, "resources": [r.pk for r, _, _ in plan]})
+                    practitioner=next(
+                        (r for r, _, _ in plan if r.kind == ResourceKind.PRACTITIONER), None
+                    ),
+                    nerve_codes=codes,
+                    note=note[:300],
+                    booked_by=booked_by,
+                    scheduled_at=timezone.now(),
+                )
+                ResourceBooking.objects.bulk_create(
+                    [
+                        ResourceBooking(resource=r, start=s, end=e, appointment=appointment)
+                        for r, s, e in plan
+                    ]
+                )
+                audit_record(
+                    actor=booked_by,
+                    action="create",
+                    request=request,
+                    obj=appointment,
+                    patient_id=patient.pk,
+                    detail={
+                        "type": type_.code,
+                        "start": start.isoformat(),
+                        "minutes": minutes,
+                        "resources": [r.pk for r, _, _ in plan],
+                    },
+                )
                 if notify:
                     _confirm_after_commit(appointment, "confirmation")
                 return appointment
@@ -307,9 +368,15 @@ def appointment_book(
 
 
 @retry_when_sqlite_locked
-def appointment_move(*, appointment: Appointment, start: datetime, moved_by: Any,
-                     practitioner: Resource | None = None, request=None,
-                     notify: bool = True) -> Appointment:
+def appointment_move(
+    *,
+    appointment: Appointment,
+    start: datetime,
+    moved_by: Any,
+    practitioner: Resource | None = None,
+    request=None,
+    notify: bool = True,
+) -> Appointment:
     """Move to ``start``, keeping the physician unless another is given."""
     if not appointment.is_active:
         raise _error("appointment", _("This appointment is cancelled."))
@@ -330,9 +397,12 @@ def appointment_move(*, appointment: Appointment, start: datetime, moved_by: Any
                     _check_cleared(Patient.objects.select_for_update().get(pk=current.patient_id))
                 plan = _assign(type_, minutes, start, chosen, current.pk)
                 current.bookings.filter(active=True).update(active=False)
-                ResourceBooking.objects.bulk_create([
-                    ResourceBooking(resource=r, start=s, end=e, appointment=current)
-                    for r, s, e in plan])
+                ResourceBooking.objects.bulk_create(
+                    [
+                        ResourceBooking(resource=r, start=s, end=e, appointment=current)
+                        for r, s, e in plan
+                    ]
+                )
                 current.start = start
                 current.main_end = start + timedelta(minutes=minutes)
                 current.end = max(end for _, _, end in plan)
@@ -340,9 +410,14 @@ def appointment_move(*, appointment: Appointment, start: datetime, moved_by: Any
                 current.scheduled_at = timezone.now()
                 current.sequence += 1
                 current.save()
-                audit_record(actor=moved_by, action="update", request=request, obj=current,
-                             patient_id=current.patient_id, detail={
-                                 "moved_from": old_start.isoformat(), "to": start.isoformat()})
+                audit_record(
+                    actor=moved_by,
+                    action="update",
+                    request=request,
+                    obj=current,
+                    patient_id=current.patient_id,
+                    detail={"moved_from": old_start.isoformat(), "to": start.isoformat()},
+                )
                 if notify:
                     _confirm_after_commit(current, "moved")
                 return current
@@ -352,8 +427,14 @@ def appointment_move(*, appointment: Appointment, start: datetime, moved_by: Any
 
 
 @transaction.atomic
-def appointment_cancel(*, appointment: Appointment, cancelled_by: Any, reason: str = "",
-                       request=None, notify: bool = True) -> Appointment:
+def appointment_cancel(
+    *,
+    appointment: Appointment,
+    cancelled_by: Any,
+    reason: str = "",
+    request=None,
+    notify: bool = True,
+) -> Appointment:
     current = Appointment.objects.select_for_update().get(pk=appointment.pk)
     if current.status == AppointmentStatus.CANCELLED:
         return current
@@ -361,60 +442,109 @@ def appointment_cancel(*, appointment: Appointment, cancelled_by: Any, reason: s
     current.sequence += 1
     current.save(update_fields=["status", "sequence", "updated_at"])
     current.bookings.filter(active=True).update(active=False)
-    audit_record(actor=cancelled_by, action="update", request=request, obj=current,
-                 patient_id=current.patient_id, detail={"cancelled": True, "reason": reason[:200]})
+    audit_record(
+        actor=cancelled_by,
+        action="update",
+        request=request,
+        obj=current,
+        patient_id=current.patient_id,
+        detail={"cancelled": True, "reason": reason[:200]},
+    )
     if notify:
         _confirm_after_commit(current, "cancelled")
     return current
 
 
 @transaction.atomic
-def booking_request_create(*, patient: Patient, requested_by: Any, preferences: str = "",
-                           message: str = "", request=None) -> BookingRequest:
+def booking_request_create(
+    *, patient: Patient, requested_by: Any, preferences: str = "", message: str = "", request=None
+) -> BookingRequest:
     booking_request = BookingRequest.objects.create(
-        patient=patient, type=appointment_type(TypeCode.CONSULTATION),
-        preferences=preferences.strip()[:300], message=message.strip()[:2000])
-    audit_record(actor=requested_by, action="create", request=request, obj=booking_request,
-                 patient_id=patient.pk)
+        patient=patient,
+        type=appointment_type(TypeCode.CONSULTATION),
+        preferences=preferences.strip()[:300],
+        message=message.strip()[:2000],
+    )
+    audit_record(
+        actor=requested_by,
+        action="create",
+        request=request,
+        obj=booking_request,
+        patient_id=patient.pk,
+    )
     return booking_request
 
 
-def booking_request_confirm(*, booking_request: BookingRequest, start: datetime,
-                            confirmed_by: Any, practitioner: Resource | None = None,
-                            request=None) -> Appointment:
+def booking_request_confirm(
+    *,
+    booking_request: BookingRequest,
+    start: datetime,
+    confirmed_by: Any,
+    practitioner: Resource | None = None,
+    request=None,
+) -> Appointment:
     if booking_request.status != RequestStatus.OPEN:
         raise _error("request", _("This request has already been handled."))
     with transaction.atomic():
         appointment = appointment_book(
-            patient=booking_request.patient, type=booking_request.type, start=start,
-            practitioner=practitioner, booked_by=confirmed_by, request=request,
-            note=booking_request.preferences)
-        updated = BookingRequest.objects.filter(pk=booking_request.pk,
-                                                status=RequestStatus.OPEN).update(
-            status=RequestStatus.CONFIRMED, handled_by=confirmed_by,
-            handled_at=timezone.now(), appointment=appointment)
+            patient=booking_request.patient,
+            type=booking_request.type,
+            start=start,
+            practitioner=practitioner,
+            booked_by=confirmed_by,
+            request=request,
+            note=booking_request.preferences,
+        )
+        updated = BookingRequest.objects.filter(
+            pk=booking_request.pk, status=RequestStatus.OPEN
+        ).update(
+            status=RequestStatus.CONFIRMED,
+            handled_by=confirmed_by,
+            handled_at=timezone.now(),
+            appointment=appointment,
+        )
         if not updated:
             raise _error("request", _("This request has already been handled."))
-        audit_record(actor=confirmed_by, action="update", request=request, obj=booking_request,
-                     patient_id=booking_request.patient_id,
-                     detail={"confirmed": True, "appointment": appointment.pk})
+        audit_record(
+            actor=confirmed_by,
+            action="update",
+            request=request,
+            obj=booking_request,
+            patient_id=booking_request.patient_id,
+            detail={"confirmed": True, "appointment": appointment.pk},
+        )
     booking_request.refresh_from_db()
     return appointment
 
 
 @transaction.atomic
-def booking_request_decline(*, booking_request: BookingRequest, declined_by: Any,
-                            request=None) -> BookingRequest:
+def booking_request_decline(
+    *, booking_request: BookingRequest, declined_by: Any, request=None
+) -> BookingRequest:
     BookingRequest.objects.filter(pk=booking_request.pk, status=RequestStatus.OPEN).update(
-        status=RequestStatus.DECLINED, handled_by=declined_by, handled_at=timezone.now())
-    audit_record(actor=declined_by, action="update", request=request, obj=booking_request,
-                 patient_id=booking_request.patient_id, detail={"declined": True})
+        status=RequestStatus.DECLINED, handled_by=declined_by, handled_at=timezone.now()
+    )
+    audit_record(
+        actor=declined_by,
+        action="update",
+        request=request,
+        obj=booking_request,
+        patient_id=booking_request.patient_id,
+        detail={"declined": True},
+    )
     booking_request.refresh_from_db()
     return booking_request
 
 
-def block_create(*, resource: Resource, start: datetime, end: datetime, created_by: Any,
-                 reason: str = "", request=None) -> InternalBlock:
+def block_create(
+    *,
+    resource: Resource,
+    start: datetime,
+    end: datetime,
+    created_by: Any,
+    reason: str = "",
+    request=None,
+) -> InternalBlock:
     """An internal block: the resource is busy, no appointment is shown. Refused (SlotTaken)
     where it would overlap a booking."""
     start, end = _aware(start), _aware(end)
@@ -422,12 +552,21 @@ def block_create(*, resource: Resource, start: datetime, end: datetime, created_
         raise _error("end", _("The end must be after the start."))
     try:
         with transaction.atomic():
-            block = InternalBlock.objects.create(resource=resource, start=start, end=end,
-                                                 reason=reason[:200], created_by=created_by)
+            block = InternalBlock.objects.create(
+                resource=resource, start=start, end=end, reason=reason[:200], created_by=created_by
+            )
             ResourceBooking.objects.create(resource=resource, start=start, end=end, block=block)
-            audit_record(actor=created_by, action="create", request=request, obj=block,
-                         detail={"resource": resource.pk, "start": start.isoformat(),
-                                 "end": end.isoformat()})
+            audit_record(
+                actor=created_by,
+                action="create",
+                request=request,
+                obj=block,
+                detail={
+                    "resource": resource.pk,
+                    "start": start.isoformat(),
+                    "end": end.isoformat(),
+                },
+            )
             return block
     except IntegrityError:
         raise SlotTaken([]) from None
@@ -440,9 +579,16 @@ def block_delete(*, block: InternalBlock, deleted_by: Any, request=None) -> None
 
 
 @transaction.atomic
-def exception_create(*, start: datetime, end: datetime, kind: str, created_by: Any,
-                     resource: Resource | None = None, reason: str = "",
-                     request=None) -> ScheduleException:
+def exception_create(
+    *,
+    start: datetime,
+    end: datetime,
+    kind: str,
+    created_by: Any,
+    resource: Resource | None = None,
+    reason: str = "",
+    request=None,
+) -> ScheduleException:
     """A closure (holiday, leave, maintenance). Existing appointments are kept and listed
     in the calendar for the coordinator to move."""
     start, end = _aware(start), _aware(end)
@@ -450,16 +596,23 @@ def exception_create(*, start: datetime, end: datetime, kind: str, created_by: A
         raise _error("end", _("The end must be after the start."))
     if kind not in ExceptionKind.values:
         raise _error("kind", _("Unknown kind."))
-    closure = ScheduleException.objects.create(resource=resource, kind=kind, start=start,
-                                               end=end, reason=reason[:200])
-    audit_record(actor=created_by, action="create", request=request, obj=closure,
-                 detail={"resource": resource.pk if resource else None, "kind": kind})
+    closure = ScheduleException.objects.create(
+        resource=resource, kind=kind, start=start, end=end, reason=reason[:200]
+    )
+    audit_record(
+        actor=created_by,
+        action="create",
+        request=request,
+        obj=closure,
+        detail={"resource": resource.pk if resource else None, "kind": kind},
+    )
     return closure
 
 
 @transaction.atomic
-def feed_token_reset(*, resource: Resource, by: Any, revoke: bool = False,
-                     request=None) -> str | None:
+def feed_token_reset(
+    *, resource: Resource, by: Any, revoke: bool = False, request=None
+) -> str | None:
     """A new secret for the practitioner's calendar feed (the old URL stops working), or
     none at all (revoked)."""
     if revoke:
@@ -467,14 +620,20 @@ def feed_token_reset(*, resource: Resource, by: Any, revoke: bool = False,
     else:
         resource.new_feed_token()
     resource.save(update_fields=["feed_token"])
-    audit_record(actor=by, action="update", request=request, obj=resource,
-                 detail={"feed": "revoked" if revoke else "new token"})
+    audit_record(
+        actor=by,
+        action="update",
+        request=request,
+        obj=resource,
+        detail={"feed": "revoked" if revoke else "new token"},
+    )
     return resource.feed_token
 
 
 @transaction.atomic
-def resource_create(*, kind: str, name: str, created_by: Any, user: Any = None,
-                    request=None) -> Resource:
+def resource_create(
+    *, kind: str, name: str, created_by: Any, user: Any = None, request=None
+) -> Resource:
     if kind not in ResourceKind.values:
         raise _error("kind", _("Unknown kind."))
     if not name.strip():
@@ -487,25 +646,42 @@ def resource_create(*, kind: str, name: str, created_by: Any, user: Any = None,
 
 
 @transaction.atomic
-def opening_hours_add(*, resource: Resource, weekday: int, opens, closes, created_by: Any,
-                      request=None) -> OpeningHours:
+def opening_hours_add(
+    *, resource: Resource, weekday: int, opens, closes, created_by: Any, request=None
+) -> OpeningHours:
     """A weekly opening interval (clinic wall-clock time); may not overlap another one."""
     if closes <= opens:
         raise _error("closes", _("The closing time must be after the opening time."))
-    if OpeningHours.objects.filter(resource=resource, weekday=weekday, opens__lt=closes,
-                                   closes__gt=opens).exists():
+    if OpeningHours.objects.filter(
+        resource=resource, weekday=weekday, opens__lt=closes, closes__gt=opens
+    ).exists():
         raise _error("opens", _("This overlaps other opening hours of that day."))
-    hours = OpeningHours.objects.create(resource=resource, weekday=weekday, opens=opens,
-                                        closes=closes)
-    audit_record(actor=created_by, action="create", request=request, obj=hours,
-                 detail={"resource": resource.pk, "weekday": weekday,
-                         "opens": opens.isoformat(), "closes": closes.isoformat()})
+    hours = OpeningHours.objects.create(
+        resource=resource, weekday=weekday, opens=opens, closes=closes
+    )
+    audit_record(
+        actor=created_by,
+        action="create",
+        request=request,
+        obj=hours,
+        detail={
+            "resource": resource.pk,
+            "weekday": weekday,
+            "opens": opens.isoformat(),
+            "closes": closes.isoformat(),
+        },
+    )
     return hours
 
 
 @transaction.atomic
 def opening_hours_delete(*, hours: OpeningHours, deleted_by: Any, request=None) -> None:
     """Existing appointments are kept (the calendar still shows them)."""
-    audit_record(actor=deleted_by, action="delete", request=request, obj=hours,
-                 detail={"resource": hours.resource_id, "weekday": hours.weekday})
+    audit_record(
+        actor=deleted_by,
+        action="delete",
+        request=request,
+        obj=hours,
+        detail={"resource": hours.resource_id, "weekday": hours.weekday},
+    )
     hours.delete()

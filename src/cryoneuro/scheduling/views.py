@@ -68,20 +68,35 @@ def calendar(request):
     first = day - timedelta(days=day.weekday()) if view == "week" else day
     count = 7 if view == "week" else 1
     days = selectors.calendar_days(resource=resource, first=first, days=count) if resource else []
-    audit_record(actor=request.user, action="view", request=request,
-                 object_type="scheduling.calendar",
-                 detail={"resource": resource.pk if resource else None, "view": view,
-                         "date": first.isoformat()})
+    audit_record(
+        actor=request.user,
+        action="view",
+        request=request,
+        object_type="scheduling.calendar",
+        detail={
+            "resource": resource.pk if resource else None,
+            "view": view,
+            "date": first.isoformat(),
+        },
+    )
     step = timedelta(days=count)
     context = {
-        "resource": resource, "resources": selectors.resources(), "view": view, "day": day,
-        "days": days, "prev": (first - step).isoformat(), "next": (first + step).isoformat(),
+        "resource": resource,
+        "resources": selectors.resources(),
+        "view": view,
+        "day": day,
+        "days": days,
+        "prev": (first - step).isoformat(),
+        "next": (first + step).isoformat(),
         "today": _today().isoformat(),
         "can_book": has_perm(request.user, Perm.APPOINTMENT_BOOK),
-        "can_manage_feed": resource is not None and (
-            has_perm(request.user, Perm.SCHEDULE_MANAGE) or resource.user_id == request.user.pk),
-        "feed_url": (request.build_absolute_uri(f"/calendar/feed/{resource.feed_token}.ics")
-                     if resource is not None and resource.feed_token else ""),
+        "can_manage_feed": resource is not None
+        and (has_perm(request.user, Perm.SCHEDULE_MANAGE) or resource.user_id == request.user.pk),
+        "feed_url": (
+            request.build_absolute_uri(f"/calendar/feed/{resource.feed_token}.ics")
+            if resource is not None and resource.feed_token
+            else ""
+        ),
     }
     if request.htmx:
         return render(request, "scheduling/calendar.html#calendar-body", context)
@@ -90,17 +105,24 @@ def calendar(request):
 
 def _slots_for(form_data: dict, patient) -> tuple[list, int, str]:
     type_ = form_data["type"]
-    codes = services.procedure_nerves(patient, form_data.get("nerve_codes") or []) \
-        if type_.is_procedure else []
+    codes = (
+        services.procedure_nerves(patient, form_data.get("nerve_codes") or [])
+        if type_.is_procedure
+        else []
+    )
     minutes = services.required_minutes(type_, codes)
     practitioner = form_data.get("practitioner")
     only = {ResourceKind.PRACTITIONER: [practitioner.pk]} if practitioner else None
     after_day = form_data.get("after") or _today()
     after = max(availability.local_day_bounds(after_day)[0], timezone.now())
     slots = availability.find_slots(
-        type_, minutes, after=after,
-        before=after + timedelta(days=settings.SCHEDULING_SEARCH_DAYS), only=only,
-        limit=SLOT_COUNT)
+        type_,
+        minutes,
+        after=after,
+        before=after + timedelta(days=settings.SCHEDULING_SEARCH_DAYS),
+        only=only,
+        limit=SLOT_COUNT,
+    )
     return slots, minutes, ",".join(codes)
 
 
@@ -110,8 +132,14 @@ def appointment_book(request, patient_id: int):
     slots, book one."""
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.APPOINTMENT_BOOK)
     if request.method == "GET" and not request.htmx:
-        audit_record(actor=request.user, action="view", request=request, obj=patient,
-                     patient_id=patient.pk, detail={"page": "booking"})
+        audit_record(
+            actor=request.user,
+            action="view",
+            request=request,
+            obj=patient,
+            patient_id=patient.pk,
+            detail={"page": "booking"},
+        )
     services.appointment_types_ensure()
     data = request.POST if request.method == "POST" else (request.GET or {"type": "consultation"})
     search = SlotSearchForm(data)
@@ -122,12 +150,16 @@ def appointment_book(request, patient_id: int):
         if form.is_valid():
             try:
                 appointment = services.appointment_book(
-                    patient=patient, type=form.cleaned_data["type"],
-                    start=form.cleaned_data["start"], booked_by=request.user,
+                    patient=patient,
+                    type=form.cleaned_data["type"],
+                    start=form.cleaned_data["start"],
+                    booked_by=request.user,
                     practitioner=form.cleaned_data["practitioner"],
                     nerve_codes=form.cleaned_data["nerve_codes"],
                     duration_minutes=form.cleaned_data["duration_minutes"],
-                    note=form.cleaned_data["note"] or "", request=request)
+                    note=form.cleaned_data["note"] or "",
+                    request=request,
+                )
             except services.SlotTaken as taken:
                 error_messages = [str(taken)]
                 alternatives = taken.alternatives
@@ -135,8 +167,11 @@ def appointment_book(request, patient_id: int):
                 error_messages = error.messages
             else:
                 local = appointment.start.astimezone(availability.clinic_zone())
-                messages.success(request, _("Appointment booked: %(type)s on %(when)s.") % {
-                    "type": appointment.type.label, "when": local.strftime("%d/%m/%Y %H:%M")})
+                messages.success(
+                    request,
+                    _("Appointment booked: %(type)s on %(when)s.")
+                    % {"type": appointment.type.label, "when": local.strftime("%d/%m/%Y %H:%M")},
+                )
                 return redirect("patient_detail", patient_id=patient.pk)
         else:
             error_messages = [m for errs in form.errors.values() for m in errs]
@@ -145,12 +180,17 @@ def appointment_book(request, patient_id: int):
             slots, minutes, codes = _slots_for(search.cleaned_data, patient)
         except services.BookingError as error:
             error_messages += error.messages
-    surveillance = (search.cleaned_data["type"].surveillance_minutes
-                    if search.is_valid() else 0)
-    context = {"patient": patient, "form": search, "slots": alternatives or slots,
-               "minutes": minutes, "surveillance": surveillance, "errors": error_messages,
-               "taken": bool(alternatives),
-               "codes": codes}
+    surveillance = search.cleaned_data["type"].surveillance_minutes if search.is_valid() else 0
+    context = {
+        "patient": patient,
+        "form": search,
+        "slots": alternatives or slots,
+        "minutes": minutes,
+        "surveillance": surveillance,
+        "errors": error_messages,
+        "taken": bool(alternatives),
+        "codes": codes,
+    }
     if request.htmx and request.method == "GET":
         return render(request, "scheduling/book.html#slots", context)
     status = 409 if alternatives else (422 if error_messages else 200)
@@ -164,8 +204,11 @@ def _patient_appointment(request, patient_id: int, perm: Perm):
     raw = request.POST.get("appointment") or request.GET.get("appointment") or ""
     appointment = None
     if raw.isdigit():
-        appointment = (selectors.appointments_for_patient(user=request.user, patient=patient)
-                       .filter(pk=int(raw)).first())
+        appointment = (
+            selectors.appointments_for_patient(user=request.user, patient=patient)
+            .filter(pk=int(raw))
+            .first()
+        )
     return patient, appointment
 
 
@@ -180,9 +223,12 @@ def appointment_move(request, patient_id: int):
         form = MoveForm(request.POST)
         if form.is_valid():
             try:
-                services.appointment_move(appointment=appointment,
-                                          start=form.cleaned_data["start"],
-                                          moved_by=request.user, request=request)
+                services.appointment_move(
+                    appointment=appointment,
+                    start=form.cleaned_data["start"],
+                    moved_by=request.user,
+                    request=request,
+                )
             except services.SlotTaken as taken:
                 error_messages, alternatives = [str(taken)], taken.alternatives
             except services.BookingError as error:
@@ -193,17 +239,37 @@ def appointment_move(request, patient_id: int):
         else:
             error_messages = [m for errs in form.errors.values() for m in errs]
     if request.method == "GET":
-        audit_record(actor=request.user, action="view", request=request, obj=appointment,
-                     patient_id=patient.pk)
+        audit_record(
+            actor=request.user,
+            action="view",
+            request=request,
+            obj=appointment,
+            patient_id=patient.pk,
+        )
     minutes = int((appointment.main_end - appointment.start).total_seconds() // 60)
-    only = ({ResourceKind.PRACTITIONER: [appointment.practitioner_id]}
-            if appointment.practitioner_id else None)
+    only = (
+        {ResourceKind.PRACTITIONER: [appointment.practitioner_id]}
+        if appointment.practitioner_id
+        else None
+    )
     slots = alternatives or availability.nearest_slots(
-        appointment.type, minutes, max(appointment.start, timezone.now()), count=SLOT_COUNT,
-        only=only, exclude_appointment_id=appointment.pk)
-    return render(request, "scheduling/move.html", {
-        "appointment": appointment, "slots": slots, "errors": error_messages,
-    }, status=409 if alternatives else (422 if error_messages else 200))
+        appointment.type,
+        minutes,
+        max(appointment.start, timezone.now()),
+        count=SLOT_COUNT,
+        only=only,
+        exclude_appointment_id=appointment.pk,
+    )
+    return render(
+        request,
+        "scheduling/move.html",
+        {
+            "appointment": appointment,
+            "slots": slots,
+            "errors": error_messages,
+        },
+        status=409 if alternatives else (422 if error_messages else 200),
+    )
 
 
 @require_POST
@@ -213,8 +279,12 @@ def appointment_cancel(request, patient_id: int):
     if appointment is None:
         messages.error(request, _("Choose an appointment to cancel."))
     else:
-        services.appointment_cancel(appointment=appointment, cancelled_by=request.user,
-                                    reason=request.POST.get("reason", ""), request=request)
+        services.appointment_cancel(
+            appointment=appointment,
+            cancelled_by=request.user,
+            reason=request.POST.get("reason", ""),
+            request=request,
+        )
         messages.success(request, _("Appointment cancelled."))
     return redirect("patient_detail", patient_id=patient.pk)
 
@@ -228,12 +298,19 @@ def appointment_ics(request, patient_id: int):
         content = calendars.appointment_ics(appointment, lang=lang)
         name = f"rendez-vous-{appointment.pk}.ics"
     else:
-        upcoming = selectors.appointments_for_patient(user=request.user, patient=patient,
-                                                      include_past=False)
+        upcoming = selectors.appointments_for_patient(
+            user=request.user, patient=patient, include_past=False
+        )
         content = calendars.appointments_ics(list(upcoming), lang=lang)
         name = f"rendez-vous-{patient.identifier}.ics"
-    audit_record(actor=request.user, action="export", request=request,
-                 obj=appointment or patient, patient_id=patient.pk, detail={"format": "ics"})
+    audit_record(
+        actor=request.user,
+        action="export",
+        request=request,
+        obj=appointment or patient,
+        patient_id=patient.pk,
+        detail={"format": "ics"},
+    )
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
@@ -244,10 +321,12 @@ def calendar_feed(request, token: str):
     resource = Resource.objects.filter(feed_token=token, active=True).first() if token else None
     if resource is None:  # unknown or revoked: gone, and says nothing more
         return HttpResponse(status=410)
-    audit_record(actor=None, action="export", request=request, obj=resource,
-                 detail={"format": "ics-feed"})
-    response = HttpResponse(calendars.resource_feed(resource),
-                            content_type="text/calendar; charset=utf-8")
+    audit_record(
+        actor=None, action="export", request=request, obj=resource, detail={"format": "ics-feed"}
+    )
+    response = HttpResponse(
+        calendars.resource_feed(resource), content_type="text/calendar; charset=utf-8"
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -257,8 +336,11 @@ def calendar_feed(request, token: str):
 def calendar_feed_reset(request):
     """A new secret link for a resource's feed (default: the user's own), or revoke it."""
     raw = request.POST.get("resource", "")
-    resource = (selectors.resource_get(int(raw)) if raw.isdigit()
-                else Resource.objects.filter(user=request.user).first())
+    resource = (
+        selectors.resource_get(int(raw))
+        if raw.isdigit()
+        else Resource.objects.filter(user=request.user).first()
+    )
     if resource is None:
         messages.error(request, _("Choose a resource."))
         return redirect("scheduling_calendar")
@@ -266,8 +348,12 @@ def calendar_feed_reset(request):
         raise PermissionDenied
     revoke = request.POST.get("revoke") == "1"
     services.feed_token_reset(resource=resource, by=request.user, revoke=revoke, request=request)
-    messages.success(request, _("Calendar feed revoked.") if revoke else
-                     _("New private calendar link created; the old one no longer works."))
+    messages.success(
+        request,
+        _("Calendar feed revoked.")
+        if revoke
+        else _("New private calendar link created; the old one no longer works."),
+    )
     return redirect(f"/calendar/?resource={resource.pk}")
 
 
@@ -296,34 +382,60 @@ def patient_booking(request, patient_id: int):
             error_messages = [_("Choose a time.")]
         else:
             try:
-                services.appointment_book(patient=patient, type=type_, start=start,
-                                          booked_by=request.user, request=request)
+                services.appointment_book(
+                    patient=patient,
+                    type=type_,
+                    start=start,
+                    booked_by=request.user,
+                    request=request,
+                )
             except services.SlotTaken as taken:
                 error_messages, alternatives = [str(taken)], taken.alternatives
             except services.BookingError as error:
                 error_messages = error.messages
             else:
-                messages.success(request, _("Your appointment is booked. A confirmation has "
-                                            "been sent by e-mail."))
+                messages.success(
+                    request,
+                    _("Your appointment is booked. A confirmation has been sent by e-mail."),
+                )
                 return redirect("scheduling_request", patient_id=patient.pk)
     elif request.method == "POST" and request_form.is_valid():
-        services.booking_request_create(patient=patient, requested_by=request.user,
-                                        request=request, **request_form.cleaned_data)
+        services.booking_request_create(
+            patient=patient, requested_by=request.user, request=request, **request_form.cleaned_data
+        )
         messages.success(request, _("Your request has been sent. The clinic will contact you."))
         return redirect("scheduling_request", patient_id=patient.pk)
-    audit_record(actor=request.user, action="view", request=request,
-                 object_type="scheduling.appointment", patient_id=patient.pk,
-                 detail={"booking_page": True})
+    audit_record(
+        actor=request.user,
+        action="view",
+        request=request,
+        object_type="scheduling.appointment",
+        patient_id=patient.pk,
+        detail={"booking_page": True},
+    )
     now = timezone.now()
     slots = alternatives or availability.find_slots(
-        type_, type_.duration_minutes, after=now,
-        before=now + timedelta(days=settings.SCHEDULING_SEARCH_DAYS), limit=SLOT_COUNT)
-    return render(request, "scheduling/portal.html", {
-        "patient": patient, "slots": slots, "errors": error_messages, "form": request_form,
-        "appointments": selectors.appointments_for_patient(user=request.user, patient=patient,
-                                                           include_past=False),
-        "requests": patient.booking_requests.filter(status="open"),
-    }, status=409 if alternatives else (422 if error_messages else 200))
+        type_,
+        type_.duration_minutes,
+        after=now,
+        before=now + timedelta(days=settings.SCHEDULING_SEARCH_DAYS),
+        limit=SLOT_COUNT,
+    )
+    return render(
+        request,
+        "scheduling/portal.html",
+        {
+            "patient": patient,
+            "slots": slots,
+            "errors": error_messages,
+            "form": request_form,
+            "appointments": selectors.appointments_for_patient(
+                user=request.user, patient=patient, include_past=False
+            ),
+            "requests": patient.booking_requests.filter(status="open"),
+        },
+        status=409 if alternatives else (422 if error_messages else 200),
+    )
 
 
 @requires(Perm.APPOINTMENT_BOOK)
@@ -335,16 +447,21 @@ def request_list(request):
         if booking_request is None:
             messages.error(request, _("Choose a request."))
         elif request.POST.get("action") == "decline":
-            services.booking_request_decline(booking_request=booking_request,
-                                             declined_by=request.user, request=request)
+            services.booking_request_decline(
+                booking_request=booking_request, declined_by=request.user, request=request
+            )
             messages.success(request, _("Request declined."))
         else:
             start = parse_start(request.POST.get("start", ""))
             try:
                 if start is None:
                     raise services.BookingError({"start": [_("Choose a time.")]})
-                services.booking_request_confirm(booking_request=booking_request, start=start,
-                                                 confirmed_by=request.user, request=request)
+                services.booking_request_confirm(
+                    booking_request=booking_request,
+                    start=start,
+                    confirmed_by=request.user,
+                    request=request,
+                )
             except services.SlotTaken as taken:
                 messages.error(request, str(taken))
             except services.BookingError as error:
@@ -356,10 +473,16 @@ def request_list(request):
     rows = list(selectors.open_requests())
     type_ = services.appointment_type(TypeCode.CONSULTATION)
     now = timezone.now()
-    slots = availability.find_slots(type_, type_.duration_minutes, after=now,
-                                    before=now + timedelta(days=30), limit=8)
-    audit_record(actor=request.user, action="view", request=request,
-                 object_type="scheduling.bookingrequest", detail={"open": len(rows)})
+    slots = availability.find_slots(
+        type_, type_.duration_minutes, after=now, before=now + timedelta(days=30), limit=8
+    )
+    audit_record(
+        actor=request.user,
+        action="view",
+        request=request,
+        object_type="scheduling.bookingrequest",
+        detail={"open": len(rows)},
+    )
     return render(request, "scheduling/requests.html", {"requests": rows, "slots": slots})
 
 
@@ -370,8 +493,7 @@ def schedule_manage(request):
     action = request.POST.get("action", "closure") if request.method == "POST" else ""
     form = ClosureForm(request.POST if action == "closure" else None)
     hours_form = HoursForm(request.POST if action == "hours" else None, prefix="hours")
-    resource_form = ResourceForm(request.POST if action == "resource" else None,
-                                 prefix="resource")
+    resource_form = ResourceForm(request.POST if action == "resource" else None, prefix="resource")
     bound = {"closure": form, "hours": hours_form, "resource": resource_form}.get(action)
     if action == "hours_delete":
         raw = request.POST.get("hours", "")
@@ -388,14 +510,24 @@ def schedule_manage(request):
             elif action == "resource":
                 services.resource_create(created_by=request.user, request=request, **data)
             elif data["what"] == "block":
-                services.block_create(resource=data["resource"], start=data["start"],
-                                      end=data["end"], reason=data["reason"],
-                                      created_by=request.user, request=request)
+                services.block_create(
+                    resource=data["resource"],
+                    start=data["start"],
+                    end=data["end"],
+                    reason=data["reason"],
+                    created_by=request.user,
+                    request=request,
+                )
             else:
-                services.exception_create(resource=data["resource"], start=data["start"],
-                                          end=data["end"], kind=data["what"],
-                                          reason=data["reason"], created_by=request.user,
-                                          request=request)
+                services.exception_create(
+                    resource=data["resource"],
+                    start=data["start"],
+                    end=data["end"],
+                    kind=data["what"],
+                    reason=data["reason"],
+                    created_by=request.user,
+                    request=request,
+                )
         except services.SlotTaken:
             bound.add_error(None, _("This resource is already booked during that time."))
         except services.BookingError as error:
@@ -405,9 +537,18 @@ def schedule_manage(request):
             messages.success(request, _("Saved."))
             return redirect("scheduling_manage")
     now = timezone.now()
-    return render(request, "scheduling/manage.html", {
-        "form": form, "hours_form": hours_form, "resource_form": resource_form,
-        "closures": ScheduleException.objects.filter(end__gt=now).select_related("resource")[:50],
-        "blocks": InternalBlock.objects.filter(end__gt=now).select_related("resource")[:50],
-        "resources": Resource.objects.prefetch_related("hours"),
-    }, status=422 if bound is not None else 200)
+    return render(
+        request,
+        "scheduling/manage.html",
+        {
+            "form": form,
+            "hours_form": hours_form,
+            "resource_form": resource_form,
+            "closures": ScheduleException.objects.filter(end__gt=now).select_related("resource")[
+                :50
+            ],
+            "blocks": InternalBlock.objects.filter(end__gt=now).select_related("resource")[:50],
+            "resources": Resource.objects.prefetch_related("hours"),
+        },
+        status=422 if bound is not None else 200,
+    )

@@ -31,8 +31,11 @@ def retry_when_sqlite_locked(func: Callable[..., T]) -> Callable[..., T]:
                 return func(*args, **kwargs)
             except OperationalError as error:
                 transient = connection.vendor == "sqlite" and "locked" in str(error)
-                if (not transient or connection.in_atomic_block
-                        or attempt + 1 == SQLITE_LOCK_RETRIES):
+                if (
+                    not transient
+                    or connection.in_atomic_block
+                    or attempt + 1 == SQLITE_LOCK_RETRIES
+                ):
                     raise
                 # Start again on a fresh connection: a "table is locked" answer can stick
                 # to the connection that received it.

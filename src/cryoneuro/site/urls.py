@@ -19,22 +19,39 @@ urlpatterns = [
     path("patients/new/", patient_views.patient_create, name="patient_create"),
     path("patients/<int:patient_id>/", patient_views.patient_detail, name="patient_detail"),
     path("patients/<int:patient_id>/edit/", patient_views.patient_edit, name="patient_edit"),
-    path("patients/<int:patient_id>/portal-account/", patient_views.patient_portal_account,
-         name="patient_portal_account"),
-    path("patients/<int:patient_id>/export.json", patient_views.patient_export,
-         name="patient_export"),
-    path("patients/<int:patient_id>/evaluations/new/", evaluation_views.evaluation_create,
-         name="evaluation_create"),
-    path("patients/<int:patient_id>/evaluations/preview/", evaluation_views.evaluation_preview,
-         name="evaluation_preview"),
-    path("evaluations/<int:evaluation_id>/", evaluation_views.evaluation_detail,
-         name="evaluation_detail"),
+    path(
+        "patients/<int:patient_id>/portal-account/",
+        patient_views.patient_portal_account,
+        name="patient_portal_account",
+    ),
+    path(
+        "patients/<int:patient_id>/export.json", patient_views.patient_export, name="patient_export"
+    ),
+    path(
+        "patients/<int:patient_id>/evaluations/new/",
+        evaluation_views.evaluation_create,
+        name="evaluation_create",
+    ),
+    path(
+        "patients/<int:patient_id>/evaluations/preview/",
+        evaluation_views.evaluation_preview,
+        name="evaluation_preview",
+    ),
+    path(
+        "evaluations/<int:evaluation_id>/",
+        evaluation_views.evaluation_detail,
+        name="evaluation_detail",
+    ),
     path("audit/", audit_views.audit_list, name="audit_list"),
     path("staff/accounts/", account_views.account_list, name="account_list"),
-    path("staff/accounts/<int:user_id>/toggle/", account_views.account_toggle,
-         name="account_toggle"),
-    path("staff/accounts/<int:user_id>/unlock/", account_views.account_unlock_view,
-         name="account_unlock"),
+    path(
+        "staff/accounts/<int:user_id>/toggle/", account_views.account_toggle, name="account_toggle"
+    ),
+    path(
+        "staff/accounts/<int:user_id>/unlock/",
+        account_views.account_unlock_view,
+        name="account_unlock",
+    ),
     # One include per clinic app; each app owns its urls.py.
     path("", include("cryoneuro.treatmentplans.urls")),
     path("", include("cryoneuro.scheduling.urls")),

@@ -92,10 +92,23 @@ class PlanOut(Schema):
 
 def _inputs(body: PlanIn, placement: Placement | None = None):
     try:
-        layers = tuple((layer.tissue, (layer.thickness_mm * 1e-3 if layer.thickness_mm is not None
-                                       else float("inf"))) for layer in body.layers)  # fmt: skip
-        structures = tuple(Structure(s.kind, s.x_mm * 1e-3, s.depth_mm * 1e-3, s.diameter_mm * 1e-3,  # type: ignore[arg-type]
-                                     s.label) for s in body.structures)  # fmt: skip
+        layers = tuple(
+            (
+                layer.tissue,
+                (layer.thickness_mm * 1e-3 if layer.thickness_mm is not None else float("inf")),
+            )
+            for layer in body.layers
+        )
+        structures = tuple(
+            Structure(
+                s.kind,
+                s.x_mm * 1e-3,
+                s.depth_mm * 1e-3,
+                s.diameter_mm * 1e-3,  # type: ignore[arg-type]
+                s.label,
+            )
+            for s in body.structures
+        )
         kw: dict[str, Any] = {}
         depth = body.depth_mm * 1e-3
         if placement is not None:
@@ -117,13 +130,23 @@ def _inputs(body: PlanIn, placement: Placement | None = None):
         if not body.nerve_code or body.nerve_type != "sensory":
             kw["nerve_type"] = body.nerve_type
         return inputs_for_nerve(
-            body.nerve_code, depth=depth, diameter=body.diameter_mm * 1e-3,
-            layers=layers, probe=body.probe, cryogen=body.cryogen, structures=structures,
+            body.nerve_code,
+            depth=depth,
+            diameter=body.diameter_mm * 1e-3,
+            layers=layers,
+            probe=body.probe,
+            cryogen=body.cryogen,
+            structures=structures,
             limits=ClinicalLimits(target_c=body.target_c, skin_limit_c=body.skin_limit_c),
-            distance_to_end_organ=(body.distance_to_end_organ_mm * 1e-3
-                                   if body.distance_to_end_organ_mm is not None else None),
+            distance_to_end_organ=(
+                body.distance_to_end_organ_mm * 1e-3
+                if body.distance_to_end_organ_mm is not None
+                else None
+            ),
             sensitivity=body.sensitivity,
-            placement_margin=body.placement_margin_mm * 1e-3, **kw)  # fmt: skip
+            placement_margin=body.placement_margin_mm * 1e-3,
+            **kw,
+        )
     except PlanInputError as exc:
         raise HttpError(422, str(exc)) from None
     except (ValueError, TypeError) as exc:
@@ -166,11 +189,17 @@ def plan_create(request, patient_id: int, body: PlanIn):
             raise HttpError(422, "marks: the marks could not be read") from None
     inputs = _inputs(body, placement)
     try:
-        plan = services.plan_create(patient=patient, created_by=request.user, inputs=inputs,
-                                    evaluation=evaluation, procedure_date=body.procedure_date,
-                                    image=image, placement=placement,
-                                    marks=body.marks if image is not None else None,
-                                    request=request)  # fmt: skip
+        plan = services.plan_create(
+            patient=patient,
+            created_by=request.user,
+            inputs=inputs,
+            evaluation=evaluation,
+            procedure_date=body.procedure_date,
+            image=image,
+            placement=placement,
+            marks=body.marks if image is not None else None,
+            request=request,
+        )
     except (ValueError, PlanComputationError) as exc:  # PlanInputError included
         raise HttpError(422, str(exc)) from None
     return Status(201, plan)
@@ -179,19 +208,33 @@ def plan_create(request, patient_id: int, body: PlanIn):
 @router.get("/patients/{patient_id}/plans", response=list[PlanOut], auth=perm_auth(Perm.PLAN_VIEW))
 def plan_list(request, patient_id: int):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.PLAN_VIEW)
-    audit_record(actor=request.user, action="view", request=request,
-                 object_type="treatmentplans.treatmentplan", patient_id=patient.pk,
-                 detail={"via": "api", "list": True})  # fmt: skip
+    audit_record(
+        actor=request.user,
+        action="view",
+        request=request,
+        object_type="treatmentplans.treatmentplan",
+        patient_id=patient.pk,
+        detail={"via": "api", "list": True},
+    )
     return list(selectors.plans_for_patient(patient=patient))
 
 
-@router.get("/patients/{patient_id}/plans/{plan_ref}", response=PlanOut | None,
-            auth=perm_auth(Perm.PLAN_VIEW))  # fmt: skip
+@router.get(
+    "/patients/{patient_id}/plans/{plan_ref}",
+    response=PlanOut | None,
+    auth=perm_auth(Perm.PLAN_VIEW),
+)
 def plan_get(request, patient_id: int, plan_ref: str):
     """One plan by id, or ``latest`` (null when the patient has none)."""
     patient, plan = selectors.plan_get(user=request.user, patient_id=patient_id, plan_ref=plan_ref)
     if plan is None:
         return None
-    audit_record(actor=request.user, action="view", request=request, obj=plan, patient_id=patient.pk,
-                 detail={"via": "api"})  # fmt: skip
+    audit_record(
+        actor=request.user,
+        action="view",
+        request=request,
+        obj=plan,
+        patient_id=patient.pk,
+        detail={"via": "api"},
+    )
     return plan

@@ -21,23 +21,45 @@ from cryoneuro.planning import (
 from cryoneuro.planning.placement import Placement, PlacementError, placement_from_marks
 
 CUSTOM = "custom"
-DEEP_TISSUES = [("muscle", _("Muscle")), ("fat", _("Fat")), ("tendon", _("Tendon")),
-                ("soft_tissue", _("Soft tissue (generic)")), ("bone", _("Bone"))]  # fmt: skip
+DEEP_TISSUES = [
+    ("muscle", _("Muscle")),
+    ("fat", _("Fat")),
+    ("tendon", _("Tendon")),
+    ("soft_tissue", _("Soft tissue (generic)")),
+    ("bone", _("Bone")),
+]
 
 # PlanInputError / PlacementError field -> form field
-FIELD_MAP = {"depth": "depth_mm", "diameter": "diameter_mm", "approach_angle": "approach_angle",
-             "gap": "gap_mm", "placement_margin": "placement_margin_mm", "layers": "fat_mm", "probe": "probe", "cryogen": "cryogen",
-             "target_c": "target_c", "skin_limit_c": "skin_limit_c", "offset": "gap_mm",
-             "distance_to_end_organ": "distance_mm", "structure depth": "motor_depth_mm",
-             "structure diameter": "motor_diameter_mm"}  # fmt: skip
+FIELD_MAP = {
+    "depth": "depth_mm",
+    "diameter": "diameter_mm",
+    "approach_angle": "approach_angle",
+    "gap": "gap_mm",
+    "placement_margin": "placement_margin_mm",
+    "layers": "fat_mm",
+    "probe": "probe",
+    "cryogen": "cryogen",
+    "target_c": "target_c",
+    "skin_limit_c": "skin_limit_c",
+    "offset": "gap_mm",
+    "distance_to_end_organ": "distance_mm",
+    "structure depth": "motor_depth_mm",
+    "structure diameter": "motor_diameter_mm",
+}
 
 
 def _num(
     label, initial=None, required=True, min_value=None, max_value=None, step="any", help_text=""
 ):
-    return forms.FloatField(label=label, initial=initial, required=required, min_value=min_value,
-                            max_value=max_value, help_text=help_text,
-                            widget=forms.NumberInput(attrs={"step": step}))  # fmt: skip
+    return forms.FloatField(
+        label=label,
+        initial=initial,
+        required=required,
+        min_value=min_value,
+        max_value=max_value,
+        help_text=help_text,
+        widget=forms.NumberInput(attrs={"step": step}),
+    )
 
 
 class PlanForm(forms.Form):
@@ -209,19 +231,32 @@ class PlanForm(forms.Form):
         }
         try:
             kw["limits"] = ClinicalLimits(target_c=cd["target_c"], skin_limit_c=cd["skin_limit_c"])
-            structures = [s for s in (self._structure("motor_nerve", "motor", str(_("motor nerve"))),
-                                      self._structure("vessel", "vessel", str(_("vessel"))))
-                          if s is not None]  # fmt: skip
+            structures = [
+                s
+                for s in (
+                    self._structure("motor_nerve", "motor", str(_("motor nerve"))),
+                    self._structure("vessel", "vessel", str(_("vessel"))),
+                )
+                if s is not None
+            ]
             depth, diameter = cd["depth_mm"] * 1e-3, cd["diameter_mm"] * 1e-3
             marks = cd.get("marks")
             if self.image_obj is not None and marks:
-                spacing = ((self.image_obj.row_spacing_mm, self.image_obj.column_spacing_mm)
-                           if self.image_obj.calibrated else None)  # fmt: skip
+                spacing = (
+                    (self.image_obj.row_spacing_mm, self.image_obj.column_spacing_mm)
+                    if self.image_obj.calibrated
+                    else None
+                )
                 pl = placement_from_marks(marks, spacing, probe=cd["probe"], diameter=diameter)
                 self.placement = pl
                 depth = pl.depth
-                kw.update(approach_angle=pl.approach_angle, offset=pl.offset, offset_side=pl.offset_side,
-                          along=pl.along, gap=0.0)  # fmt: skip
+                kw.update(
+                    approach_angle=pl.approach_angle,
+                    offset=pl.offset,
+                    offset_side=pl.offset_side,
+                    along=pl.along,
+                    gap=0.0,
+                )
                 structures += [
                     Structure(k, x, d, 1e-3 if k == "motor_nerve" else 3e-3)  # type: ignore[arg-type]
                     for k, x, d in pl.structures
@@ -231,10 +266,14 @@ class PlanForm(forms.Form):
                 return None
             code = cd["nerve"]
             if code == CUSTOM:
-                return inputs_for_nerve("", depth=depth, diameter=diameter,
-                                        nerve_label=cd.get("custom_label") or str(_("Custom nerve")),
-                                        nerve_type="mixed" if cd.get("custom_mixed") else "sensory",
-                                        **kw)  # fmt: skip
+                return inputs_for_nerve(
+                    "",
+                    depth=depth,
+                    diameter=diameter,
+                    nerve_label=cd.get("custom_label") or str(_("Custom nerve")),
+                    nerve_type="mixed" if cd.get("custom_mixed") else "sensory",
+                    **kw,
+                )
             return inputs_for_nerve(code, depth=depth, diameter=diameter, lang=lang, **kw)
         except PlacementError as exc:
             self.add_error(None, exc.message)

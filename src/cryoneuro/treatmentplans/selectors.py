@@ -30,8 +30,9 @@ def plans_recent(*, user: Any, limit: int = 50) -> QuerySet[TreatmentPlan]:
     return TreatmentPlan.objects.select_related("patient", "created_by").all()[:limit]
 
 
-def plan_get(*, user: Any, patient_id: int, plan_ref: str | int,
-             perm: Perm = Perm.PLAN_VIEW) -> tuple[Patient, TreatmentPlan | None]:  # fmt: skip
+def plan_get(
+    *, user: Any, patient_id: int, plan_ref: str | int, perm: Perm = Perm.PLAN_VIEW
+) -> tuple[Patient, TreatmentPlan | None]:
     """The patient (access checked) and the plan: by id, or the latest one (None if the
     patient has none yet) for ``plan_ref="latest"``. A plan of another patient is 404."""
     patient = patient_get(user=user, patient_id=patient_id, perm=perm)
@@ -56,8 +57,9 @@ def plan_by_id(*, user: Any, plan_id: int) -> TreatmentPlan:
     return plan
 
 
-def image_get(*, user: Any, patient_id: int, image_ref: str | int,
-              perm: Perm = Perm.PLAN_VIEW) -> tuple[Patient, PlacementImage | None]:  # fmt: skip
+def image_get(
+    *, user: Any, patient_id: int, image_ref: str | int, perm: Perm = Perm.PLAN_VIEW
+) -> tuple[Patient, PlacementImage | None]:
     patient = patient_get(user=user, patient_id=patient_id, perm=perm)
     images = patient.placement_images.all()
     if str(image_ref) == LATEST:

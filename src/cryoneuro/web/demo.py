@@ -70,8 +70,9 @@ def _save_credentials(credentials: dict[str, dict[str, str]]) -> None:
 
 
 @transaction.atomic
-def ensure_account(ctx: DemoContext, username: str, role: str, first: str, last: str,
-                   *, totp: bool) -> Any:
+def ensure_account(
+    ctx: DemoContext, username: str, role: str, first: str, last: str, *, totp: bool
+) -> Any:
     from allauth.mfa.models import Authenticator
     from allauth.mfa.totp.internal.auth import generate_totp_secret
     from allauth.mfa.utils import encrypt
@@ -86,8 +87,9 @@ def ensure_account(ctx: DemoContext, username: str, role: str, first: str, last:
         user.save()
     if totp and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
         creds["totp_secret"] = generate_totp_secret()
-        Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP,
-                                     data={"secret": encrypt(creds["totp_secret"])})
+        Authenticator.objects.create(
+            user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt(creds["totp_secret"])}
+        )
     creds["role"] = role
     ctx.users[username] = user
     return user

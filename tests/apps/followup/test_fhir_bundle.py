@@ -21,9 +21,14 @@ def test_the_bundle_includes_appointments_and_validates(full_procedure, nurse):
     except ImportError:
         pytest.skip("no scheduling app")
     start = timezone.now() + dt.timedelta(days=30)
-    Appointment.objects.create(patient=patient, type=appointment_type("followup_visit"),
-                               start=start, end=start + dt.timedelta(minutes=20),
-                               main_end=start + dt.timedelta(minutes=20), scheduled_at=start)
+    Appointment.objects.create(
+        patient=patient,
+        type=appointment_type("followup_visit"),
+        start=start,
+        end=start + dt.timedelta(minutes=20),
+        main_end=start + dt.timedelta(minutes=20),
+        scheduled_at=start,
+    )
     bundle = Bundle.model_validate(patient_bundle(patient))
     kinds = [e.resource.__resource_type__ for e in bundle.entry]
     assert "Appointment" in kinds and "Procedure" in kinds and kinds[0] == "Patient"

@@ -52,8 +52,9 @@ def test_the_timeline_page_draws_an_svg(portal_patient, client, login):
     assert "style=" not in html.split("<main", 1)[1]  # CSP: no inline styles
 
 
-def test_another_patient_cannot_open_the_questionnaire(portal_patient, client, login,
-                                                        make_user, make_patient):
+def test_another_patient_cannot_open_the_questionnaire(
+    portal_patient, client, login, make_user, make_patient
+):
     _, patient, procedure = portal_patient
     other = make_user("patient", "bob")
     make_patient("Bob", user=other)
@@ -70,11 +71,11 @@ def test_staff_manage_the_schedule(portal_patient, nurse, client, login):
     login(nurse)
     assert client.get(f"/patients/{patient.pk}/follow-up/").status_code == 200
     assert client.get("/follow-up/").status_code == 200
-    bad = client.post(f"/patients/{patient.pk}/follow-up/items/", {"kind": "x",
-                                                                   "due_date": "nope"})
+    bad = client.post(f"/patients/{patient.pk}/follow-up/items/", {"kind": "x", "due_date": "nope"})
     assert bad.status_code == 422
-    ok = client.post(f"/patients/{patient.pk}/follow-up/items/",
-                     {"kind": "call", "due_date": "2030-01-02"})
+    ok = client.post(
+        f"/patients/{patient.pk}/follow-up/items/", {"kind": "call", "due_date": "2030-01-02"}
+    )
     assert ok.status_code == 302
     item = procedure.followup_items.get(day=7)
     client.post(f"/follow-up/items/{item.pk}/", {"action": "send"})
@@ -93,8 +94,10 @@ def test_an_invalid_answer_does_not_lose_the_valid_ones(portal_patient, client, 
     item = procedure.followup_items.get(day=7)
     client.get(f"/follow-up/items/{item.pk}/questionnaire/")
     draft = QuestionnaireResponse.objects.get(item=item)
-    response = client.post(f"/questionnaires/{draft.pk}/",
-                           {"nrs": "4", "pgic": "2", "drug_0": "oxycodone", "action": "save"})
+    response = client.post(
+        f"/questionnaires/{draft.pk}/",
+        {"nrs": "4", "pgic": "2", "drug_0": "oxycodone", "action": "save"},
+    )
     assert response.status_code == 422  # the dose is missing
     draft.refresh_from_db()
     assert draft.answers["nrs"] == 4 and draft.answers["pgic"] == 2 and draft.is_draft

@@ -12,21 +12,26 @@ pytestmark = pytest.mark.django_db
 
 
 def _start(days_ago=0):
-    return (timezone.now() - dt.timedelta(days=days_ago)).replace(hour=9, minute=0, second=0,
-                                                                  microsecond=0)
+    return (timezone.now() - dt.timedelta(days=days_ago)).replace(
+        hour=9, minute=0, second=0, microsecond=0
+    )
 
 
 def _answer(patient, user, procedure, day, nrs, *, analgesics=None, complete=True):
     from cryoneuro.procedures.services import local_date
 
     response = services.questionnaire_start(
-        patient=patient, user=user, instruments=["nrs", "analgesics"],
-        answered_on=local_date(procedure) + dt.timedelta(days=day))
+        patient=patient,
+        user=user,
+        instruments=["nrs", "analgesics"],
+        answered_on=local_date(procedure) + dt.timedelta(days=day),
+    )
     response.procedure = procedure
     response.save()
     answers = {"nrs": nrs, "analgesics": analgesics or []}
-    return services.questionnaire_save(response=response, user=user, answers=answers,
-                                       complete=complete)[0]
+    return services.questionnaire_save(
+        response=response, user=user, answers=answers, complete=complete
+    )[0]
 
 
 def test_discharge_generates_the_schedule_from_defaults_and_the_window(full_procedure):
@@ -38,8 +43,9 @@ def test_discharge_generates_the_schedule_from_defaults_and_the_window(full_proc
     from cryoneuro.procedures.services import procedure_relief_window
 
     window_day = int(procedure_relief_window(full_procedure).end_days[0])
-    if not any(abs(d - window_day) <= 14 for d, k in days if k == "questionnaire"
-               and d != window_day):
+    if not any(
+        abs(d - window_day) <= 14 for d, k in days if k == "questionnaire" and d != window_day
+    ):
         assert (window_day, "questionnaire") in days
     knee = next(i for i in items if i.day == 7)
     assert knee.instruments[:2] == ["nrs", "bpi"] and "koos" in knee.instruments
@@ -50,8 +56,7 @@ def test_the_schedule_follows_the_settings(cleared_patient, nurse, settings):
     settings.FOLLOWUP_SCHEDULE = [{"day": 3, "kind": "call"}, {"day": 14, "kind": "visit"}]
     settings.FOLLOWUP_ADD_WINDOW_ITEM = False
     procedure = run_procedure(cleared_patient, nurse, start=_start())
-    assert [(i.day, i.kind) for i in procedure.followup_items.all()] == [(3, "call"),
-                                                                         (14, "visit")]
+    assert [(i.day, i.kind) for i in procedure.followup_items.all()] == [(3, "call"), (14, "visit")]
 
 
 def test_due_questionnaires_are_emailed_in_the_patients_language(cleared_patient, nurse):
@@ -84,30 +89,38 @@ def test_a_cancelled_item_is_not_sent(cleared_patient, nurse):
 
 def test_partial_answers_stay_a_draft_and_are_merged(full_procedure, nurse):
     item = full_procedure.followup_items.get(day=7)
-    response = services.questionnaire_start(patient=full_procedure.patient, user=nurse,
-                                            item=item)
+    response = services.questionnaire_start(patient=full_procedure.patient, user=nurse, item=item)
     response, problems = services.questionnaire_save(
-        response=response, user=nurse, answers={"nrs": 4, "bpi": {"mood": 3}}, complete=True)
+        response=response, user=nurse, answers={"nrs": 4, "bpi": {"mood": 3}}, complete=True
+    )
     assert response.is_draft
     assert "bpi" in problems and "koos" in problems and "nrs" not in problems
-    response, _ = services.questionnaire_save(response=response, user=nurse,
-                                              answers={"pgic": 2})
+    response, _ = services.questionnaire_save(response=response, user=nurse, answers={"pgic": 2})
     response.refresh_from_db()
     assert response.answers["nrs"] == 4 and response.answers["bpi"] == {"mood": 3}
     assert response.answers["pgic"] == 2
     assert response.nrs == 4
     # the same draft is reopened for the item
-    assert services.questionnaire_start(patient=full_procedure.patient, user=nurse,
-                                        item=item) == response
+    assert (
+        services.questionnaire_start(patient=full_procedure.patient, user=nurse, item=item)
+        == response
+    )
 
 
 def test_mme_is_computed_with_cdc_2022_factors(full_procedure, nurse):
-    response = _answer(full_procedure.patient, nurse, full_procedure, 7, 3, analgesics=[
-        {"drug": "oxycodone", "daily_dose": 20.0},         # 30 MME
-        {"drug": "tramadol", "daily_dose": 200.0},         # 40 MME
-        {"drug": "fentanyl_transdermal", "daily_dose": 25.0},  # 60 MME
-        {"drug": "paracetamol", "daily_dose": 3000.0},     # 0
-    ])
+    response = _answer(
+        full_procedure.patient,
+        nurse,
+        full_procedure,
+        7,
+        3,
+        analgesics=[
+            {"drug": "oxycodone", "daily_dose": 20.0},  # 30 MME
+            {"drug": "tramadol", "daily_dose": 200.0},  # 40 MME
+            {"drug": "fentanyl_transdermal", "daily_dose": 25.0},  # 60 MME
+            {"drug": "paracetamol", "daily_dose": 3000.0},  # 0
+        ],
+    )
     assert not response.is_draft
     assert response.mme_per_day == pytest.approx(130.0)
     drugs = response.scores["analgesics"]["drugs"]
@@ -117,10 +130,22 @@ def test_mme_is_computed_with_cdc_2022_factors(full_procedure, nurse):
 def test_mme_flows_into_the_timeline(full_procedure, nurse):
     from cryoneuro.followup.timeline import build_chart
 
-    _answer(full_procedure.patient, nurse, full_procedure, 7, 3,
-            analgesics=[{"drug": "codeine", "daily_dose": 240.0}])   # 36 MME
-    _answer(full_procedure.patient, nurse, full_procedure, 30, 2,
-            analgesics=[{"drug": "codeine", "daily_dose": 120.0}])   # 18 MME
+    _answer(
+        full_procedure.patient,
+        nurse,
+        full_procedure,
+        7,
+        3,
+        analgesics=[{"drug": "codeine", "daily_dose": 240.0}],
+    )  # 36 MME
+    _answer(
+        full_procedure.patient,
+        nurse,
+        full_procedure,
+        30,
+        2,
+        analgesics=[{"drug": "codeine", "daily_dose": 120.0}],
+    )  # 18 MME
     chart = build_chart(patient=full_procedure.patient)
     assert [p["value"] for p in chart.mme_points] == [36.0, 18.0]
     assert chart.summary["first_mme"] == 36.0 and chart.summary["last_mme"] == 18.0
@@ -169,9 +194,12 @@ def test_ongoing_relief_continues_follow_up(full_procedure, nurse):
 
 
 def test_staff_add_and_reschedule_items(full_procedure, nurse):
-    item = services.followup_item_add(patient=full_procedure.patient, user=nurse,
-                                      kind=ItemKind.CALL,
-                                      due_date=timezone.localdate() + dt.timedelta(days=3))
+    item = services.followup_item_add(
+        patient=full_procedure.patient,
+        user=nurse,
+        kind=ItemKind.CALL,
+        due_date=timezone.localdate() + dt.timedelta(days=3),
+    )
     assert item.procedure == full_procedure and item.day == 3
     assert item.instruments == ["nrs", "analgesics", "side_effects"]
     new_day = item.due_date + dt.timedelta(days=2)

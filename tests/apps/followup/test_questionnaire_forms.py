@@ -24,8 +24,12 @@ def test_nrs_and_pgic():
 
 
 def test_bpi_interference_mean_valid_from_four_items():
-    data = {"bpi_general_activity": "6", "bpi_mood": "4", "bpi_walking_ability": "8",
-            "bpi_sleep": "2"}
+    data = {
+        "bpi_general_activity": "6",
+        "bpi_mood": "4",
+        "bpi_walking_ability": "8",
+        "bpi_sleep": "2",
+    }
     scores, problems = score(_answers(["bpi"], data), ["bpi"])
     assert scores["bpi"]["total"] == 5.0 and "bpi" not in problems
     del data["bpi_sleep"]
@@ -63,8 +67,13 @@ def test_koos_no_problems_is_100():
 
 
 def test_analgesics_to_mme_and_activities():
-    data = {"drug_0": "morphine", "dose_0": "30", "drug_1": "hydromorphone", "dose_1": "8",
-            "activities": "partially"}
+    data = {
+        "drug_0": "morphine",
+        "dose_0": "30",
+        "drug_1": "hydromorphone",
+        "dose_1": "8",
+        "activities": "partially",
+    }
     answers = _answers(["analgesics", "activities"], data)
     scores, problems = score(answers, ["analgesics", "activities"], days_since_procedure=14)
     assert scores["analgesics"]["mme_per_day"] == 70.0
@@ -81,7 +90,9 @@ def test_no_analgesic_ticked_is_zero_mme_and_nothing_is_missing():
 
 
 def test_impossible_values_are_field_errors():
-    form = QuestionnaireForm({"nrs": "11", "drug_0": "oxycodone", "dose_0": "-5",
-                              "dose_1": "10"}, instruments=["nrs", "analgesics"])
+    form = QuestionnaireForm(
+        {"nrs": "11", "drug_0": "oxycodone", "dose_0": "-5", "dose_1": "10"},
+        instruments=["nrs", "analgesics"],
+    )
     assert not form.is_valid()
     assert {"nrs", "dose_0", "drug_1"} <= set(form.errors)

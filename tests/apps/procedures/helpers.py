@@ -20,45 +20,74 @@ def cleared_patient(make_patient, physician, knee_case):
 
 
 STEP_DATA = {
-    "pre_check": {"consent_signed": True, "anticoagulation_taken": False,
-                  "infection_at_site": False, "baseline_nrs": 7, "physician_clearance": ""},
+    "pre_check": {
+        "consent_signed": True,
+        "anticoagulation_taken": False,
+        "infection_at_site": False,
+        "baseline_nrs": 7,
+        "physician_clearance": "",
+    },
     "imaging": {"modality": "ultrasound", "nerve_identified": True, "note": ""},
     "positioning": {"position": "supine", "note": ""},
     "disinfection": {"antiseptic": "chlorhexidine_alcohol"},
     "anaesthesia": {"agent": "lidocaine_1", "volume_ml": 3.0},
     "insertion": {"guidance": "ultrasound", "tip_confirmed": True},
     "probe_removal": {"haemostasis": True, "dressing": True},
-    "surveillance": {"nrs": 2, "heart_rate": 72, "systolic": 130, "diastolic": 80, "spo2": 98,
-                     "motor_check": "", "minutes": 20},
+    "surveillance": {
+        "nrs": 2,
+        "heart_rate": 72,
+        "systolic": 130,
+        "diastolic": 80,
+        "spo2": 98,
+        "motor_check": "",
+        "minutes": 20,
+    },
     "discharge": {"advice_given": True, "accompanied": True},
 }
 
 
-def run_procedure(patient, user, *, start: dt.datetime, nerves=("ipbsn",), skip=(),
-                  minutes_per_step: int = 4, discharge: bool = True):
+def run_procedure(
+    patient,
+    user,
+    *,
+    start: dt.datetime,
+    nerves=("ipbsn",),
+    skip=(),
+    minutes_per_step: int = 4,
+    discharge: bool = True,
+):
     """Record a whole procedure with realistic times from ``start``."""
     from cryoneuro.procedures import services
 
-    procedure = services.procedure_checkin(patient=patient, user=user, site_label="genou",
-                                           side="right", planned_nerves=list(nerves),
-                                           at=start)
+    procedure = services.procedure_checkin(
+        patient=patient,
+        user=user,
+        site_label="genou",
+        side="right",
+        planned_nerves=list(nerves),
+        at=start,
+    )
     t = start
-    for code in ("pre_check", "imaging", "positioning", "disinfection", "anaesthesia",
-                 "insertion"):
+    for code in ("pre_check", "imaging", "positioning", "disinfection", "anaesthesia", "insertion"):
         t += dt.timedelta(minutes=minutes_per_step)
         if code not in skip:
-            services.procedure_step_record(procedure=procedure, user=user, code=code,
-                                           data=STEP_DATA[code], at=t)
+            services.procedure_step_record(
+                procedure=procedure, user=user, code=code, data=STEP_DATA[code], at=t
+            )
     if "nerves" not in skip:
         for code in nerves:
-            nerve = services.procedure_nerve_add(procedure=procedure, user=user,
-                                                 nerve_code=code, probe="Iovera 190",
-                                                 cryogen="n2o")
+            nerve = services.procedure_nerve_add(
+                procedure=procedure, user=user, nerve_code=code, probe="Iovera 190", cryogen="n2o"
+            )
             for _ in range(2):
                 services.procedure_cycle_add(
-                    nerve=nerve, user=user, freeze_start=t,
+                    nerve=nerve,
+                    user=user,
+                    freeze_start=t,
                     freeze_stop=t + dt.timedelta(seconds=60),
-                    thaw_stop=t + dt.timedelta(seconds=90), min_temperature_c=-88)
+                    thaw_stop=t + dt.timedelta(seconds=90),
+                    min_temperature_c=-88,
+                )
                 t += dt.timedelta(minutes=2)
     for code in ("probe_removal", "surveillance", "discharge"):
         t += dt.timedelta(minutes=minutes_per_step)
@@ -67,8 +96,7 @@ def run_procedure(patient, user, *, start: dt.datetime, nerves=("ipbsn",), skip=
         data = dict(STEP_DATA[code])
         if code == "surveillance" and procedure.nerves.filter(nerve_is_mixed=True).exists():
             data["motor_check"] = "normal"
-        services.procedure_step_record(procedure=procedure, user=user, code=code, data=data,
-                                       at=t)
+        services.procedure_step_record(procedure=procedure, user=user, code=code, data=data, at=t)
     return procedure
 
 

@@ -15,36 +15,53 @@ def _procedure(patient, users, *, with_nerve=False):
     from cryoneuro.procedures import services
 
     nurse = users[Role.NURSE]
-    procedure = services.procedure_checkin(patient=patient, user=nurse, site_label="genou",
-                                           side="right", planned_nerves=["ipbsn"])
-    services.procedure_step_record(procedure=procedure, user=nurse, code="pre_check", data={
-        "consent_signed": True, "anticoagulation_taken": False, "infection_at_site": False,
-        "baseline_nrs": 7, "physician_clearance": ""})
+    procedure = services.procedure_checkin(
+        patient=patient, user=nurse, site_label="genou", side="right", planned_nerves=["ipbsn"]
+    )
+    services.procedure_step_record(
+        procedure=procedure,
+        user=nurse,
+        code="pre_check",
+        data={
+            "consent_signed": True,
+            "anticoagulation_taken": False,
+            "infection_at_site": False,
+            "baseline_nrs": 7,
+            "physician_clearance": "",
+        },
+    )
     if with_nerve:
-        return services.procedure_nerve_add(procedure=procedure, user=nurse, nerve_code="ipbsn",
-                                            probe="p", cryogen="n2o")
+        return services.procedure_nerve_add(
+            procedure=procedure, user=nurse, nerve_code="ipbsn", probe="p", cryogen="n2o"
+        )
     return procedure
 
 
 def _item(patient, users):
     from cryoneuro.followup.services import followup_item_add
 
-    return followup_item_add(patient=patient, user=users[Role.NURSE], kind="questionnaire",
-                             due_date=dt.date.today()).pk
+    return followup_item_add(
+        patient=patient, user=users[Role.NURSE], kind="questionnaire", due_date=dt.date.today()
+    ).pk
 
 
 def _response(patient, users):
     from cryoneuro.followup.services import questionnaire_start
 
-    return questionnaire_start(patient=patient, user=users[Role.NURSE],
-                               instruments=["nrs"]).pk
+    return questionnaire_start(patient=patient, user=users[Role.NURSE], instruments=["nrs"]).pk
 
 
 def _event(patient, users):
     from cryoneuro.procedures.services import adverse_event_record
 
-    return adverse_event_record(patient=patient, user=users[Role.NURSE], kind="haematoma",
-                                grade=1, onset_date=dt.date.today(), source="visit").pk
+    return adverse_event_record(
+        patient=patient,
+        user=users[Role.NURSE],
+        kind="haematoma",
+        grade=1,
+        onset_date=dt.date.today(),
+        source="visit",
+    ).pk
 
 
 def _plan(patient, users):
@@ -56,16 +73,21 @@ def _plan(patient, users):
 def _goal(patient, users):
     from cryoneuro.careplans.services import careplan_goal_add
 
-    return careplan_goal_add(plan=_plan(patient, users), user=users[Role.NURSE],
-                             description="Marcher").pk
+    return careplan_goal_add(
+        plan=_plan(patient, users), user=users[Role.NURSE], description="Marcher"
+    ).pk
 
 
 def _intervention(patient, users):
     from cryoneuro.careplans.services import careplan_intervention_save
 
-    return careplan_intervention_save(plan=_plan(patient, users), user=users[Role.NURSE],
-                                      kind="tens", provider="in_house",
-                                      status="planned").pk
+    return careplan_intervention_save(
+        plan=_plan(patient, users),
+        user=users[Role.NURSE],
+        kind="tens",
+        provider="in_house",
+        status="planned",
+    ).pk
 
 
 FIXTURES = {

@@ -17,12 +17,17 @@ def test_the_demo_has_patients_at_every_stage(tmp_path, settings):
     call_command("load_demo")
     counts = (Procedure.objects.count(), AdverseEvent.objects.count(), CarePlan.objects.count())
     call_command("load_demo")
-    assert (Procedure.objects.count(), AdverseEvent.objects.count(),
-            CarePlan.objects.count()) == counts
+    assert (
+        Procedure.objects.count(),
+        AdverseEvent.objects.count(),
+        CarePlan.objects.count(),
+    ) == counts
     assert Procedure.objects.filter(status="in_progress").exists()
-    actions = {site["next_step"].action
-               for p in Patient.objects.filter(procedures__isnull=False).distinct()
-               for site in relief_tracking(patient=p)}
+    actions = {
+        site["next_step"].action
+        for p in Patient.objects.filter(procedures__isnull=False).distinct()
+        for site in relief_tracking(patient=p)
+    }
     assert {"continue_follow_up", "consider_other_treatments"} <= actions
     henri = Patient.objects.get(family_name="Dubreuil", given_name="Henri")
     statuses = [s["course"].status for s in relief_tracking(patient=henri)[0]["sessions"]]

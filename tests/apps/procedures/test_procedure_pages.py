@@ -17,18 +17,28 @@ def test_a_nurse_checks_in_and_records_steps_with_htmx(cleared_patient, nurse, l
     client = login(nurse)
     page = client.get(f"/patients/{cleared_patient.pk}/procedures/new/")
     assert page.status_code == 200
-    response = client.post(f"/patients/{cleared_patient.pk}/procedures/new/",
-                           {"site_label": "genou droit", "side": "right",
-                            "planned_nerves": ["ipbsn"]})
+    response = client.post(
+        f"/patients/{cleared_patient.pk}/procedures/new/",
+        {"site_label": "genou droit", "side": "right", "planned_nerves": ["ipbsn"]},
+    )
     assert response.status_code == 302
     procedure = Procedure.objects.get(patient=cleared_patient)
     detail = client.get(f"/procedures/{procedure.pk}/")
     assert detail.status_code == 200
     assert "Checklist" in detail.content.decode() or "checklist" in detail.content.decode()
-    response = _post_step(client, procedure, "pre_check",
-                          {"consent_signed": "yes", "anticoagulation_taken": "no",
-                           "infection_at_site": "no", "baseline_nrs": "7", "at": "09:02"},
-                          **HTMX)
+    response = _post_step(
+        client,
+        procedure,
+        "pre_check",
+        {
+            "consent_signed": "yes",
+            "anticoagulation_taken": "no",
+            "infection_at_site": "no",
+            "baseline_nrs": "7",
+            "at": "09:02",
+        },
+        **HTMX,
+    )
     assert response.status_code == 200
     assert 'id="procedure-body"' in response.content.decode()
     step = procedure.steps.get(code="pre_check")
@@ -38,43 +48,54 @@ def test_a_nurse_checks_in_and_records_steps_with_htmx(cleared_patient, nurse, l
 
 def test_bad_step_input_gives_field_errors_not_a_500(cleared_patient, nurse, login):
     client = login(nurse)
-    procedure = run_procedure(cleared_patient, nurse, start=__import__(
-        "django.utils.timezone", fromlist=["now"]).now(), skip=("anaesthesia",),
-        discharge=False)
-    response = _post_step(client, procedure, "anaesthesia",
-                          {"agent": "lidocaine_1", "volume_ml": "-4"}, **HTMX)
+    procedure = run_procedure(
+        cleared_patient,
+        nurse,
+        start=__import__("django.utils.timezone", fromlist=["now"]).now(),
+        skip=("anaesthesia",),
+        discharge=False,
+    )
+    response = _post_step(
+        client, procedure, "anaesthesia", {"agent": "lidocaine_1", "volume_ml": "-4"}, **HTMX
+    )
     assert response.status_code == 422
     assert "has-error" in response.content.decode()
     response = _post_step(client, procedure, "anaesthesia", {"agent": "nope", "volume_ml": "x"})
     assert response.status_code == 200  # the whole page, with the errors
     assert "has-error" in response.content.decode()
     assert client.post(f"/procedures/{procedure.pk}/steps/nonsense/", {}).status_code == 404
-    response = client.post(f"/procedures/nerves/{procedure.nerves.first().pk}/cycles/",
-                           {"cycle-1-freeze_start": "25:00"}, **HTMX)
+    response = client.post(
+        f"/procedures/nerves/{procedure.nerves.first().pk}/cycles/",
+        {"cycle-1-freeze_start": "25:00"},
+        **HTMX,
+    )
     assert response.status_code in (404, 422)
 
 
-def test_closing_with_a_missing_step_is_refused_on_the_page(cleared_patient, nurse, physician,
-                                                            login):
+def test_closing_with_a_missing_step_is_refused_on_the_page(
+    cleared_patient, nurse, physician, login
+):
     from django.utils import timezone
 
-    procedure = run_procedure(cleared_patient, nurse, start=timezone.now(),
-                              skip=("surveillance",))
+    procedure = run_procedure(cleared_patient, nurse, start=timezone.now(), skip=("surveillance",))
     client = login(nurse)
     response = client.post(f"/procedures/{procedure.pk}/close/", {}, **HTMX)
     assert response.status_code == 422
     procedure.refresh_from_db()
     assert not procedure.is_closed
     client = login(physician)
-    response = client.post(f"/procedures/{procedure.pk}/close/",
-                           {"close-override_reason": "Patient left before surveillance ended."})
+    response = client.post(
+        f"/procedures/{procedure.pk}/close/",
+        {"close-override_reason": "Patient left before surveillance ended."},
+    )
     assert response.status_code == 302
     procedure.refresh_from_db()
     assert procedure.is_closed
 
 
-def test_patient_sees_own_procedure_but_not_others(cleared_patient, make_user, make_patient,
-                                                   nurse, login, client):
+def test_patient_sees_own_procedure_but_not_others(
+    cleared_patient, make_user, make_patient, nurse, login, client
+):
     from django.utils import timezone
 
     procedure = run_procedure(cleared_patient, nurse, start=timezone.now())
@@ -95,14 +116,28 @@ def test_the_patient_page_shows_procedures_and_adverse_events(full_procedure, nu
     client = login(nurse)
     page = client.get(f"/patients/{full_procedure.patient_id}/").content.decode()
     assert 'id="procedures"' in page and 'id="followup"' in page
-    response = client.post(f"/patients/{full_procedure.patient_id}/adverse-events/new/", {
-        "kind": "numbness", "grade": "1", "onset_date": "2026-01-10",
-        "resolved_date": "2026-01-01", "source": "followup",
-        "nerve": str(full_procedure.nerves.first().pk)})
+    response = client.post(
+        f"/patients/{full_procedure.patient_id}/adverse-events/new/",
+        {
+            "kind": "numbness",
+            "grade": "1",
+            "onset_date": "2026-01-10",
+            "resolved_date": "2026-01-01",
+            "source": "followup",
+            "nerve": str(full_procedure.nerves.first().pk),
+        },
+    )
     assert response.status_code == 422
-    response = client.post(f"/patients/{full_procedure.patient_id}/adverse-events/new/", {
-        "kind": "numbness", "grade": "1", "onset_date": "2026-01-10", "source": "followup",
-        "nerve": str(full_procedure.nerves.first().pk)})
+    response = client.post(
+        f"/patients/{full_procedure.patient_id}/adverse-events/new/",
+        {
+            "kind": "numbness",
+            "grade": "1",
+            "onset_date": "2026-01-10",
+            "source": "followup",
+            "nerve": str(full_procedure.nerves.first().pk),
+        },
+    )
     assert response.status_code == 302
     assert full_procedure.patient.adverse_events.count() == 1
 
@@ -121,14 +156,18 @@ def test_check_in_from_the_treatment_plans(cleared_patient, nurse, physician, lo
         from cryoneuro.treatmentplans.models import TreatmentPlan
     except ImportError:
         pytest.skip("no treatment plans app")
-    plan = TreatmentPlan.objects.create(patient=cleared_patient, created_by=physician,
-                                        nerve_code="afcn", inputs={}, software_version="t",
-                                        result={"protocol": {"cycles": 2, "freeze_s": 60}})
+    plan = TreatmentPlan.objects.create(
+        patient=cleared_patient,
+        created_by=physician,
+        nerve_code="afcn",
+        inputs={},
+        software_version="t",
+        result={"protocol": {"cycles": 2, "freeze_s": 60}},
+    )
     client = login(nurse)
     url = f"/patients/{cleared_patient.pk}/procedures/new/"
     assert 'name="plan_id"' in client.get(url).content.decode()
-    response = client.post(url, {"site_label": "genou", "side": "right",
-                                 "plan_id": [str(plan.pk)]})
+    response = client.post(url, {"site_label": "genou", "side": "right", "plan_id": [str(plan.pk)]})
     assert response.status_code == 302
     procedure = Procedure.objects.get(patient=cleared_patient)
     assert procedure.planned_nerves == ["afcn"] and procedure.plan_ids == [plan.pk]

@@ -24,8 +24,9 @@ def clinic(db, physician):
         resource = Resource.objects.create(kind=kind, name=name, user=user)
         for weekday in range(5):
             for opens, closes in HOURS:
-                OpeningHours.objects.create(resource=resource, weekday=weekday, opens=opens,
-                                            closes=closes)
+                OpeningHours.objects.create(
+                    resource=resource, weekday=weekday, opens=opens, closes=closes
+                )
         return resource
 
     return {
@@ -63,8 +64,11 @@ def uncleared_patient(make_patient, physician, knee_case):
     from cryoneuro.evaluation.services import evaluation_create
 
     patient = make_patient("Roux", "Anne", email="anne@example.org")
-    evaluation_create(patient=patient, created_by=physician,
-                      case=Case(**{**knee_case, "cold_conditions": ["raynaud"]}))
+    evaluation_create(
+        patient=patient,
+        created_by=physician,
+        case=Case(**{**knee_case, "cold_conditions": ["raynaud"]}),
+    )
     return patient
 
 

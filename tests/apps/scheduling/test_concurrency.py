@@ -63,9 +63,15 @@ def test_fifty_concurrent_bookings_of_one_slot_give_one_booking(clinic, make_pat
     start = _next_tuesday_9h()
     physician = clinic["physician"]
 
-    results = _race(lambda i: services.appointment_book(
-        patient=patients[i], type="consultation", start=start, practitioner=physician,
-        booked_by=coordinator))
+    results = _race(
+        lambda i: services.appointment_book(
+            patient=patients[i],
+            type="consultation",
+            start=start,
+            practitioner=physician,
+            booked_by=coordinator,
+        )
+    )
 
     assert results["other"] == []
     assert len(results["booked"]) == 1
@@ -77,8 +83,9 @@ def test_fifty_concurrent_bookings_of_one_slot_give_one_booking(clinic, make_pat
     assert ResourceBooking.objects.filter(resource=physician, active=True).count() == 1
 
 
-def test_fifty_concurrent_procedures_never_share_a_room(clinic, make_patient, coordinator,
-                                                       knee_case, physician):
+def test_fifty_concurrent_procedures_never_share_a_room(
+    clinic, make_patient, coordinator, knee_case, physician
+):
     """Auto-assigned resources: with one room and one console, one procedure per slot."""
     from cryoneuro.clinical.eligibility import Case
     from cryoneuro.evaluation.services import evaluation_create
@@ -92,14 +99,23 @@ def test_fifty_concurrent_procedures_never_share_a_room(clinic, make_patient, co
         patients.append(patient)
     start = _next_tuesday_9h() + dt.timedelta(hours=4)
 
-    results = _race(lambda i: services.appointment_book(
-        patient=patients[i], type="procedure", start=start, nerve_codes=["ipbsn"],
-        booked_by=coordinator))
+    results = _race(
+        lambda i: services.appointment_book(
+            patient=patients[i],
+            type="procedure",
+            start=start,
+            nerve_codes=["ipbsn"],
+            booked_by=coordinator,
+        )
+    )
 
     assert results["other"] == []
     assert len(results["booked"]) == 1 and len(results["taken"]) == ATTEMPTS - 1
     for resource in clinic.values():
-        rows = list(ResourceBooking.objects.filter(resource=resource, active=True)
-                    .values_list("start", "end").order_by("start"))
+        rows = list(
+            ResourceBooking.objects.filter(resource=resource, active=True)
+            .values_list("start", "end")
+            .order_by("start")
+        )
         for (_s1, e1), (s2, _e2) in itertools.pairwise(rows):
             assert e1 <= s2

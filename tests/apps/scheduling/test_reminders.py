@@ -27,9 +27,14 @@ def at(*args):
 def booked(clinic, cleared_patient, coordinator):
     """A procedure on Tuesday 17 March 2026, 09:00 Paris, booked on 2 March."""
     with at(2026, 3, 2, 9, 0):
-        return services.appointment_book(patient=cleared_patient, type="procedure",
-                                          start=paris(2026, 3, 17, 9, 0), nerve_codes=["ipbsn"],
-                                          booked_by=coordinator, notify=False)
+        return services.appointment_book(
+            patient=cleared_patient,
+            type="procedure",
+            start=paris(2026, 3, 17, 9, 0),
+            nerve_codes=["ipbsn"],
+            booked_by=coordinator,
+            notify=False,
+        )
 
 
 def test_reminders_go_7_days_and_1_day_before_with_the_preparation(booked, mailoutbox):
@@ -61,8 +66,9 @@ def test_a_sent_reminder_is_never_sent_twice(booked, mailoutbox):
 def test_a_moved_appointments_old_reminder_is_not_sent(booked, coordinator, mailoutbox):
     with at(2026, 3, 10, 8, 5):
         due = reminders_due()  # computed for 17 March 09:00 ...
-        services.appointment_move(appointment=booked, start=paris(2026, 3, 19, 14, 0),
-                                  moved_by=coordinator, notify=False)  # ... then moved
+        services.appointment_move(
+            appointment=booked, start=paris(2026, 3, 19, 14, 0), moved_by=coordinator, notify=False
+        )  # ... then moved
         assert reminder_send(due[0]) is False
         assert reminders_send_due() == (0, 0)  # the new time's 7-day reminder is not due yet
     assert mailoutbox == []
@@ -80,12 +86,17 @@ def test_a_cancelled_appointment_gets_no_reminder(booked, coordinator, mailoutbo
     assert mailoutbox == []
 
 
-def test_an_offset_already_past_at_booking_is_skipped(clinic, make_patient, coordinator,
-                                                      mailoutbox):
+def test_an_offset_already_past_at_booking_is_skipped(
+    clinic, make_patient, coordinator, mailoutbox
+):
     with at(2026, 3, 2, 9, 0):
-        services.appointment_book(patient=make_patient(preferred_language="en"),
-                                  type="consultation", start=paris(2026, 3, 5, 9, 0),
-                                  booked_by=coordinator, notify=False)
+        services.appointment_book(
+            patient=make_patient(preferred_language="en"),
+            type="consultation",
+            start=paris(2026, 3, 5, 9, 0),
+            booked_by=coordinator,
+            notify=False,
+        )
         assert reminders_due() == []  # booked 3 days ahead: no "7 days before" reminder
     with at(2026, 3, 4, 8, 30):
         assert reminders_send_due() == (1, 0)

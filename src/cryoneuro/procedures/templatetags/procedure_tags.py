@@ -32,7 +32,10 @@ COURSE_LABELS = {
 WINDOW_LABELS = {
     "no_relief": ("pas de soulagement", "no relief"),
     "ongoing": ("en cours", "ongoing"),
-    "ongoing_beyond_window": ("se prolonge au-delà de la prédiction", "lasting beyond the prediction"),
+    "ongoing_beyond_window": (
+        "se prolonge au-delà de la prédiction",
+        "lasting beyond the prediction",
+    ),
     "earlier": ("plus tôt que prévu", "earlier than predicted"),
     "within": ("dans la fenêtre prévue", "within the predicted window"),
     "later": ("plus tard que prévu", "later than predicted"),

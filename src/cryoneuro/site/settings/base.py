@@ -100,8 +100,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -226,5 +228,6 @@ FOLLOWUP_SITE_URL = env.get_str("FOLLOWUP_SITE_URL", "http://127.0.0.1:8000")
 # treatment plans
 # Uploaded placement images (DICOM, PNG, JPEG) are stored under MEDIA_ROOT/treatmentplans/
 # and served only by an audited, permission-checked view; larger files are refused.
-TREATMENTPLANS_MAX_IMAGE_BYTES = env.get_int("TREATMENTPLANS_MAX_IMAGE_BYTES", 30 * 1024 * 1024,
-                                             minimum=1024)
+TREATMENTPLANS_MAX_IMAGE_BYTES = env.get_int(
+    "TREATMENTPLANS_MAX_IMAGE_BYTES", 30 * 1024 * 1024, minimum=1024
+)

@@ -33,8 +33,12 @@ class Command(BaseCommand):
         out.write("Demo logins (stored in var/demo_credentials.json, local to this machine):")
         out.write(f"  {'role':<14}{'username':<16}{'password':<20}TOTP secret (authenticator app)")
         for username, creds in ctx.credentials.items():
-            out.write(f"  {creds.get('role', ''):<14}{username:<16}{creds.get('password', ''):<20}"
-                      f"{creds.get('totp_secret', '-')}")
-        out.write("Staff log in with the password, then a 6-digit code: add the TOTP secret to an "
-                  "authenticator app, or print the current code with")
+            out.write(
+                f"  {creds.get('role', ''):<14}{username:<16}{creds.get('password', ''):<20}"
+                f"{creds.get('totp_secret', '-')}"
+            )
+        out.write(
+            "Staff log in with the password, then a 6-digit code: add the TOTP secret to an "
+            "authenticator app, or print the current code with"
+        )
         out.write("  .venv/bin/python -m cryoneuro.manage demo_totp dr.martin")
