@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -30,8 +32,9 @@ class InterventionForm(forms.Form):
     start_date = forms.DateField(label=_("Start"), required=False, widget=DATE)
     end_date = forms.DateField(label=_("End"), required=False, widget=DATE)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data  # what Form.clean returns, typed without None
         if (
             data.get("start_date")
             and data.get("end_date")
@@ -52,6 +55,6 @@ class ReviewForm(forms.Form):
 
     def __init__(self, *args, items=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["followup_item"].choices = [("", "—")] + [
+        cast("forms.TypedChoiceField", self.fields["followup_item"]).choices = [("", "—")] + [
             (i.pk, f"{i.label} ({i.due_date:%d/%m/%Y})") for i in items
         ]

@@ -4,6 +4,7 @@ with an evaluation made by the rules (synthetic people; any likeness is chance).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from cryoneuro.clinical.eligibility import Case
 from cryoneuro.patients.models import Patient
@@ -38,7 +39,7 @@ DN4_POSITIVE = {
 
 
 def _case(indication: str, location: str, **overrides) -> Case:
-    base = {
+    base: dict[str, Any] = {
         "indication": indication,
         "pain_location": location,
         "side": "right",

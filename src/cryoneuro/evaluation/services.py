@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -49,10 +49,11 @@ def case_to_model_fields(case: Case) -> dict[str, Any]:
 
 
 def evaluation_to_case(evaluation: Evaluation) -> Case:
+    # side and skin_state are plain strings in the model; Case (pydantic) checks the literals.
     return Case(
         indication=evaluation.indication,
         pain_location=evaluation.pain_location,
-        side=evaluation.side,
+        side=cast("Any", evaluation.side),
         pain_duration_months=float(evaluation.pain_duration_months),
         nrs=evaluation.nrs,
         dn4=evaluation.dn4,
@@ -62,7 +63,7 @@ def evaluation_to_case(evaluation: Evaluation) -> Case:
         antiplatelets=evaluation.antiplatelets,
         inr=float(evaluation.inr) if evaluation.inr is not None else None,
         platelets_g_per_l=evaluation.platelets_g_per_l,
-        skin_state=evaluation.skin_state,
+        skin_state=cast("Any", evaluation.skin_state),
         cold_conditions=evaluation.cold_conditions,
         pregnancy=evaluation.pregnancy,
         systemic_inflammatory_disease=evaluation.systemic_inflammatory_disease,

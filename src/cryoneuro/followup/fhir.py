@@ -178,6 +178,7 @@ def _answer_items(answers: dict) -> list[dict]:
             items.append((key, value))
     out = []
     for link, v in items:
+        answer: dict[str, Any]
         if isinstance(v, bool):
             answer = {"valueBoolean": v}
         elif isinstance(v, int):
@@ -274,7 +275,7 @@ def _questionnaires(patient: Patient, subject: dict) -> list[tuple[str, dict]]:
 
 def _appointments(patient: Patient, subject: dict) -> list[tuple[str, dict]]:
     try:
-        from cryoneuro.scheduling.models import Appointment  # type: ignore[attr-defined]
+        from cryoneuro.scheduling.models import Appointment
     except ImportError:
         return []
     out = []

@@ -200,8 +200,9 @@ class QuestionnaireForm(forms.Form):
         )
         return ["side_effects"]
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data  # what Form.clean returns, typed without None
         for i in range(ANALGESIC_ROWS):
             drug, dose = data.get(f"drug_{i}"), data.get(f"dose_{i}")
             if drug and dose is None:

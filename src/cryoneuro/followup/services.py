@@ -165,7 +165,7 @@ def followup_item_update(
     note: str | None = None,
     request=None,
 ) -> FollowUpItem:
-    changed = {}
+    changed: dict[str, Any] = {}
     if due_date is not None and due_date != item.due_date:
         item.due_date = due_date
         changed["due_date"] = due_date.isoformat()

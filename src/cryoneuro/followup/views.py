@@ -3,6 +3,8 @@ the patient timeline, and the staff worklist."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
@@ -49,19 +51,19 @@ def followup_dashboard(request):
     if scope(request.user.role, Perm.FOLLOWUP_MANAGE) != ALL:
         raise PermissionDenied
     today = timezone.localdate()
-    horizon = today + timezone.timedelta(days=7)
-    due = (
+    horizon = today + timedelta(days=7)
+    due = list(
         FollowUpItem.objects.filter(
             status__in=[ItemStatus.PLANNED, ItemStatus.SENT], due_date__lte=horizon
         )
         .select_related("patient")
         .order_by("due_date")[:200]
     )
-    due = list(due)
     from cryoneuro.procedures.services import motor_deficit_flags
 
     for item in due:
-        item.book_url = booking_url(item.patient_id) if item.kind == ItemKind.VISIT else None
+        # An attribute for the template only, not a model field.
+        item.book_url = booking_url(item.patient_id) if item.kind == ItemKind.VISIT else None  # type: ignore[attr-defined]
 
     audit_record(
         actor=request.user,
@@ -178,7 +180,7 @@ def followup_item_update(request, item_id: int):
         messages.success(request, _("Follow-up item updated."))
     else:
         for field, errors in form.errors.items():
-            messages.error(request, f"{field}: {' '.join(errors)}")
+            messages.error(request, f"{field}: {' '.join(map(str, errors))}")
     return redirect("followup_patient", patient_id=item.patient_id)
 
 

@@ -123,8 +123,8 @@ def patient_portal_account(request, patient_id: int):
             messages.success(request, _("Portal account created."))
     elif request.method == "POST":
         for field_errors in form.errors.values():
-            for message in field_errors:
-                messages.error(request, message)
+            for field_error in field_errors:
+                messages.error(request, str(field_error))
     return redirect("patient_detail", patient_id=patient.pk)
 
 

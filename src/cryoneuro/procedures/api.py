@@ -214,7 +214,9 @@ def procedure_step_record(request, procedure_id: int, code: str, payload: StepIn
     if code not in STEP_FORMS:
         raise Http404
     cls = STEP_FORMS[code]
-    kwargs = {"mixed_nerve": services.has_mixed_nerve(procedure)} if cls is SurveillanceForm else {}
+    kwargs: dict[str, Any] = (
+        {"mixed_nerve": services.has_mixed_nerve(procedure)} if cls is SurveillanceForm else {}
+    )
     form = cls(form_input(payload.data), **kwargs)
     if not form.is_valid():
         raise_422(form.errors)

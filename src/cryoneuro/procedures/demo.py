@@ -6,6 +6,7 @@ and a portal account with a questionnaire to fill (procedures, followup and care
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.utils import timezone
 
@@ -68,7 +69,7 @@ INTERCOSTAL = dict(
     nrs=8,
 )
 
-STEPS = {
+STEPS: dict[str, dict[str, Any]] = {
     "pre_check": {
         "consent_signed": True,
         "anticoagulation_taken": False,

@@ -3,6 +3,8 @@ has one set of rules whichever way it is recorded."""
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -147,8 +149,9 @@ class SurveillanceForm(StepForm):
         if mixed_nerve:
             self.fields["motor_check"].required = True
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data  # what Form.clean returns, typed without None
         if (
             data.get("systolic") is not None
             and data.get("diastolic") is not None
@@ -232,8 +235,9 @@ class CycleForm(forms.Form):
         decimal_places=1,
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data  # what Form.clean returns, typed without None
         start, stop, thaw = (
             data.get("freeze_start"),
             data.get("freeze_stop"),
@@ -283,10 +287,11 @@ class AdverseEventForm(forms.Form):
             item = NERVES.get(n.nerve_code)
             name = item.name(lang) if item else n.nerve_code
             labels.append((n.pk, f"{name} {n.level} · {n.procedure.checked_in_at:%d/%m/%Y}"))
-        self.fields["nerve"].choices = [("", "—"), *labels]
+        cast("forms.TypedChoiceField", self.fields["nerve"]).choices = [("", "—"), *labels]
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data  # what Form.clean returns, typed without None
         onset, resolved = data.get("onset_date"), data.get("resolved_date")
         if onset and resolved and resolved < onset:
             self.add_error("resolved_date", _("The resolution cannot precede the onset."))

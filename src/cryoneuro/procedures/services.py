@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -32,6 +32,9 @@ from .models import (
     ProcedureStep,
     StepCode,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # ----------------------------------------------------------------------------- helpers
 
@@ -69,7 +72,7 @@ def plan_targets(plan_id: int | None, patient_id: int | None = None) -> list[str
     if plan_id is None:
         return None
     try:
-        from cryoneuro.treatmentplans.models import TreatmentPlan  # type: ignore[attr-defined]
+        from cryoneuro.treatmentplans.models import TreatmentPlan
     except ImportError:
         return None
     plan = TreatmentPlan.objects.filter(pk=plan_id).first()
@@ -78,7 +81,7 @@ def plan_targets(plan_id: int | None, patient_id: int | None = None) -> list[str
     ):
         return None
     for attribute in ("nerve_codes", "nerve_code", "nerves", "targets"):
-        value = getattr(plan, attribute, None)
+        value: Any = getattr(plan, attribute, None)
         if callable(value):
             value = value()
         if isinstance(value, str) and value:
@@ -97,7 +100,7 @@ def plan_protocols(plan_ids: list[int], patient_id: int) -> dict[str, dict]:
     """{nerve code: planned protocol (cycles, freeze_s, thaw_s)} from the treatment plans,
     read lazily; empty when the app or the plans are not there."""
     try:
-        from cryoneuro.treatmentplans.models import TreatmentPlan  # type: ignore[attr-defined]
+        from cryoneuro.treatmentplans.models import TreatmentPlan
     except ImportError:
         return {}
     out: dict[str, dict] = {}
@@ -114,19 +117,19 @@ def plan_windows(plan_ids: list[int], patient_id: int) -> dict[str, ReliefWindow
     """{nerve code: relief window} computed by the planner for the patient (measured
     distance to the end organ when the physician gave one), read lazily."""
     try:
-        from cryoneuro.treatmentplans.models import TreatmentPlan  # type: ignore[attr-defined]
+        from cryoneuro.treatmentplans.models import TreatmentPlan
     except ImportError:
         return {}
     out: dict[str, ReliefWindow] = {}
     for plan in TreatmentPlan.objects.filter(pk__in=plan_ids, patient_id=patient_id):
         result = getattr(plan, "result", None) or {}
-        w = result.get("relief_window") if isinstance(result, dict) else None
+        w: Any = result.get("relief_window") if isinstance(result, dict) else None
         try:
             out[plan.nerve_code] = ReliefWindow(
                 tuple(w["onset_days"]),
-                tuple(w["end_days"]),  # type: ignore[arg-type]
+                tuple(w["end_days"]),
                 float(w["distance_to_end_organ_mm"]),
-                tuple(w["regrowth_mm_per_day"]),  # type: ignore[arg-type]
+                tuple(w["regrowth_mm_per_day"]),
                 f"treatment plan #{plan.pk} ({w.get('basis', '')}); {w.get('source', '')}",
             )
         except (TypeError, KeyError, ValueError):
@@ -137,7 +140,7 @@ def plan_windows(plan_ids: list[int], patient_id: int) -> dict[str, ReliefWindow
 def patient_plans(patient: Patient) -> list[tuple[int, str]]:
     """(id, label) of the patient's treatment plans, when the treatmentplans app has them."""
     try:
-        from cryoneuro.treatmentplans.models import TreatmentPlan  # type: ignore[attr-defined]
+        from cryoneuro.treatmentplans.models import TreatmentPlan
     except ImportError:
         return []
     return [(p.pk, str(p)) for p in TreatmentPlan.objects.filter(patient=patient)[:20]]
@@ -382,7 +385,7 @@ def procedure_cycle_add(
 @dataclass
 class ChecklistRow:
     code: str
-    label: str
+    label: StrOrPromise
     step: ProcedureStep | None
     done: bool
 
@@ -523,7 +526,8 @@ def plan_differences(procedure: Procedure) -> dict[str, Any] | None:
         done_freeze = round(sum(c.freeze_seconds for c in cycles) / len(cycles)) if cycles else None
         planned_cycles = int(protocol.get("cycles") or 0)
         planned_freeze = float(protocol.get("freeze_s") or 0)
-        differs = bool(cycles) and (
+        # done_freeze is None exactly when no cycle was recorded
+        differs = done_freeze is not None and (
             len(cycles) != planned_cycles
             or (planned_freeze > 0 and abs(done_freeze - planned_freeze) > 0.1 * planned_freeze)
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -46,7 +48,7 @@ def _apply_errors(form, error: ValidationError) -> None:
 
 def _step_form(procedure: Procedure, code: str, data=None):
     cls = STEP_FORMS[code]
-    kwargs = {"prefix": code}
+    kwargs: dict[str, Any] = {"prefix": code}
     if cls is SurveillanceForm:
         kwargs["mixed_nerve"] = services.has_mixed_nerve(procedure)
     initial = None
@@ -80,13 +82,14 @@ def step_display(step) -> list[tuple[str, str]]:
         if key in ("advice",) or value in ("", None, []):
             continue
         field = fields.get(key)
+        choices = getattr(field, "choices", None)  # choice fields only
         label = str(field.label) if field is not None else str(EXTRA_LABELS.get(key, key))
         if value is True or value is False:
             shown = str(_lazy("yes") if value else _lazy("no"))
         elif key == "stop_reasons":
             shown = ", ".join(str(STOP_REASONS.get(v, v)) for v in value)
-        elif field is not None and getattr(field, "choices", None):
-            shown = str({str(k): v for k, v in field.choices}.get(str(value), value))
+        elif field is not None and choices:
+            shown = str({str(k): v for k, v in choices}.get(str(value), value))
         else:
             shown = str(value)
         out.append((label, shown))
@@ -114,7 +117,7 @@ def _context(request, procedure: Procedure, *, bound: dict | None = None) -> dic
             }
         )
     lang = _lang()
-    nerves = []
+    nerves: list[dict[str, Any]] = []
     for n in procedure.nerves.prefetch_related("cycles").select_related("recorded_by"):
         item = NERVES.get(n.nerve_code)
         nerves.append(

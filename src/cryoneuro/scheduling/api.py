@@ -145,7 +145,9 @@ def list_slots(request, patient_id: int, query: Query[SlotsQuery]):
         if query.after
         else timezone.now()
     )
-    only = {ResourceKind.PRACTITIONER: [practitioner.pk]} if practitioner else None
+    only: dict[str, list[int]] | None = (
+        {ResourceKind.PRACTITIONER: [practitioner.pk]} if practitioner else None
+    )
     slots = availability.find_slots(
         type_,
         minutes,

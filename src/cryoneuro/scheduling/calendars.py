@@ -83,6 +83,7 @@ def resource_feed(resource: Resource, *, past_days: int = 30, future_days: int =
     )
     for row in rows:
         if row.appointment_id:
+            assert row.appointment is not None  # appointment_id is set
             cal.add_component(appointment_event(row.appointment, for_patient=False))
         else:
             event = Event()

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -10,6 +11,9 @@ from cryoneuro.clinical.nerves import NERVES
 
 from . import availability
 from .models import AppointmentType, ExceptionKind, Resource, ResourceKind, Weekday
+
+if TYPE_CHECKING:
+    from cryoneuro.accounts.models import User
 
 
 def parse_start(value: str) -> datetime | None:
@@ -98,8 +102,9 @@ class ClosureForm(forms.Form):
     end = SlotField(label=_("Until"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     reason = forms.CharField(required=False, max_length=200, label=_("Reason"))
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data  # what Form.clean returns, typed without None
         if data.get("what") == "block" and not data.get("resource"):
             self.add_error("resource", _("An internal block is for one resource."))
         if data.get("start") and data.get("end") and data["end"] <= data["start"]:
@@ -119,7 +124,7 @@ class HoursForm(forms.Form):
 class ResourceForm(forms.Form):
     kind = forms.ChoiceField(choices=ResourceKind.choices, label=_("Kind"))
     name = forms.CharField(max_length=100, label=_("Name"))
-    user = forms.ModelChoiceField(
+    user: forms.ModelChoiceField[User] = forms.ModelChoiceField(
         queryset=None,
         required=False,
         label=_("Physician's account"),
@@ -130,6 +135,8 @@ class ResourceForm(forms.Form):
         super().__init__(*args, **kwargs)
         from django.contrib.auth import get_user_model
 
-        self.fields["user"].queryset = get_user_model().objects.filter(
+        cast(
+            "forms.ModelChoiceField[User]", self.fields["user"]
+        ).queryset = get_user_model().objects.filter(
             role="physician", is_active=True, scheduling_resource__isnull=True
         )

@@ -13,10 +13,14 @@ constraint, or SQLite triggers that abort an overlapping insert or update (migra
 from __future__ import annotations
 
 import secrets
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class ResourceKind(models.TextChoices):
@@ -186,7 +190,7 @@ class AppointmentType(models.Model):
         return str(self.label)
 
     @property
-    def label(self) -> str:
+    def label(self) -> StrOrPromise:
         return TypeCode(self.code).label
 
     @property

@@ -131,6 +131,7 @@ def calendar_days(*, resource: Resource, first: date, days: int) -> list[Day]:
         for row in rows:
             if row.start < d_end and row.end > d_start:
                 if row.appointment_id:
+                    assert row.appointment is not None  # appointment_id is set
                     entries.append(
                         Entry(
                             row.start,

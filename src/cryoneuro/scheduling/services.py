@@ -275,7 +275,9 @@ def _chosen(practitioner, room, console, recovery) -> dict[str, Resource | None]
 
 
 def _alternatives(type_, minutes, start, practitioner, exclude_appointment_id=None):
-    only = {ResourceKind.PRACTITIONER: [practitioner.pk]} if practitioner else None
+    only: dict[str, list[int]] | None = (
+        {ResourceKind.PRACTITIONER: [practitioner.pk]} if practitioner else None
+    )
     return availability.nearest_slots(
         type_, minutes, start, only=only, exclude_appointment_id=exclude_appointment_id
     )

@@ -103,7 +103,7 @@ def calendar(request):
     return render(request, "scheduling/calendar.html", context)
 
 
-def _slots_for(form_data: dict, patient) -> tuple[list, int, str]:
+def _slots_for(form_data: dict, patient) -> tuple[list[availability.Slot], int, str]:
     type_ = form_data["type"]
     codes = (
         services.procedure_nerves(patient, form_data.get("nerve_codes") or [])
@@ -112,7 +112,9 @@ def _slots_for(form_data: dict, patient) -> tuple[list, int, str]:
     )
     minutes = services.required_minutes(type_, codes)
     practitioner = form_data.get("practitioner")
-    only = {ResourceKind.PRACTITIONER: [practitioner.pk]} if practitioner else None
+    only: dict[str, list[int]] | None = (
+        {ResourceKind.PRACTITIONER: [practitioner.pk]} if practitioner else None
+    )
     after_day = form_data.get("after") or _today()
     after = max(availability.local_day_bounds(after_day)[0], timezone.now())
     slots = availability.find_slots(
@@ -143,6 +145,10 @@ def appointment_book(request, patient_id: int):
     services.appointment_types_ensure()
     data = request.POST if request.method == "POST" else (request.GET or {"type": "consultation"})
     search = SlotSearchForm(data)
+    slots: list[availability.Slot]
+    minutes: int | None
+    error_messages: list[str]
+    alternatives: list[availability.Slot]
     slots, minutes, error_messages, alternatives = [], None, [], []
     codes = ""
     if request.method == "POST":
@@ -174,7 +180,7 @@ def appointment_book(request, patient_id: int):
                 )
                 return redirect("patient_detail", patient_id=patient.pk)
         else:
-            error_messages = [m for errs in form.errors.values() for m in errs]
+            error_messages = [str(m) for errs in form.errors.values() for m in errs]
     if search.is_valid():
         try:
             slots, minutes, codes = _slots_for(search.cleaned_data, patient)
@@ -237,7 +243,7 @@ def appointment_move(request, patient_id: int):
                 messages.success(request, _("Appointment moved."))
                 return redirect("patient_detail", patient_id=patient.pk)
         else:
-            error_messages = [m for errs in form.errors.values() for m in errs]
+            error_messages = [str(m) for errs in form.errors.values() for m in errs]
     if request.method == "GET":
         audit_record(
             actor=request.user,
@@ -247,7 +253,7 @@ def appointment_move(request, patient_id: int):
             patient_id=patient.pk,
         )
     minutes = int((appointment.main_end - appointment.start).total_seconds() // 60)
-    only = (
+    only: dict[str, list[int]] | None = (
         {ResourceKind.PRACTITIONER: [appointment.practitioner_id]}
         if appointment.practitioner_id
         else None

@@ -92,7 +92,7 @@ def get_language(name: str, default: str) -> str:
     return value
 
 
-def get_database(name: str, default: str) -> dict:
+def get_database(name: str, default: str) -> dj_database_url.DBConfig:
     value = get_str(name, default)
     try:
         config = dj_database_url.parse(value, conn_max_age=60, conn_health_checks=True)

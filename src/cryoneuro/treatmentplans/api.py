@@ -6,7 +6,7 @@ the value."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
@@ -27,6 +27,9 @@ from cryoneuro.planning import (
 from cryoneuro.planning.placement import Placement, PlacementError, placement_from_marks
 
 from . import selectors, services
+
+if TYPE_CHECKING:
+    from cryoneuro.planning.inputs import StructureKind
 
 router = Router(tags=["treatmentplans"])
 
@@ -101,10 +104,10 @@ def _inputs(body: PlanIn, placement: Placement | None = None):
         )
         structures = tuple(
             Structure(
-                s.kind,
+                cast("StructureKind", s.kind),  # Structure refuses an unknown kind
                 s.x_mm * 1e-3,
                 s.depth_mm * 1e-3,
-                s.diameter_mm * 1e-3,  # type: ignore[arg-type]
+                s.diameter_mm * 1e-3,
                 s.label,
             )
             for s in body.structures
@@ -178,7 +181,12 @@ def plan_create(request, patient_id: int, body: PlanIn):
             )
         if body.probe not in PROBES:
             raise HttpError(422, f"probe: unknown probe {body.probe!r}; valid: {', '.join(PROBES)}")
-        spacing = (image.row_spacing_mm, image.column_spacing_mm) if image.calibrated else None
+        # calibrated: both spacings are set
+        spacing = (
+            cast("tuple[float, float]", (image.row_spacing_mm, image.column_spacing_mm))
+            if image.calibrated
+            else None
+        )
         try:
             placement = placement_from_marks(
                 body.marks, spacing, probe=body.probe, diameter=body.diameter_mm * 1e-3

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -19,6 +19,9 @@ from cryoneuro.planning import (
     inputs_for_nerve,
 )
 from cryoneuro.planning.placement import Placement, PlacementError, placement_from_marks
+
+if TYPE_CHECKING:
+    from cryoneuro.evaluation.models import Evaluation
 
 CUSTOM = "custom"
 DEEP_TISSUES = [
@@ -63,7 +66,9 @@ def _num(
 
 
 class PlanForm(forms.Form):
-    evaluation = forms.ModelChoiceField(queryset=None, required=False, label=_("Evaluation"))
+    evaluation: forms.ModelChoiceField[Evaluation] = forms.ModelChoiceField(
+        queryset=None, required=False, label=_("Evaluation")
+    )
     nerve = forms.ChoiceField(label=_("Target nerve"))
     custom_label = forms.CharField(label=_("Custom nerve name"), required=False, max_length=80)
     custom_mixed = forms.BooleanField(
@@ -155,7 +160,7 @@ class PlanForm(forms.Form):
         self.image_obj = image
         self.placement: Placement | None = None
         evaluations = patient.evaluations.all()
-        self.fields["evaluation"].queryset = evaluations
+        cast("forms.ModelChoiceField[Evaluation]", self.fields["evaluation"]).queryset = evaluations
         latest = evaluations.first()
         if latest is not None:
             self.fields["evaluation"].initial = latest.pk
@@ -180,7 +185,11 @@ class PlanForm(forms.Form):
                 for n in own
             ]
         others = [(n.code, n.name(lang)) for n in NERVES.values() if n.code not in dict(choices)]
-        self.fields["nerve"].choices = [*choices, *others, (CUSTOM, _("Custom nerve"))]
+        cast("forms.ChoiceField", self.fields["nerve"]).choices = [
+            *choices,
+            *others,
+            (CUSTOM, _("Custom nerve")),
+        ]
         if image is not None:
             self.fields["image"].initial = image.pk
 
