@@ -9,7 +9,8 @@ Quick start::
     plan.tolerance["radial_mm"]    # how much further the probe may lie from the nerve
     plan.to_dict()                 # JSON-ready, with every input and the software version
 
-``plan_for_nerve`` fills the nerve type and relief window from the clinical catalog.
+``inputs_for_nerve`` fills the nerve type and label from the clinical catalog, and
+``relief_window`` gives the expected relief window for the inputs.
 """
 
 from cryoneuro.planning.clinical import inputs_for_nerve, relief_window
