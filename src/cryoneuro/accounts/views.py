@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -12,9 +14,12 @@ from .forms import StaffAccountForm
 from .roles import Perm
 from .services import account_set_active, account_unlock, staff_account_create
 
+if TYPE_CHECKING:
+    from cryoneuro.accounts.http import AuthenticatedHttpRequest
+
 
 @requires(Perm.USER_MANAGE)
-def account_list(request):
+def account_list(request: AuthenticatedHttpRequest):
     from allauth.mfa.models import Authenticator
 
     users = list(get_user_model().objects.order_by("role", "username"))
@@ -45,7 +50,7 @@ def account_list(request):
 
 @require_POST
 @requires(Perm.USER_MANAGE)
-def account_toggle(request, user_id: int):
+def account_toggle(request: AuthenticatedHttpRequest, user_id: int):
     user = get_object_or_404(get_user_model(), pk=user_id)
     try:
         account_set_active(
@@ -58,7 +63,7 @@ def account_toggle(request, user_id: int):
 
 @require_POST
 @requires(Perm.USER_MANAGE)
-def account_unlock_view(request, user_id: int):
+def account_unlock_view(request: AuthenticatedHttpRequest, user_id: int):
     user = get_object_or_404(get_user_model(), pk=user_id)
     account_unlock(user=user, unlocked_by=request.user, request=request)
     messages.success(request, _("Account %(username)s unlocked.") % {"username": user.username})

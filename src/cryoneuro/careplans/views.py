@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -19,6 +21,9 @@ from . import services
 from .forms import GoalForm, InterventionForm, PlanForm, ReviewForm
 from .models import Goal, GoalStatus, Intervention, InterventionStatus
 from .selectors import careplan_for
+
+if TYPE_CHECKING:
+    from cryoneuro.accounts.http import AuthenticatedHttpRequest
 
 FORMS = {"plan": PlanForm, "goal": GoalForm, "intervention": InterventionForm, "review": ReviewForm}
 
@@ -43,7 +48,7 @@ def _forms(patient, plan, bound=None):
 
 
 @requires(Perm.CAREPLAN_VIEW)
-def careplan_detail(request, patient_id: int):
+def careplan_detail(request: AuthenticatedHttpRequest, patient_id: int):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.CAREPLAN_VIEW)
     plan = careplan_for(patient=patient)
     can_edit = can_access_patient(request.user, Perm.CAREPLAN_EDIT, patient)
@@ -55,7 +60,7 @@ def careplan_detail(request, patient_id: int):
         action = request.POST.get("action", "")
         if action not in FORMS:
             raise Http404
-        kwargs = {"prefix": action}
+        kwargs: dict[str, Any] = {"prefix": action}
         if action == "review":
             kwargs["items"] = list(patient.followup_items.all())
         form = FORMS[action](request.POST, **kwargs)
@@ -120,7 +125,7 @@ def careplan_detail(request, patient_id: int):
 
 @require_POST
 @requires(Perm.CAREPLAN_EDIT)
-def careplan_goal_status(request, goal_id: int):
+def careplan_goal_status(request: AuthenticatedHttpRequest, goal_id: int):
     goal = Goal.objects.select_related("plan__patient").filter(pk=goal_id).first()
     if goal is None:
         raise Http404
@@ -137,7 +142,7 @@ def careplan_goal_status(request, goal_id: int):
 
 @require_POST
 @requires(Perm.CAREPLAN_EDIT)
-def careplan_intervention_status(request, intervention_id: int):
+def careplan_intervention_status(request: AuthenticatedHttpRequest, intervention_id: int):
     intervention = (
         Intervention.objects.select_related("plan__patient").filter(pk=intervention_id).first()
     )
@@ -148,7 +153,7 @@ def careplan_intervention_status(request, intervention_id: int):
     if status not in InterventionStatus.values:
         messages.error(request, _("Unknown status."))
         return redirect("careplan_detail", patient_id=intervention.plan.patient_id)
-    fields = {"status": status}
+    fields: dict[str, Any] = {"status": status}
     today = timezone.localdate()
     if status == InterventionStatus.ACTIVE and intervention.start_date is None:
         fields["start_date"] = today

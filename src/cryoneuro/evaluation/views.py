@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,8 +15,11 @@ from cryoneuro.patients.selectors import patient_get
 from . import selectors, services
 from .forms import EvaluationForm, ReviewForm, TreatmentFormSet, treatments_from_formset
 
+if TYPE_CHECKING:
+    from cryoneuro.accounts.http import AuthenticatedHttpRequest
 
-def _bound_forms(request):
+
+def _bound_forms(request: AuthenticatedHttpRequest):
     form = EvaluationForm(request.POST or None)
     formset = TreatmentFormSet(request.POST or None, prefix="treatments")
     return form, formset
@@ -27,7 +32,7 @@ def _case_from(form, formset):
 
 
 @requires(Perm.EVALUATION_CREATE)
-def evaluation_create(request, patient_id: int):
+def evaluation_create(request: AuthenticatedHttpRequest, patient_id: int):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.EVALUATION_CREATE)
     form, formset = _bound_forms(request)
     if request.method == "POST":
@@ -50,7 +55,7 @@ def evaluation_create(request, patient_id: int):
 
 
 @requires(Perm.EVALUATION_CREATE)
-def evaluation_preview(request, patient_id: int):
+def evaluation_preview(request: AuthenticatedHttpRequest, patient_id: int):
     """htmx: the decision as the form is being filled; nothing is saved."""
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.EVALUATION_CREATE)
     form, formset = _bound_forms(request)
@@ -70,7 +75,7 @@ def evaluation_preview(request, patient_id: int):
 
 
 @requires(Perm.EVALUATION_VIEW)
-def evaluation_detail(request, evaluation_id: int):
+def evaluation_detail(request: AuthenticatedHttpRequest, evaluation_id: int):
     evaluation = selectors.evaluation_get(user=request.user, evaluation_id=evaluation_id)
     patient = evaluation.patient
     audit_record(

@@ -4,6 +4,7 @@ the patient timeline, and the staff worklist."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +25,9 @@ from . import selectors, services
 from .forms import ItemAddForm, ItemUpdateForm
 from .models import FollowUpItem, ItemKind, ItemStatus
 from .timeline import build_chart
+
+if TYPE_CHECKING:
+    from cryoneuro.accounts.http import AuthenticatedHttpRequest
 
 PROBLEM_TEXTS = {
     "bpi": _lazy("Answer at least 4 of the 7 questions."),
@@ -47,7 +51,7 @@ def booking_url(patient_id: int | None = None) -> str | None:
 
 
 @requires(Perm.FOLLOWUP_MANAGE)
-def followup_dashboard(request):
+def followup_dashboard(request: AuthenticatedHttpRequest):
     if scope(request.user.role, Perm.FOLLOWUP_MANAGE) != ALL:
         raise PermissionDenied
     today = timezone.localdate()
@@ -87,7 +91,7 @@ def followup_dashboard(request):
 
 @require_POST
 @requires(Perm.FOLLOWUP_MANAGE)
-def followup_send_due(request):
+def followup_send_due(request: AuthenticatedHttpRequest):
     if scope(request.user.role, Perm.FOLLOWUP_MANAGE) != ALL:
         raise PermissionDenied
     sent = services.followup_send_due()
@@ -95,7 +99,7 @@ def followup_send_due(request):
     return redirect("followup_dashboard")
 
 
-def _patient_context(request, patient, add_form=None):
+def _patient_context(request: AuthenticatedHttpRequest, patient, add_form=None):
     items = list(selectors.items_for_patient(patient=patient))
     can_manage = can_access_patient(request.user, Perm.FOLLOWUP_MANAGE, patient)
     return {
@@ -114,7 +118,7 @@ def _patient_context(request, patient, add_form=None):
 
 
 @requires(Perm.FOLLOWUP_VIEW)
-def followup_patient(request, patient_id: int):
+def followup_patient(request: AuthenticatedHttpRequest, patient_id: int):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.FOLLOWUP_VIEW)
     audit_record(
         actor=request.user,
@@ -129,7 +133,7 @@ def followup_patient(request, patient_id: int):
 
 @require_POST
 @requires(Perm.FOLLOWUP_MANAGE)
-def followup_item_add(request, patient_id: int):
+def followup_item_add(request: AuthenticatedHttpRequest, patient_id: int):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.FOLLOWUP_MANAGE)
     form = ItemAddForm(request.POST)
     if form.is_valid():
@@ -152,7 +156,7 @@ def followup_item_add(request, patient_id: int):
 
 @require_POST
 @requires(Perm.FOLLOWUP_MANAGE)
-def followup_item_update(request, item_id: int):
+def followup_item_update(request: AuthenticatedHttpRequest, item_id: int):
     item = selectors.item_get(user=request.user, item_id=item_id)
     if request.POST.get("action") == "send":
         if services.followup_item_send(item=item, user=request.user, request=request):
@@ -185,7 +189,7 @@ def followup_item_update(request, item_id: int):
 
 
 @requires(Perm.FOLLOWUP_VIEW)
-def followup_timeline(request, patient_id: int):
+def followup_timeline(request: AuthenticatedHttpRequest, patient_id: int):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.FOLLOWUP_VIEW)
     audit_record(
         actor=request.user,
@@ -212,7 +216,7 @@ def followup_timeline(request, patient_id: int):
 
 
 @requires(Perm.QUESTIONNAIRE_FILL)
-def questionnaire_for_item(request, item_id: int):
+def questionnaire_for_item(request: AuthenticatedHttpRequest, item_id: int):
     """Open (creating if needed) the draft of a follow-up item's questionnaire."""
     item = selectors.item_get(user=request.user, item_id=item_id, perm=Perm.QUESTIONNAIRE_FILL)
     if item.kind == ItemKind.VISIT or item.status == ItemStatus.CANCELLED:
@@ -226,7 +230,7 @@ def questionnaire_for_item(request, item_id: int):
 
 @require_POST
 @requires(Perm.FOLLOWUP_MANAGE)
-def questionnaire_new(request, patient_id: int):
+def questionnaire_new(request: AuthenticatedHttpRequest, patient_id: int):
     """Staff: a questionnaire outside the schedule (at a visit or a call)."""
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.FOLLOWUP_MANAGE)
     if not can_access_patient(request.user, Perm.QUESTIONNAIRE_FILL, patient):
@@ -236,7 +240,7 @@ def questionnaire_new(request, patient_id: int):
 
 
 @requires(Perm.QUESTIONNAIRE_FILL)
-def questionnaire_fill(request, response_id: int):
+def questionnaire_fill(request: AuthenticatedHttpRequest, response_id: int):
     response = selectors.response_get(user=request.user, response_id=response_id)
     initial = qn.initial_from(response.answers)
     form = qn.QuestionnaireForm(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -18,9 +19,12 @@ from cryoneuro.web.extensions import patient_sections
 from . import selectors, services
 from .forms import PatientForm, PatientSearchForm, PortalAccountForm
 
+if TYPE_CHECKING:
+    from cryoneuro.accounts.http import AuthenticatedHttpRequest
+
 
 @requires(Perm.PATIENT_LIST)
-def patient_list(request):
+def patient_list(request: AuthenticatedHttpRequest):
     form = PatientSearchForm(request.GET or None)
     patients = []
     searched = False
@@ -45,7 +49,7 @@ def patient_list(request):
 
 
 @requires(Perm.PATIENT_CREATE)
-def patient_create(request):
+def patient_create(request: AuthenticatedHttpRequest):
     form = PatientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -63,7 +67,7 @@ def patient_create(request):
 
 
 @requires(Perm.PATIENT_VIEW)
-def patient_detail(request, patient_id: int):
+def patient_detail(request: AuthenticatedHttpRequest, patient_id: int):
     patient = selectors.patient_get(user=request.user, patient_id=patient_id)
     audit_record(
         actor=request.user, action="view", request=request, obj=patient, patient_id=patient.pk
@@ -87,7 +91,7 @@ def patient_detail(request, patient_id: int):
 
 
 @requires(Perm.PATIENT_EDIT)
-def patient_edit(request, patient_id: int):
+def patient_edit(request: AuthenticatedHttpRequest, patient_id: int):
     patient = selectors.patient_get(
         user=request.user, patient_id=patient_id, perm=Perm.PATIENT_EDIT
     )
@@ -106,7 +110,7 @@ def patient_edit(request, patient_id: int):
 
 
 @requires(Perm.PATIENT_EDIT)
-def patient_portal_account(request, patient_id: int):
+def patient_portal_account(request: AuthenticatedHttpRequest, patient_id: int):
     patient = selectors.patient_get(
         user=request.user, patient_id=patient_id, perm=Perm.PATIENT_EDIT
     )
@@ -129,7 +133,7 @@ def patient_portal_account(request, patient_id: int):
 
 
 @requires(Perm.PATIENT_EXPORT)
-def patient_export(request, patient_id: int):
+def patient_export(request: AuthenticatedHttpRequest, patient_id: int):
     patient = selectors.patient_get(
         user=request.user, patient_id=patient_id, perm=Perm.PATIENT_EXPORT
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,6 +31,9 @@ from .forms import (
     _lang,
 )
 from .models import AdverseEvent, NerveTreatment, Procedure, ProcedureStatus, StepCode
+
+if TYPE_CHECKING:
+    from cryoneuro.accounts.http import AuthenticatedHttpRequest
 
 
 def _as_list(value) -> list[int]:
@@ -96,7 +99,9 @@ def step_display(step) -> list[tuple[str, str]]:
     return out
 
 
-def _context(request, procedure: Procedure, *, bound: dict | None = None) -> dict:
+def _context(
+    request: AuthenticatedHttpRequest, procedure: Procedure, *, bound: dict | None = None
+) -> dict:
     bound = bound or {}
     checklist = services.procedure_checklist(procedure)
     can_record = not procedure.is_closed and can_access_patient(
@@ -175,7 +180,13 @@ def _context(request, procedure: Procedure, *, bound: dict | None = None) -> dic
     }
 
 
-def _respond(request, procedure: Procedure, *, bound: dict | None = None, ok: str = ""):
+def _respond(
+    request: AuthenticatedHttpRequest,
+    procedure: Procedure,
+    *,
+    bound: dict | None = None,
+    ok: str = "",
+):
     if bound:
         context = _context(request, procedure, bound=bound)
         template = "procedures/detail.html#body" if request.htmx else "procedures/detail.html"
@@ -188,7 +199,7 @@ def _respond(request, procedure: Procedure, *, bound: dict | None = None, ok: st
 
 
 @requires(Perm.PROCEDURE_VIEW)
-def procedure_list(request):
+def procedure_list(request: AuthenticatedHttpRequest):
     """Today's and open procedures, and motor deficits flagged to the physician."""
     if not can_access_patient_any(request.user):
         raise PermissionDenied
@@ -221,7 +232,7 @@ def can_access_patient_any(user) -> bool:
 
 
 @requires(Perm.PROCEDURE_RECORD)
-def procedure_checkin(request, patient_id: int):
+def procedure_checkin(request: AuthenticatedHttpRequest, patient_id: int):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.PROCEDURE_RECORD)
     evaluation = patient.evaluations.order_by("-created_at", "-id").first()
     initial = {
@@ -270,7 +281,7 @@ def procedure_checkin(request, patient_id: int):
 
 
 @requires(Perm.PROCEDURE_VIEW)
-def procedure_detail(request, procedure_id: int):
+def procedure_detail(request: AuthenticatedHttpRequest, procedure_id: int):
     procedure = selectors.procedure_get(user=request.user, procedure_id=procedure_id)
     audit_record(
         actor=request.user,
@@ -287,7 +298,7 @@ def procedure_detail(request, procedure_id: int):
 
 @require_POST
 @requires(Perm.PROCEDURE_RECORD)
-def procedure_step(request, procedure_id: int, code: str):
+def procedure_step(request: AuthenticatedHttpRequest, procedure_id: int, code: str):
     procedure = selectors.procedure_get(
         user=request.user, procedure_id=procedure_id, perm=Perm.PROCEDURE_RECORD
     )
@@ -313,7 +324,7 @@ def procedure_step(request, procedure_id: int, code: str):
 
 @require_POST
 @requires(Perm.PROCEDURE_RECORD)
-def procedure_nerve_add(request, procedure_id: int):
+def procedure_nerve_add(request: AuthenticatedHttpRequest, procedure_id: int):
     procedure = selectors.procedure_get(
         user=request.user, procedure_id=procedure_id, perm=Perm.PROCEDURE_RECORD
     )
@@ -332,7 +343,7 @@ def procedure_nerve_add(request, procedure_id: int):
 
 @require_POST
 @requires(Perm.PROCEDURE_RECORD)
-def procedure_cycle_add(request, nerve_id: int):
+def procedure_cycle_add(request: AuthenticatedHttpRequest, nerve_id: int):
     nerve: NerveTreatment = selectors.nerve_get(user=request.user, nerve_id=nerve_id)
     procedure = nerve.procedure
     form = CycleForm(request.POST, prefix=f"cycle-{nerve.pk}")
@@ -358,7 +369,7 @@ def procedure_cycle_add(request, nerve_id: int):
 
 @require_POST
 @requires(Perm.PROCEDURE_RECORD)
-def procedure_close(request, procedure_id: int):
+def procedure_close(request: AuthenticatedHttpRequest, procedure_id: int):
     procedure = selectors.procedure_get(
         user=request.user, procedure_id=procedure_id, perm=Perm.PROCEDURE_RECORD
     )
@@ -385,7 +396,7 @@ def procedure_close(request, procedure_id: int):
 
 
 @requires(Perm.ADVERSE_EVENT_RECORD)
-def adverse_event_create(request, patient_id: int):
+def adverse_event_create(request: AuthenticatedHttpRequest, patient_id: int):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.ADVERSE_EVENT_RECORD)
     nerves = selectors.treated_nerves_for_patient(patient=patient)
     initial = {"onset_date": timezone.localdate(), "source": request.GET.get("source", "visit")}
@@ -419,7 +430,7 @@ def adverse_event_create(request, patient_id: int):
 
 @require_POST
 @requires(Perm.ADVERSE_EVENT_RECORD)
-def adverse_event_resolve(request, event_id: int):
+def adverse_event_resolve(request: AuthenticatedHttpRequest, event_id: int):
     event: AdverseEvent = selectors.adverse_event_get(user=request.user, event_id=event_id)
     from django import forms as djforms
 
@@ -438,7 +449,7 @@ def adverse_event_resolve(request, event_id: int):
 
 @require_POST
 @requires(Perm.PROCEDURE_OVERRIDE)
-def adverse_event_acknowledge(request, event_id: int):
+def adverse_event_acknowledge(request: AuthenticatedHttpRequest, event_id: int):
     """A physician acknowledges a flag (motor deficit beyond the expected window)."""
     event: AdverseEvent = selectors.adverse_event_get(
         user=request.user, event_id=event_id, perm=Perm.PROCEDURE_OVERRIDE

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib import messages
@@ -38,10 +39,13 @@ from .models import (
     TypeCode,
 )
 
+if TYPE_CHECKING:
+    from cryoneuro.accounts.http import AuthenticatedHttpRequest, HtmxHttpRequest
+
 SLOT_COUNT = 8
 
 
-def public_treatment(request):
+def public_treatment(request: HtmxHttpRequest):
     """The treatment presented to patients, ending with the booking entry point."""
     return render(request, "scheduling/public_treatment.html")
 
@@ -58,7 +62,7 @@ def _parse_day(value: str | None) -> date:
 
 
 @requires(Perm.CALENDAR_VIEW)
-def calendar(request):
+def calendar(request: AuthenticatedHttpRequest):
     resource = None
     if request.GET.get("resource", "").isdigit():
         resource = Resource.objects.filter(pk=int(request.GET["resource"]), active=True).first()
@@ -129,7 +133,7 @@ def _slots_for(form_data: dict, patient) -> tuple[list[availability.Slot], int, 
 
 
 @requires(Perm.APPOINTMENT_BOOK)
-def appointment_book(request, patient_id: int):
+def appointment_book(request: AuthenticatedHttpRequest, patient_id: int):
     """The booking dialog: choose a type (and physician, nerves), see the nearest free
     slots, book one."""
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.APPOINTMENT_BOOK)
@@ -203,7 +207,7 @@ def appointment_book(request, patient_id: int):
     return render(request, "scheduling/book.html", context, status=status)
 
 
-def _patient_appointment(request, patient_id: int, perm: Perm):
+def _patient_appointment(request: AuthenticatedHttpRequest, patient_id: int, perm: Perm):
     """The patient (access checked) and the appointment named in the query or form, looked
     up among this patient's appointments only (None when none is named or found)."""
     patient = patient_get(user=request.user, patient_id=patient_id, perm=perm)
@@ -219,7 +223,7 @@ def _patient_appointment(request, patient_id: int, perm: Perm):
 
 
 @requires(Perm.APPOINTMENT_BOOK)
-def appointment_move(request, patient_id: int):
+def appointment_move(request: AuthenticatedHttpRequest, patient_id: int):
     patient, appointment = _patient_appointment(request, patient_id, Perm.APPOINTMENT_BOOK)
     if appointment is None:
         messages.error(request, _("Choose an appointment to move."))
@@ -280,7 +284,7 @@ def appointment_move(request, patient_id: int):
 
 @require_POST
 @requires(Perm.APPOINTMENT_BOOK)
-def appointment_cancel(request, patient_id: int):
+def appointment_cancel(request: AuthenticatedHttpRequest, patient_id: int):
     patient, appointment = _patient_appointment(request, patient_id, Perm.APPOINTMENT_BOOK)
     if appointment is None:
         messages.error(request, _("Choose an appointment to cancel."))
@@ -296,7 +300,7 @@ def appointment_cancel(request, patient_id: int):
 
 
 @requires(Perm.APPOINTMENT_VIEW)
-def appointment_ics(request, patient_id: int):
+def appointment_ics(request: AuthenticatedHttpRequest, patient_id: int):
     """One appointment as .ics, or (none named) all the patient's coming appointments."""
     patient, appointment = _patient_appointment(request, patient_id, Perm.APPOINTMENT_VIEW)
     lang = "en" if (request.LANGUAGE_CODE or "").startswith("en") else "fr"
@@ -322,7 +326,7 @@ def appointment_ics(request, patient_id: int):
     return response
 
 
-def calendar_feed(request, token: str):
+def calendar_feed(request: HtmxHttpRequest, token: str):
     """A practitioner's private feed: anyone holding the secret URL; revocable."""
     resource = Resource.objects.filter(feed_token=token, active=True).first() if token else None
     if resource is None:  # unknown or revoked: gone, and says nothing more
@@ -339,7 +343,7 @@ def calendar_feed(request, token: str):
 
 @require_POST
 @requires(Perm.CALENDAR_VIEW)
-def calendar_feed_reset(request):
+def calendar_feed_reset(request: AuthenticatedHttpRequest):
     """A new secret link for a resource's feed (default: the user's own), or revoke it."""
     raw = request.POST.get("resource", "")
     resource = (
@@ -364,7 +368,7 @@ def calendar_feed_reset(request):
 
 
 @login_only
-def portal_booking(request):
+def portal_booking(request: AuthenticatedHttpRequest):
     """The "Prendre rendez-vous" entry point: a patient goes to their booking page."""
     patient = getattr(request.user, "patient_record", None)
     if patient is not None and can_access_patient(request.user, Perm.APPOINTMENT_REQUEST, patient):
@@ -375,7 +379,7 @@ def portal_booking(request):
 
 
 @requires(Perm.APPOINTMENT_REQUEST)
-def patient_booking(request, patient_id: int):
+def patient_booking(request: AuthenticatedHttpRequest, patient_id: int):
     """The patient's booking page: pick a free consultation slot, or leave a request that a
     coordinator confirms."""
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.APPOINTMENT_REQUEST)
@@ -445,7 +449,7 @@ def patient_booking(request, patient_id: int):
 
 
 @requires(Perm.APPOINTMENT_BOOK)
-def request_list(request):
+def request_list(request: AuthenticatedHttpRequest):
     """Open consultation requests; POST confirms one at a chosen time, or declines it."""
     if request.method == "POST":
         raw = request.POST.get("request", "")
@@ -493,7 +497,7 @@ def request_list(request):
 
 
 @requires(Perm.SCHEDULE_MANAGE)
-def schedule_manage(request):
+def schedule_manage(request: AuthenticatedHttpRequest):
     """Resources, weekly opening hours, closures (holidays, leave, maintenance) and
     internal blocks. Each form posts an ``action``."""
     action = request.POST.get("action", "closure") if request.method == "POST" else ""

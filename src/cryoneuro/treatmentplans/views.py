@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import base64
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib import messages
@@ -21,9 +22,12 @@ from .forms import ImageUploadForm, PlanForm
 from .images import ImageError
 from .presenters import plan_context
 
+if TYPE_CHECKING:
+    from cryoneuro.accounts.http import AuthenticatedHttpRequest
+
 
 @requires(Perm.PLAN_VIEW)
-def plan_list_all(request):
+def plan_list_all(request: AuthenticatedHttpRequest):
     plans = list(selectors.plans_recent(user=request.user))
     audit_record(
         actor=request.user,
@@ -36,7 +40,7 @@ def plan_list_all(request):
 
 
 @requires(Perm.PLAN_VIEW)
-def plan_list(request, patient_id: int):
+def plan_list(request: AuthenticatedHttpRequest, patient_id: int):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.PLAN_VIEW)
     plans = list(selectors.plans_for_patient(patient=patient))
     audit_record(
@@ -58,7 +62,7 @@ def plan_list(request, patient_id: int):
     )
 
 
-def _image_for(request, patient, image_id):
+def _image_for(request: AuthenticatedHttpRequest, patient, image_id):
     if not image_id:
         return None
     try:
@@ -71,7 +75,7 @@ def _image_for(request, patient, image_id):
 
 
 @requires(Perm.PLAN_CREATE)
-def plan_create(request, patient_id: int):
+def plan_create(request: AuthenticatedHttpRequest, patient_id: int):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.PLAN_CREATE)
     image_id = request.POST.get("image") or request.GET.get("image")
     from django.http import Http404
@@ -140,7 +144,7 @@ def plan_create(request, patient_id: int):
 
 
 @requires(Perm.PLAN_CREATE)
-def plan_preview(request, patient_id: int):
+def plan_preview(request: AuthenticatedHttpRequest, patient_id: int):
     """The plan computed from the form as it stands (no sensitivity, nothing saved): the
     isotherms over the image while placing. htmx gets the fragment, a plain POST the
     whole form page with the preview in it."""
@@ -189,7 +193,7 @@ def plan_preview(request, patient_id: int):
 
 
 @requires(Perm.PLAN_CREATE)
-def image_upload(request, patient_id: int):
+def image_upload(request: AuthenticatedHttpRequest, patient_id: int):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.PLAN_CREATE)
     upload_form = ImageUploadForm(request.POST or None, request.FILES or None)
     error = None
@@ -246,7 +250,7 @@ def _plan_new_url(patient) -> str:
 
 
 @requires(Perm.PLAN_VIEW)
-def image_view(request, patient_id: int, image_ref: str):
+def image_view(request: AuthenticatedHttpRequest, patient_id: int, image_ref: str):
     patient, image = selectors.image_get(
         user=request.user, patient_id=patient_id, image_ref=image_ref
     )
@@ -261,7 +265,7 @@ def image_view(request, patient_id: int, image_ref: str):
 
 
 @requires(Perm.PLAN_VIEW)
-def plan_detail(request, patient_id: int, plan_ref: str):
+def plan_detail(request: AuthenticatedHttpRequest, patient_id: int, plan_ref: str):
     patient, plan = selectors.plan_get(user=request.user, patient_id=patient_id, plan_ref=plan_ref)
     if plan is None:
         return redirect("plan_list", patient_id=patient.pk)
@@ -274,7 +278,7 @@ def plan_detail(request, patient_id: int, plan_ref: str):
 
 
 @requires(Perm.PLAN_VIEW)
-def plan_plot(request, patient_id: int, plan_ref: str):
+def plan_plot(request: AuthenticatedHttpRequest, patient_id: int, plan_ref: str):
     patient, plan = selectors.plan_get(user=request.user, patient_id=patient_id, plan_ref=plan_ref)
     if plan is None or not plan.plot_png:
         return redirect("plan_list", patient_id=patient.pk)
@@ -292,7 +296,7 @@ def plan_plot(request, patient_id: int, plan_ref: str):
 
 
 @requires(Perm.PLAN_VIEW)
-def plan_report(request, patient_id: int, plan_ref: str):
+def plan_report(request: AuthenticatedHttpRequest, patient_id: int, plan_ref: str):
     patient, plan = selectors.plan_get(user=request.user, patient_id=patient_id, plan_ref=plan_ref)
     if plan is None:
         return redirect("plan_list", patient_id=patient.pk)

@@ -1,13 +1,18 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.shortcuts import redirect, render
 
 from cryoneuro.accounts.access import login_only
 from cryoneuro.accounts.roles import Role
 
+if TYPE_CHECKING:
+    from cryoneuro.accounts.http import AuthenticatedHttpRequest, HtmxHttpRequest
+
 
 @login_only
-def home(request):
+def home(request: AuthenticatedHttpRequest):
     user = request.user
     if user.role == Role.PATIENT:
         patient = getattr(user, "patient_record", None)
@@ -19,7 +24,7 @@ def home(request):
     return redirect("patient_list")
 
 
-def healthz(request):
+def healthz(request: HtmxHttpRequest):
     from django.db import connection
     from django.http import JsonResponse
 
