@@ -135,8 +135,7 @@ class ResourceForm(forms.Form):
         super().__init__(*args, **kwargs)
         from django.contrib.auth import get_user_model
 
-        cast(
-            "forms.ModelChoiceField[User]", self.fields["user"]
-        ).queryset = get_user_model().objects.filter(
+        user_field = cast("forms.ModelChoiceField[User]", self.fields["user"])
+        user_field.queryset = get_user_model().objects.filter(
             role="physician", is_active=True, scheduling_resource__isnull=True
         )
