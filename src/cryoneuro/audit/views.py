@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
@@ -8,9 +12,12 @@ from .forms import AuditFilterForm
 from .selectors import audit_entries
 from .services import audit_verify_chain
 
+if TYPE_CHECKING:
+    from cryoneuro.accounts.http import AuthenticatedHttpRequest
+
 
 @requires(Perm.AUDIT_VIEW)
-def audit_list(request):
+def audit_list(request: AuthenticatedHttpRequest):
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     entries = audit_entries(**{k: v for k, v in filters.items() if v not in (None, "")})
