@@ -75,6 +75,7 @@ def parse_structure(kind: str, text: str) -> Any:
     if len(vals) not in (2, 3) or not all(math.isfinite(v) for v in vals):
         raise ValueError(f"--{kind.split('_')[0]} {text!r}: give x,depth[,diameter] in mm")
     diameter = vals[2] if len(vals) == 3 else 1.0
+    # kind is a plain str from the option name; Structure refuses one it does not know
     return Structure(kind, vals[0] * 1e-3, vals[1] * 1e-3, diameter * 1e-3)  # type: ignore[arg-type]
 
 

@@ -78,6 +78,7 @@ def calibration_spacing(marks: dict[str, Any]) -> float:
         )
     a, b = _pair({"c": cal.get("points")}, "c", "the calibration distance")
     try:
+        # a missing or non-numeric length raises, and becomes the PlacementError below
         mm = float(cal.get("mm"))  # type: ignore[arg-type]
     except (TypeError, ValueError):
         raise PlacementError("calibration", "give the calibration length in mm") from None

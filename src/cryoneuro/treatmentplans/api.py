@@ -123,7 +123,7 @@ def _inputs(body: PlanIn, placement: Placement | None = None):
                 along=placement.along,
             )
             structures += tuple(
-                Structure(k, x, d, 1e-3 if k == "motor_nerve" else 3e-3)  # type: ignore[arg-type]
+                Structure(cast("StructureKind", k), x, d, 1e-3 if k == "motor_nerve" else 3e-3)
                 for k, x, d in placement.structures
             )
         else:

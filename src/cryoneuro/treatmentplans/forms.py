@@ -22,6 +22,7 @@ from cryoneuro.planning.placement import Placement, PlacementError, placement_fr
 
 if TYPE_CHECKING:
     from cryoneuro.evaluation.models import Evaluation
+    from cryoneuro.planning.inputs import StructureKind
 
 CUSTOM = "custom"
 DEEP_TISSUES = [
@@ -218,7 +219,8 @@ class PlanForm(forms.Form):
             self.add_error(f"{prefix}_depth_mm", _("Give both the lateral position and the depth."))
             return None
         dia = self.cleaned_data.get(f"{prefix}_diameter_mm") or 1.0
-        return Structure(kind, x * 1e-3, d * 1e-3, dia * 1e-3, label)  # type: ignore[arg-type]
+        # the form's own kinds; Structure refuses any other
+        return Structure(cast("StructureKind", kind), x * 1e-3, d * 1e-3, dia * 1e-3, label)
 
     def to_inputs(self) -> PlanInputs | None:
         """Planner inputs from a valid form (None, with errors added, when they are bad)."""
@@ -267,7 +269,7 @@ class PlanForm(forms.Form):
                     gap=0.0,
                 )
                 structures += [
-                    Structure(k, x, d, 1e-3 if k == "motor_nerve" else 3e-3)  # type: ignore[arg-type]
+                    Structure(cast("StructureKind", k), x, d, 1e-3 if k == "motor_nerve" else 3e-3)
                     for k, x, d in pl.structures
                 ]
             kw["structures"] = tuple(structures)
