@@ -1,8 +1,10 @@
 """Observers called by the time loop (the loop itself does no I/O).
 
-Each observer gets ``start(model, t, T)`` once, ``step(state)`` after every time step
-and ``finish()`` at the end. ``state`` is a :class:`StepState`; its arrays are owned by
-the loop and must not be kept (copy what you need).
+Each observer gets ``start(model, t, T, H)`` once (the model, the start time, the
+temperature and enthalpy fields), ``step(state)`` after every time step and ``finish()``
+at the end. ``state`` is a :class:`StepState` for the step ``[state.t - state.dt,
+state.t]``; its arrays, like those given to ``start``, are owned by the loop and must not
+be kept (copy what you need).
 """
 
 from __future__ import annotations

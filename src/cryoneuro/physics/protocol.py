@@ -81,11 +81,68 @@ class Protocol:
         return tuple(out)
 
     def phase_at(self, t: float) -> Phase:
+        """The phase in force just after time ``t`` (phases are half-open ``[start, end)``;
+        after the end, the last phase).
+
+        A time step must not take its phase from one instant: use
+        :meth:`phase_for_interval` (the step ending at a boundary belongs to the phase
+        before it, the step starting there to the phase after it).
+        """
         b = self.boundaries
         for i, p in enumerate(self.phases):
             if t < b[i + 1]:
                 return p
         return self.phases[-1]
+
+    def phase_index(self, t0: float, t1: float) -> int:
+        """Index of the phase that the time step ``[t0, t1]`` belongs to.
+
+        The phase is the one that contains the step's midpoint, and the step must lie
+        inside it: a step that straddles a phase boundary raises ``ValueError`` (build
+        the steps with :meth:`step_times`, which makes every boundary a step edge).
+        Before 0 the first phase applies, after the end the last one (a run longer than
+        the protocol keeps its last phase). This is the one phase lookup that every time
+        scheme uses (issue 9: the implicit schemes took the phase at the end of the step,
+        which at a boundary is already the next phase).
+        """
+        if not t1 > t0:
+            raise ValueError(f"a time step needs t1 > t0, got [{t0!r}, {t1!r}]")
+        b = self.boundaries
+        for x in b[1:-1]:
+            eps = 1e-9 * max(1.0, abs(x))
+            if t0 < x - eps and t1 > x + eps:
+                raise ValueError(
+                    f"the step [{t0:g}, {t1:g}] s straddles the phase boundary at {x:g} s; "
+                    "every phase boundary must be a step edge (Protocol.step_times)"
+                )
+        mid = 0.5 * (t0 + t1)
+        for i in range(len(self.phases)):
+            if mid < b[i + 1]:
+                return i
+        return len(self.phases) - 1
+
+    def phase_for_interval(self, t0: float, t1: float) -> Phase:
+        """The phase of the time step ``[t0, t1]`` (see :meth:`phase_index`)."""
+        return self.phases[self.phase_index(t0, t1)]
+
+    def step_times(self, dt: float, t_end: float | None = None) -> tuple[float, ...]:
+        """Step end times from 0 to ``t_end`` (default: the protocol's end): uniform within
+        each phase, no longer than ``dt``, with every phase boundary (and ``t_end``) hit
+        exactly, so that no step straddles a boundary."""
+        end = self.duration if t_end is None else float(t_end)
+        if not (math.isfinite(dt) and dt > 0.0):
+            raise ValueError(f"dt must be a positive number of seconds, got {dt!r}")
+        if not (math.isfinite(end) and end > 0.0):
+            raise ValueError(f"t_end must be a positive number of seconds, got {t_end!r}")
+        marks = sorted({*(x for x in self.boundaries if 0.0 < x < end), end})
+        times: list[float] = []
+        prev = 0.0
+        for m in marks:
+            n = max(1, math.ceil((m - prev) / dt - 1e-9))
+            times.extend(prev + (m - prev) * (i + 1) / n for i in range(n - 1))
+            times.append(m)
+            prev = m
+        return tuple(times)
 
     @property
     def compact(self) -> str:
@@ -209,15 +266,19 @@ ProbeBoundary = PrescribedSurfaceTemperature | CryogenLimited
 
 
 def probe_drive(
-    boundary: ProbeBoundary, protocol: Protocol, t: float
+    boundary: ProbeBoundary, protocol: Protocol, t0: float, t1: float, *, explicit: bool = False
 ) -> tuple[float, float, float]:
-    """(driving temperature, surface resistance 1/h, power ceiling) at time t.
+    """(driving temperature, surface resistance 1/h, power ceiling) for the step [t0, t1].
 
-    Resistance 0 means a prescribed surface temperature, ``inf`` an adiabatic probe.
+    Resistance 0 means a prescribed surface temperature, ``inf`` an adiabatic probe. The
+    phase (freeze, passive or active thaw) is that of the whole step
+    (:meth:`Protocol.phase_for_interval`); a prescribed surface temperature is taken at
+    the end of the step (backward Euler) or, with ``explicit=True``, at its start
+    (forward Euler).
     """
     if isinstance(boundary, PrescribedSurfaceTemperature):
-        return boundary.at(t), 0.0, math.inf
-    kind = protocol.phase_at(t).kind
+        return boundary.at(t0 if explicit else t1), 0.0, math.inf
+    kind = protocol.phase_for_interval(t0, t1).kind
     if kind == "freeze":
         return boundary.gas_temperature, 1.0 / boundary.h, boundary.max_power_w
     if kind == "active_thaw":

@@ -249,6 +249,18 @@ class FreezeResult:
         out: FloatArray = np.sum(self.time_below[k].reshape(-1)[idx] * w, axis=1)
         return out
 
+    def probe_heat_by_phase(self) -> FloatArray:
+        """Heat removed by the probe during each phase of ``setup.protocol`` (J, positive
+        when cooling; a run longer than the protocol counts its tail in the last phase).
+        Each step is counted in the phase that it belongs to
+        (:meth:`~cryoneuro.physics.protocol.Protocol.phase_index`)."""
+        prot = self.setup.protocol
+        t = self.step_times
+        out = np.zeros(len(prot.phases))
+        for t0, t1, power in zip(t[:-1], t[1:], self.probe_power_w, strict=True):
+            out[prot.phase_index(float(t0), float(t1))] += float(power) * float(t1 - t0)
+        return out
+
     # ------------------------------------------------------------ isotherms
     def _radius(self, T: FloatArray, level: float) -> float:
         best = 0.0

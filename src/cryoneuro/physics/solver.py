@@ -25,6 +25,11 @@ resolution (dt ~ ms at 0.1 mm), kept as an independent check.
 
 The probe's power ceiling is applied per step with the state at the start of the step
 (the conductances of all probe faces are scaled by a common factor).
+
+Every phase boundary of the protocol is a step edge (:meth:`Protocol.step_times`), and
+each step takes its phase (freeze, passive or active thaw) from the interval it covers
+(:meth:`Protocol.phase_for_interval`), in every scheme, the 3-D solver included (issue 9:
+the implicit schemes used to take it at the end of the step, one step late).
 """
 
 from __future__ import annotations
@@ -303,17 +308,9 @@ def run(setup: SimulationSetup, extra_observers: Sequence[Observer] = ()) -> Fre
     return FreezeResult.from_run(setup, model, mins, below, snaps, ledger, tcs, newton_max)
 
 
-def _step_times(setup: SimulationSetup, dt: float) -> list[float]:
+def _step_times(setup: SimulationSetup, dt: float) -> tuple[float, ...]:
     """Step end times: uniform within each protocol phase, hitting every phase boundary."""
-    marks = [b for b in setup.protocol.boundaries if 0.0 < b < setup.t_end]
-    marks = sorted({*marks, setup.t_end})
-    times: list[float] = []
-    prev = 0.0
-    for m in marks:
-        n = max(1, math.ceil((m - prev) / dt - 1e-9))
-        times.extend(prev + (m - prev) * (i + 1) / n for i in range(n))
-        prev = m
-    return times
+    return setup.protocol.step_times(dt, setup.t_end)
 
 
 def explicit_dt(model: Model, safety: float = 0.45) -> float:
@@ -376,8 +373,10 @@ def _loop(model: Model, setup: SimulationSetup, observers: Sequence[Observer]) -
     t_prev = 0.0
     for t in times:
         dt = t - t_prev
-        t_drive = t if implicit else t_prev
-        drive, res, pmax = probe_drive(setup.boundary, setup.protocol, t_drive)
+        # the phase of the whole step [t_prev, t] (a boundary is always a step edge)
+        drive, res, pmax = probe_drive(
+            setup.boundary, setup.protocol, t_prev, t, explicit=not implicit
+        )
         scale = 1.0
         if math.isfinite(pmax) and math.isfinite(res):
             g = model.probe_conductance(H, res)

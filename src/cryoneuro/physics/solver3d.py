@@ -292,13 +292,7 @@ def simulate_3d(
     temperature = make_temperature()
 
     H = enthalpy_np(np.full(shape, t0), props)
-    boundaries = [b for b in prot.boundaries if 0 < b < prot.duration] + [prot.duration]
-    times: list[float] = []
-    prev = 0.0
-    for m in boundaries:
-        nst = max(1, math.ceil((m - prev) / dt - 1e-9))
-        times.extend(prev + (m - prev) * (i + 1) / nst for i in range(nst))
-        prev = m
+    times = prot.step_times(dt)
     Tf = np.empty((1, H.size))
     flf = np.empty((1, H.size))
     pflat = props.reshape(props.shape[0], 1, -1)
@@ -325,7 +319,7 @@ def simulate_3d(
     sequence = [(0, 0.5), (1, 0.5), (2, 1.0), (1, 0.5), (0, 0.5)]
     for t in times:
         step = t - t_prev
-        drive, res, pmax = probe_drive(bnd, prot, t)
+        drive, res, pmax = probe_drive(bnd, prot, t_prev, t)
         # probe coupling conductances (W/K per cell)
         if isinstance(bnd, PrescribedSurfaceTemperature):
             G = np.full(len(placements), V * C_probe / PIN_TIME)
