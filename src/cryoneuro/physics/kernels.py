@@ -243,6 +243,11 @@ def divergence_np(
 
 
 # ---------------------------------------------------------------- numba kernels
+# Cache key: numba's on-disk cache (``cache=True``) keys a compiled function by its
+# bytecode, the values of its closure variables and the CPU target, not by the ``njit``
+# options, so a factory's serial and ``parallel=True`` builds would share one cache entry
+# (whichever was compiled first is loaded for both). Each factory's kernel therefore
+# references its ``parallel`` argument, which puts it in the closure and so in the key.
 @numba.njit(cache=True, inline="always")
 def _state(H: float, p: Any, line: int, i: int) -> tuple[float, float, float, int]:
     hl = p[P_HL, line, i]
@@ -315,6 +320,7 @@ def make_line_solver(max_iter: int = 100, tol: float = 1e-6, parallel: bool = Fa
         F: Any,
     ) -> int:
         n = H.shape[1]
+        _ = parallel  # in the closure, hence in the cache key (see 'Cache key' above)
         iters = np.zeros(H.shape[0], np.int64)
         for line in numba.prange(H.shape[0]):
             T = np.empty(n)
@@ -570,6 +576,16 @@ def _faces64(ka: Any, kb: Any, ta: Any, tb: Any, q: Any, off: int, n: int) -> No
 
 
 @numba.njit(cache=True, error_model="numpy", inline="always")
+def _faces(f32: bool, ka: Any, kb: Any, ta: Any, tb: Any, q: Any, off: int, n: int) -> None:
+    """:func:`_faces32` or :func:`_faces64` (``f32`` is a compile-time constant in the
+    kernels: the other branch is folded away)."""
+    if f32:
+        _faces32(ka, kb, ta, tb, q, off, n)
+    else:
+        _faces64(ka, kb, ta, tb, q, off, n)
+
+
+@numba.njit(cache=True, error_model="numpy", inline="always")
 def _update(
     hc: Any, oc: Any, fc: Any, qxo: Any, qxn: Any, qyo: Any, qyn: Any, qz: Any, coef: float, n: int
 ) -> None:
@@ -638,10 +654,13 @@ def make_explicit_3d(
     coef = dt / (h * h)
     blk0 = int(block)
     threads = numba.get_num_threads() if parallel else 1
-    _faces = _faces32 if float32_faces else _faces64
+    # a plain bool, not the chosen dispatcher: numba's cache key pickles the closure
+    # variables, and a dispatcher pickles with a per-process id (the cache never hit)
+    f32 = bool(float32_faces)
 
     @numba.njit(cache=True, error_model="numpy", parallel=parallel)
     def step(H: Any, out: Any, T: Any, K: Any, fixed: Any) -> None:
+        _ = parallel  # in the closure, hence in the cache key (see 'Cache key' above)
         nx, ny, nz = H.shape
         blk = blk0
         if blk <= 0:  # default: one block serial, two blocks per thread in parallel
@@ -668,7 +687,7 @@ def make_explicit_3d(
         for b in numba.prange(1, nb):
             i = b * blk
             for j in range(ny):
-                _faces(K[i - 1, j], K[i, j], T[i - 1, j], T[i, j], qxs[b, j], 0, nz)
+                _faces(f32, K[i - 1, j], K[i, j], T[i - 1, j], T[i, j], qxs[b, j], 0, nz)
         # pass 2b: face flows inside each block, conservative update
         for b in numba.prange(nb):
             i0 = b * blk
@@ -691,12 +710,12 @@ def make_explicit_3d(
                     qyo = qyb[j % 2]
                     qyn = qyb[(j + 1) % 2]
                     if not last:
-                        _faces(kc, K[i + 1, j], tc, T[i + 1, j], qxn[j], 0, nz)
+                        _faces(f32, kc, K[i + 1, j], tc, T[i + 1, j], qxn[j], 0, nz)
                     if j < ny - 1:
-                        _faces(kc, K[i, j + 1], tc, T[i, j + 1], qyn, 0, nz)
+                        _faces(f32, kc, K[i, j + 1], tc, T[i, j + 1], qyn, 0, nz)
                     else:
                         qyn[:] = 0.0
-                    _faces(kc[:-1], kc[1:], tc[:-1], tc[1:], qz, 1, nz - 1)
+                    _faces(f32, kc[:-1], kc[1:], tc[:-1], tc[1:], qz, 1, nz - 1)
                     _update(H[i, j], out[i, j], fixed[i, j], qxo[j], qxn[j], qyo, qyn, qz, coef, nz)
 
     return step
