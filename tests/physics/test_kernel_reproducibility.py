@@ -16,6 +16,7 @@ import os
 import platform
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,8 +25,9 @@ from kernel_fingerprints import fingerprints
 import cryoneuro
 
 PROBE = Path(__file__).with_name("kernel_fingerprints.py")
-# /proc/cpuinfo flags a target's generated code may use (a superset is not needed:
-# numeric loops use only the vector, FMA and bit-manipulation extensions)
+# the /proc/cpuinfo flags of the extensions a target's numeric code can use (not the
+# target's full feature list: these loops use only vector, FMA and bit-manipulation
+# instructions)
 _AVX2 = {"sse4_2", "popcnt", "avx", "avx2", "fma", "f16c", "bmi1", "bmi2", "movbe", "abm"}
 _AVX512 = _AVX2 | {"avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl", "adx"}
 #: (NUMBA_CPU_NAME, NUMBA_CPU_FEATURES, required CPU flags, widest vector registers):
@@ -52,12 +54,15 @@ def _cpu_flags() -> set[str] | None:
 
 
 @pytest.fixture(scope="module")
-def targets(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, str, subprocess.Popen]]:
+def targets(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[list[tuple[str, str, subprocess.Popen]]]:
     """The probe started under every target this CPU can execute (name, widest vector
     registers, process); empty where the host is not x86-64 Linux."""
     flags = _cpu_flags()
     if flags is None:
-        return []
+        yield []
+        return
     env = {k: v for k, v in os.environ.items() if not k.startswith("NUMBA_")}
     src = str(Path(cryoneuro.__file__).resolve().parents[1])
     env["PYTHONPATH"] = os.pathsep.join([src, env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
@@ -81,7 +86,11 @@ def targets(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, str, su
             text=True,
         )
         started.append((name, widest, proc))
-    return started
+    yield started
+    for _, _, proc in started:  # a failed or interrupted test leaves none running
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
 
 
 @pytest.fixture(scope="module")
