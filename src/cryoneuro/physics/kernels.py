@@ -243,6 +243,11 @@ def divergence_np(
 
 
 # ---------------------------------------------------------------- numba kernels
+# Cache key: numba's on-disk cache (``cache=True``) keys a compiled function by its
+# bytecode, the values of its closure variables and the CPU target, not by the ``njit``
+# options, so a factory's serial and ``parallel=True`` builds would share one cache entry
+# (whichever was compiled first is loaded for both). Each factory's kernel therefore
+# references its ``parallel`` argument, which puts it in the closure and so in the key.
 @numba.njit(cache=True, inline="always")
 def _state(H: float, p: Any, line: int, i: int) -> tuple[float, float, float, int]:
     hl = p[P_HL, line, i]
@@ -315,6 +320,7 @@ def make_line_solver(max_iter: int = 100, tol: float = 1e-6, parallel: bool = Fa
         F: Any,
     ) -> int:
         n = H.shape[1]
+        _ = parallel  # in the closure, hence in the cache key (see 'Cache key' above)
         iters = np.zeros(H.shape[0], np.int64)
         for line in numba.prange(H.shape[0]):
             T = np.empty(n)
@@ -537,11 +543,22 @@ def explicit_3d_np(
     return out
 
 
-@numba.njit(cache=True, fastmath=True, error_model="numpy", inline="always")
+# The 3-D kernel is compiled without fastmath, on purpose (issue 9). With fastmath, LLVM
+# evaluated the float32 division of the face conductance as a reciprocal estimate
+# (rcpps / rcp14ps, whose bits are implementation-specific: Intel and AMD differ) plus one
+# Newton step in vector loops but as a true division in scalar remainder loops, so the
+# x faces that a block recomputed (then: the first plane of each block) could get another
+# flow than the block before had used: on AVX2 builds energy was not conserved (relative
+# 5e-10). It also contracted a * b + c into FMAs where the CPU has them, and may
+# reassociate sums. Without fastmath every operation below is one IEEE-754 operation
+# rounded to nearest (numba requests no FMA contraction either), so the result is the
+# same bits in vector and scalar code, whatever the vector width, CPU model or
+# instruction set.
+@numba.njit(cache=True, error_model="numpy", inline="always")
 def _faces32(ka: Any, kb: Any, ta: Any, tb: Any, q: Any, off: int, n: int) -> None:
     """``q[off + m] = 2 ka kb / (ka + kb) (tb - ta)`` for m < n (contiguous rows), the
     face conductance (harmonic mean) evaluated in float32 (relative error below 1e-6;
-    4-8x cheaper divisions), the flow in float64."""
+    cheaper divisions), the flow in float64."""
     for m in range(n):
         a = np.float32(ka[m])
         b = np.float32(kb[m])
@@ -549,7 +566,7 @@ def _faces32(ka: Any, kb: Any, ta: Any, tb: Any, q: Any, off: int, n: int) -> No
         q[off + m] = np.float64(g) * (tb[m] - ta[m])
 
 
-@numba.njit(cache=True, fastmath=True, error_model="numpy", inline="always")
+@numba.njit(cache=True, error_model="numpy", inline="always")
 def _faces64(ka: Any, kb: Any, ta: Any, tb: Any, q: Any, off: int, n: int) -> None:
     """As :func:`_faces32`, all in float64."""
     for m in range(n):
@@ -558,7 +575,17 @@ def _faces64(ka: Any, kb: Any, ta: Any, tb: Any, q: Any, off: int, n: int) -> No
         q[off + m] = 2.0 * a * b / (a + b) * (tb[m] - ta[m])
 
 
-@numba.njit(cache=True, fastmath=True, error_model="numpy", inline="always")
+@numba.njit(cache=True, error_model="numpy", inline="always")
+def _faces(f32: bool, ka: Any, kb: Any, ta: Any, tb: Any, q: Any, off: int, n: int) -> None:
+    """:func:`_faces32` or :func:`_faces64` (``f32`` is a compile-time constant in the
+    kernels: the other branch is folded away)."""
+    if f32:
+        _faces32(ka, kb, ta, tb, q, off, n)
+    else:
+        _faces64(ka, kb, ta, tb, q, off, n)
+
+
+@numba.njit(cache=True, error_model="numpy", inline="always")
 def _update(
     hc: Any, oc: Any, fc: Any, qxo: Any, qxn: Any, qyo: Any, qyn: Any, qz: Any, coef: float, n: int
 ) -> None:
@@ -600,11 +627,22 @@ def make_explicit_3d(
     flows stay exactly antisymmetric); ``float32_faces=False`` is all float64 and agrees
     with :func:`explicit_3d_np` to rounding.
 
-    Planes are processed in blocks of ``block`` planes (the first x-face plane of a block
-    is recomputed; default: one block serial, two per thread in parallel); every face
-    flow is the same expression whichever block computes it, so the result is
+    Planes are processed in blocks of ``block`` planes (default: one block serial, two
+    per thread in parallel). The x faces between blocks, and the adiabatic outer x faces,
+    are held in one array of ``nb + 1`` face planes filled before the blocks run (each
+    computed once, in parallel); a block reads its first incoming and its last outgoing
+    x faces from there and computes the faces inside itself. So every face flow is
+    computed exactly once and enters the two cells it separates with opposite signs,
+    whatever the blocking: the sum of the increments telescopes, and the result is
     bit-for-bit the same serial or parallel, whatever the blocking and the number of
     threads (tested).
+
+    Compiled without fastmath: every operation is a single IEEE-754 operation rounded to
+    nearest (no reciprocal estimates, no FMA contraction, no reassociation), so the
+    result is the same bits in vector and scalar loops, on any x86-64 CPU and vector
+    width (tested in subprocesses under several ``NUMBA_CPU_NAME`` targets); with the
+    ice-conductivity exponent ``pe`` not 0 or 1, pass 1 calls the C library's ``pow``
+    and is then as reproducible as that (see ``docs/physics/design.md``).
     """
     v = tissue_vector(tissue)
     hl_, ts, tl = v[P_HL], v[P_TS], v[P_TL]
@@ -616,10 +654,13 @@ def make_explicit_3d(
     coef = dt / (h * h)
     blk0 = int(block)
     threads = numba.get_num_threads() if parallel else 1
-    _faces = _faces32 if float32_faces else _faces64
+    # a plain bool, not the chosen dispatcher: numba's cache key pickles the closure
+    # variables, and a dispatcher pickles with a per-process id (the cache never hit)
+    f32 = bool(float32_faces)
 
-    @numba.njit(cache=True, fastmath=True, error_model="numpy", parallel=parallel)
+    @numba.njit(cache=True, error_model="numpy", parallel=parallel)
     def step(H: Any, out: Any, T: Any, K: Any, fixed: Any) -> None:
+        _ = parallel  # in the closure, hence in the cache key (see 'Cache key' above)
         nx, ny, nz = H.shape
         blk = blk0
         if blk <= 0:  # default: one block serial, two blocks per thread in parallel
@@ -639,38 +680,42 @@ def make_explicit_3d(
                     kf = kf0 * (KELVIN / (t + KELVIN)) ** pe if has_pe else kf0
                     T[i, j, m] = t
                     K[i, j, m] = f * ku + (1.0 - f) * kf
-        # pass 2: face flows, conservative update
+        # pass 2a: the x-face flows on block boundaries, each computed once: qxs[b] flows
+        # into plane b * blk from the plane before; qxs[0] and qxs[nb] are the adiabatic
+        # outer faces (zero)
+        qxs = np.zeros((nb + 1, ny, nz))
+        for b in numba.prange(1, nb):
+            i = b * blk
+            for j in range(ny):
+                _faces(f32, K[i - 1, j], K[i, j], T[i - 1, j], T[i, j], qxs[b, j], 0, nz)
+        # pass 2b: face flows inside each block, conservative update
         for b in numba.prange(nb):
             i0 = b * blk
             i1 = min(nx, i0 + blk)
             # x-face flows of two planes (into plane i from i - 1, into i + 1 from i) and
             # y-face flows of two rows, used alternately (no copies)
-            qxb = np.zeros((2, ny, nz))
+            qxb = np.empty((2, ny, nz))
             qyb = np.zeros((2, nz))
             qz = np.empty(nz + 1)
             qz[0] = 0.0
             qz[nz] = 0.0
-            if i0 > 0:
-                for j in range(ny):
-                    _faces(K[i0 - 1, j], K[i0, j], T[i0 - 1, j], T[i0, j], qxb[i0 % 2, j], 0, nz)
             for i in range(i0, i1):
-                qxo = qxb[i % 2]
-                qxn = qxb[(i + 1) % 2]
+                qxo = qxs[b] if i == i0 else qxb[i % 2]
+                last = i == i1 - 1
+                qxn = qxs[b + 1] if last else qxb[(i + 1) % 2]
                 qyb[0, :] = 0.0
                 for j in range(ny):
                     kc = K[i, j]
                     tc = T[i, j]
                     qyo = qyb[j % 2]
                     qyn = qyb[(j + 1) % 2]
-                    if i < nx - 1:
-                        _faces(kc, K[i + 1, j], tc, T[i + 1, j], qxn[j], 0, nz)
-                    else:
-                        qxn[j, :] = 0.0
+                    if not last:
+                        _faces(f32, kc, K[i + 1, j], tc, T[i + 1, j], qxn[j], 0, nz)
                     if j < ny - 1:
-                        _faces(kc, K[i, j + 1], tc, T[i, j + 1], qyn, 0, nz)
+                        _faces(f32, kc, K[i, j + 1], tc, T[i, j + 1], qyn, 0, nz)
                     else:
                         qyn[:] = 0.0
-                    _faces(kc[:-1], kc[1:], tc[:-1], tc[1:], qz, 1, nz - 1)
+                    _faces(f32, kc[:-1], kc[1:], tc[:-1], tc[1:], qz, 1, nz - 1)
                     _update(H[i, j], out[i, j], fixed[i, j], qxo[j], qxn[j], qyo, qyn, qz, coef, nz)
 
     return step
