@@ -14,6 +14,8 @@ What it does, in well under two minutes:
    nearest free slots; then all clients at once on ONE slot (exactly one must win);
 6. counts double bookings straight from the database (overlapping active bookings of one
    resource: must be 0) and verifies the audit hash chain.
+Exits non-zero on a double booking, a broken chain, anything but one 201 in the one-slot
+race, or any 5xx answer in either booking phase.
 """
 
 from __future__ import annotations
@@ -379,9 +381,11 @@ def main() -> int:
         f"({chain.checked} entries)"
     )
     print(f"total time: {time.time() - began:.0f} s")
-    failed = (
-        doubles != 0 or hot_status.get(201) != 1 or not chain.ok or any(s >= 500 for s in statuses)
+    server_errors = sum(n for s, n in statuses.items() if s >= 500) + sum(
+        n for s, n in hot_status.items() if s >= 500
     )
+    print(f"5xx answers: {server_errors} (must be 0)")
+    failed = doubles != 0 or hot_status.get(201) != 1 or not chain.ok or server_errors != 0
     return 1 if failed else 0
 
 

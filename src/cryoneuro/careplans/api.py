@@ -11,10 +11,9 @@ from ninja import Router, Schema, Status
 
 from cryoneuro.accounts.access import ensure_patient_access
 from cryoneuro.accounts.roles import Perm
-from cryoneuro.api.security import perm_auth
-from cryoneuro.audit.services import audit_record
+from cryoneuro.core.api import form_input, perm_auth, raise_422
+from cryoneuro.core.audit import audit_read
 from cryoneuro.patients.selectors import patient_get
-from cryoneuro.procedures.api import form_input, raise_422
 
 from . import services
 from .forms import GoalForm, InterventionForm, ReviewForm
@@ -70,13 +69,8 @@ def _valid(form_cls, data: dict[str, Any], **kwargs) -> dict[str, Any]:
 def careplan_get(request, patient_id: int):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.CAREPLAN_VIEW)
     plan = careplan_for(patient=patient)
-    audit_record(
-        actor=request.user,
-        action="view",
-        request=request,
-        object_type="careplans.careplan",
-        patient_id=patient.pk,
-        detail={"via": "api"},
+    audit_read(
+        request, object_type="careplans.careplan", patient_id=patient.pk, detail={"via": "api"}
     )
     return {"care_plan": careplan_export(patient=patient), "id": plan.pk if plan else None}
 

@@ -11,10 +11,10 @@ from ninja import Router, Schema, Status
 
 from cryoneuro.accounts.access import can_access_patient
 from cryoneuro.accounts.roles import Perm
-from cryoneuro.api.security import perm_auth
-from cryoneuro.audit.services import audit_record
+from cryoneuro.core.api import Unprocessable, perm_auth, raise_422
+from cryoneuro.core.audit import audit_read
 from cryoneuro.patients.selectors import patient_get
-from cryoneuro.procedures.api import raise_422
+from cryoneuro.procedures.selectors import local_date, procedure_relief_window
 
 from . import questionnaire as qn
 from . import selectors, services
@@ -96,13 +96,8 @@ def _tracking_out(patient) -> list[dict[str, Any]]:
 @router.get("/patients/{patient_id}/follow-up", auth=perm_auth(Perm.FOLLOWUP_VIEW))
 def followup_list(request, patient_id: int):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.FOLLOWUP_VIEW)
-    audit_record(
-        actor=request.user,
-        action="view",
-        request=request,
-        object_type="followup.followupitem",
-        patient_id=patient.pk,
-        detail={"via": "api"},
+    audit_read(
+        request, object_type="followup.followupitem", patient_id=patient.pk, detail={"via": "api"}
     )
     return {
         "items": [item_out(i) for i in selectors.items_for_patient(patient=patient)],
@@ -146,15 +141,9 @@ def followup_item_change(request, item_id: int, payload: ItemPatch):
 def followup_timeline(request, patient_id: int):
     """The series behind the timeline chart: NRS and MME per day, procedures, windows."""
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.FOLLOWUP_VIEW)
-    audit_record(
-        actor=request.user,
-        action="view",
-        request=request,
-        object_type="followup.timeline",
-        patient_id=patient.pk,
-        detail={"via": "api"},
+    audit_read(
+        request, object_type="followup.timeline", patient_id=patient.pk, detail={"via": "api"}
     )
-    from cryoneuro.procedures.services import local_date, procedure_relief_window
 
     responses = patient.questionnaire_responses.order_by("answered_on", "id")
     return {
@@ -187,10 +176,8 @@ def followup_timeline(request, patient_id: int):
 @router.get("/patients/{patient_id}/questionnaires", auth=perm_auth(Perm.FOLLOWUP_VIEW))
 def questionnaire_list(request, patient_id: int):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.FOLLOWUP_VIEW)
-    audit_record(
-        actor=request.user,
-        action="view",
-        request=request,
+    audit_read(
+        request,
         object_type="followup.questionnaireresponse",
         patient_id=patient.pk,
         detail={"via": "api", "list": True},
@@ -213,14 +200,7 @@ def questionnaire_open(request, item_id: int):
 @router.get("/questionnaires/{response_id}", auth=perm_auth(Perm.QUESTIONNAIRE_FILL))
 def questionnaire_get(request, response_id: int):
     response = selectors.response_get(user=request.user, response_id=response_id)
-    audit_record(
-        actor=request.user,
-        action="view",
-        request=request,
-        obj=response,
-        patient_id=response.patient_id,
-        detail={"via": "api"},
-    )
+    audit_read(request, obj=response, patient_id=response.patient_id, detail={"via": "api"})
     return response_out(response)
 
 
@@ -264,12 +244,8 @@ def questionnaire_answer(request, response_id: int, payload: AnswersIn):
         request=request,
     )
     if problems:
-        return Status(
-            422,
-            {
-                "detail": [{"loc": ["body", "answers", k], "msg": v} for k, v in problems.items()],
-                "draft": response_out(response),
-            },
+        raise Unprocessable(
+            {f"answers.{k}": [v] for k, v in problems.items()}, draft=response_out(response)
         )
     return Status(200, response_out(response))
 
@@ -280,12 +256,7 @@ def fhir_patient_bundle(request, patient_id: int):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.FHIR_EXPORT)
     if not can_access_patient(request.user, Perm.FHIR_EXPORT, patient):
         raise_422({"patient": ["No access."]})
-    audit_record(
-        actor=request.user,
-        action="export",
-        request=request,
-        obj=patient,
-        patient_id=patient.pk,
-        detail={"format": "fhir-r4"},
+    audit_read(
+        request, obj=patient, patient_id=patient.pk, detail={"format": "fhir-r4"}, action="export"
     )
     return patient_bundle(patient)

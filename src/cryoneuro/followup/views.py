@@ -14,8 +14,9 @@ from django.views.decorators.http import require_POST
 
 from cryoneuro.accounts.access import can_access_patient, requires
 from cryoneuro.accounts.roles import ALL, Perm, scope
-from cryoneuro.audit.services import audit_record
+from cryoneuro.core.audit import audit_read
 from cryoneuro.patients.selectors import patient_get
+from cryoneuro.procedures.selectors import motor_deficit_flags
 
 from . import questionnaire as qn
 from . import selectors, services
@@ -58,17 +59,12 @@ def followup_dashboard(request):
         .order_by("due_date")[:200]
     )
     due = list(due)
-    from cryoneuro.procedures.services import motor_deficit_flags
 
     for item in due:
         item.book_url = booking_url(item.patient_id) if item.kind == ItemKind.VISIT else None
 
-    audit_record(
-        actor=request.user,
-        action="search",
-        request=request,
-        object_type="followup.followupitem",
-        detail={"worklist": True},
+    audit_read(
+        request, object_type="followup.followupitem", detail={"worklist": True}, action="search"
     )
     return render(
         request,
@@ -114,14 +110,7 @@ def _patient_context(request, patient, add_form=None):
 @requires(Perm.FOLLOWUP_VIEW)
 def followup_patient(request, patient_id: int):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.FOLLOWUP_VIEW)
-    audit_record(
-        actor=request.user,
-        action="view",
-        request=request,
-        obj=patient,
-        patient_id=patient.pk,
-        detail={"page": "followup"},
-    )
+    audit_read(request, obj=patient, patient_id=patient.pk, detail={"page": "followup"})
     return render(request, "followup/patient.html", _patient_context(request, patient))
 
 
@@ -185,14 +174,7 @@ def followup_item_update(request, item_id: int):
 @requires(Perm.FOLLOWUP_VIEW)
 def followup_timeline(request, patient_id: int):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.FOLLOWUP_VIEW)
-    audit_record(
-        actor=request.user,
-        action="view",
-        request=request,
-        obj=patient,
-        patient_id=patient.pk,
-        detail={"page": "timeline"},
-    )
+    audit_read(request, obj=patient, patient_id=patient.pk, detail={"page": "timeline"})
     chart = build_chart(patient=patient, language=qn.lang())
     return render(
         request,
@@ -286,13 +268,7 @@ def questionnaire_fill(request, response_id: int):
                     status=422,
                 )
     else:
-        audit_record(
-            actor=request.user,
-            action="view",
-            request=request,
-            obj=response,
-            patient_id=response.patient_id,
-        )
+        audit_read(request, obj=response, patient_id=response.patient_id)
     return render(
         request,
         "followup/questionnaire.html",

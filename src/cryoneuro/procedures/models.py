@@ -47,7 +47,7 @@ class Procedure(models.Model):
         verbose_name=_("evaluation"),
     )
     # The treatment plan (cryoneuro.treatmentplans) did not exist when this model was
-    # written: its id is kept and compared lazily (see services.plan_targets).
+    # written: its id is kept and compared lazily (see selectors.plan_targets).
     plan_id = models.PositiveIntegerField(_("treatment plan id"), null=True, blank=True)
     # A plan is per nerve: every plan used by this session (plan_id is the first).
     plan_ids = models.JSONField(_("treatment plan ids"), default=list, blank=True)

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 
 from cryoneuro.accounts.access import can_access_patient, requires
 from cryoneuro.accounts.roles import Perm
-from cryoneuro.audit.services import audit_record
 from cryoneuro.clinical.nerves import NERVES
+from cryoneuro.core.audit import audit_read
 from cryoneuro.patients.selectors import patient_get
 
 from . import selectors, services
@@ -127,7 +127,7 @@ def _context(request, procedure: Procedure, *, bound: dict | None = None) -> dic
                 else None,
             }
         )
-    differences = services.plan_differences(procedure)
+    differences = selectors.plan_differences(procedure)
     if differences:
 
         def name(code):
@@ -165,7 +165,7 @@ def _context(request, procedure: Procedure, *, bound: dict | None = None) -> dic
         else None,
         "close_form": bound.get("close") or CloseForm(prefix="close"),
         "missing": missing,
-        "duration": services.procedure_duration(procedure),
+        "duration": selectors.procedure_duration(procedure),
         "differences": differences,
         "pre_check_passed": services.pre_check_passed(procedure),
         "now": timezone.localtime(),
@@ -193,20 +193,14 @@ def procedure_list(request):
         "patient"
     )[:100]
     recent = Procedure.objects.filter(status=ProcedureStatus.CLOSED).select_related("patient")[:30]
-    audit_record(
-        actor=request.user,
-        action="search",
-        request=request,
-        object_type="procedures.procedure",
-        detail={"list": True},
-    )
+    audit_read(request, object_type="procedures.procedure", detail={"list": True}, action="search")
     return render(
         request,
         "procedures/list.html",
         {
             "open_procedures": open_procedures,
             "recent": recent,
-            "flags": services.motor_deficit_flags(unacknowledged=True),
+            "flags": selectors.motor_deficit_flags(unacknowledged=True),
         },
     )
 
@@ -226,7 +220,7 @@ def procedure_checkin(request, patient_id: int):
         "side": evaluation.side if evaluation else "right",
     }
     form = CheckInForm(request.POST or None, initial=initial)
-    plans = services.patient_plans(patient)
+    plans = selectors.patient_plans(patient)
     if plans:
         from django import forms as djforms
 
@@ -255,9 +249,7 @@ def procedure_checkin(request, patient_id: int):
             messages.success(request, _("Patient checked in."))
             return redirect("procedure_detail", procedure_id=procedure.pk)
     elif request.method != "POST":
-        audit_record(
-            actor=request.user, action="view", request=request, obj=patient, patient_id=patient.pk
-        )
+        audit_read(request, obj=patient, patient_id=patient.pk)
     return render(
         request,
         "procedures/checkin.html",
@@ -269,13 +261,7 @@ def procedure_checkin(request, patient_id: int):
 @requires(Perm.PROCEDURE_VIEW)
 def procedure_detail(request, procedure_id: int):
     procedure = selectors.procedure_get(user=request.user, procedure_id=procedure_id)
-    audit_record(
-        actor=request.user,
-        action="view",
-        request=request,
-        obj=procedure,
-        patient_id=procedure.patient_id,
-    )
+    audit_read(request, obj=procedure, patient_id=procedure.patient_id)
     context = _context(request, procedure)
     if request.htmx:
         return render(request, "procedures/detail.html#body", context)
@@ -403,9 +389,7 @@ def adverse_event_create(request, patient_id: int):
             messages.success(request, _("Adverse event recorded."))
             return redirect("patient_detail", patient_id=patient.pk)
     elif request.method != "POST":
-        audit_record(
-            actor=request.user, action="view", request=request, obj=patient, patient_id=patient.pk
-        )
+        audit_read(request, obj=patient, patient_id=patient.pk)
     return render(
         request,
         "procedures/adverse_event_form.html",

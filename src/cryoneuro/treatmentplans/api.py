@@ -9,12 +9,11 @@ from datetime import date, datetime
 from typing import Any
 
 from ninja import Router, Schema, Status
-from ninja.errors import HttpError
 from pydantic import Field
 
 from cryoneuro.accounts.roles import Perm
-from cryoneuro.api.security import perm_auth
-from cryoneuro.audit.services import audit_record
+from cryoneuro.core.api import perm_auth, raise_422
+from cryoneuro.core.audit import audit_read
 from cryoneuro.patients.selectors import patient_get
 from cryoneuro.physics import PROBES
 from cryoneuro.planning import (
@@ -148,9 +147,9 @@ def _inputs(body: PlanIn, placement: Placement | None = None):
             **kw,
         )
     except PlanInputError as exc:
-        raise HttpError(422, str(exc)) from None
+        raise_422({"__all__": [str(exc)]})
     except (ValueError, TypeError) as exc:
-        raise HttpError(422, str(exc)) from None
+        raise_422({"__all__": [str(exc)]})
 
 
 @router.post(
@@ -164,29 +163,25 @@ def plan_create(request, patient_id: int, body: PlanIn):
     if body.evaluation_id is not None:
         evaluation = patient.evaluations.filter(pk=body.evaluation_id).first()
         if evaluation is None:
-            raise HttpError(
-                422, f"evaluation_id: no evaluation {body.evaluation_id} for this patient"
-            )
+            raise_422({"evaluation_id": [f"no evaluation {body.evaluation_id} for this patient"]})
     image, placement = None, None
     if body.image_id is not None:
         image = patient.placement_images.filter(pk=body.image_id).first()
         if image is None:
-            raise HttpError(422, f"image_id: no image {body.image_id} for this patient")
+            raise_422({"image_id": [f"no image {body.image_id} for this patient"]})
         if not body.marks:
-            raise HttpError(
-                422, "marks: mark the skin line, the nerve and the trajectory on the image"
-            )
+            raise_422({"marks": ["mark the skin line, the nerve and the trajectory on the image"]})
         if body.probe not in PROBES:
-            raise HttpError(422, f"probe: unknown probe {body.probe!r}; valid: {', '.join(PROBES)}")
+            raise_422({"probe": [f"unknown probe {body.probe!r}; valid: {', '.join(PROBES)}"]})
         spacing = (image.row_spacing_mm, image.column_spacing_mm) if image.calibrated else None
         try:
             placement = placement_from_marks(
                 body.marks, spacing, probe=body.probe, diameter=body.diameter_mm * 1e-3
             )
         except PlacementError as exc:
-            raise HttpError(422, f"marks.{exc.field}: {exc.message}") from None
+            raise_422({f"marks.{exc.field}": [exc.message]})
         except (KeyError, TypeError, ValueError):
-            raise HttpError(422, "marks: the marks could not be read") from None
+            raise_422({"marks": ["the marks could not be read"]})
     inputs = _inputs(body, placement)
     try:
         plan = services.plan_create(
@@ -201,17 +196,15 @@ def plan_create(request, patient_id: int, body: PlanIn):
             request=request,
         )
     except (ValueError, PlanComputationError) as exc:  # PlanInputError included
-        raise HttpError(422, str(exc)) from None
+        raise_422({"__all__": [str(exc)]})
     return Status(201, plan)
 
 
 @router.get("/patients/{patient_id}/plans", response=list[PlanOut], auth=perm_auth(Perm.PLAN_VIEW))
 def plan_list(request, patient_id: int):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.PLAN_VIEW)
-    audit_record(
-        actor=request.user,
-        action="view",
-        request=request,
+    audit_read(
+        request,
         object_type="treatmentplans.treatmentplan",
         patient_id=patient.pk,
         detail={"via": "api", "list": True},
@@ -229,12 +222,5 @@ def plan_get(request, patient_id: int, plan_ref: str):
     patient, plan = selectors.plan_get(user=request.user, patient_id=patient_id, plan_ref=plan_ref)
     if plan is None:
         return None
-    audit_record(
-        actor=request.user,
-        action="view",
-        request=request,
-        obj=plan,
-        patient_id=patient.pk,
-        detail={"via": "api"},
-    )
+    audit_read(request, obj=plan, patient_id=patient.pk, detail={"via": "api"})
     return plan

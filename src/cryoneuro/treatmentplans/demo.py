@@ -7,6 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+from cryoneuro.patients.models import Patient
+from cryoneuro.planning import Structure, inputs_for_nerve
+from cryoneuro.planning.placement import placement_from_marks
+
+from .services import image_upload, plan_create
+
 LAYERS = (("skin", 2e-3), ("fat", 6e-3), ("muscle", float("inf")))
 # synthetic image: 400 x 300 pixels of 0.1 mm; nerve centre at (200, 80) px = 8 mm deep;
 # a 60-degree needle passing 1.4 mm superficial to it (computed in docs/planning.md terms)
@@ -53,11 +59,6 @@ def synthetic_ultrasound_dicom() -> bytes:
 
 
 def load(ctx) -> None:
-    from cryoneuro.patients.models import Patient
-    from cryoneuro.planning import Structure, inputs_for_nerve
-    from cryoneuro.planning.placement import placement_from_marks
-
-    from .services import image_upload, plan_create
 
     if not ctx.first_time("treatmentplans.demo.v1"):
         return

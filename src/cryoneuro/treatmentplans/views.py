@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from cryoneuro.accounts.access import can_access_patient, requires
 from cryoneuro.accounts.roles import Perm
-from cryoneuro.audit.services import audit_record
+from cryoneuro.core.audit import audit_read
 from cryoneuro.patients.selectors import patient_get
 from cryoneuro.planning import PlanComputationError
 from cryoneuro.planning.placement import PlacementError, calibration_spacing
@@ -25,13 +25,7 @@ from .presenters import plan_context
 @requires(Perm.PLAN_VIEW)
 def plan_list_all(request):
     plans = list(selectors.plans_recent(user=request.user))
-    audit_record(
-        actor=request.user,
-        action="view",
-        request=request,
-        object_type="treatmentplans.treatmentplan",
-        detail={"list": "recent"},
-    )
+    audit_read(request, object_type="treatmentplans.treatmentplan", detail={"list": "recent"})
     return render(request, "treatmentplans/list_all.html", {"plans": plans})
 
 
@@ -39,10 +33,8 @@ def plan_list_all(request):
 def plan_list(request, patient_id: int):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.PLAN_VIEW)
     plans = list(selectors.plans_for_patient(patient=patient))
-    audit_record(
-        actor=request.user,
-        action="view",
-        request=request,
+    audit_read(
+        request,
         object_type="treatmentplans.treatmentplan",
         patient_id=patient.pk,
         detail={"list": True},
@@ -124,14 +116,7 @@ def plan_create(request, patient_id: int):
                     )
                 return redirect("plan_detail", patient_id=patient.pk, plan_ref=plan.pk)
     elif request.method == "GET":
-        audit_record(
-            actor=request.user,
-            action="view",
-            request=request,
-            obj=patient,
-            patient_id=patient.pk,
-            detail={"page": "plan form"},
-        )
+        audit_read(request, obj=patient, patient_id=patient.pk, detail={"page": "plan form"})
     return render(
         request,
         "treatmentplans/form.html",
@@ -168,10 +153,8 @@ def plan_preview(request, patient_id: int):
                 form.add_error(None, str(exc))
             else:
                 preview = preview_context(result)
-    audit_record(
-        actor=request.user,
-        action="view",
-        request=request,
+    audit_read(
+        request,
         obj=patient,
         patient_id=patient.pk,
         detail={"page": "plan preview", "image": image.pk if image else None},
@@ -252,9 +235,7 @@ def image_view(request, patient_id: int, image_ref: str):
     )
     if image is None:
         return redirect("plan_list", patient_id=patient.pk)
-    audit_record(
-        actor=request.user, action="view", request=request, obj=image, patient_id=patient.pk
-    )
+    audit_read(request, obj=image, patient_id=patient.pk)
     response = FileResponse(image.display.open("rb"), content_type="image/png")
     response["Cache-Control"] = "private, no-store"
     return response
@@ -265,9 +246,7 @@ def plan_detail(request, patient_id: int, plan_ref: str):
     patient, plan = selectors.plan_get(user=request.user, patient_id=patient_id, plan_ref=plan_ref)
     if plan is None:
         return redirect("plan_list", patient_id=patient.pk)
-    audit_record(
-        actor=request.user, action="view", request=request, obj=plan, patient_id=patient.pk
-    )
+    audit_read(request, obj=plan, patient_id=patient.pk)
     ctx = plan_context(plan)
     ctx["can_plan"] = can_access_patient(request.user, Perm.PLAN_CREATE, patient)
     return render(request, "treatmentplans/detail.html", ctx)
@@ -278,14 +257,7 @@ def plan_plot(request, patient_id: int, plan_ref: str):
     patient, plan = selectors.plan_get(user=request.user, patient_id=patient_id, plan_ref=plan_ref)
     if plan is None or not plan.plot_png:
         return redirect("plan_list", patient_id=patient.pk)
-    audit_record(
-        actor=request.user,
-        action="view",
-        request=request,
-        obj=plan,
-        patient_id=patient.pk,
-        detail={"part": "plot"},
-    )
+    audit_read(request, obj=plan, patient_id=patient.pk, detail={"part": "plot"})
     response = HttpResponse(bytes(plan.plot_png), content_type="image/png")
     response["Cache-Control"] = "private, no-store"
     return response
@@ -303,13 +275,12 @@ def plan_report(request, patient_id: int, plan_ref: str):
 
     with translation.override(lang):
         pdf = plan_pdf(plan, lang=lang)
-    audit_record(
-        actor=request.user,
-        action="export",
-        request=request,
+    audit_read(
+        request,
         obj=plan,
         patient_id=patient.pk,
         detail={"format": "pdf", "lang": lang},
+        action="export",
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="plan-{plan.pk}-{lang}.pdf"'

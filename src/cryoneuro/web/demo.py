@@ -47,6 +47,10 @@ class DemoContext:
     def physician(self):
         return self.user("dr.martin")
 
+    def ensure_account(self, username: str, role: str, first: str, last: str, *, totp: bool) -> Any:
+        """The account (created with a generated password, and a TOTP secret for staff)."""
+        return ensure_account(self, username, role, first, last, totp=totp)
+
     def first_time(self, key: str) -> bool:
         """True exactly once per database for ``key`` (marks it as loaded)."""
         from .models import DemoLoad
