@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -15,7 +16,6 @@ from .services import account_set_active, account_unlock, staff_account_create
 
 @requires(Perm.USER_MANAGE)
 def account_list(request):
-    from allauth.mfa.models import Authenticator
 
     users = list(get_user_model().objects.order_by("role", "username"))
     with_totp = set(

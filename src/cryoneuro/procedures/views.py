@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms as djforms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from cryoneuro.accounts.access import can_access_patient, requires
-from cryoneuro.accounts.roles import Perm
+from cryoneuro.accounts.roles import ALL, Perm, scope
 from cryoneuro.clinical.nerves import NERVES
 from cryoneuro.core.audit import audit_read
 from cryoneuro.patients.selectors import patient_get
@@ -206,7 +207,6 @@ def procedure_list(request):
 
 
 def can_access_patient_any(user) -> bool:
-    from cryoneuro.accounts.roles import ALL, scope
 
     return scope(getattr(user, "role", None), Perm.PROCEDURE_VIEW) == ALL
 
@@ -222,8 +222,6 @@ def procedure_checkin(request, patient_id: int):
     form = CheckInForm(request.POST or None, initial=initial)
     plans = selectors.patient_plans(patient)
     if plans:
-        from django import forms as djforms
-
         form.fields["plan_id"] = djforms.TypedMultipleChoiceField(
             label=_("Treatment plans (one per nerve)"),
             required=False,
@@ -402,7 +400,6 @@ def adverse_event_create(request, patient_id: int):
 @requires(Perm.ADVERSE_EVENT_RECORD)
 def adverse_event_resolve(request, event_id: int):
     event: AdverseEvent = selectors.adverse_event_get(user=request.user, event_id=event_id)
-    from django import forms as djforms
 
     field = djforms.DateField()
     try:

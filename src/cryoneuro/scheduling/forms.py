@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -128,7 +129,6 @@ class ResourceForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from django.contrib.auth import get_user_model
 
         self.fields["user"].queryset = get_user_model().objects.filter(
             role="physician", is_active=True, scheduling_resource__isnull=True

@@ -22,10 +22,11 @@ from django.utils.translation import gettext as _
 from cryoneuro.audit.services import audit_record
 from cryoneuro.clinical import nerves as nerve_catalog
 from cryoneuro.core.db import retry_transaction
+from cryoneuro.evaluation.selectors import evaluation_latest
 from cryoneuro.patients.models import Patient
 
 from . import availability
-from .defaults import type_defaults
+from .defaults import TYPES, type_defaults
 from .models import (
     Appointment,
     AppointmentStatus,
@@ -41,6 +42,7 @@ from .models import (
     ScheduleException,
     TypeCode,
 )
+from .notifications import send_appointment_email
 
 AUTO_ASSIGN_RETRIES = 3
 
@@ -84,7 +86,6 @@ def appointment_type(code_or_type: AppointmentType | str) -> AppointmentType:
 
 def appointment_types_ensure() -> None:
     """The seeded types exist (re-created from defaults.py if a flush removed them)."""
-    from .defaults import TYPES
 
     if AppointmentType.objects.count() < len(TYPES):
         for row in TYPES:
@@ -105,7 +106,6 @@ def procedure_nerves(patient: Patient, nerve_codes: list[str] | tuple[str, ...])
     codes = validate_nerves(nerve_codes)
     if codes:
         return codes
-    from cryoneuro.evaluation.selectors import evaluation_latest
 
     latest = evaluation_latest(patient=patient)
     if latest is None:
@@ -156,7 +156,6 @@ def _check_self_booking(patient: Patient, type_: AppointmentType) -> None:
 
 
 def _check_cleared(patient: Patient) -> None:
-    from cryoneuro.evaluation.selectors import evaluation_latest
 
     latest = evaluation_latest(patient=patient)
     if latest is None or not latest.cleared_for_procedure:
@@ -303,7 +302,6 @@ def _lock_resources(plan: list[tuple[Resource, datetime, datetime]]) -> None:
 
 def _confirm_after_commit(appointment: Appointment, kind: str) -> None:
     """The e-mail (with its .ics) leaves only once the change is committed."""
-    from .notifications import send_appointment_email
 
     if appointment.patient.email:
         transaction.on_commit(lambda: send_appointment_email(appointment.pk, kind))

@@ -21,6 +21,7 @@ MARKS = {"skin": [[0, 0], [400, 0]], "nerve": [200, 80], "trajectory": [[138, 0]
 
 def synthetic_ultrasound_dicom() -> bytes:
     """A speckled, ultrasound-like DICOM with PixelSpacing 0.1 mm (no real patient data)."""
+    # Lazy on purpose (no import cycle): numpy and pydicom are heavy, loaded only when the demo makes an image.
     import numpy as np
     from pydicom.dataset import FileDataset, FileMetaDataset
     from pydicom.uid import ExplicitVRLittleEndian, UltrasoundImageStorage, generate_uid

@@ -4,8 +4,9 @@ import base64
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -19,7 +20,8 @@ from cryoneuro.planning.placement import PlacementError, calibration_spacing
 from . import selectors, services
 from .forms import ImageUploadForm, PlanForm
 from .images import ImageError
-from .presenters import plan_context
+from .presenters import plan_context, preview_context
+from .report import plan_pdf
 
 
 @requires(Perm.PLAN_VIEW)
@@ -66,7 +68,6 @@ def _image_for(request, patient, image_id):
 def plan_create(request, patient_id: int):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.PLAN_CREATE)
     image_id = request.POST.get("image") or request.GET.get("image")
-    from django.http import Http404
 
     try:
         image = _image_for(request, patient, image_id)
@@ -129,9 +130,6 @@ def plan_preview(request, patient_id: int):
     """The plan computed from the form as it stands (no sensitivity, nothing saved): the
     isotherms over the image while placing. htmx gets the fragment, a plain POST the
     whole form page with the preview in it."""
-    from django.http import Http404
-
-    from .presenters import preview_context
 
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.PLAN_CREATE)
     try:
@@ -223,7 +221,6 @@ def image_upload(request, patient_id: int):
 
 
 def _plan_new_url(patient) -> str:
-    from django.urls import reverse
 
     return reverse("plan_create", args=[patient.pk])
 
@@ -271,7 +268,6 @@ def plan_report(request, patient_id: int, plan_ref: str):
     lang = request.GET.get("lang") or patient.preferred_language or "fr"
     if lang not in ("fr", "en"):
         lang = "fr"
-    from .report import plan_pdf
 
     with translation.override(lang):
         pdf = plan_pdf(plan, lang=lang)

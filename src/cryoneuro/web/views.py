@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from django.db import connection
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 
 from cryoneuro.accounts.access import login_only
@@ -20,8 +22,6 @@ def home(request):
 
 
 def healthz(request):
-    from django.db import connection
-    from django.http import JsonResponse
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
