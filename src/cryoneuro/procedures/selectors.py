@@ -21,7 +21,7 @@ from .models import AdverseEvent, AdverseEventKind, FreezeCycle, NerveTreatment,
 
 def procedures_for_patient(*, patient: Patient) -> QuerySet[Procedure]:
     return patient.procedures.select_related("checked_in_by", "closed_by").prefetch_related(
-        "nerves__cycles"
+        "nerves__cycles", "plan_links"
     )
 
 
@@ -135,35 +135,19 @@ def local_date(procedure: Procedure) -> dt.date:
 
 
 def plan_targets(plan_id: int | None, patient_id: int | None = None) -> list[str] | None:
-    """Nerve codes of a treatment plan, read lazily from cryoneuro.treatmentplans (its model
-    did not exist when this app's migration was made, so only the id is stored). None when
-    there is no such model, no such plan, or the plan is another patient's."""
+    """The nerve code of a treatment plan, as a list. None when there is no such plan or
+    the plan is another patient's."""
     if plan_id is None:
         return None
     plan = TreatmentPlan.objects.filter(pk=plan_id).first()
-    if plan is None or (
-        patient_id is not None and getattr(plan, "patient_id", patient_id) != patient_id
-    ):
+    if plan is None or (patient_id is not None and plan.patient_id != patient_id):
         return None
-    for attribute in ("nerve_codes", "nerve_code", "nerves", "targets"):
-        value = getattr(plan, attribute, None)
-        if callable(value):
-            value = value()
-        if isinstance(value, str) and value:
-            return [value]
-        if hasattr(value, "all"):
-            value = [getattr(t, "nerve_code", getattr(t, "code", str(t))) for t in value.all()]
-        if isinstance(value, list | tuple):
-            return [
-                str(v.get("nerve_code", v.get("code", v))) if isinstance(v, dict) else str(v)
-                for v in value
-            ]
-    return None
+    return [plan.nerve_code] if plan.nerve_code else []
 
 
 def plan_protocols(plan_ids: list[int], patient_id: int) -> dict[str, dict]:
     """{nerve code: planned protocol (cycles, freeze_s, thaw_s)} from the treatment plans,
-    read lazily; empty when the app or the plans are not there."""
+    empty without plans."""
     out: dict[str, dict] = {}
     for plan in TreatmentPlan.objects.filter(pk__in=plan_ids, patient_id=patient_id):
         result = getattr(plan, "result", None) or {}
@@ -176,7 +160,7 @@ def plan_protocols(plan_ids: list[int], patient_id: int) -> dict[str, dict]:
 
 def plan_windows(plan_ids: list[int], patient_id: int) -> dict[str, ReliefWindow]:
     """{nerve code: relief window} computed by the planner for the patient (measured
-    distance to the end organ when the physician gave one), read lazily."""
+    distance to the end organ when the physician gave one)."""
     out: dict[str, ReliefWindow] = {}
     for plan in TreatmentPlan.objects.filter(pk__in=plan_ids, patient_id=patient_id):
         result = getattr(plan, "result", None) or {}
@@ -195,7 +179,7 @@ def plan_windows(plan_ids: list[int], patient_id: int) -> dict[str, ReliefWindow
 
 
 def patient_plans(patient: Patient) -> list[tuple[int, str]]:
-    """(id, label) of the patient's treatment plans, when the treatmentplans app has them."""
+    """(id, label) of the patient's treatment plans (the latest 20)."""
     return [(p.pk, str(p)) for p in TreatmentPlan.objects.filter(patient=patient)[:20]]
 
 
@@ -251,10 +235,7 @@ def plan_differences(procedure: Procedure) -> dict[str, Any] | None:
         return None
     nerves = list(procedure.nerves.prefetch_related("cycles"))
     treated = [n.nerve_code for n in nerves]
-    protocols = plan_protocols(
-        list(procedure.plan_ids or []) or ([procedure.plan_id] if procedure.plan_id else []),
-        procedure.patient_id,
-    )
+    protocols = plan_protocols(procedure.plan_ids, procedure.patient_id)
     protocol_rows = []
     for code, protocol in protocols.items():
         cycles = [c for n in nerves if n.nerve_code == code for c in n.cycles.all()]
@@ -287,11 +268,8 @@ def plan_differences(procedure: Procedure) -> dict[str, Any] | None:
 def procedure_relief_window(procedure: Procedure) -> ReliefWindow | None:
     """The widest expected relief window over the treated (else planned) nerves."""
     codes = [n.nerve_code for n in procedure.nerves.all()] or list(procedure.planned_nerves)
-    planned = (
-        plan_windows(list(procedure.plan_ids or []), procedure.patient_id)
-        if (procedure.plan_ids)
-        else {}
-    )
+    plan_ids = procedure.plan_ids
+    planned = plan_windows(plan_ids, procedure.patient_id) if plan_ids else {}
     windows = [
         planned[c] if c in planned else relief_window_for_nerve(c)
         for c in dict.fromkeys(codes)

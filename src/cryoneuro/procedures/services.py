@@ -26,13 +26,13 @@ from .models import (
     FreezeCycle,
     NerveTreatment,
     Procedure,
+    ProcedurePlan,
     ProcedureStatus,
     ProcedureStep,
     StepCode,
 )
 from .selectors import (  # reads, also reachable here for the callers of before
     local_date,
-    patient_plans,
     plan_targets,
 )
 from .signals import procedure_discharged
@@ -88,9 +88,9 @@ def procedure_checkin(
     from_plans: list[str] = []
     for pid in ids:
         targets = plan_targets(pid, patient.pk)
-        if targets is None and patient_plans(patient):
+        if targets is None:
             raise ValidationError({"plan_id": [_("No such treatment plan for this patient.")]})
-        from_plans += targets or []
+        from_plans += targets
     if not planned and from_plans:
         planned = list(dict.fromkeys(from_plans))
     unknown = [c for c in planned if c not in NERVES]
@@ -101,8 +101,6 @@ def procedure_checkin(
     procedure = Procedure(
         patient=patient,
         evaluation=evaluation,
-        plan_id=ids[0] if ids else None,
-        plan_ids=ids,
         planned_nerves=planned,
         site_label=site_label.strip(),
         side=side,
@@ -112,6 +110,9 @@ def procedure_checkin(
     )
     procedure.full_clean()
     procedure.save()
+    ProcedurePlan.objects.bulk_create(
+        [ProcedurePlan(procedure=procedure, plan_id=pid, position=i) for i, pid in enumerate(ids)]
+    )
     audit_record(
         actor=user,
         action="create",
