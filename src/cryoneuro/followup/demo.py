@@ -104,6 +104,34 @@ def _answers(ctx, patient, procedure, trajectory, *, user=None, today=None):
             )
 
 
+def _reopen_superseded(procedure) -> bool:
+    """The story is told app by app: procedures' demo recorded a later session at the same
+    site, whose schedule superseded (cancelled) this session's open items, before this demo
+    answers this session. Put them back as they were when the answers came in; on a fresh
+    demo every cancelled item of a superseded session was cancelled that way."""
+    later = (
+        procedure.patient.procedures.filter(
+            checked_in_at__gt=procedure.checked_in_at,
+            site_label=procedure.site_label,
+            side=procedure.side,
+        )
+        .exclude(pk=procedure.pk)
+        .exists()
+    )
+    if later:
+        procedure.followup_items.filter(status=ItemStatus.CANCELLED).update(
+            status=ItemStatus.PLANNED
+        )
+    return later
+
+
+def _supersede(procedure) -> None:
+    """What the later session's schedule did (followup.services.schedule_generate)."""
+    procedure.followup_items.filter(status__in=[ItemStatus.PLANNED, ItemStatus.SENT]).update(
+        status=ItemStatus.CANCELLED
+    )
+
+
 def load(ctx: DemoContext) -> None:
     answered = 0
     for family, given, index, username, trajectory in TRAJECTORIES:
@@ -117,7 +145,10 @@ def load(ctx: DemoContext) -> None:
         if QuestionnaireResponse.objects.filter(procedure=procedure).exists():
             continue  # loaded before
         user = ctx.user(username) if username else None
+        superseded = _reopen_superseded(procedure)
         _answers(ctx, patient, procedure, trajectory, user=user)
+        if superseded:
+            _supersede(procedure)
         answered += 1
         if username:
             day30 = procedure.followup_items.filter(day=30, kind="questionnaire").first()
