@@ -27,7 +27,7 @@ import importlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from django.apps import apps
 
@@ -99,9 +99,6 @@ class FhirBundleModule(Protocol):
     def fhir_resources(self, patient: Any, subject: dict[str, Any]) -> list[tuple[str, dict]]: ...
 
 
-M = TypeVar("M")
-
-
 def app_modules(submodule: str) -> Iterator[ModuleType]:
     """``<app>.<submodule>`` of every cryoneuro app that has one, in INSTALLED_APPS order."""
     for config in apps.get_app_configs():
@@ -115,20 +112,23 @@ def app_modules(submodule: str) -> Iterator[ModuleType]:
                 raise
 
 
-def plugins(submodule: str, protocol: type[M]) -> list[M]:
-    """The app modules ``submodule``, each checked against its Protocol (a module that
-    does not provide what the point needs is a programming error, said at once)."""
+def plugins(submodule: str, protocol: Any) -> list[Any]:
+    """The app modules ``submodule``, each checked against its (runtime-checkable)
+    Protocol: a module that does not provide what the point needs is a programming error,
+    said at once. (``protocol`` is typed Any: mypy refuses a Protocol class as a
+    ``type[...]`` argument; the typed wrappers below give the precise types.)"""
     found = []
     for module in app_modules(submodule):
-        if not isinstance(module, cast(type, protocol)):
+        if not isinstance(module, protocol):
             raise TypeError(f"{module.__name__} does not provide {protocol.__name__}")
-        found.append(cast(M, module))
+        found.append(module)
     return found
 
 
 def patient_sections(request: HttpRequest, patient: Any) -> list[Section]:
     sections = []
-    for module in plugins("sections", SectionsModule):
+    modules: list[SectionsModule] = plugins("sections", SectionsModule)
+    for module in modules:
         section = module.patient_section(request, patient)
         if section is not None:
             sections.append(section)
@@ -136,7 +136,8 @@ def patient_sections(request: HttpRequest, patient: Any) -> list[Section]:
 
 
 def patient_export_sections(patient: Any) -> dict[str, Any]:
-    return {module.SECTION: module.export(patient) for module in plugins("export", ExportModule)}
+    modules: list[ExportModule] = plugins("export", ExportModule)
+    return {module.SECTION: module.export(patient) for module in modules}
 
 
 def demo_loaders() -> list[DemoModule]:
@@ -148,7 +149,8 @@ def url_modules() -> list[UrlsModule]:
 
 
 def api_routers() -> list[Router]:
-    return [module.router for module in plugins("api", ApiModule)]
+    modules: list[ApiModule] = plugins("api", ApiModule)
+    return [module.router for module in modules]
 
 
 def fhir_bundle_parts() -> list[FhirBundleModule]:
