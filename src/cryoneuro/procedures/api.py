@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from cryoneuro.accounts.roles import Perm
@@ -225,7 +226,7 @@ def procedure_nerve_add(request, procedure_id: int, payload: NerveIn):
 def procedure_cycle_add(request, nerve_id: int, payload: CycleIn):
     nerve = selectors.nerve_get(user=request.user, nerve_id=nerve_id)
     if not -200 <= payload.min_temperature_c <= 40:
-        raise_422({"min_temperature_c": ["Between -200 and 40 °C."]})
+        raise_422({"min_temperature_c": [_("Between -200 and 40 °C.")]})
     try:
         cycle = services.procedure_cycle_add(
             nerve=nerve, user=request.user, request=request, **payload.dict()

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from cryoneuro.accounts.roles import Perm
@@ -112,7 +113,7 @@ def _practitioner(practitioner_id: int | None) -> Resource | None:
         pk=practitioner_id, kind=ResourceKind.PRACTITIONER, active=True
     ).first()
     if resource is None:
-        raise services.BookingError({"practitioner_id": ["Unknown physician."]})
+        raise services.BookingError({"practitioner_id": [_("Unknown physician.")]})
     return resource
 
 

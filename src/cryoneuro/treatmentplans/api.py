@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -163,16 +164,33 @@ def plan_create(request, patient_id: int, body: PlanIn):
     if body.evaluation_id is not None:
         evaluation = patient.evaluations.filter(pk=body.evaluation_id).first()
         if evaluation is None:
-            raise_422({"evaluation_id": [f"no evaluation {body.evaluation_id} for this patient"]})
+            raise_422(
+                {
+                    "evaluation_id": [
+                        _("No evaluation %(id)s for this patient.") % {"id": body.evaluation_id}
+                    ]
+                }
+            )
     image, placement = None, None
     if body.image_id is not None:
         image = patient.placement_images.filter(pk=body.image_id).first()
         if image is None:
-            raise_422({"image_id": [f"no image {body.image_id} for this patient"]})
+            raise_422(
+                {"image_id": [_("No image %(id)s for this patient.") % {"id": body.image_id}]}
+            )
         if not body.marks:
-            raise_422({"marks": ["mark the skin line, the nerve and the trajectory on the image"]})
+            raise_422(
+                {"marks": [_("Mark the skin line, the nerve and the trajectory on the image.")]}
+            )
         if body.probe not in PROBES:
-            raise_422({"probe": [f"unknown probe {body.probe!r}; valid: {', '.join(PROBES)}"]})
+            raise_422(
+                {
+                    "probe": [
+                        _("Unknown probe %(probe)s; valid: %(valid)s.")
+                        % {"probe": repr(body.probe), "valid": ", ".join(PROBES)}
+                    ]
+                }
+            )
         spacing = (image.row_spacing_mm, image.column_spacing_mm) if image.calibrated else None
         try:
             placement = placement_from_marks(
@@ -181,7 +199,7 @@ def plan_create(request, patient_id: int, body: PlanIn):
         except PlacementError as exc:
             raise_422({f"marks.{exc.field}": [exc.message]})
         except (KeyError, TypeError, ValueError):
-            raise_422({"marks": ["the marks could not be read"]})
+            raise_422({"marks": [_("The marks could not be read.")]})
     inputs = _inputs(body, placement)
     try:
         plan = services.plan_create(
