@@ -36,10 +36,12 @@ run: $(STAMP)
 	@DJANGO_SETTINGS_MODULE=$(RUN_SETTINGS) $(PY) -m cryoneuro.manage load_demo
 	@DJANGO_SETTINGS_MODULE=$(RUN_SETTINGS) $(PY) -m cryoneuro.manage runserver --noreload $(HOST):$(PORT)
 
-## make test: system packages (chromium, postgresql) where missing, lint, format, mypy (whole package), pytest on SQLite and PostgreSQL
+## make test: system packages (chromium, postgresql) where missing, lint, format, the app map
+## (.importlinter), mypy (whole package), pytest on SQLite and PostgreSQL
 test: $(STAMP) system-deps
 	@$(BIN)/ruff check src tests benchmarks
 	@$(BIN)/ruff format --check src tests benchmarks
+	@$(BIN)/lint-imports .importlinter
 	@$(MYPY)
 	@echo "== pytest on SQLite =="
 	@$(TEST_ENV) CRYONEURO_TEST_DB=sqlite $(BIN)/pytest -p no:cacheprovider -q
@@ -52,6 +54,7 @@ system-deps:
 lint: $(STAMP)
 	@$(BIN)/ruff check src tests benchmarks
 	@$(BIN)/ruff format --check src tests benchmarks
+	@$(BIN)/lint-imports .importlinter
 
 fmt: $(STAMP)
 	@$(BIN)/ruff format src tests benchmarks

@@ -14,6 +14,8 @@ What it does, in well under two minutes:
    nearest free slots; then all clients at once on ONE slot (exactly one must win);
 6. counts double bookings straight from the database (overlapping active bookings of one
    resource: must be 0) and verifies the audit hash chain.
+Exits non-zero on a double booking, a broken chain, anything but one 201 in the one-slot
+race, or any 5xx answer in either booking phase.
 """
 
 from __future__ import annotations
@@ -299,6 +301,18 @@ def double_bookings() -> int:
         return cursor.fetchone()[0]
 
 
+def server_errors(*phases: dict[int, int]) -> int:
+    return sum(n for statuses in phases for status, n in statuses.items() if status >= 500)
+
+
+def verdict(doubles: int, booking: dict[int, int], hot: dict[int, int], chain_ok: bool) -> int:
+    """The exit status: 1 on a double booking, a broken audit chain, anything but exactly
+    one 201 in the one-slot race, or any 5xx in either phase (a lost race must be a 409,
+    never a 500 such as PostgreSQL's "deadlock detected")."""
+    failed = doubles != 0 or hot.get(201) != 1 or not chain_ok or server_errors(booking, hot) != 0
+    return 1 if failed else 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
@@ -379,10 +393,8 @@ def main() -> int:
         f"({chain.checked} entries)"
     )
     print(f"total time: {time.time() - began:.0f} s")
-    failed = (
-        doubles != 0 or hot_status.get(201) != 1 or not chain.ok or any(s >= 500 for s in statuses)
-    )
-    return 1 if failed else 0
+    print(f"5xx answers: {server_errors(statuses, hot_status)} (must be 0)")
+    return verdict(doubles, statuses, hot_status, chain.ok)
 
 
 if __name__ == "__main__":

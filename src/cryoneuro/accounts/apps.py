@@ -7,4 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        # Receivers connect once the models are loaded: Django's documented place for this
+        # import is ready() (no import cycle is involved).
         from . import signals  # noqa: F401

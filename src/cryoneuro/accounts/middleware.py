@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -11,6 +12,8 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from cryoneuro.audit.services import audit_record
 
 SESSION_AUTH_AT = "cryoneuro.auth_at"
 SESSION_SEEN_AT = "cryoneuro.seen_at"
@@ -81,7 +84,6 @@ class StaffMFARequiredMiddleware:
 
 
 def _has_totp(user) -> bool:
-    from allauth.mfa.models import Authenticator
 
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
@@ -96,8 +98,6 @@ class AccessDeniedAuditMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if response.status_code == 403 and getattr(request, "user", None) is not None:
-            from cryoneuro.audit.services import audit_record
-
             patient_id = getattr(
                 request, "resolver_match", None
             ) and request.resolver_match.kwargs.get("patient_id")

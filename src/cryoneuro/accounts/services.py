@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.utils import reset
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
@@ -61,7 +62,6 @@ def account_set_active(*, user: Any, active: bool, changed_by: Any, request=None
 @transaction.atomic
 def account_unlock(*, user: Any, unlocked_by: Any, request=None) -> int:
     """Lift a django-axes lockout early; returns the number of lockout records removed."""
-    from axes.utils import reset
 
     removed = reset(username=user.get_username())
     audit_record(

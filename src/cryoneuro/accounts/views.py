@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -20,7 +21,6 @@ if TYPE_CHECKING:
 
 @requires(Perm.USER_MANAGE)
 def account_list(request: AuthenticatedHttpRequest):
-    from allauth.mfa.models import Authenticator
 
     users = list(get_user_model().objects.order_by("role", "username"))
     with_totp = set(

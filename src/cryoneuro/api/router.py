@@ -1,12 +1,16 @@
+"""The JSON API (django-ninja, OpenAPI at /api/docs). Same permission table as the pages.
+
+Every clinic app owns its endpoints in ``<app>/api.py`` (a ``router``); they are found the
+one way every plug-in point is (cryoneuro.core.plugins) and mounted at /api/, in
+INSTALLED_APPS order. The 403, 404 and 422 answers are core's (cryoneuro.core.api)."""
+
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from ninja import NinjaAPI
 
 from cryoneuro.accounts.access import login_only
-
-from .security import ClinicSessionAuth
+from cryoneuro.core.api import ClinicSessionAuth, install_error_handlers
+from cryoneuro.core.plugins import api_routers
 
 api = NinjaAPI(
     title="cryoneuro API",
@@ -17,33 +21,7 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_decorator=login_only,  # the schema and Swagger UI (served locally) for logged-in users
 )
+install_error_handlers(api)
 
-
-@api.exception_handler(PermissionDenied)
-def permission_denied(request, exc):
-    return api.create_response(
-        request, {"detail": "You do not have permission to do this."}, status=403
-    )
-
-
-@api.exception_handler(Http404)
-def not_found(request, exc):
-    return api.create_response(request, {"detail": "Not found."}, status=404)
-
-
-from cryoneuro.careplans.api import router as careplans_router  # noqa: E402
-from cryoneuro.followup.api import router as followup_router  # noqa: E402
-from cryoneuro.procedures.api import router as procedures_router  # noqa: E402
-from cryoneuro.scheduling.api import router as scheduling_router  # noqa: E402
-from cryoneuro.treatmentplans.api import router as treatmentplans_router  # noqa: E402
-
-from . import evaluations, patients  # noqa: E402
-
-api.add_router("/patients", patients.router)
-api.add_router("/", evaluations.router)
-# One router per clinic app, each owning its paths under /api/.
-api.add_router("/", treatmentplans_router)
-api.add_router("/", scheduling_router)
-api.add_router("/", procedures_router)
-api.add_router("/", followup_router)
-api.add_router("/", careplans_router)
+for app_router in api_routers():
+    api.add_router("/", app_router)

@@ -7,14 +7,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from cryoneuro.accounts.access import ensure_patient_access
 from cryoneuro.accounts.roles import Perm
-from cryoneuro.api.security import perm_auth
-from cryoneuro.audit.services import audit_record
+from cryoneuro.core.api import form_input, perm_auth, raise_422
+from cryoneuro.core.audit import audit_read
 from cryoneuro.patients.selectors import patient_get
-from cryoneuro.procedures.api import form_input, raise_422
 
 from . import services
 from .forms import GoalForm, InterventionForm, ReviewForm
@@ -70,13 +70,8 @@ def _valid(form_cls, data: dict[str, Any], **kwargs) -> dict[str, Any]:
 def careplan_get(request, patient_id: int):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.CAREPLAN_VIEW)
     plan = careplan_for(patient=patient)
-    audit_record(
-        actor=request.user,
-        action="view",
-        request=request,
-        object_type="careplans.careplan",
-        patient_id=patient.pk,
-        detail={"via": "api"},
+    audit_read(
+        request, object_type="careplans.careplan", patient_id=patient.pk, detail={"via": "api"}
     )
     return {"care_plan": careplan_export(patient=patient), "id": plan.pk if plan else None}
 
@@ -87,7 +82,7 @@ def careplan_get(request, patient_id: int):
     auth=perm_auth(Perm.CAREPLAN_EDIT),
 )
 def careplan_goal_create(request, patient_id: int, payload: GoalIn):
-    _, plan = _plan(request, patient_id, Perm.CAREPLAN_EDIT)
+    _patient, plan = _plan(request, patient_id, Perm.CAREPLAN_EDIT)
     data = _valid(GoalForm, payload.dict())
     goal = services.careplan_goal_add(plan=plan, user=request.user, request=request, **data)
     return Status(201, {"id": goal.pk, "description": goal.description, "status": goal.status})
@@ -99,7 +94,7 @@ def careplan_goal_create(request, patient_id: int, payload: GoalIn):
     auth=perm_auth(Perm.CAREPLAN_EDIT),
 )
 def careplan_intervention_create(request, patient_id: int, payload: InterventionIn):
-    _, plan = _plan(request, patient_id, Perm.CAREPLAN_EDIT)
+    _patient, plan = _plan(request, patient_id, Perm.CAREPLAN_EDIT)
     data = _valid(InterventionForm, payload.dict())
     try:
         item = services.careplan_intervention_save(
@@ -118,7 +113,7 @@ def careplan_intervention_update(request, intervention_id: int, payload: Interve
     ensure_patient_access(request.user, Perm.CAREPLAN_EDIT, item.plan.patient)
     fields = payload.dict(exclude_unset=True)
     if "status" in fields and fields["status"] not in InterventionStatus.values:
-        raise_422({"status": ["Unknown status."]})
+        raise_422({"status": [_("Unknown status.")]})
     try:
         item = services.careplan_intervention_save(
             plan=item.plan, user=request.user, intervention=item, request=request, **fields

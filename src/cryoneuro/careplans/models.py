@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cryoneuro.core.models import CreatedModel
+
 
 class PlanStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
@@ -13,7 +15,7 @@ class PlanStatus(models.TextChoices):
     COMPLETED = "completed", _("Completed")
 
 
-class CarePlan(models.Model):
+class CarePlan(CreatedModel):
     patient = models.OneToOneField(
         "patients.Patient",
         on_delete=models.PROTECT,
@@ -24,13 +26,6 @@ class CarePlan(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.ACTIVE
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

@@ -1,6 +1,6 @@
 from cryoneuro.accounts.access import can_access_patient
 from cryoneuro.accounts.roles import Perm
-from cryoneuro.web.extensions import Section
+from cryoneuro.core.plugins import Section
 
 from .selectors import careplan_for
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from cryoneuro.accounts.access import can_access_patient, ensure_patient_access, requires
 from cryoneuro.accounts.roles import Perm
-from cryoneuro.audit.services import audit_record
+from cryoneuro.core.audit import audit_read
 from cryoneuro.patients.selectors import patient_get
 
 from . import services
@@ -100,14 +100,7 @@ def careplan_detail(request: AuthenticatedHttpRequest, patient_id: int):
         bound[action] = form
         status = 422
     else:
-        audit_record(
-            actor=request.user,
-            action="view",
-            request=request,
-            obj=plan or patient,
-            patient_id=patient.pk,
-            detail={"page": "careplan"},
-        )
+        audit_read(request, obj=plan or patient, patient_id=patient.pk, detail={"page": "careplan"})
     return render(
         request,
         "careplans/detail.html",

@@ -7,9 +7,9 @@ import datetime as dt
 from typing import Any
 
 from cryoneuro.clinical.eligibility import Case
+from cryoneuro.core.plugins import DemoContext
 from cryoneuro.patients.models import Patient
 from cryoneuro.patients.services import patient_create
-from cryoneuro.web.demo import DemoContext, ensure_account
 
 from .services import evaluation_create
 
@@ -281,8 +281,8 @@ def load(ctx: DemoContext) -> None:
     # One patient with a portal login, to try the patient side.
     monique = Patient.objects.get(family_name="Lefèvre", given_name="Monique")
     if monique.user is None:
-        monique.user = ensure_account(
-            ctx, "monique.lefevre", "patient", "Monique", "Lefèvre", totp=False
+        monique.user = ctx.ensure_account(
+            "monique.lefevre", "patient", "Monique", "Lefèvre", totp=False
         )
         monique.save(update_fields=["user"])
     ctx.log.append(f"Demo: {len(DEMO_PATIENTS)} evaluated patients loaded.")

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 
 from cryoneuro.accounts.access import can_access_patient, requires
 from cryoneuro.accounts.roles import Perm
-from cryoneuro.audit.services import audit_record
 from cryoneuro.clinical.eligibility import assess
+from cryoneuro.core.audit import audit_read
 from cryoneuro.patients.selectors import patient_get
 
 from . import selectors, services
@@ -44,9 +44,7 @@ def evaluation_create(request: AuthenticatedHttpRequest, patient_id: int):
             messages.success(request, _("Evaluation saved."))
             return redirect("evaluation_detail", evaluation_id=evaluation.pk)
     else:
-        audit_record(
-            actor=request.user, action="view", request=request, obj=patient, patient_id=patient.pk
-        )
+        audit_read(request, obj=patient, patient_id=patient.pk)
     return render(
         request,
         "evaluation/form.html",
@@ -78,9 +76,7 @@ def evaluation_preview(request: AuthenticatedHttpRequest, patient_id: int):
 def evaluation_detail(request: AuthenticatedHttpRequest, evaluation_id: int):
     evaluation = selectors.evaluation_get(user=request.user, evaluation_id=evaluation_id)
     patient = evaluation.patient
-    audit_record(
-        actor=request.user, action="view", request=request, obj=evaluation, patient_id=patient.pk
-    )
+    audit_read(request, obj=evaluation, patient_id=patient.pk)
     can_review = (
         evaluation.outcome == "needs_review"
         and evaluation.reviewed_at is None

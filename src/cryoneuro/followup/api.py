@@ -7,14 +7,15 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from cryoneuro.accounts.access import can_access_patient
 from cryoneuro.accounts.roles import Perm
-from cryoneuro.api.security import perm_auth
-from cryoneuro.audit.services import audit_record
+from cryoneuro.core.api import Unprocessable, perm_auth, raise_422
+from cryoneuro.core.audit import audit_read
 from cryoneuro.patients.selectors import patient_get
-from cryoneuro.procedures.api import raise_422
+from cryoneuro.procedures.selectors import local_date, procedure_relief_window
 
 from . import questionnaire as qn
 from . import selectors, services
@@ -96,13 +97,8 @@ def _tracking_out(patient) -> list[dict[str, Any]]:
 @router.get("/patients/{patient_id}/follow-up", auth=perm_auth(Perm.FOLLOWUP_VIEW))
 def followup_list(request, patient_id: int):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.FOLLOWUP_VIEW)
-    audit_record(
-        actor=request.user,
-        action="view",
-        request=request,
-        object_type="followup.followupitem",
-        patient_id=patient.pk,
-        detail={"via": "api"},
+    audit_read(
+        request, object_type="followup.followupitem", patient_id=patient.pk, detail={"via": "api"}
     )
     return {
         "items": [item_out(i) for i in selectors.items_for_patient(patient=patient)],
@@ -118,7 +114,7 @@ def followup_list(request, patient_id: int):
 def followup_item_create(request, patient_id: int, payload: ItemIn):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.FOLLOWUP_MANAGE)
     if payload.kind not in ItemKind.values:
-        raise_422({"kind": [f"One of {', '.join(ItemKind.values)}."]})
+        raise_422({"kind": [_("One of %(values)s.") % {"values": ", ".join(ItemKind.values)}]})
     try:
         item = services.followup_item_add(
             patient=patient, user=request.user, request=request, **payload.dict()
@@ -132,7 +128,7 @@ def followup_item_create(request, patient_id: int, payload: ItemIn):
 def followup_item_change(request, item_id: int, payload: ItemPatch):
     item = selectors.item_get(user=request.user, item_id=item_id)
     if payload.status is not None and payload.status not in ItemStatus.values:
-        raise_422({"status": [f"One of {', '.join(ItemStatus.values)}."]})
+        raise_422({"status": [_("One of %(values)s.") % {"values": ", ".join(ItemStatus.values)}]})
     try:
         item = services.followup_item_update(
             item=item, user=request.user, request=request, **payload.dict()
@@ -146,15 +142,9 @@ def followup_item_change(request, item_id: int, payload: ItemPatch):
 def followup_timeline(request, patient_id: int):
     """The series behind the timeline chart: NRS and MME per day, procedures, windows."""
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.FOLLOWUP_VIEW)
-    audit_record(
-        actor=request.user,
-        action="view",
-        request=request,
-        object_type="followup.timeline",
-        patient_id=patient.pk,
-        detail={"via": "api"},
+    audit_read(
+        request, object_type="followup.timeline", patient_id=patient.pk, detail={"via": "api"}
     )
-    from cryoneuro.procedures.services import local_date, procedure_relief_window
 
     responses = patient.questionnaire_responses.order_by("answered_on", "id")
     return {
@@ -187,10 +177,8 @@ def followup_timeline(request, patient_id: int):
 @router.get("/patients/{patient_id}/questionnaires", auth=perm_auth(Perm.FOLLOWUP_VIEW))
 def questionnaire_list(request, patient_id: int):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.FOLLOWUP_VIEW)
-    audit_record(
-        actor=request.user,
-        action="view",
-        request=request,
+    audit_read(
+        request,
         object_type="followup.questionnaireresponse",
         patient_id=patient.pk,
         detail={"via": "api", "list": True},
@@ -203,7 +191,7 @@ def questionnaire_open(request, item_id: int):
     """The draft for this follow-up item (created on first call)."""
     item = selectors.item_get(user=request.user, item_id=item_id, perm=Perm.QUESTIONNAIRE_FILL)
     if item.kind == ItemKind.VISIT or item.status == ItemStatus.CANCELLED:
-        raise_422({"item": ["This follow-up item has no questionnaire."]})
+        raise_422({"item": [_("This follow-up item has no questionnaire.")]})
     response = services.questionnaire_start(
         patient=item.patient, user=request.user, item=item, request=request
     )
@@ -213,31 +201,32 @@ def questionnaire_open(request, item_id: int):
 @router.get("/questionnaires/{response_id}", auth=perm_auth(Perm.QUESTIONNAIRE_FILL))
 def questionnaire_get(request, response_id: int):
     response = selectors.response_get(user=request.user, response_id=response_id)
-    audit_record(
-        actor=request.user,
-        action="view",
-        request=request,
-        obj=response,
-        patient_id=response.patient_id,
-        detail={"via": "api"},
-    )
+    audit_read(request, obj=response, patient_id=response.patient_id, detail={"via": "api"})
     return response_out(response)
 
 
 def _check_answers(answers: dict[str, Any], instruments: list[str]) -> None:
     unknown = sorted(set(answers) - set(instruments))
     if unknown:
-        raise_422({"answers": [f"Not in this questionnaire: {', '.join(unknown)}."]})
+        raise_422(
+            {
+                "answers": [
+                    _("Not in this questionnaire: %(names)s.") % {"names": ", ".join(unknown)}
+                ]
+            }
+        )
     rows = answers.get("analgesics")
     if rows is not None and (
         not isinstance(rows, list)
         or not all(isinstance(r, dict) and set(r) == {"drug", "daily_dose"} for r in rows)
     ):
-        raise_422({"analgesics": ["A list of {drug, daily_dose} objects."]})
+        raise_422({"analgesics": [_("A list of {drug, daily_dose} objects.")]})
     effects = answers.get("side_effects")
     valid = {code for code, _ in qn.SIDE_EFFECTS}
     if effects is not None and (not isinstance(effects, list) or not set(effects) <= valid):
-        raise_422({"side_effects": [f"A list among {', '.join(sorted(valid))}."]})
+        raise_422(
+            {"side_effects": [_("A list among %(values)s.") % {"values": ", ".join(sorted(valid))}]}
+        )
     try:
         qn.score(answers, [i for i in instruments if i in answers])
     except (ValueError, TypeError, KeyError) as error:
@@ -254,7 +243,7 @@ def questionnaire_answer(request, response_id: int, payload: AnswersIn):
     instrument can be scored, otherwise 422 says what is missing (the draft is kept)."""
     response = selectors.response_get(user=request.user, response_id=response_id)
     if not response.is_draft:
-        raise_422({"status": ["This questionnaire is already completed."]})
+        raise_422({"status": [_("This questionnaire is already completed.")]})
     _check_answers(payload.answers, response.instruments)
     response, problems = services.questionnaire_save(
         response=response,
@@ -264,12 +253,8 @@ def questionnaire_answer(request, response_id: int, payload: AnswersIn):
         request=request,
     )
     if problems:
-        return Status(
-            422,
-            {
-                "detail": [{"loc": ["body", "answers", k], "msg": v} for k, v in problems.items()],
-                "draft": response_out(response),
-            },
+        raise Unprocessable(
+            {f"answers.{k}": [v] for k, v in problems.items()}, draft=response_out(response)
         )
     return Status(200, response_out(response))
 
@@ -279,13 +264,8 @@ def fhir_patient_bundle(request, patient_id: int):
     """The patient's record as a FHIR R4 Bundle (collection)."""
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.FHIR_EXPORT)
     if not can_access_patient(request.user, Perm.FHIR_EXPORT, patient):
-        raise_422({"patient": ["No access."]})
-    audit_record(
-        actor=request.user,
-        action="export",
-        request=request,
-        obj=patient,
-        patient_id=patient.pk,
-        detail={"format": "fhir-r4"},
+        raise_422({"patient": [_("No access.")]})
+    audit_read(
+        request, obj=patient, patient_id=patient.pk, detail={"format": "fhir-r4"}, action="export"
     )
     return patient_bundle(patient)

@@ -19,7 +19,9 @@ from django.utils import timezone
 from cryoneuro.clinical.indications import INDICATIONS
 from cryoneuro.clinical.nerves import NERVES
 from cryoneuro.clinical.questionnaires import NRS_LOINC
+from cryoneuro.core.plugins import fhir_bundle_parts
 from cryoneuro.patients.models import Patient
+from cryoneuro.scheduling.models import Appointment
 
 NAMESPACE = uuid.UUID("6f0d3f55-8f0e-4d39-9a53-3c7f6c1a7e21")
 SNOMED_KNEE_OA = "239873007"
@@ -274,10 +276,6 @@ def _questionnaires(patient: Patient, subject: dict) -> list[tuple[str, dict]]:
 
 
 def _appointments(patient: Patient, subject: dict) -> list[tuple[str, dict]]:
-    try:
-        from cryoneuro.scheduling.models import Appointment
-    except ImportError:
-        return []
     out = []
     for a in Appointment.objects.filter(patient=patient):
         status = "cancelled" if a.status == "cancelled" else "booked"
@@ -294,72 +292,6 @@ def _appointments(patient: Patient, subject: dict) -> list[tuple[str, dict]]:
                 },
             )
         )
-    return out
-
-
-CAREPLAN_STATUS = {"active": "active", "on_hold": "on-hold", "completed": "completed"}
-ACTIVITY_STATUS = {
-    "planned": "not-started",
-    "active": "in-progress",
-    "completed": "completed",
-    "stopped": "stopped",
-}
-GOAL_STATUS = {
-    "in_progress": "active",
-    "achieved": "completed",
-    "not_achieved": "completed",
-    "cancelled": "cancelled",
-}
-
-
-def _careplan(patient: Patient, subject: dict) -> list[tuple[str, dict]]:
-    from cryoneuro.careplans.models import CarePlan
-
-    plan = CarePlan.objects.filter(patient=patient).first()
-    if plan is None:
-        return []
-    out = []
-    goals = []
-    for g in plan.goals.all():
-        goal = {
-            "resourceType": "Goal",
-            "lifecycleStatus": GOAL_STATUS[g.status],
-            "description": _text(g.description),
-            "subject": subject,
-        }
-        if g.target_date:
-            goal["target"] = [{"dueDate": g.target_date.isoformat()}]
-        out.append((_id("goal", g.pk), goal))
-        goals.append(_ref("goal", g.pk))
-    activities = []
-    for i in plan.interventions.all():
-        detail: dict[str, Any] = {
-            "code": _text(f"{i.get_kind_display()}{': ' + i.description if i.description else ''}"),
-            "status": ACTIVITY_STATUS[i.status],
-            "performer": [{"display": i.provider_name or i.get_provider_display()}],
-        }
-        if i.start_date or i.end_date:
-            detail["scheduledPeriod"] = {
-                **({"start": i.start_date.isoformat()} if i.start_date else {}),
-                **({"end": i.end_date.isoformat()} if i.end_date else {}),
-            }
-        activities.append({"detail": detail})
-    resource: dict[str, Any] = {
-        "resourceType": "CarePlan",
-        "status": CAREPLAN_STATUS[plan.status],
-        "intent": "plan",
-        "title": plan.title,
-        "subject": subject,
-        "created": _dt(plan.created_at),
-    }
-    if goals:
-        resource["goal"] = goals
-    if activities:
-        resource["activity"] = activities
-    notes = [{"text": f"Review {r.reviewed_on.isoformat()}: {r.note}"} for r in plan.reviews.all()]
-    if notes:
-        resource["note"] = notes
-    out.append((_id("careplan", plan.pk), resource))
     return out
 
 
@@ -402,14 +334,16 @@ def _adverse_events(patient: Patient, subject: dict) -> list[tuple[str, dict]]:
 def patient_bundle(patient: Patient) -> dict:
     subject = _ref("patient", patient.pk)
     entries = [(_id("patient", patient.pk), _patient(patient))]
-    for part in (
-        _conditions,
-        _procedures,
-        _questionnaires,
-        _appointments,
-        _careplan,
-        _adverse_events,
-    ):
+    parts = [
+        (10, _conditions),
+        (20, _procedures),
+        (30, _questionnaires),
+        (40, _appointments),
+        (60, _adverse_events),
+        # The parts of the apps above this one (careplans), found without importing them.
+        *((module.FHIR_ORDER, module.fhir_resources) for module in fhir_bundle_parts()),
+    ]
+    for _order, part in sorted(parts, key=lambda item: item[0]):
         entries += part(patient, subject)
     return {
         "resourceType": "Bundle",

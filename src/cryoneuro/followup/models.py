@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cryoneuro.core.models import CreatedModel
+
 
 class ItemKind(models.TextChoices):
     QUESTIONNAIRE = "questionnaire", _("Portal questionnaire (e-mail)")
@@ -20,7 +22,7 @@ class ItemStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class FollowUpItem(models.Model):
+class FollowUpItem(CreatedModel):
     patient = models.ForeignKey(
         "patients.Patient",
         on_delete=models.PROTECT,
@@ -54,13 +56,6 @@ class FollowUpItem(models.Model):
         verbose_name=_("done by"),
     )
     note = models.TextField(_("note"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["due_date", "id"]

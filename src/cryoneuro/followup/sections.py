@@ -2,7 +2,7 @@ from django.utils import timezone
 
 from cryoneuro.accounts.access import can_access_patient
 from cryoneuro.accounts.roles import Perm
-from cryoneuro.web.extensions import Section
+from cryoneuro.core.plugins import Section
 
 from .models import ItemKind, ItemStatus
 from .questionnaire import lang

@@ -15,6 +15,7 @@ from django.utils import timezone
 from cryoneuro.audit.services import audit_record
 from cryoneuro.clinical.outcomes import Session, next_step, relief_course, relief_vs_window
 from cryoneuro.patients.models import Patient
+from cryoneuro.procedures.selectors import local_date, procedure_relief_window
 
 from . import questionnaire as qn
 from .models import FollowUpItem, ItemKind, ItemStatus, QuestionnaireResponse, ResponseStatus
@@ -71,7 +72,6 @@ def _label(kind: str, day: int, language: str) -> str:
 def schedule_generate(*, procedure, user: Any, request=None) -> list[FollowUpItem]:
     """At discharge: clinic defaults plus a questionnaire at the start of the expected
     end-of-relief window (regrowth model) when no item falls within two weeks of it."""
-    from cryoneuro.procedures.services import local_date, procedure_relief_window
 
     patient = procedure.patient
     start = local_date(procedure)
@@ -135,8 +135,6 @@ def followup_item_add(
         procedure = patient.procedures.order_by("-checked_in_at").first()
     day = None
     if procedure is not None:
-        from cryoneuro.procedures.services import local_date
-
         day = (due_date - local_date(procedure)).days
     indication = procedure.indication if procedure else ""
     item = FollowUpItem(
@@ -257,7 +255,6 @@ def followup_send_due(*, today: dt.date | None = None) -> int:
 
 
 def _procedure_for(patient: Patient, day: dt.date):
-    from cryoneuro.procedures.services import local_date
 
     candidates = [p for p in patient.procedures.order_by("-checked_in_at") if local_date(p) <= day]
     return candidates[0] if candidates else None
@@ -302,7 +299,6 @@ def questionnaire_start(
 def _days_since(response: QuestionnaireResponse) -> float | None:
     if response.procedure is None:
         return None
-    from cryoneuro.procedures.services import local_date
 
     return max(0, (response.answered_on - local_date(response.procedure)).days)
 
@@ -354,7 +350,6 @@ def questionnaire_save(
 
 
 def _series(procedure, responses) -> list[tuple[float, float]]:
-    from cryoneuro.procedures.services import local_date
 
     start = local_date(procedure)
     by_day: dict[int, float] = {}
@@ -375,7 +370,6 @@ def baseline_nrs(procedure) -> int | None:
 def relief_tracking(*, patient: Patient) -> list[dict[str, Any]]:
     """Per treated site: each session's relief course against its predicted window, and the
     proposal for the latest session (re-treatment consultation, other treatments)."""
-    from cryoneuro.procedures.services import local_date, procedure_relief_window
 
     responses = list(patient.questionnaire_responses.all())
     sites: dict[tuple[str, str], list] = {}

@@ -10,6 +10,9 @@ from typing import Any
 from django.utils import timezone
 
 from cryoneuro.patients.models import Patient
+from cryoneuro.procedures.selectors import local_date, procedure_relief_window
+
+from .services import baseline_nrs
 
 WIDTH, HEIGHT = 960, 380
 LEFT, RIGHT, TOP, BOTTOM = 56, 64, 28, 48
@@ -58,9 +61,6 @@ def _nice_max(value: float) -> float:
 
 
 def build_chart(*, patient: Patient, language: str = "fr", today: dt.date | None = None) -> Chart:
-    from cryoneuro.procedures.services import local_date, procedure_relief_window
-
-    from .services import baseline_nrs
 
     today = today or timezone.localdate()
     procedures = list(patient.procedures.order_by("checked_in_at").prefetch_related("nerves"))

@@ -17,8 +17,9 @@ from django.views.decorators.http import require_POST
 
 from cryoneuro.accounts.access import can_access_patient, requires
 from cryoneuro.accounts.roles import ALL, Perm, scope
-from cryoneuro.audit.services import audit_record
+from cryoneuro.core.audit import audit_read
 from cryoneuro.patients.selectors import patient_get
+from cryoneuro.procedures.selectors import motor_deficit_flags
 
 from . import questionnaire as qn
 from . import selectors, services
@@ -63,18 +64,14 @@ def followup_dashboard(request: AuthenticatedHttpRequest):
         .select_related("patient")
         .order_by("due_date")[:200]
     )
-    from cryoneuro.procedures.services import motor_deficit_flags
+    due = list(due)
 
     for item in due:
         # An attribute for the template only, not a model field.
         item.book_url = booking_url(item.patient_id) if item.kind == ItemKind.VISIT else None  # type: ignore[attr-defined]
 
-    audit_record(
-        actor=request.user,
-        action="search",
-        request=request,
-        object_type="followup.followupitem",
-        detail={"worklist": True},
+    audit_read(
+        request, object_type="followup.followupitem", detail={"worklist": True}, action="search"
     )
     return render(
         request,
@@ -120,14 +117,7 @@ def _patient_context(request: AuthenticatedHttpRequest, patient, add_form=None):
 @requires(Perm.FOLLOWUP_VIEW)
 def followup_patient(request: AuthenticatedHttpRequest, patient_id: int):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.FOLLOWUP_VIEW)
-    audit_record(
-        actor=request.user,
-        action="view",
-        request=request,
-        obj=patient,
-        patient_id=patient.pk,
-        detail={"page": "followup"},
-    )
+    audit_read(request, obj=patient, patient_id=patient.pk, detail={"page": "followup"})
     return render(request, "followup/patient.html", _patient_context(request, patient))
 
 
@@ -191,14 +181,7 @@ def followup_item_update(request: AuthenticatedHttpRequest, item_id: int):
 @requires(Perm.FOLLOWUP_VIEW)
 def followup_timeline(request: AuthenticatedHttpRequest, patient_id: int):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.FOLLOWUP_VIEW)
-    audit_record(
-        actor=request.user,
-        action="view",
-        request=request,
-        obj=patient,
-        patient_id=patient.pk,
-        detail={"page": "timeline"},
-    )
+    audit_read(request, obj=patient, patient_id=patient.pk, detail={"page": "timeline"})
     chart = build_chart(patient=patient, language=qn.lang())
     return render(
         request,
@@ -292,13 +275,7 @@ def questionnaire_fill(request: AuthenticatedHttpRequest, response_id: int):
                     status=422,
                 )
     else:
-        audit_record(
-            actor=request.user,
-            action="view",
-            request=request,
-            obj=response,
-            patient_id=response.patient_id,
-        )
+        audit_read(request, obj=response, patient_id=response.patient_id)
     return render(
         request,
         "followup/questionnaire.html",

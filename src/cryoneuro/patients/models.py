@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cryoneuro.core.models import CreatedAtModel
+
 
 class Sex(models.TextChoices):
     FEMALE = "female", _("Female")
@@ -28,7 +30,7 @@ def validate_not_future(value: date) -> None:
         raise ValidationError(_("The date of birth must be after 1900."), code="too_old")
 
 
-class Patient(models.Model):
+class Patient(CreatedAtModel):
     """Only what the service needs: identity, contact, language, referrer, consent."""
 
     identifier = models.CharField(
@@ -54,7 +56,6 @@ class Patient(models.Model):
         related_name="patient_record",
         verbose_name=_("portal account"),
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

@@ -10,6 +10,7 @@ from django.http import Http404
 
 from cryoneuro.accounts.access import ensure_patient_access
 from cryoneuro.accounts.roles import ALL, Perm, scope
+from cryoneuro.core.plugins import patient_export_sections
 
 from .models import Patient
 
@@ -45,8 +46,6 @@ def patient_search(
 
 def patient_export(*, patient: Patient) -> dict:
     """Everything the clinic holds on this patient, as plain JSON (GDPR art. 15/20)."""
-    from cryoneuro.web.extensions import patient_export_sections
-
     return {
         "format": "cryoneuro.patient-export/1",
         "patient": {

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from cryoneuro.accounts.access import can_access_patient, requires
 from cryoneuro.accounts.roles import Perm
-from cryoneuro.audit.services import audit_record
-from cryoneuro.web.extensions import patient_sections
+from cryoneuro.core.audit import audit_read
+from cryoneuro.core.plugins import patient_sections
 
 from . import selectors, services
 from .forms import PatientForm, PatientSearchForm, PortalAccountForm
@@ -35,12 +35,11 @@ def patient_list(request: AuthenticatedHttpRequest):
         patients = list(
             selectors.patient_search(user=request.user, query=query, birth_date=birth_date)[:100]
         )
-        audit_record(
-            actor=request.user,
-            action="search",
-            request=request,
+        audit_read(
+            request,
             object_type="patients.patient",
             detail={"query": query, "birth_date": str(birth_date or ""), "results": len(patients)},
+            action="search",
         )
     context = {"form": form, "patients": patients, "searched": searched}
     if request.htmx:
@@ -69,9 +68,7 @@ def patient_create(request: AuthenticatedHttpRequest):
 @requires(Perm.PATIENT_VIEW)
 def patient_detail(request: AuthenticatedHttpRequest, patient_id: int):
     patient = selectors.patient_get(user=request.user, patient_id=patient_id)
-    audit_record(
-        actor=request.user, action="view", request=request, obj=patient, patient_id=patient.pk
-    )
+    audit_read(request, obj=patient, patient_id=patient.pk)
     return render(
         request,
         "patients/detail.html",
@@ -103,9 +100,7 @@ def patient_edit(request: AuthenticatedHttpRequest, patient_id: int):
         messages.success(request, _("Changes saved."))
         return redirect("patient_detail", patient_id=patient.pk)
     if request.method == "GET":
-        audit_record(
-            actor=request.user, action="view", request=request, obj=patient, patient_id=patient.pk
-        )
+        audit_read(request, obj=patient, patient_id=patient.pk)
     return render(request, "patients/form.html", {"form": form, "patient": patient})
 
 
@@ -138,9 +133,7 @@ def patient_export(request: AuthenticatedHttpRequest, patient_id: int):
         user=request.user, patient_id=patient_id, perm=Perm.PATIENT_EXPORT
     )
     data = selectors.patient_export(patient=patient)
-    audit_record(
-        actor=request.user, action="export", request=request, obj=patient, patient_id=patient.pk
-    )
+    audit_read(request, obj=patient, patient_id=patient.pk, action="export")
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2),
         content_type="application/json; charset=utf-8",

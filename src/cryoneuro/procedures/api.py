@@ -8,44 +8,18 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from ninja.errors import ValidationError as NinjaValidationError
 
 from cryoneuro.accounts.roles import Perm
-from cryoneuro.api.security import perm_auth
-from cryoneuro.audit.services import audit_record
+from cryoneuro.core.api import form_input, perm_auth, raise_422
+from cryoneuro.core.audit import audit_read
 from cryoneuro.patients.selectors import patient_get
 
 from . import selectors, services
 from .forms import STEP_FORMS, AdverseEventForm, NerveForm, SurveillanceForm
 
 router = Router(tags=["procedures"])
-
-
-def raise_422(error: ValidationError | dict) -> None:
-    """Django validation errors (or form errors) as a 422 with a message per field."""
-    problems = error.message_dict if isinstance(error, ValidationError) else error
-    raise NinjaValidationError(
-        [
-            {"loc": ["body", field], "msg": " ".join(map(str, msgs))}
-            for field, msgs in problems.items()
-        ]
-    )
-
-
-def form_input(data: dict[str, Any]) -> dict[str, Any]:
-    """JSON values as the forms expect them (booleans -> yes/no)."""
-    out = {}
-    for key, value in data.items():
-        if value is True:
-            out[key] = "yes"
-        elif value is False:
-            out[key] = "no"
-        elif value is None:
-            out[key] = ""
-        else:
-            out[key] = value
-    return out
 
 
 class CheckInIn(Schema):
@@ -133,8 +107,8 @@ def procedure_out(procedure) -> dict[str, Any]:
             }
             for n in procedure.nerves.all()
         ],
-        "duration": services.procedure_duration(procedure),
-        "plan_differences": services.plan_differences(procedure),
+        "duration": selectors.procedure_duration(procedure),
+        "plan_differences": selectors.plan_differences(procedure),
         "missing_steps": services.missing_steps(procedure),
         "closed_at": procedure.closed_at.isoformat() if procedure.closed_at else None,
         "override_reason": procedure.override_reason,
@@ -142,7 +116,7 @@ def procedure_out(procedure) -> dict[str, Any]:
 
 
 def event_out(e) -> dict[str, Any]:
-    flag = services.motor_deficit_flag(e)
+    flag = selectors.motor_deficit_flag(e)
     return {
         "id": e.pk,
         "kind": e.kind,
@@ -160,10 +134,8 @@ def event_out(e) -> dict[str, Any]:
 @router.get("/patients/{patient_id}/procedures", auth=perm_auth(Perm.PROCEDURE_VIEW))
 def procedure_list(request, patient_id: int):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.PROCEDURE_VIEW)
-    audit_record(
-        actor=request.user,
-        action="view",
-        request=request,
+    audit_read(
+        request,
         object_type="procedures.procedure",
         patient_id=patient.pk,
         detail={"via": "api", "list": True},
@@ -195,14 +167,7 @@ def procedure_create(request, patient_id: int, payload: CheckInIn):
 @router.get("/procedures/{procedure_id}", auth=perm_auth(Perm.PROCEDURE_VIEW))
 def procedure_get(request, procedure_id: int):
     procedure = selectors.procedure_get(user=request.user, procedure_id=procedure_id)
-    audit_record(
-        actor=request.user,
-        action="view",
-        request=request,
-        obj=procedure,
-        patient_id=procedure.patient_id,
-        detail={"via": "api"},
-    )
+    audit_read(request, obj=procedure, patient_id=procedure.patient_id, detail={"via": "api"})
     return procedure_out(procedure)
 
 
@@ -263,7 +228,7 @@ def procedure_nerve_add(request, procedure_id: int, payload: NerveIn):
 def procedure_cycle_add(request, nerve_id: int, payload: CycleIn):
     nerve = selectors.nerve_get(user=request.user, nerve_id=nerve_id)
     if not -200 <= payload.min_temperature_c <= 40:
-        raise_422({"min_temperature_c": ["Between -200 and 40 °C."]})
+        raise_422({"min_temperature_c": [_("Between -200 and 40 °C.")]})
     try:
         cycle = services.procedure_cycle_add(
             nerve=nerve, user=request.user, request=request, **payload.dict()
@@ -295,10 +260,8 @@ def procedure_close(request, procedure_id: int, payload: CloseIn):
 @router.get("/patients/{patient_id}/adverse-events", auth=perm_auth(Perm.PROCEDURE_VIEW))
 def adverse_event_list(request, patient_id: int):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.PROCEDURE_VIEW)
-    audit_record(
-        actor=request.user,
-        action="view",
-        request=request,
+    audit_read(
+        request,
         object_type="procedures.adverseevent",
         patient_id=patient.pk,
         detail={"via": "api", "list": True},

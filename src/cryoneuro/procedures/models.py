@@ -3,9 +3,14 @@ treated with every freeze-thaw cycle, and adverse events."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from cryoneuro.treatmentplans.models import TreatmentPlan
 
 
 class StepCode(models.TextChoices):
@@ -46,11 +51,14 @@ class Procedure(models.Model):
         related_name="procedures",
         verbose_name=_("evaluation"),
     )
-    # The treatment plan (cryoneuro.treatmentplans) did not exist when this model was
-    # written: its id is kept and compared lazily (see services.plan_targets).
-    plan_id = models.PositiveIntegerField(_("treatment plan id"), null=True, blank=True)
-    # A plan is per nerve: every plan used by this session (plan_id is the first).
-    plan_ids = models.JSONField(_("treatment plan ids"), default=list, blank=True)
+    # A plan is per nerve: every plan used by this session, in the order chosen.
+    plans: models.ManyToManyField[TreatmentPlan, ProcedurePlan] = models.ManyToManyField(
+        "treatmentplans.TreatmentPlan",
+        through="ProcedurePlan",
+        blank=True,
+        related_name="procedures",
+        verbose_name=_("treatment plans"),
+    )
     planned_nerves = models.JSONField(_("planned nerves"), default=list, blank=True)
     site_label = models.CharField(_("treated site"), max_length=200)
     side = models.CharField(_("side"), max_length=10)
@@ -92,6 +100,43 @@ class Procedure(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status == ProcedureStatus.CLOSED
+
+    @property
+    def plan_ids(self) -> list[int]:
+        """The ids of the treatment plans used, in the order chosen."""
+        return [link.plan_id for link in self.plan_links.all()]
+
+    @property
+    def plan_id(self) -> int | None:
+        """The first treatment plan's id (None without a plan)."""
+        ids = self.plan_ids
+        return ids[0] if ids else None
+
+
+class ProcedurePlan(models.Model):
+    """A treatment plan used in a procedure (one plan per nerve), with its rank."""
+
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="plan_links", verbose_name=_("procedure")
+    )
+    plan = models.ForeignKey(
+        "treatmentplans.TreatmentPlan",
+        on_delete=models.PROTECT,
+        related_name="procedure_links",
+        verbose_name=_("treatment plan"),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "plan"], name="procedure_plan_once")
+        ]
+        verbose_name = _("treatment plan of a procedure")
+        verbose_name_plural = _("treatment plans of procedures")
+
+    def __str__(self) -> str:
+        return f"{self.procedure_id} #{self.position}: {self.plan_id}"
 
 
 class ProcedureStep(models.Model):

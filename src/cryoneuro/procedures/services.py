@@ -15,8 +15,7 @@ from django.utils.translation import gettext as _
 from cryoneuro.accounts.access import can_access_patient
 from cryoneuro.accounts.roles import Perm
 from cryoneuro.audit.services import audit_record
-from cryoneuro.clinical.nerves import NERVES, PROCEDURE_MINUTES_BOUNDS, procedure_minutes
-from cryoneuro.clinical.regeneration import ReliefWindow, relief_window_for_nerve
+from cryoneuro.clinical.nerves import NERVES
 from cryoneuro.evaluation.models import Evaluation
 from cryoneuro.patients.models import Patient
 
@@ -24,23 +23,24 @@ from .advice import discharge_advice
 from .models import (
     STEP_ORDER,
     AdverseEvent,
-    AdverseEventKind,
     FreezeCycle,
     NerveTreatment,
     Procedure,
+    ProcedurePlan,
     ProcedureStatus,
     ProcedureStep,
     StepCode,
 )
+from .selectors import (  # reads, also reachable here for the callers of before
+    local_date,
+    plan_targets,
+)
+from .signals import procedure_discharged
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 # ----------------------------------------------------------------------------- helpers
-
-
-def local_date(procedure: Procedure) -> dt.date:
-    return timezone.localtime(procedure.checked_in_at).date()
 
 
 def at_time(procedure: Procedure, value: dt.time | None) -> dt.datetime:
@@ -63,87 +63,6 @@ def has_mixed_nerve(procedure: Procedure) -> bool:
 def pre_check_passed(procedure: Procedure) -> bool:
     step = procedure.steps.filter(code=StepCode.PRE_CHECK).first()
     return bool(step and step.passed)
-
-
-def plan_targets(plan_id: int | None, patient_id: int | None = None) -> list[str] | None:
-    """Nerve codes of a treatment plan, read lazily from cryoneuro.treatmentplans (its model
-    did not exist when this app's migration was made, so only the id is stored). None when
-    there is no such model, no such plan, or the plan is another patient's."""
-    if plan_id is None:
-        return None
-    try:
-        from cryoneuro.treatmentplans.models import TreatmentPlan
-    except ImportError:
-        return None
-    plan = TreatmentPlan.objects.filter(pk=plan_id).first()
-    if plan is None or (
-        patient_id is not None and getattr(plan, "patient_id", patient_id) != patient_id
-    ):
-        return None
-    for attribute in ("nerve_codes", "nerve_code", "nerves", "targets"):
-        value: Any = getattr(plan, attribute, None)
-        if callable(value):
-            value = value()
-        if isinstance(value, str) and value:
-            return [value]
-        if hasattr(value, "all"):
-            value = [getattr(t, "nerve_code", getattr(t, "code", str(t))) for t in value.all()]
-        if isinstance(value, list | tuple):
-            return [
-                str(v.get("nerve_code", v.get("code", v))) if isinstance(v, dict) else str(v)
-                for v in value
-            ]
-    return None
-
-
-def plan_protocols(plan_ids: list[int], patient_id: int) -> dict[str, dict]:
-    """{nerve code: planned protocol (cycles, freeze_s, thaw_s)} from the treatment plans,
-    read lazily; empty when the app or the plans are not there."""
-    try:
-        from cryoneuro.treatmentplans.models import TreatmentPlan
-    except ImportError:
-        return {}
-    out: dict[str, dict] = {}
-    for plan in TreatmentPlan.objects.filter(pk__in=plan_ids, patient_id=patient_id):
-        result = getattr(plan, "result", None) or {}
-        protocol = result.get("protocol") if isinstance(result, dict) else None
-        code = getattr(plan, "nerve_code", "")
-        if code and isinstance(protocol, dict):
-            out[code] = protocol
-    return out
-
-
-def plan_windows(plan_ids: list[int], patient_id: int) -> dict[str, ReliefWindow]:
-    """{nerve code: relief window} computed by the planner for the patient (measured
-    distance to the end organ when the physician gave one), read lazily."""
-    try:
-        from cryoneuro.treatmentplans.models import TreatmentPlan
-    except ImportError:
-        return {}
-    out: dict[str, ReliefWindow] = {}
-    for plan in TreatmentPlan.objects.filter(pk__in=plan_ids, patient_id=patient_id):
-        result = getattr(plan, "result", None) or {}
-        w: Any = result.get("relief_window") if isinstance(result, dict) else None
-        try:
-            out[plan.nerve_code] = ReliefWindow(
-                tuple(w["onset_days"]),
-                tuple(w["end_days"]),
-                float(w["distance_to_end_organ_mm"]),
-                tuple(w["regrowth_mm_per_day"]),
-                f"treatment plan #{plan.pk} ({w.get('basis', '')}); {w.get('source', '')}",
-            )
-        except (TypeError, KeyError, ValueError):
-            continue
-    return out
-
-
-def patient_plans(patient: Patient) -> list[tuple[int, str]]:
-    """(id, label) of the patient's treatment plans, when the treatmentplans app has them."""
-    try:
-        from cryoneuro.treatmentplans.models import TreatmentPlan
-    except ImportError:
-        return []
-    return [(p.pk, str(p)) for p in TreatmentPlan.objects.filter(patient=patient)[:20]]
 
 
 # ----------------------------------------------------------------------------- check-in
@@ -172,9 +91,9 @@ def procedure_checkin(
     from_plans: list[str] = []
     for pid in ids:
         targets = plan_targets(pid, patient.pk)
-        if targets is None and patient_plans(patient):
+        if targets is None:
             raise ValidationError({"plan_id": [_("No such treatment plan for this patient.")]})
-        from_plans += targets or []
+        from_plans += targets
     if not planned and from_plans:
         planned = list(dict.fromkeys(from_plans))
     unknown = [c for c in planned if c not in NERVES]
@@ -185,8 +104,6 @@ def procedure_checkin(
     procedure = Procedure(
         patient=patient,
         evaluation=evaluation,
-        plan_id=ids[0] if ids else None,
-        plan_ids=ids,
         planned_nerves=planned,
         site_label=site_label.strip(),
         side=side,
@@ -196,6 +113,9 @@ def procedure_checkin(
     )
     procedure.full_clean()
     procedure.save()
+    ProcedurePlan.objects.bulk_create(
+        [ProcedurePlan(procedure=procedure, plan_id=pid, position=i) for i, pid in enumerate(ids)]
+    )
     audit_record(
         actor=user,
         action="create",
@@ -223,7 +143,8 @@ def procedure_step_record(
     """Record (or correct) one checklist step, signed by ``user``.
 
     ``data`` is what the step's form cleaned. The pre-procedure check must pass before any
-    other step; the discharge step generates the follow-up schedule.
+    other step; the discharge step sends ``procedure_discharged`` (followup listens and
+    generates the follow-up schedule).
     """
     _ensure_open(procedure)
     if code not in STEP_ORDER or code == StepCode.NERVES:
@@ -290,10 +211,8 @@ def procedure_step_record(
         detail={"procedure": procedure.pk, "step": code, "passed": passed},
     )
     if code == StepCode.DISCHARGE:
-        from cryoneuro.followup.services import schedule_generate
-
-        if not procedure.followup_items.exists():
-            schedule_generate(procedure=procedure, user=user, request=request)
+        # followup (above this app) generates the follow-up schedule, in this transaction.
+        procedure_discharged.send(sender=Procedure, procedure=procedure, user=user, request=request)
     return step
 
 
@@ -464,117 +383,6 @@ def procedure_close(
 # ----------------------------------------------------------------------------- computed
 
 
-def procedure_duration(procedure: Procedure) -> dict[str, Any] | None:
-    """Minutes from imaging (the first step after the check) to probe removal, compared
-    with the zone's expected time (catalog) and the seed page's 20-45 minutes."""
-    steps = {s.code: s for s in procedure.steps.all()}
-    after_check = [s for s in steps.values() if s.code != StepCode.PRE_CHECK]
-    cycles = FreezeCycle.objects.filter(nerve__procedure=procedure)
-    if not after_check and not cycles.exists():
-        return None
-    starts = [
-        s.done_at
-        for s in after_check
-        if s.code
-        in (
-            StepCode.IMAGING,
-            StepCode.POSITIONING,
-            StepCode.DISINFECTION,
-            StepCode.ANAESTHESIA,
-            StepCode.INSERTION,
-        )
-    ]
-    starts += [c.freeze_start for c in cycles]
-    ends = [c.thaw_stop for c in cycles]
-    if StepCode.PROBE_REMOVAL in steps:
-        ends.append(steps[StepCode.PROBE_REMOVAL].done_at)
-    if starts and not ends:  # under way: the time so far
-        ends = [max(s.done_at for s in after_check)]
-    if not starts or not ends:
-        return None
-    minutes = max(0.0, (max(ends) - min(starts)).total_seconds() / 60)
-    codes = [n.nerve_code for n in procedure.nerves.all()] or list(procedure.planned_nerves)
-    expected = procedure_minutes(codes) if codes else None
-    low, high = PROCEDURE_MINUTES_BOUNDS
-    verdict = "shorter" if minutes < low else "longer" if minutes > high else "within"
-    return {
-        "minutes": round(minutes, 1),
-        "expected_minutes": expected,
-        "bounds": [low, high],
-        "verdict": verdict,
-        "complete": StepCode.PROBE_REMOVAL in steps,
-    }
-
-
-def plan_differences(procedure: Procedure) -> dict[str, Any] | None:
-    """Nerves planned but not treated, treated but not planned, and, per nerve with a
-    treatment plan, the planned protocol against the cycles recorded (None without a plan)."""
-    planned = list(procedure.planned_nerves) or (
-        plan_targets(procedure.plan_id, procedure.patient_id) or []
-    )
-    if not planned:
-        return None
-    nerves = list(procedure.nerves.prefetch_related("cycles"))
-    treated = [n.nerve_code for n in nerves]
-    protocols = plan_protocols(
-        list(procedure.plan_ids or []) or ([procedure.plan_id] if procedure.plan_id else []),
-        procedure.patient_id,
-    )
-    protocol_rows = []
-    for code, protocol in protocols.items():
-        cycles = [c for n in nerves if n.nerve_code == code for c in n.cycles.all()]
-        done_freeze = round(sum(c.freeze_seconds for c in cycles) / len(cycles)) if cycles else None
-        planned_cycles = int(protocol.get("cycles") or 0)
-        planned_freeze = float(protocol.get("freeze_s") or 0)
-        # done_freeze is None exactly when no cycle was recorded
-        differs = done_freeze is not None and (
-            len(cycles) != planned_cycles
-            or (planned_freeze > 0 and abs(done_freeze - planned_freeze) > 0.1 * planned_freeze)
-        )
-        protocol_rows.append(
-            {
-                "nerve": code,
-                "planned_cycles": planned_cycles,
-                "planned_freeze_s": planned_freeze,
-                "done_cycles": len(cycles),
-                "done_freeze_s": done_freeze,
-                "differs": differs,
-            }
-        )
-    return {
-        "planned": planned,
-        "treated": treated,
-        "not_treated": [c for c in planned if c not in treated],
-        "not_planned": [c for c in dict.fromkeys(treated) if c not in planned],
-        "protocols": protocol_rows,
-    }
-
-
-def procedure_relief_window(procedure: Procedure) -> ReliefWindow | None:
-    """The widest expected relief window over the treated (else planned) nerves."""
-    codes = [n.nerve_code for n in procedure.nerves.all()] or list(procedure.planned_nerves)
-    planned = (
-        plan_windows(list(procedure.plan_ids or []), procedure.patient_id)
-        if (procedure.plan_ids)
-        else {}
-    )
-    windows = [
-        planned[c] if c in planned else relief_window_for_nerve(c)
-        for c in dict.fromkeys(codes)
-        if c in planned or c in NERVES
-    ]
-    if not windows:
-        return None
-    first = windows[0]
-    return ReliefWindow(
-        (min(w.onset_days[0] for w in windows), max(w.onset_days[1] for w in windows)),
-        (min(w.end_days[0] for w in windows), max(w.end_days[1] for w in windows)),
-        max(w.distance_to_end_organ_mm for w in windows),
-        first.regrowth_mm_per_day,
-        first.source,
-    )
-
-
 # ----------------------------------------------------------------------------- adverse events
 
 
@@ -660,41 +468,3 @@ def adverse_event_acknowledge(*, event: AdverseEvent, user: Any, request=None) -
         detail={"acknowledged": True},
     )
     return event
-
-
-def motor_deficit_flag(event: AdverseEvent, today: dt.date | None = None) -> dict | None:
-    """A motor weakness after a mixed nerve that lasts beyond the nerve's expected window
-    (the regrowth model's latest end of relief): flagged to the physician."""
-    if event.kind != AdverseEventKind.MOTOR_WEAKNESS:
-        return None
-    nerve = event.nerve
-    if nerve is None or not nerve.nerve_is_mixed or nerve.nerve_code not in NERVES:
-        return None
-    window = relief_window_for_nerve(nerve.nerve_code)
-    start = local_date(nerve.procedure)
-    limit = start + dt.timedelta(days=int(window.end_days[1]) + 1)
-    until = event.resolved_date or today or timezone.localdate()
-    if until <= limit:
-        return None
-    return {
-        "event": event,
-        "limit": limit,
-        "days": (until - start).days,
-        "window_days": window.end_days,
-        "resolved": event.resolved_date is not None,
-        "acknowledged": event.acknowledged_at is not None,
-    }
-
-
-def motor_deficit_flags(
-    *, patient: Patient | None = None, today: dt.date | None = None, unacknowledged: bool = False
-) -> list[dict]:
-    events = AdverseEvent.objects.filter(
-        kind=AdverseEventKind.MOTOR_WEAKNESS, nerve__nerve_is_mixed=True
-    ).select_related("nerve__procedure", "patient", "acknowledged_by")
-    if patient is not None:
-        events = events.filter(patient=patient)
-    if unacknowledged:
-        events = events.filter(acknowledged_at__isnull=True)
-    flags = [motor_deficit_flag(e, today) for e in events]
-    return [f for f in flags if f is not None]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django import forms as djforms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -14,9 +15,9 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from cryoneuro.accounts.access import can_access_patient, requires
-from cryoneuro.accounts.roles import Perm
-from cryoneuro.audit.services import audit_record
+from cryoneuro.accounts.roles import ALL, Perm, scope
 from cryoneuro.clinical.nerves import NERVES
+from cryoneuro.core.audit import audit_read
 from cryoneuro.patients.selectors import patient_get
 
 from . import selectors, services
@@ -135,7 +136,7 @@ def _context(
                 else None,
             }
         )
-    differences = services.plan_differences(procedure)
+    differences = selectors.plan_differences(procedure)
     if differences:
 
         def name(code):
@@ -173,7 +174,7 @@ def _context(
         else None,
         "close_form": bound.get("close") or CloseForm(prefix="close"),
         "missing": missing,
-        "duration": services.procedure_duration(procedure),
+        "duration": selectors.procedure_duration(procedure),
         "differences": differences,
         "pre_check_passed": services.pre_check_passed(procedure),
         "now": timezone.localtime(),
@@ -207,26 +208,19 @@ def procedure_list(request: AuthenticatedHttpRequest):
         "patient"
     )[:100]
     recent = Procedure.objects.filter(status=ProcedureStatus.CLOSED).select_related("patient")[:30]
-    audit_record(
-        actor=request.user,
-        action="search",
-        request=request,
-        object_type="procedures.procedure",
-        detail={"list": True},
-    )
+    audit_read(request, object_type="procedures.procedure", detail={"list": True}, action="search")
     return render(
         request,
         "procedures/list.html",
         {
             "open_procedures": open_procedures,
             "recent": recent,
-            "flags": services.motor_deficit_flags(unacknowledged=True),
+            "flags": selectors.motor_deficit_flags(unacknowledged=True),
         },
     )
 
 
 def can_access_patient_any(user) -> bool:
-    from cryoneuro.accounts.roles import ALL, scope
 
     return scope(getattr(user, "role", None), Perm.PROCEDURE_VIEW) == ALL
 
@@ -240,10 +234,8 @@ def procedure_checkin(request: AuthenticatedHttpRequest, patient_id: int):
         "side": evaluation.side if evaluation else "right",
     }
     form = CheckInForm(request.POST or None, initial=initial)
-    plans = services.patient_plans(patient)
+    plans = selectors.patient_plans(patient)
     if plans:
-        from django import forms as djforms
-
         form.fields["plan_id"] = djforms.TypedMultipleChoiceField(
             label=_("Treatment plans (one per nerve)"),
             required=False,
@@ -269,9 +261,7 @@ def procedure_checkin(request: AuthenticatedHttpRequest, patient_id: int):
             messages.success(request, _("Patient checked in."))
             return redirect("procedure_detail", procedure_id=procedure.pk)
     elif request.method != "POST":
-        audit_record(
-            actor=request.user, action="view", request=request, obj=patient, patient_id=patient.pk
-        )
+        audit_read(request, obj=patient, patient_id=patient.pk)
     return render(
         request,
         "procedures/checkin.html",
@@ -283,13 +273,7 @@ def procedure_checkin(request: AuthenticatedHttpRequest, patient_id: int):
 @requires(Perm.PROCEDURE_VIEW)
 def procedure_detail(request: AuthenticatedHttpRequest, procedure_id: int):
     procedure = selectors.procedure_get(user=request.user, procedure_id=procedure_id)
-    audit_record(
-        actor=request.user,
-        action="view",
-        request=request,
-        obj=procedure,
-        patient_id=procedure.patient_id,
-    )
+    audit_read(request, obj=procedure, patient_id=procedure.patient_id)
     context = _context(request, procedure)
     if request.htmx:
         return render(request, "procedures/detail.html#body", context)
@@ -417,9 +401,7 @@ def adverse_event_create(request: AuthenticatedHttpRequest, patient_id: int):
             messages.success(request, _("Adverse event recorded."))
             return redirect("patient_detail", patient_id=patient.pk)
     elif request.method != "POST":
-        audit_record(
-            actor=request.user, action="view", request=request, obj=patient, patient_id=patient.pk
-        )
+        audit_read(request, obj=patient, patient_id=patient.pk)
     return render(
         request,
         "procedures/adverse_event_form.html",
@@ -432,7 +414,6 @@ def adverse_event_create(request: AuthenticatedHttpRequest, patient_id: int):
 @requires(Perm.ADVERSE_EVENT_RECORD)
 def adverse_event_resolve(request: AuthenticatedHttpRequest, event_id: int):
     event: AdverseEvent = selectors.adverse_event_get(user=request.user, event_id=event_id)
-    from django import forms as djforms
 
     field = djforms.DateField()
     try:

@@ -10,11 +10,12 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from cryoneuro.accounts.roles import Perm
-from cryoneuro.api.security import perm_auth
-from cryoneuro.audit.services import audit_record
+from cryoneuro.core.api import error_body, perm_auth
+from cryoneuro.core.audit import audit_read
 from cryoneuro.patients.selectors import patient_get
 
 from . import availability, selectors, services
@@ -102,7 +103,7 @@ def _taken(error: services.SlotTaken):
 
 
 def _bad(error: services.BookingError):
-    return Status(422, {"detail": str(error), "errors": error.errors})
+    return Status(422, error_body(error.errors))
 
 
 def _practitioner(practitioner_id: int | None) -> Resource | None:
@@ -112,7 +113,7 @@ def _practitioner(practitioner_id: int | None) -> Resource | None:
         pk=practitioner_id, kind=ResourceKind.PRACTITIONER, active=True
     ).first()
     if resource is None:
-        raise services.BookingError({"practitioner_id": ["Unknown physician."]})
+        raise services.BookingError({"practitioner_id": [_("Unknown physician.")]})
     return resource
 
 
@@ -125,13 +126,8 @@ def list_slots(request, patient_id: int, query: Query[SlotsQuery]):
     """Free slots of a type for this patient, earliest first (a procedure's length follows
     the nerves given, else the patient's latest evaluation)."""
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.APPOINTMENT_VIEW)
-    audit_record(
-        actor=request.user,
-        action="view",
-        request=request,
-        obj=patient,
-        patient_id=patient.pk,
-        detail={"via": "api", "slots": query.type},
+    audit_read(
+        request, obj=patient, patient_id=patient.pk, detail={"via": "api", "slots": query.type}
     )
     try:
         type_ = services.appointment_type(query.type)
@@ -232,10 +228,8 @@ def cancel_appointment(request, appointment_id: int, payload: CancelIn):
 )
 def list_appointments(request, patient_id: int):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.APPOINTMENT_VIEW)
-    audit_record(
-        actor=request.user,
-        action="view",
-        request=request,
+    audit_read(
+        request,
         object_type="scheduling.appointment",
         patient_id=patient.pk,
         detail={"via": "api", "list": True},
@@ -249,13 +243,7 @@ def list_appointments(request, patient_id: int):
 def list_requests(request):
     """Open consultation requests, for the coordinators."""
     rows = list(selectors.open_requests())
-    audit_record(
-        actor=request.user,
-        action="view",
-        request=request,
-        object_type="scheduling.bookingrequest",
-        detail={"via": "api"},
-    )
+    audit_read(request, object_type="scheduling.bookingrequest", detail={"via": "api"})
     return rows
 
 

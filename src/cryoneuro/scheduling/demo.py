@@ -8,6 +8,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from cryoneuro.evaluation.models import Evaluation
+from cryoneuro.patients.models import Patient
+
+from . import availability, services
 from .models import OpeningHours, Resource, ResourceKind
 
 PRACTITIONERS = [("dr.martin", "Dr Hélène Martin"), ("dr.nguyen", "Dr Thomas Nguyen")]
@@ -45,10 +49,6 @@ def _resources(ctx) -> None:
 
 
 def _appointments(ctx) -> None:
-    from cryoneuro.evaluation.models import Evaluation
-    from cryoneuro.patients.models import Patient
-
-    from . import availability, services
 
     coordinator = get_user_model().objects.filter(username="coord.petit").first()
     patients = list(Patient.objects.order_by("id")[:6])

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from cryoneuro.accounts.access import ensure_patient_access
 from cryoneuro.accounts.roles import Perm
@@ -48,8 +49,6 @@ def appointments_for_patient(
         .order_by("start")
     )
     if not include_past:
-        from django.utils import timezone
-
         rows = rows.filter(end__gt=timezone.now(), status=AppointmentStatus.BOOKED)
     return rows
 

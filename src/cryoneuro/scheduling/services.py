@@ -21,11 +21,12 @@ from django.utils.translation import gettext as _
 
 from cryoneuro.audit.services import audit_record
 from cryoneuro.clinical import nerves as nerve_catalog
+from cryoneuro.core.db import retry_transaction
+from cryoneuro.evaluation.selectors import evaluation_latest
 from cryoneuro.patients.models import Patient
-from cryoneuro.site.db import retry_when_sqlite_locked
 
 from . import availability
-from .defaults import type_defaults
+from .defaults import TYPES, type_defaults
 from .models import (
     Appointment,
     AppointmentStatus,
@@ -41,6 +42,7 @@ from .models import (
     ScheduleException,
     TypeCode,
 )
+from .notifications import send_appointment_email
 
 AUTO_ASSIGN_RETRIES = 3
 
@@ -84,7 +86,6 @@ def appointment_type(code_or_type: AppointmentType | str) -> AppointmentType:
 
 def appointment_types_ensure() -> None:
     """The seeded types exist (re-created from defaults.py if a flush removed them)."""
-    from .defaults import TYPES
 
     if AppointmentType.objects.count() < len(TYPES):
         for row in TYPES:
@@ -105,7 +106,6 @@ def procedure_nerves(patient: Patient, nerve_codes: list[str] | tuple[str, ...])
     codes = validate_nerves(nerve_codes)
     if codes:
         return codes
-    from cryoneuro.evaluation.selectors import evaluation_latest
 
     latest = evaluation_latest(patient=patient)
     if latest is None:
@@ -156,7 +156,6 @@ def _check_self_booking(patient: Patient, type_: AppointmentType) -> None:
 
 
 def _check_cleared(patient: Patient) -> None:
-    from cryoneuro.evaluation.selectors import evaluation_latest
 
     latest = evaluation_latest(patient=patient)
     if latest is None or not latest.cleared_for_procedure:
@@ -283,15 +282,34 @@ def _alternatives(type_, minutes, start, practitioner, exclude_appointment_id=No
     )
 
 
+def _lock_resources(plan: list[tuple[Resource, datetime, datetime]]) -> None:
+    """Take the resources' row locks, in primary-key order, before inserting bookings.
+
+    Without it, two transactions inserting overlapping bookings of one resource can both
+    insert their row and then each wait for the other in the exclusion constraint's
+    check (PostgreSQL answers one of them "deadlock detected"). With the lock, the second
+    waits here, then sees the committed booking and gets a clean exclusion violation
+    (SlotTaken). One order for everyone (patient, then resources by id, then the audit
+    chain head) leaves no cycle to wait in. FOR NO KEY UPDATE: other writers' foreign
+    keys to the resource (KEY SHARE) are not blocked. A no-op on SQLite, which
+    serialises writers anyway."""
+    ids = sorted({resource.pk for resource, _, _ in plan})
+    list(
+        Resource.objects.select_for_update(no_key=True)
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def _confirm_after_commit(appointment: Appointment, kind: str) -> None:
     """The e-mail (with its .ics) leaves only once the change is committed."""
-    from .notifications import send_appointment_email
 
     if appointment.patient.email:
         transaction.on_commit(lambda: send_appointment_email(appointment.pk, kind))
 
 
-@retry_when_sqlite_locked
+@retry_transaction
 def appointment_book(
     *,
     patient: Patient,
@@ -327,6 +345,7 @@ def appointment_book(
                     else:
                         _check_self_booking(locked, type_)
                 plan = _assign(type_, minutes, start, chosen, None)
+                _lock_resources(plan)
                 appointment = Appointment.objects.create(
                     patient=patient,
                     type=type_,
@@ -369,7 +388,7 @@ def appointment_book(
     raise SlotTaken(_alternatives(type_, minutes, start, practitioner))
 
 
-@retry_when_sqlite_locked
+@retry_transaction
 def appointment_move(
     *,
     appointment: Appointment,
@@ -398,6 +417,7 @@ def appointment_move(
                 if type_.is_procedure:
                     _check_cleared(Patient.objects.select_for_update().get(pk=current.patient_id))
                 plan = _assign(type_, minutes, start, chosen, current.pk)
+                _lock_resources(plan)
                 current.bookings.filter(active=True).update(active=False)
                 ResourceBooking.objects.bulk_create(
                     [
@@ -428,6 +448,7 @@ def appointment_move(
     raise SlotTaken(_alternatives(type_, minutes, start, practitioner, appointment.pk))
 
 
+@retry_transaction
 @transaction.atomic
 def appointment_cancel(
     *,
@@ -477,6 +498,7 @@ def booking_request_create(
     return booking_request
 
 
+@retry_transaction
 def booking_request_confirm(
     *,
     booking_request: BookingRequest,
@@ -538,6 +560,7 @@ def booking_request_decline(
     return booking_request
 
 
+@retry_transaction
 def block_create(
     *,
     resource: Resource,
@@ -554,6 +577,7 @@ def block_create(
         raise _error("end", _("The end must be after the start."))
     try:
         with transaction.atomic():
+            _lock_resources([(resource, start, end)])
             block = InternalBlock.objects.create(
                 resource=resource, start=start, end=end, reason=reason[:200], created_by=created_by
             )

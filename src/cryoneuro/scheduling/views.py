@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from cryoneuro.accounts.access import can_access_patient, has_perm, login_only, requires
 from cryoneuro.accounts.roles import Perm
-from cryoneuro.audit.services import audit_record
+from cryoneuro.core.audit import audit_read
 from cryoneuro.patients.selectors import patient_get
 
 from . import availability, calendars, selectors, services
@@ -72,10 +72,8 @@ def calendar(request: AuthenticatedHttpRequest):
     first = day - timedelta(days=day.weekday()) if view == "week" else day
     count = 7 if view == "week" else 1
     days = selectors.calendar_days(resource=resource, first=first, days=count) if resource else []
-    audit_record(
-        actor=request.user,
-        action="view",
-        request=request,
+    audit_read(
+        request,
         object_type="scheduling.calendar",
         detail={
             "resource": resource.pk if resource else None,
@@ -138,14 +136,7 @@ def appointment_book(request: AuthenticatedHttpRequest, patient_id: int):
     slots, book one."""
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.APPOINTMENT_BOOK)
     if request.method == "GET" and not request.htmx:
-        audit_record(
-            actor=request.user,
-            action="view",
-            request=request,
-            obj=patient,
-            patient_id=patient.pk,
-            detail={"page": "booking"},
-        )
+        audit_read(request, obj=patient, patient_id=patient.pk, detail={"page": "booking"})
     services.appointment_types_ensure()
     data = request.POST if request.method == "POST" else (request.GET or {"type": "consultation"})
     search = SlotSearchForm(data)
@@ -249,13 +240,7 @@ def appointment_move(request: AuthenticatedHttpRequest, patient_id: int):
         else:
             error_messages = [str(m) for errs in form.errors.values() for m in errs]
     if request.method == "GET":
-        audit_record(
-            actor=request.user,
-            action="view",
-            request=request,
-            obj=appointment,
-            patient_id=patient.pk,
-        )
+        audit_read(request, obj=appointment, patient_id=patient.pk)
     minutes = int((appointment.main_end - appointment.start).total_seconds() // 60)
     only: dict[str, list[int]] | None = (
         {ResourceKind.PRACTITIONER: [appointment.practitioner_id]}
@@ -313,13 +298,12 @@ def appointment_ics(request: AuthenticatedHttpRequest, patient_id: int):
         )
         content = calendars.appointments_ics(list(upcoming), lang=lang)
         name = f"rendez-vous-{patient.identifier}.ics"
-    audit_record(
-        actor=request.user,
-        action="export",
-        request=request,
+    audit_read(
+        request,
         obj=appointment or patient,
         patient_id=patient.pk,
         detail={"format": "ics"},
+        action="export",
     )
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -331,9 +315,7 @@ def calendar_feed(request: HtmxHttpRequest, token: str):
     resource = Resource.objects.filter(feed_token=token, active=True).first() if token else None
     if resource is None:  # unknown or revoked: gone, and says nothing more
         return HttpResponse(status=410)
-    audit_record(
-        actor=None, action="export", request=request, obj=resource, detail={"format": "ics-feed"}
-    )
+    audit_read(request, obj=resource, detail={"format": "ics-feed"}, action="export", actor=None)
     response = HttpResponse(
         calendars.resource_feed(resource), content_type="text/calendar; charset=utf-8"
     )
@@ -415,10 +397,8 @@ def patient_booking(request: AuthenticatedHttpRequest, patient_id: int):
         )
         messages.success(request, _("Your request has been sent. The clinic will contact you."))
         return redirect("scheduling_request", patient_id=patient.pk)
-    audit_record(
-        actor=request.user,
-        action="view",
-        request=request,
+    audit_read(
+        request,
         object_type="scheduling.appointment",
         patient_id=patient.pk,
         detail={"booking_page": True},
@@ -486,13 +466,7 @@ def request_list(request: AuthenticatedHttpRequest):
     slots = availability.find_slots(
         type_, type_.duration_minutes, after=now, before=now + timedelta(days=30), limit=8
     )
-    audit_record(
-        actor=request.user,
-        action="view",
-        request=request,
-        object_type="scheduling.bookingrequest",
-        detail={"open": len(rows)},
-    )
+    audit_read(request, object_type="scheduling.bookingrequest", detail={"open": len(rows)})
     return render(request, "scheduling/requests.html", {"requests": rows, "slots": slots})
 
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, cast
 
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from ninja.errors import HttpError
 from pydantic import Field
 
 from cryoneuro.accounts.roles import Perm
-from cryoneuro.api.security import perm_auth
-from cryoneuro.audit.services import audit_record
+from cryoneuro.core.api import perm_auth, raise_422
+from cryoneuro.core.audit import audit_read
 from cryoneuro.patients.selectors import patient_get
 from cryoneuro.physics import PROBES
 from cryoneuro.planning import (
@@ -151,9 +151,9 @@ def _inputs(body: PlanIn, placement: Placement | None = None):
             **kw,
         )
     except PlanInputError as exc:
-        raise HttpError(422, str(exc)) from None
+        raise_422({"__all__": [str(exc)]})
     except (ValueError, TypeError) as exc:
-        raise HttpError(422, str(exc)) from None
+        raise_422({"__all__": [str(exc)]})
 
 
 @router.post(
@@ -167,20 +167,33 @@ def plan_create(request, patient_id: int, body: PlanIn):
     if body.evaluation_id is not None:
         evaluation = patient.evaluations.filter(pk=body.evaluation_id).first()
         if evaluation is None:
-            raise HttpError(
-                422, f"evaluation_id: no evaluation {body.evaluation_id} for this patient"
+            raise_422(
+                {
+                    "evaluation_id": [
+                        _("No evaluation %(id)s for this patient.") % {"id": body.evaluation_id}
+                    ]
+                }
             )
     image, placement = None, None
     if body.image_id is not None:
         image = patient.placement_images.filter(pk=body.image_id).first()
         if image is None:
-            raise HttpError(422, f"image_id: no image {body.image_id} for this patient")
+            raise_422(
+                {"image_id": [_("No image %(id)s for this patient.") % {"id": body.image_id}]}
+            )
         if not body.marks:
-            raise HttpError(
-                422, "marks: mark the skin line, the nerve and the trajectory on the image"
+            raise_422(
+                {"marks": [_("Mark the skin line, the nerve and the trajectory on the image.")]}
             )
         if body.probe not in PROBES:
-            raise HttpError(422, f"probe: unknown probe {body.probe!r}; valid: {', '.join(PROBES)}")
+            raise_422(
+                {
+                    "probe": [
+                        _("Unknown probe %(probe)s; valid: %(valid)s.")
+                        % {"probe": repr(body.probe), "valid": ", ".join(PROBES)}
+                    ]
+                }
+            )
         # calibrated: both spacings are set
         spacing = (
             cast("tuple[float, float]", (image.row_spacing_mm, image.column_spacing_mm))
@@ -192,9 +205,9 @@ def plan_create(request, patient_id: int, body: PlanIn):
                 body.marks, spacing, probe=body.probe, diameter=body.diameter_mm * 1e-3
             )
         except PlacementError as exc:
-            raise HttpError(422, f"marks.{exc.field}: {exc.message}") from None
+            raise_422({f"marks.{exc.field}": [exc.message]})
         except (KeyError, TypeError, ValueError):
-            raise HttpError(422, "marks: the marks could not be read") from None
+            raise_422({"marks": [_("The marks could not be read.")]})
     inputs = _inputs(body, placement)
     try:
         plan = services.plan_create(
@@ -209,17 +222,15 @@ def plan_create(request, patient_id: int, body: PlanIn):
             request=request,
         )
     except (ValueError, PlanComputationError) as exc:  # PlanInputError included
-        raise HttpError(422, str(exc)) from None
+        raise_422({"__all__": [str(exc)]})
     return Status(201, plan)
 
 
 @router.get("/patients/{patient_id}/plans", response=list[PlanOut], auth=perm_auth(Perm.PLAN_VIEW))
 def plan_list(request, patient_id: int):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.PLAN_VIEW)
-    audit_record(
-        actor=request.user,
-        action="view",
-        request=request,
+    audit_read(
+        request,
         object_type="treatmentplans.treatmentplan",
         patient_id=patient.pk,
         detail={"via": "api", "list": True},
@@ -237,12 +248,5 @@ def plan_get(request, patient_id: int, plan_ref: str):
     patient, plan = selectors.plan_get(user=request.user, patient_id=patient_id, plan_ref=plan_ref)
     if plan is None:
         return None
-    audit_record(
-        actor=request.user,
-        action="view",
-        request=request,
-        obj=plan,
-        patient_id=patient.pk,
-        detail={"via": "api"},
-    )
+    audit_read(request, obj=plan, patient_id=patient.pk, detail={"via": "api"})
     return plan

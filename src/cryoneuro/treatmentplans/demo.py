@@ -7,6 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+from cryoneuro.patients.models import Patient
+from cryoneuro.planning import Structure, inputs_for_nerve
+from cryoneuro.planning.placement import placement_from_marks
+
+from .services import image_upload, plan_create
+
 LAYERS = (("skin", 2e-3), ("fat", 6e-3), ("muscle", float("inf")))
 # synthetic image: 400 x 300 pixels of 0.1 mm; nerve centre at (200, 80) px = 8 mm deep;
 # a 60-degree needle passing 1.4 mm superficial to it (computed in docs/planning.md terms)
@@ -15,6 +21,7 @@ MARKS = {"skin": [[0, 0], [400, 0]], "nerve": [200, 80], "trajectory": [[138, 0]
 
 def synthetic_ultrasound_dicom() -> bytes:
     """A speckled, ultrasound-like DICOM with PixelSpacing 0.1 mm (no real patient data)."""
+    # Lazy on purpose (no import cycle): numpy and pydicom are heavy, loaded only when the demo makes an image.
     import numpy as np
     from pydicom.dataset import FileDataset, FileMetaDataset
     from pydicom.uid import ExplicitVRLittleEndian, UltrasoundImageStorage, generate_uid
@@ -53,11 +60,6 @@ def synthetic_ultrasound_dicom() -> bytes:
 
 
 def load(ctx) -> None:
-    from cryoneuro.patients.models import Patient
-    from cryoneuro.planning import Structure, inputs_for_nerve
-    from cryoneuro.planning.placement import placement_from_marks
-
-    from .services import image_upload, plan_create
 
     if not ctx.first_time("treatmentplans.demo.v1"):
         return

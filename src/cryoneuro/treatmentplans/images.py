@@ -36,6 +36,7 @@ def _to_png(img) -> bytes:
 
 
 def _read_dicom(data: bytes) -> ReadImage:
+    # Lazy on purpose (no import cycle): numpy, pydicom and Pillow load on the first image read, not at start.
     import numpy as np
     import pydicom
     from PIL import Image
@@ -103,6 +104,7 @@ def read_image(data: bytes, filename: str = "") -> ReadImage:
         (".dcm", ".dicom")
     ):
         return _read_dicom(data)
+    # Lazy on purpose (no import cycle): Pillow loads on the first image read, not at start.
     from PIL import Image, UnidentifiedImageError
 
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +23,6 @@ class ImageKind(models.TextChoices):
 
 def _image_path(instance: PlacementImage, filename: str) -> str:
     # Never the uploaded name (it may carry identity); served only by an audited view.
-    import uuid
 
     return f"treatmentplans/images/{instance.patient_id}/{uuid.uuid4().hex}"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from cryoneuro.clinical.nerves import NERVES
 
@@ -14,7 +15,6 @@ from .messages import SENSITIVITY_LABELS, STRUCTURE_STATUS, _label, render
 def _relief(window: dict[str, Any] | None) -> dict[str, Any] | None:
     if not window:
         return None
-    from django.utils.translation import gettext as _
 
     basis = {
         "measured distance": _("measured distance to the end organ"),

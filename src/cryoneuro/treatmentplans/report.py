@@ -19,6 +19,7 @@ def _data_url(data: bytes | memoryview | None) -> str:
 
 
 def plan_pdf(plan, *, lang: str) -> bytes:
+    # Lazy on purpose (no import cycle): WeasyPrint (and its system libraries) load on the first PDF only.
     from weasyprint import HTML
 
     ctx = plan_context(plan)

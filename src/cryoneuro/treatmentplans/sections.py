@@ -1,7 +1,7 @@
 from cryoneuro.accounts.access import can_access_patient
 from cryoneuro.accounts.roles import Perm
-from cryoneuro.audit.services import audit_record
-from cryoneuro.web.extensions import Section
+from cryoneuro.core.audit import audit_read
+from cryoneuro.core.plugins import Section
 
 from .selectors import plans_for_patient
 
@@ -11,10 +11,8 @@ def patient_section(request, patient):
         return None
     plans = list(plans_for_patient(patient=patient)[:10])
     if plans:
-        audit_record(
-            actor=request.user,
-            action="view",
-            request=request,
+        audit_read(
+            request,
             object_type="treatmentplans.treatmentplan",
             patient_id=patient.pk,
             detail={"section": "patient page", "count": len(plans)},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -24,8 +25,6 @@ def plans_for_patient(*, patient: Patient) -> QuerySet[TreatmentPlan]:
 def plans_recent(*, user: Any, limit: int = 50) -> QuerySet[TreatmentPlan]:
     """Recent plans of every patient: only for roles with the ALL scope."""
     if scope(getattr(user, "role", None), Perm.PLAN_VIEW) != ALL:
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied
     return TreatmentPlan.objects.select_related("patient", "created_by").all()[:limit]
 

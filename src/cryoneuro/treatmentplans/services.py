@@ -27,6 +27,7 @@ def compute_plan(
 ) -> tuple[dict[str, Any], bytes]:
     """Run the pure planner: the JSON result (with the overlay when placed on an image)
     and the isotherm plot (PNG)."""
+    # Lazy on purpose (no import cycle): matplotlib loads on the first plot only.
     from cryoneuro.planning.plot import plot_png
 
     plan = make_plan(inputs)

@@ -5,14 +5,15 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from cryoneuro.accounts.access import can_access_patient, requires
 from cryoneuro.accounts.roles import Perm
-from cryoneuro.audit.services import audit_record
+from cryoneuro.core.audit import audit_read
 from cryoneuro.patients.selectors import patient_get
 from cryoneuro.planning import PlanComputationError
 from cryoneuro.planning.placement import PlacementError, calibration_spacing
@@ -20,7 +21,8 @@ from cryoneuro.planning.placement import PlacementError, calibration_spacing
 from . import selectors, services
 from .forms import ImageUploadForm, PlanForm
 from .images import ImageError
-from .presenters import plan_context
+from .presenters import plan_context, preview_context
+from .report import plan_pdf
 
 if TYPE_CHECKING:
     from cryoneuro.accounts.http import AuthenticatedHttpRequest
@@ -29,13 +31,7 @@ if TYPE_CHECKING:
 @requires(Perm.PLAN_VIEW)
 def plan_list_all(request: AuthenticatedHttpRequest):
     plans = list(selectors.plans_recent(user=request.user))
-    audit_record(
-        actor=request.user,
-        action="view",
-        request=request,
-        object_type="treatmentplans.treatmentplan",
-        detail={"list": "recent"},
-    )
+    audit_read(request, object_type="treatmentplans.treatmentplan", detail={"list": "recent"})
     return render(request, "treatmentplans/list_all.html", {"plans": plans})
 
 
@@ -43,10 +39,8 @@ def plan_list_all(request: AuthenticatedHttpRequest):
 def plan_list(request: AuthenticatedHttpRequest, patient_id: int):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.PLAN_VIEW)
     plans = list(selectors.plans_for_patient(patient=patient))
-    audit_record(
-        actor=request.user,
-        action="view",
-        request=request,
+    audit_read(
+        request,
         object_type="treatmentplans.treatmentplan",
         patient_id=patient.pk,
         detail={"list": True},
@@ -78,7 +72,6 @@ def _image_for(request: AuthenticatedHttpRequest, patient, image_id):
 def plan_create(request: AuthenticatedHttpRequest, patient_id: int):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.PLAN_CREATE)
     image_id = request.POST.get("image") or request.GET.get("image")
-    from django.http import Http404
 
     try:
         image = _image_for(request, patient, image_id)
@@ -128,14 +121,7 @@ def plan_create(request: AuthenticatedHttpRequest, patient_id: int):
                     )
                 return redirect("plan_detail", patient_id=patient.pk, plan_ref=plan.pk)
     elif request.method == "GET":
-        audit_record(
-            actor=request.user,
-            action="view",
-            request=request,
-            obj=patient,
-            patient_id=patient.pk,
-            detail={"page": "plan form"},
-        )
+        audit_read(request, obj=patient, patient_id=patient.pk, detail={"page": "plan form"})
     return render(
         request,
         "treatmentplans/form.html",
@@ -148,9 +134,6 @@ def plan_preview(request: AuthenticatedHttpRequest, patient_id: int):
     """The plan computed from the form as it stands (no sensitivity, nothing saved): the
     isotherms over the image while placing. htmx gets the fragment, a plain POST the
     whole form page with the preview in it."""
-    from django.http import Http404
-
-    from .presenters import preview_context
 
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.PLAN_CREATE)
     try:
@@ -172,10 +155,8 @@ def plan_preview(request: AuthenticatedHttpRequest, patient_id: int):
                 form.add_error(None, str(exc))
             else:
                 preview = preview_context(result)
-    audit_record(
-        actor=request.user,
-        action="view",
-        request=request,
+    audit_read(
+        request,
         obj=patient,
         patient_id=patient.pk,
         detail={"page": "plan preview", "image": image.pk if image else None},
@@ -244,7 +225,6 @@ def image_upload(request: AuthenticatedHttpRequest, patient_id: int):
 
 
 def _plan_new_url(patient) -> str:
-    from django.urls import reverse
 
     return reverse("plan_create", args=[patient.pk])
 
@@ -256,9 +236,7 @@ def image_view(request: AuthenticatedHttpRequest, patient_id: int, image_ref: st
     )
     if image is None:
         return redirect("plan_list", patient_id=patient.pk)
-    audit_record(
-        actor=request.user, action="view", request=request, obj=image, patient_id=patient.pk
-    )
+    audit_read(request, obj=image, patient_id=patient.pk)
     response = FileResponse(image.display.open("rb"), content_type="image/png")
     response["Cache-Control"] = "private, no-store"
     return response
@@ -269,9 +247,7 @@ def plan_detail(request: AuthenticatedHttpRequest, patient_id: int, plan_ref: st
     patient, plan = selectors.plan_get(user=request.user, patient_id=patient_id, plan_ref=plan_ref)
     if plan is None:
         return redirect("plan_list", patient_id=patient.pk)
-    audit_record(
-        actor=request.user, action="view", request=request, obj=plan, patient_id=patient.pk
-    )
+    audit_read(request, obj=plan, patient_id=patient.pk)
     ctx = plan_context(plan)
     ctx["can_plan"] = can_access_patient(request.user, Perm.PLAN_CREATE, patient)
     return render(request, "treatmentplans/detail.html", ctx)
@@ -282,14 +258,7 @@ def plan_plot(request: AuthenticatedHttpRequest, patient_id: int, plan_ref: str)
     patient, plan = selectors.plan_get(user=request.user, patient_id=patient_id, plan_ref=plan_ref)
     if plan is None or not plan.plot_png:
         return redirect("plan_list", patient_id=patient.pk)
-    audit_record(
-        actor=request.user,
-        action="view",
-        request=request,
-        obj=plan,
-        patient_id=patient.pk,
-        detail={"part": "plot"},
-    )
+    audit_read(request, obj=plan, patient_id=patient.pk, detail={"part": "plot"})
     response = HttpResponse(bytes(plan.plot_png), content_type="image/png")
     response["Cache-Control"] = "private, no-store"
     return response
@@ -303,17 +272,15 @@ def plan_report(request: AuthenticatedHttpRequest, patient_id: int, plan_ref: st
     lang = request.GET.get("lang") or patient.preferred_language or "fr"
     if lang not in ("fr", "en"):
         lang = "fr"
-    from .report import plan_pdf
 
     with translation.override(lang):
         pdf = plan_pdf(plan, lang=lang)
-    audit_record(
-        actor=request.user,
-        action="export",
-        request=request,
+    audit_read(
+        request,
         obj=plan,
         patient_id=patient.pk,
         detail={"format": "pdf", "lang": lang},
+        action="export",
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="plan-{plan.pk}-{lang}.pdf"'

@@ -12,9 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import generate_totp_secret
+from allauth.mfa.utils import encrypt
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+
+from .models import DemoLoad
 
 DEMO_STAFF = [
     # username, role, first name, last name
@@ -47,9 +52,12 @@ class DemoContext:
     def physician(self):
         return self.user("dr.martin")
 
+    def ensure_account(self, username: str, role: str, first: str, last: str, *, totp: bool) -> Any:
+        """The account (created with a generated password, and a TOTP secret for staff)."""
+        return ensure_account(self, username, role, first, last, totp=totp)
+
     def first_time(self, key: str) -> bool:
         """True exactly once per database for ``key`` (marks it as loaded)."""
-        from .models import DemoLoad
 
         _, created = DemoLoad.objects.get_or_create(key=key)
         return created
@@ -73,9 +81,6 @@ def _save_credentials(credentials: dict[str, dict[str, str]]) -> None:
 def ensure_account(
     ctx: DemoContext, username: str, role: str, first: str, last: str, *, totp: bool
 ) -> Any:
-    from allauth.mfa.models import Authenticator
-    from allauth.mfa.totp.internal.auth import generate_totp_secret
-    from allauth.mfa.utils import encrypt
 
     User = get_user_model()
     creds = ctx.credentials.setdefault(username, {})

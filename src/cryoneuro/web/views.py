@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.db import connection
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 
 from cryoneuro.accounts.access import login_only
@@ -25,8 +27,6 @@ def home(request: AuthenticatedHttpRequest):
 
 
 def healthz(request: HtmxHttpRequest):
-    from django.db import connection
-    from django.http import JsonResponse
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")

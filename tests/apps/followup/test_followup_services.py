@@ -18,7 +18,7 @@ def _start(days_ago=0):
 
 
 def _answer(patient, user, procedure, day, nrs, *, analgesics=None, complete=True):
-    from cryoneuro.procedures.services import local_date
+    from cryoneuro.procedures.selectors import local_date
 
     response = services.questionnaire_start(
         patient=patient,
@@ -40,7 +40,7 @@ def test_discharge_generates_the_schedule_from_defaults_and_the_window(full_proc
     assert (1, "call") in days and (7, "questionnaire") in days and (30, "visit") in days
     assert (180, "questionnaire") in days
     # the ipbsn window's earliest end of relief adds a questionnaire (no default within 14 d)
-    from cryoneuro.procedures.services import procedure_relief_window
+    from cryoneuro.procedures.selectors import procedure_relief_window
 
     window_day = int(procedure_relief_window(full_procedure).end_days[0])
     if not any(

@@ -12,7 +12,7 @@ def test_the_demo_has_patients_at_every_stage(tmp_path, settings):
     from cryoneuro.followup.services import relief_tracking
     from cryoneuro.patients.models import Patient
     from cryoneuro.procedures.models import AdverseEvent, Procedure
-    from cryoneuro.procedures.services import motor_deficit_flags
+    from cryoneuro.procedures.selectors import motor_deficit_flags
 
     call_command("load_demo")
     counts = (Procedure.objects.count(), AdverseEvent.objects.count(), CarePlan.objects.count())

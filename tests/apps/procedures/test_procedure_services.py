@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from cryoneuro.procedures import services
+from cryoneuro.procedures import selectors, services
 from cryoneuro.procedures.models import ProcedureStatus
 from tests.apps.procedures.helpers import STEP_DATA, run_procedure
 
@@ -29,7 +29,7 @@ def test_it_records_every_step_signed_and_timed_and_closes(full_procedure, nurse
 
 
 def test_it_computes_the_duration_against_20_to_45_minutes(full_procedure):
-    duration = services.procedure_duration(full_procedure)
+    duration = selectors.procedure_duration(full_procedure)
     # imaging at +8 min, probe removal at +8+16+4+4 (2 cycles of 2 min) -> 24 min later
     assert duration["minutes"] == pytest.approx(24.0)
     assert duration["verdict"] == "within"
@@ -39,7 +39,7 @@ def test_it_computes_the_duration_against_20_to_45_minutes(full_procedure):
 
 def test_it_flags_a_long_procedure(cleared_patient, nurse):
     procedure = run_procedure(cleared_patient, nurse, start=_start(), minutes_per_step=12)
-    assert services.procedure_duration(procedure)["verdict"] == "longer"
+    assert selectors.procedure_duration(procedure)["verdict"] == "longer"
 
 
 def test_it_refuses_to_close_with_a_step_missing(cleared_patient, nurse):
@@ -158,14 +158,14 @@ def test_it_shows_the_differences_from_the_plan(cleared_patient, nurse):
     services.procedure_nerve_add(
         procedure=procedure, user=nurse, nerve_code="medial_retinacular", probe="p", cryogen="n2o"
     )
-    diff = services.plan_differences(procedure)
+    diff = selectors.plan_differences(procedure)
     assert diff["not_treated"] == ["afcn"]
     assert diff["not_planned"] == ["medial_retinacular"]
 
 
 def test_the_plan_link_is_lazy_and_tolerates_no_plan_model():
-    assert services.plan_targets(None) is None
-    assert services.plan_targets(123456) is None
+    assert selectors.plan_targets(None) is None
+    assert selectors.plan_targets(123456) is None
 
 
 def test_cycle_times_must_be_in_order(full_procedure, nurse):
@@ -208,13 +208,13 @@ def test_it_flags_a_motor_deficit_beyond_the_window(cleared_patient, nurse):
     assert event.procedure == procedure
     window = relief_window_for_nerve("intercostal")
     assert window.end_days[1] < 399
-    flags = services.motor_deficit_flags(patient=cleared_patient)
+    flags = selectors.motor_deficit_flags(patient=cleared_patient)
     assert len(flags) == 1 and flags[0]["event"] == event
     # resolved within the window: no flag
     services.adverse_event_resolve(
         event=event, user=nurse, resolved_date=start.date() + dt.timedelta(days=10)
     )
-    assert services.motor_deficit_flags(patient=cleared_patient) == []
+    assert selectors.motor_deficit_flags(patient=cleared_patient) == []
 
 
 def test_sensory_numbness_is_not_flagged(full_procedure, nurse):
@@ -227,7 +227,7 @@ def test_sensory_numbness_is_not_flagged(full_procedure, nurse):
         source="procedure",
         nerve=full_procedure.nerves.first(),
     )
-    assert services.motor_deficit_flags(patient=full_procedure.patient) == []
+    assert selectors.motor_deficit_flags(patient=full_procedure.patient) == []
 
 
 def test_an_adverse_event_cannot_link_another_patients_nerve(full_procedure, nurse, make_patient):
@@ -277,8 +277,8 @@ def test_a_physician_acknowledges_the_flag(cleared_patient, nurse, physician, lo
         services.adverse_event_acknowledge(event=event, user=nurse)
     assert login(nurse).post(f"/adverse-events/{event.pk}/acknowledge/").status_code == 403
     assert login(physician).post(f"/adverse-events/{event.pk}/acknowledge/").status_code == 302
-    assert services.motor_deficit_flags(unacknowledged=True) == []
-    assert services.motor_deficit_flags()[0]["acknowledged"]
+    assert selectors.motor_deficit_flags(unacknowledged=True) == []
+    assert selectors.motor_deficit_flags()[0]["acknowledged"]
 
 
 def test_the_treatment_plans_give_the_nerves_and_the_protocol_to_compare(
@@ -326,11 +326,11 @@ def test_the_treatment_plans_give_the_nerves_and_the_protocol_to_compare(
             thaw_stop=start + dt.timedelta(seconds=90),
             min_temperature_c=-85,
         )
-    diff = services.plan_differences(procedure)
+    diff = selectors.plan_differences(procedure)
     assert diff["not_treated"] == ["afcn"]
     rows = {r["nerve"]: r for r in diff["protocols"]}
     # the planner's relief window (here none stored) falls back to the catalog's
-    assert services.procedure_relief_window(procedure).end_days == (50.0, 100.0)
+    assert selectors.procedure_relief_window(procedure).end_days == (50.0, 100.0)
     ipbsn.result["relief_window"] = {
         "onset_days": [0, 3],
         "end_days": [40, 80],
@@ -339,7 +339,7 @@ def test_the_treatment_plans_give_the_nerves_and_the_protocol_to_compare(
         "basis": "measured",
     }
     ipbsn.save()
-    assert services.procedure_relief_window(procedure).end_days == (40, 80)
+    assert selectors.procedure_relief_window(procedure).end_days == (40, 80)
     assert rows["ipbsn"]["done_cycles"] == 2 and not rows["ipbsn"]["differs"]
     assert rows["afcn"]["done_cycles"] == 0
     # another patient's plan is refused

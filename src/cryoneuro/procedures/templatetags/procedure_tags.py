@@ -1,6 +1,8 @@
 from django import template
 from django.utils.translation import get_language
 
+from cryoneuro.clinical.nerves import NERVES
+
 register = template.Library()
 
 
@@ -13,7 +15,6 @@ def join_if_list(value):
 
 @register.filter
 def nerve_name(code: str) -> str:
-    from cryoneuro.clinical.nerves import NERVES
 
     item = NERVES.get(code)
     if item is None:

@@ -28,6 +28,8 @@ SQLITE_TRIGGERS = [
 
 
 def _constraint():
+    # Lazy on purpose (no import cycle): django.contrib.postgres needs psycopg, which an
+    # SQLite-only installation may not have; this runs only on PostgreSQL.
     from django.contrib.postgres.constraints import ExclusionConstraint
     from django.contrib.postgres.fields import DateTimeRangeField, RangeBoundary, RangeOperators
     from django.db.models import Func, Q

@@ -1,6 +1,8 @@
 from django import template
 from django.utils.translation import get_language
 
+from cryoneuro.clinical.indications import INDICATIONS
+
 register = template.Library()
 
 
@@ -18,8 +20,6 @@ def in_language(item: dict, field: str = "message"):
 
 @register.simple_tag
 def indication_label(code: str) -> str:
-    from cryoneuro.clinical.indications import INDICATIONS
-
     item = INDICATIONS.get(code)
     return item.label(_lang()) if item else code
 
@@ -27,12 +27,3 @@ def indication_label(code: str) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if hasattr(mapping, "get") else None
-
-
-@register.filter
-def choice_label(value: str, choices_name: str) -> str:
-    """``{{ t.result|choice_label:"TREATMENT_RESULTS" }}``: the translated label of a code
-    stored in JSON (evaluation forms' choice lists)."""
-    from cryoneuro.evaluation import forms
-
-    return str(dict(getattr(forms, choices_name, [])).get(value, value))

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from cryoneuro.core.plugins import demo_loaders
 from cryoneuro.web import demo
-from cryoneuro.web.extensions import app_modules
 
 
 class Command(BaseCommand):
@@ -17,7 +17,7 @@ class Command(BaseCommand):
         # All or nothing: a failing loader leaves no half-loaded demo marked as done.
         with transaction.atomic():
             demo.load(ctx)
-            for module in app_modules("demo"):
+            for module in demo_loaders():
                 if module is demo:
                     continue
                 module.load(ctx)

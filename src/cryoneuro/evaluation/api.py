@@ -6,12 +6,11 @@ from typing import Any
 from ninja import Router, Schema, Status
 
 from cryoneuro.accounts.roles import Perm
-from cryoneuro.audit.services import audit_record
 from cryoneuro.clinical.eligibility import Case, assess
+from cryoneuro.core.api import perm_auth
+from cryoneuro.core.audit import audit_read
 from cryoneuro.evaluation import selectors, services
 from cryoneuro.patients.selectors import patient_get
-
-from .security import perm_auth
 
 router = Router(tags=["evaluations"])
 
@@ -54,10 +53,8 @@ def create_evaluation(request, patient_id: int, case: Case):
 )
 def list_evaluations(request, patient_id: int):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.EVALUATION_VIEW)
-    audit_record(
-        actor=request.user,
-        action="view",
-        request=request,
+    audit_read(
+        request,
         object_type="evaluation.evaluation",
         patient_id=patient.pk,
         detail={"via": "api", "list": True},
@@ -70,12 +67,5 @@ def list_evaluations(request, patient_id: int):
 )
 def get_evaluation(request, evaluation_id: int):
     evaluation = selectors.evaluation_get(user=request.user, evaluation_id=evaluation_id)
-    audit_record(
-        actor=request.user,
-        action="view",
-        request=request,
-        obj=evaluation,
-        patient_id=evaluation.patient_id,
-        detail={"via": "api"},
-    )
+    audit_read(request, obj=evaluation, patient_id=evaluation.patient_id, detail={"via": "api"})
     return evaluation

@@ -1,3 +1,5 @@
+"""API endpoints of the patients app (mounted at /api/ by cryoneuro.api.router)."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -5,15 +7,15 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from ninja import Router, Schema, Status
-from ninja.errors import HttpError
 from pydantic import Field, field_validator
 
 from cryoneuro.accounts.roles import Perm
-from cryoneuro.audit.services import audit_record
-from cryoneuro.patients import selectors, services
+from cryoneuro.core.api import perm_auth, raise_422
+from cryoneuro.core.audit import audit_read
 
-from .security import perm_auth
+from . import selectors, services
 
 router = Router(tags=["patients"])
 
@@ -36,16 +38,16 @@ class PatientIn(Schema):
             try:
                 validate_email(value)
             except ValidationError:
-                raise ValueError("enter a valid e-mail address") from None
+                raise ValueError(gettext_noop("Enter a valid email address.")) from None
         return value
 
     @field_validator("birth_date")
     @classmethod
     def not_in_future(cls, value: date) -> date:
         if value > timezone.localdate():
-            raise ValueError("the date of birth cannot be in the future")
+            raise ValueError(gettext_noop("The date of birth cannot be in the future."))
         if value.year < 1900:
-            raise ValueError("the date of birth must be after 1900")
+            raise ValueError(gettext_noop("The date of birth must be after 1900."))
         return value
 
 
@@ -64,15 +66,13 @@ class PatientOut(Schema):
     created_at: datetime
 
 
-@router.get("", response=list[PatientOut], auth=perm_auth(Perm.PATIENT_LIST))
+@router.get("/patients", response=list[PatientOut], auth=perm_auth(Perm.PATIENT_LIST))
 def list_patients(request, q: str = "", birth_date: date | None = None):
     patients = list(
         selectors.patient_search(user=request.user, query=q, birth_date=birth_date)[:100]
     )
-    audit_record(
-        actor=request.user,
-        action="search",
-        request=request,
+    audit_read(
+        request,
         object_type="patients.patient",
         detail={
             "query": q,
@@ -80,45 +80,32 @@ def list_patients(request, q: str = "", birth_date: date | None = None):
             "results": len(patients),
             "via": "api",
         },
+        action="search",
     )
     return patients
 
 
-@router.post("", response={201: PatientOut}, auth=perm_auth(Perm.PATIENT_CREATE))
+@router.post("/patients", response={201: PatientOut}, auth=perm_auth(Perm.PATIENT_CREATE))
 def create_patient(request, payload: PatientIn):
     data = payload.dict()
     try:
         patient = services.patient_create(created_by=request.user, request=request, **data)
     except ValidationError as error:
-        raise HttpError(422, "; ".join(error.messages)) from None
+        raise_422(error)
     return Status(201, patient)
 
 
-@router.get("/{patient_id}", response=PatientOut, auth=perm_auth(Perm.PATIENT_VIEW))
+@router.get("/patients/{patient_id}", response=PatientOut, auth=perm_auth(Perm.PATIENT_VIEW))
 def get_patient(request, patient_id: int):
     patient = selectors.patient_get(user=request.user, patient_id=patient_id)
-    audit_record(
-        actor=request.user,
-        action="view",
-        request=request,
-        obj=patient,
-        patient_id=patient.pk,
-        detail={"via": "api"},
-    )
+    audit_read(request, obj=patient, patient_id=patient.pk, detail={"via": "api"})
     return patient
 
 
-@router.get("/{patient_id}/export", auth=perm_auth(Perm.PATIENT_EXPORT))
+@router.get("/patients/{patient_id}/export", auth=perm_auth(Perm.PATIENT_EXPORT))
 def export_patient(request, patient_id: int):
     patient = selectors.patient_get(
         user=request.user, patient_id=patient_id, perm=Perm.PATIENT_EXPORT
     )
-    audit_record(
-        actor=request.user,
-        action="export",
-        request=request,
-        obj=patient,
-        patient_id=patient.pk,
-        detail={"via": "api"},
-    )
+    audit_read(request, obj=patient, patient_id=patient.pk, detail={"via": "api"}, action="export")
     return selectors.patient_export(patient=patient)
