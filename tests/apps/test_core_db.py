@@ -89,12 +89,12 @@ def test_it_never_retries_inside_an_outer_transaction(db):
     assert len(calls) == 1
 
 
+@pytest.mark.postgresql_only
 @pytest.mark.django_db(transaction=True)
 def test_it_retries_a_real_postgresql_deadlock_to_success():
     """Two threads lock two rows in opposite orders: PostgreSQL kills one transaction with
     "deadlock detected" (40P01); the decorator runs it again, and both commit."""
-    if connection.vendor != "postgresql":
-        pytest.skip("a PostgreSQL deadlock")
+    assert connection.vendor == "postgresql"
     from cryoneuro.scheduling.models import Resource, ResourceKind
 
     first = Resource.objects.create(kind=ResourceKind.PROCEDURE_ROOM, name="Room A")
@@ -136,19 +136,20 @@ def test_it_retries_a_real_postgresql_deadlock_to_success():
     assert Resource.objects.filter(name__startswith="renamed by").count() == 2
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.django_db(transaction=True)
 def test_it_retries_a_real_sqlite_lock_to_success(tmp_path):
     """A second connection holds SQLite's write lock past our busy timeout; once it lets
     go, the retried transaction commits."""
-    if connection.vendor != "sqlite":
-        pytest.skip("an SQLite lock")
+    assert connection.vendor == "sqlite"
     import sqlite3
 
     from cryoneuro.scheduling.models import Resource, ResourceKind
 
     name = connection.settings_dict["NAME"]
-    if str(name).startswith(("file:memorydb", ":memory:")) or "mode=memory" in str(name):
-        pytest.skip("needs an on-disk SQLite database")
+    # the test settings use an on-disk database (a second connection must see the lock)
+    assert not str(name).startswith(("file:memorydb", ":memory:")), name
+    assert "mode=memory" not in str(name), name
     other = sqlite3.connect(name, timeout=0, check_same_thread=False)
     other.execute("BEGIN IMMEDIATE")  # the write lock
     release = threading.Timer(0.3, other.rollback)

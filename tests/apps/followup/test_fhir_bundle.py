@@ -15,11 +15,9 @@ def test_the_bundle_includes_appointments_and_validates(full_procedure, nurse):
     from cryoneuro.followup.fhir import patient_bundle
 
     patient = full_procedure.patient
-    try:
-        from cryoneuro.scheduling.models import Appointment
-        from cryoneuro.scheduling.services import appointment_type
-    except ImportError:
-        pytest.skip("no scheduling app")
+    from cryoneuro.scheduling.models import Appointment
+    from cryoneuro.scheduling.services import appointment_type
+
     start = timezone.now() + dt.timedelta(days=30)
     Appointment.objects.create(
         patient=patient,

@@ -284,10 +284,7 @@ def test_a_physician_acknowledges_the_flag(cleared_patient, nurse, physician, lo
 def test_the_treatment_plans_give_the_nerves_and_the_protocol_to_compare(
     cleared_patient, nurse, physician, make_patient
 ):
-    try:
-        from cryoneuro.treatmentplans.models import TreatmentPlan
-    except ImportError:
-        pytest.skip("no treatment plans app")
+    from cryoneuro.treatmentplans.models import TreatmentPlan
 
     def plan(code, cycles, freeze):
         return TreatmentPlan.objects.create(
