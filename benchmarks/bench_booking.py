@@ -281,11 +281,17 @@ def phase(port, data, mode, seconds, procs, hot_start="") -> tuple[list, float]:
     return results, min(elapsed, seconds + 5) if mode != "hot" else 0.0
 
 
-def percentile(values: list[float], p: float) -> float:
+def percentile(values: list[float], p: float) -> float | None:
+    """The p-th percentile (nearest rank); None for no values."""
     if not values:
-        return float("nan")
+        return None
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def cell(value: float | None, scale: float = 1.0, width: int = 9) -> str:
+    """A table cell: the value scaled to one decimal, or a dash where there is none."""
+    return f"{value * scale:>{width}.1f}" if value is not None else f"{'-':>{width}}"
 
 
 def double_bookings() -> int:
@@ -360,10 +366,10 @@ def main() -> int:
     def row(name, results, seconds, ok_statuses):
         ok = [lat for status, lat in results if status in ok_statuses]
         latencies = [lat for _, lat in results]
-        rate = len(ok) / seconds if seconds else float("nan")
+        rate = len(ok) / seconds if seconds else None  # the one-slot race has no rate
         return (
-            f"{name:<30}{len(results):>9}{len(ok):>9}{rate:>11.1f}"
-            f"{percentile(latencies, 50) * 1000:>9.1f}{percentile(latencies, 99) * 1000:>9.1f}"
+            f"{name:<30}{len(results):>9}{len(ok):>9}{cell(rate, width=11)}"
+            f"{cell(percentile(latencies, 50), 1000)}{cell(percentile(latencies, 99), 1000)}"
         )
 
     statuses = {}
