@@ -33,7 +33,7 @@ install: $(STAMP)
 run: $(STAMP)
 	@mkdir -p var
 	@DJANGO_SETTINGS_MODULE=$(RUN_SETTINGS) $(PY) -m cryoneuro.manage migrate --noinput -v 0
-	@DJANGO_SETTINGS_MODULE=$(RUN_SETTINGS) $(PY) -m cryoneuro.manage load_demo
+	@DJANGO_SETTINGS_MODULE=$(RUN_SETTINGS) $(PY) -m cryoneuro.manage load_demo --url http://$(HOST):$(PORT)/
 	@DJANGO_SETTINGS_MODULE=$(RUN_SETTINGS) $(PY) -m cryoneuro.manage runserver --noreload $(HOST):$(PORT)
 
 ## make test: system packages (chromium, postgresql) where missing, lint, format, the app map

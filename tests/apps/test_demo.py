@@ -14,8 +14,10 @@ def test_it_loads_the_demo_once_and_prints_the_logins(tmp_path, settings, capsys
     call_command("load_demo")
     first = capsys.readouterr().out
     counts = (Patient.objects.count(), Evaluation.objects.count())
-    call_command("load_demo")
+    call_command("load_demo", url="http://127.0.0.1:8123/")
     second = capsys.readouterr().out
+    assert "demo clinic: http://127.0.0.1:8000/" in first  # the default
+    assert "demo clinic: http://127.0.0.1:8123/" in second  # `make run PORT=8123`
     assert (Patient.objects.count(), Evaluation.objects.count()) == counts
     outcomes = set(Evaluation.objects.values_list("outcome", flat=True))
     assert outcomes == {"eligible", "needs_review", "not_eligible"}

@@ -320,7 +320,4 @@ def load(ctx) -> None:
     _procedure(
         ctx, bernard, morning(80), ["ipbsn", "afcn"], site="genou gauche", side="left", baseline=7
     )
-    ctx.log.append(
-        "procedures/follow-up/care plans: 6 patients from waiting to re-treatment "
-        "(portal: claire.morel)"
-    )
+    ctx.log.append("procedures: 6 patients from waiting to re-treatment (portal: claire.morel)")

@@ -12,6 +12,13 @@ from cryoneuro.web import demo
 class Command(BaseCommand):
     help = "Load demo data (idempotent) and print the demo logins."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--url",
+            default="http://127.0.0.1:8000/",
+            help="the address the app will be served on, printed with the logins",
+        )
+
     def handle(self, *args, **options):
         ctx = demo.DemoContext()
         # All or nothing: a failing loader leaves no half-loaded demo marked as done.
@@ -24,12 +31,12 @@ class Command(BaseCommand):
         demo.save_credentials(ctx)
         for line in ctx.log:
             self.stdout.write(line)
-        self.print_logins(ctx)
+        self.print_logins(ctx, options["url"])
 
-    def print_logins(self, ctx):
+    def print_logins(self, ctx, url: str):
         out = self.stdout
         out.write("")
-        out.write(self.style.SUCCESS("cryoneuro demo clinic: http://127.0.0.1:8000/"))
+        out.write(self.style.SUCCESS(f"cryoneuro demo clinic: {url}"))
         out.write("Demo logins (stored in var/demo_credentials.json, local to this machine):")
         out.write(f"  {'role':<14}{'username':<16}{'password':<20}TOTP secret (authenticator app)")
         for username, creds in ctx.credentials.items():
