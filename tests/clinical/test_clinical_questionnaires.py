@@ -19,9 +19,9 @@ from cryoneuro.clinical.questionnaires import (
     bpi,
     bpi_interference,
     bpi_severity,
-    koos_min_answered,
     dn4_score,
     koos,
+    koos_min_answered,
     nrs,
     pgic,
     return_to_activities,
@@ -264,9 +264,9 @@ def test_it_scores_a_koos_subscale_from_half_its_items_2012_rule(
 ) -> None:
     codes = [i.code for i in KOOS_SUBSCALES[subscale]]
     assert len(codes) == n_items and koos_min_answered(n_items) == needed
-    enough = {c: 1 for c in codes[:needed]}
+    enough = dict.fromkeys(codes[:needed], 1)
     assert koos(enough).subscales[subscale] == 75
-    too_few = {c: 1 for c in codes[: needed - 1]}
+    too_few = dict.fromkeys(codes[: needed - 1], 1)
     result = koos(too_few)
     assert result.subscales[subscale] is None
     assert f"{subscale} {needed - 1}/{n_items} (needs {needed})" in result.note

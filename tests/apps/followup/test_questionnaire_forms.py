@@ -115,7 +115,7 @@ def test_koos_form_shows_each_items_own_labels_and_straighten_fully_the_right_wa
     assert "reversed" not in str(s4.label).lower() and "inversé" not in str(s4.label)
     labels = [str(label) for value, label in s4.choices if value != ""]
     assert labels == ["Toujours", "Souvent", "Parfois", "Rarement", "Jamais"]
-    assert [lbl for v, lbl in form.fields["koos_S1"].choices if v != ""][0] == "Jamais"
+    assert next(lbl for v, lbl in form.fields["koos_S1"].choices if v != "") == "Jamais"
     # "Always" able to straighten fully is no problem (0): symptoms 100
     answers = _answers(["koos"], {f"koos_S{n}": "0" for n in range(1, 8)})
     scores, _problems = score(answers, ["koos"])
