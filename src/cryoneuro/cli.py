@@ -26,9 +26,10 @@ def _root() -> None:
 from cryoneuro.physics.cli import freeze  # noqa: E402
 
 app.command("freeze")(freeze)
-from cryoneuro.clinical.cli import assess  # noqa: E402
+from cryoneuro.clinical.cli import assess, mme  # noqa: E402
 
 app.command("assess")(assess)
+app.command("mme")(mme)
 from cryoneuro.planning.cli import plan  # noqa: E402
 
 app.command("plan")(plan)

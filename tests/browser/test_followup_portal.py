@@ -49,6 +49,7 @@ def test_a_patient_fills_a_follow_up_questionnaire_in_the_portal(
     expect(page.locator("#instrument-pgic .error")).to_be_visible()
     page.locator("input[name=pgic][value='2']").check()
     page.select_option("#id_drug_0", "tramadol")
+    page.select_option("#id_route_0", "oral")
     page.fill("#id_dose_0", "100")
     page.locator("input[name=activities][value=partially]").check()
     if SHOTS:

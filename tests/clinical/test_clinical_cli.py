@@ -115,3 +115,39 @@ def test_it_gives_the_expected_decision_for_each_example(
     decision = assess_case(case)
     assert decision.outcome == outcome
     assert {h.code for h in decision.fired if h.severity != "supports"} == codes
+
+
+def _run_mme(*args: str):  # type: ignore[no-untyped-def]
+    from cryoneuro.clinical.cli import mme
+
+    app = typer.Typer()
+
+    @app.callback()
+    def _root() -> None:
+        """Group mode."""
+
+    app.command("mme")(mme)
+    return runner.invoke(app, ["mme", *args])
+
+
+def test_it_prints_the_mme_of_a_day_by_route() -> None:
+    # CDC 2022 footnote: oxycodone 10 mg twice a day = 30 MME; a 25 mcg/h patch = 60 MME
+    result = _run_mme("oxycodone:20:oral", "fentanyl:25:transdermal")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["mme_per_day"] == pytest.approx(90)
+
+
+@pytest.mark.parametrize(
+    ("arg", "message"),
+    [
+        ("fentanyl:200:buccal", "fentanyl (buccal): no sourced MME"),
+        ("fentanyl:200:unknown", "fentanyl: route not recorded"),
+        ("fentanyl:200", "give DRUG:DAILY_DOSE:ROUTE"),
+        ("morphine:ten:oral", "daily dose 'ten' is not a number"),
+        ("morphine:10:smoked", "unknown route 'smoked'"),
+        ("kratom:10:oral", "unknown drug 'kratom'"),
+    ],
+)
+def test_it_refuses_an_mme_it_cannot_source_with_a_message(arg: str, message: str) -> None:
+    result = _run_mme(arg)
+    assert result.exit_code == 2 and message in result.stderr and "Traceback" not in result.output

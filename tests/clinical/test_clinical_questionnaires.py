@@ -9,15 +9,19 @@ from pydantic import ValidationError
 
 from cryoneuro.clinical.questionnaires import (
     BPI_INTERFERENCE_ITEMS,
+    BPI_SEVERITY_ITEMS,
     DN4_ITEMS,
     KOOS_SUBSCALES,
     NRS_LOINC,
     PGIC_CHOICES,
     WOMAC_SUBSCALES,
     DN4Answers,
+    bpi,
     bpi_interference,
+    bpi_severity,
     dn4_score,
     koos,
+    koos_min_answered,
     nrs,
     pgic,
     return_to_activities,
@@ -136,6 +140,30 @@ def test_it_scores_bpi_with_four_items_and_not_with_three() -> None:
         bpi_interference({"mood": 11})
 
 
+def test_it_scores_bpi_pain_severity_as_the_mean_of_items_3_to_6() -> None:
+    # BPI User Guide: severity composite = mean of worst, least, average, now
+    assert [i.code for i in BPI_SEVERITY_ITEMS] == ["worst", "least", "average", "now"]
+    result = bpi_severity({"worst": 8, "least": 3, "average": 5, "now": 4})
+    assert result.total == pytest.approx(5.0)
+    assert bpi_severity({"worst": 8, "least": 3, "average": 5}).total is None
+
+
+def test_it_reports_bpi_severity_beside_interference() -> None:
+    answers = {"worst": 7, "least": 2, "average": 4, "now": 3}  # severity 4.0
+    answers.update(
+        dict(zip([i.code for i in BPI_INTERFERENCE_ITEMS], [6, 5, 7, 4, 2, 8, 3], strict=True))
+    )
+    result = bpi(answers)
+    assert result.subscales == {"severity": 4.0, "interference": pytest.approx(5.0)}
+    assert result.total == pytest.approx(5.0) and result.valid
+    no_severity = {k: v for k, v in answers.items() if k != "now"}
+    result = bpi(no_severity)
+    assert result.subscales["severity"] is None and result.total is None
+    assert "severity" in result.note
+    with pytest.raises(ValueError, match="unknown item"):
+        bpi({"sleepiness": 3})
+
+
 # ------------------------------------------------------------------ WOMAC
 
 
@@ -226,7 +254,27 @@ def test_it_scores_a_koos_worked_example() -> None:
     assert result.total == pytest.approx((result.subscales["pain"] + 100 + 100 + 50) / 4, abs=1e-3)
 
 
-def test_it_accepts_two_missing_koos_items_per_subscale_but_not_three() -> None:
+@pytest.mark.parametrize(
+    ("subscale", "n_items", "needed"),
+    # KOOS Scoring 2012 table: items needed under the 2012 rule
+    [("pain", 9, 5), ("symptoms", 7, 4), ("adl", 17, 9), ("sport_rec", 5, 3), ("qol", 4, 2)],
+)
+def test_it_scores_a_koos_subscale_from_half_its_items_2012_rule(
+    subscale: str, n_items: int, needed: int
+) -> None:
+    codes = [i.code for i in KOOS_SUBSCALES[subscale]]
+    assert len(codes) == n_items and koos_min_answered(n_items) == needed
+    enough = dict.fromkeys(codes[:needed], 1)
+    assert koos(enough).subscales[subscale] == 75
+    too_few = dict.fromkeys(codes[: needed - 1], 1)
+    result = koos(too_few)
+    assert result.subscales[subscale] is None
+    assert f"{subscale} {needed - 1}/{n_items} (needs {needed})" in result.note
+
+
+def test_it_scores_pain_from_five_of_nine_where_the_1998_rule_needed_seven() -> None:
+    answers = {"P1": 2, "P2": 1, "P3": 2, "P4": 1, "P5": 2}  # mean 8/5 = 1.6 -> 60
+    assert koos(answers).subscales["pain"] == pytest.approx(60)
     answers = _koos_all(2)
     answers.update({"SP1": None, "SP2": None, "SP3": 0})
     # answered 0,2,2 -> mean 4/3 -> 100 - 33.33
@@ -237,3 +285,33 @@ def test_it_accepts_two_missing_koos_items_per_subscale_but_not_three() -> None:
     assert result.subscales["adl"] == 50
     with pytest.raises(ValueError, match="0-4"):
         koos({"P1": 5})
+
+
+def test_it_gives_each_koos_item_its_own_answer_labels() -> None:
+    items = {i.code: i for items in KOOS_SUBSCALES.values() for i in items}
+    assert all(len(i.choices) == 5 for i in items.values())
+    assert [lbl for _v, lbl in items["S1"].options("en")] == [
+        "Never",
+        "Rarely",
+        "Sometimes",
+        "Often",
+        "Always",
+    ]
+    # "Can you straighten / bend your knee fully?": Always listed first, and Always = 0
+    for code in ("S4", "S5"):
+        assert items[code].options("en")[0] == (0, "Always")
+        assert items[code].options("en")[-1] == (4, "Never")
+        assert "reversed" not in items[code].text_en and "inversé" not in items[code].text_fr
+    assert items["S4"].text_en == "Can you straighten your knee fully?"
+    assert [lbl for _v, lbl in items["P1"].options("en")][1:4] == ["Monthly", "Weekly", "Daily"]
+    assert items["Q1"].options("en")[-1] == (4, "Constantly")
+    assert items["A1"].options("fr")[0] == (0, "Aucune")
+
+
+def test_it_scores_a_patient_who_can_always_straighten_the_knee_as_no_problem() -> None:
+    # symptoms: no swelling/noise/catching (Never = 0), straightens and bends fully
+    # "Always" (0), no stiffness: 100; "Never" able to straighten fully (4) lowers it.
+    symptoms = {"S1": 0, "S2": 0, "S3": 0, "S4": 0, "S5": 0, "S6": 0, "S7": 0}
+    assert koos(symptoms).subscales["symptoms"] == 100
+    symptoms["S4"] = 4
+    assert koos(symptoms).subscales["symptoms"] == pytest.approx(100 - (4 / 7) * 25)

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from cryoneuro.clinical.eligibility import Case, case_json_schema
 from cryoneuro.clinical.eligibility import assess as assess_case
 
-__all__ = ["assess", "format_validation_error"]
+__all__ = ["assess", "format_validation_error", "mme"]
 
 EXIT_BAD_INPUT = 2
 
@@ -75,3 +75,48 @@ def assess(
         raise _fail(f"invalid case in {case_file}: {format_validation_error(exc)}") from None
     decision = assess_case(case)
     typer.echo(json.dumps(decision.to_dict(), indent=2, ensure_ascii=False))
+
+
+def mme(
+    intakes: Annotated[
+        list[str],
+        typer.Argument(
+            help="DRUG:DAILY_DOSE:ROUTE, e.g. oxycodone:20:oral fentanyl:25:transdermal "
+            "(oral doses in mg/day, a fentanyl patch in mcg/h).",
+            show_default=False,
+        ),
+    ],
+) -> None:
+    """Oral morphine milligram equivalents per day (CDC 2022 factors, by route), as JSON.
+
+    A drug or route without a sourced factor, or a route not given, is refused with a
+    message naming it (exit status 2): the MME is never guessed."""
+    from cryoneuro.clinical.analgesics import CDC_2022_SOURCE, MMEUnavailable, convert
+
+    rows = []
+    for text in intakes:
+        parts = text.split(":")
+        if len(parts) != 3 or not all(p.strip() for p in parts):
+            raise _fail(f"{text!r}: give DRUG:DAILY_DOSE:ROUTE (e.g. morphine:30:oral)")
+        drug, dose_text, route = (p.strip() for p in parts)
+        try:
+            dose = float(dose_text)
+        except ValueError:
+            raise _fail(f"{text!r}: daily dose {dose_text!r} is not a number") from None
+        try:
+            result = convert(drug, dose, route)
+        except MMEUnavailable as exc:  # pragma: no cover - convert records refusals
+            raise _fail(str(exc)) from None
+        except ValueError as exc:
+            raise _fail(f"{text!r}: {exc}") from None
+        if result.mme_per_day is None:
+            raise _fail(f"{text!r}: {result.reason}")
+        rows.append(result.to_dict())
+    total = round(sum(r["mme_per_day"] for r in rows), 3)
+    typer.echo(
+        json.dumps(
+            {"intakes": rows, "mme_per_day": total, "source": CDC_2022_SOURCE},
+            indent=2,
+            ensure_ascii=False,
+        )
+    )

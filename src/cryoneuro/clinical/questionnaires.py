@@ -9,19 +9,22 @@ Instruments (sources in each docstring):
 * DN4 (Bouhassira et al., Pain 2005;114:29-36), 10 yes/no items, >= 4/10 suggests
   neuropathic pain. :class:`DN4Answers` is the complete form used by an evaluation.
 * NRS 0-10 pain intensity (LOINC 72514-3, clinical.md).
-* BPI interference (Cleeland, Brief Pain Inventory User Guide): 7 items 0-10, mean of
-  the answered items, valid when at least 4 of 7 are answered.
+* BPI (Cleeland, The Brief Pain Inventory User Guide, 2009): pain severity = mean of
+  the four severity items (worst, least, average, now; items 3-6), interference = mean
+  of the 7 interference items, used when at least 4 of 7 are answered.
 * PGIC, 7-point patient global impression of change (Guy, ECDEU Assessment Manual 1976;
   Farrar et al., Pain 2001;94:149 for "much improved" or better as a responder anchor).
 * WOMAC 3.1 Likert (Bellamy): 24 items 0-4, pain 5 / stiffness 2 / function 17.
-* KOOS (Roos & Lohmander, Health Qual Life Outcomes 2003;1:64; KOOS User's Guide):
-  42 items 0-4 in 5 subscales, each transformed to 0-100 with 100 = no problems.
+* KOOS (Roos & Lohmander, Health Qual Life Outcomes 2003;1:64; KOOS Scoring 2012,
+  koos.nu): 42 items 0-4 in 5 subscales, each ``100 - mean x 100 / 4`` (100 = no
+  problems), scored when at least half of the subscale's items are answered.
 * Return to usual activities: a clinic-defined item (no validated instrument; the seed
   page lists a quick return to daily activities as an advantage to show).
 
-WOMAC and KOOS item labels here are short descriptive labels for forms and reports, not
-the instruments' validated wording (WOMAC is licensed; use the licensed text with
-patients). The DN4 wording is the validated French original and its English version.
+WOMAC item labels here are short descriptive labels, not the licensed wording. KOOS items
+carry their own answer options in the order and direction of the published form (the
+English KOOS; the French labels are a working translation, not the validated French
+version of Ornetti et al. 2008). The DN4 wording is the validated French original and its English version.
 """
 
 from __future__ import annotations
@@ -37,8 +40,10 @@ from cryoneuro.clinical.analgesics import mme_per_day, total_mme_per_day
 
 __all__ = [
     "BPI_INTERFERENCE_ITEMS",
+    "BPI_SEVERITY_ITEMS",
     "DN4_ITEMS",
     "DN4_NEUROPATHIC_THRESHOLD",
+    "KOOS_MIN_ANSWERED_FRACTION",
     "KOOS_SUBSCALES",
     "NRS_LOINC",
     "PGIC_CHOICES",
@@ -47,9 +52,12 @@ __all__ = [
     "DN4Answers",
     "InstrumentScore",
     "Item",
+    "bpi",
     "bpi_interference",
+    "bpi_severity",
     "dn4_score",
     "koos",
+    "koos_min_answered",
     "mme_per_day",
     "nrs",
     "pgic",
@@ -59,16 +67,26 @@ __all__ = [
 ]
 
 
+Choice = tuple[int, str, str]
+"""An answer option: (score, French label, English label)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Item:
-    """One questionnaire item with its French and English wording."""
+    """One questionnaire item with its French and English wording and, where the item has
+    its own, its answer options in the order the form shows them."""
 
     code: str
     text_fr: str
     text_en: str
+    choices: tuple[Choice, ...] = ()
 
     def text(self, lang: str = "fr") -> str:
         return self.text_en if lang == "en" else self.text_fr
+
+    def options(self, lang: str = "fr") -> list[tuple[int, str]]:
+        """(score, label) in display order."""
+        return [(v, en if lang == "en" else fr) for v, fr, en in self.choices]
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,6 +272,14 @@ def nrs(value: int | None) -> InstrumentScore:
 
 # --------------------------------------------------------------------------- BPI
 
+BPI_SEVERITY_ITEMS: tuple[Item, ...] = (
+    Item("worst", "Douleur la plus intense (24 h)", "Pain at its worst (last 24 hours)"),
+    Item("least", "Douleur la plus faible (24 h)", "Pain at its least (last 24 hours)"),
+    Item("average", "Douleur en moyenne", "Pain on average"),
+    Item("now", "Douleur en ce moment", "Pain right now"),
+)
+"""BPI short form items 3-6, each 0 (no pain) to 10 (pain as bad as you can imagine)."""
+
 BPI_INTERFERENCE_ITEMS: tuple[Item, ...] = (
     Item("general_activity", "Activité générale", "General activity"),
     Item("mood", "Humeur", "Mood"),
@@ -267,28 +293,77 @@ BPI_INTERFERENCE_ITEMS: tuple[Item, ...] = (
     Item("sleep", "Sommeil", "Sleep"),
     Item("enjoyment_of_life", "Goût de vivre", "Enjoyment of life"),
 )
+"""BPI short form item 9 A-G, each 0 (does not interfere) to 10 (completely interferes)."""
+
 BPI_MIN_ANSWERED = 4
-"""BPI User Guide (Cleeland): the interference mean is used when more than 50 %
-(4 of 7) of the items are answered."""
+"""BPI User Guide (Cleeland 2009): the interference mean "can be used if more than 50 %,
+or four of seven, of the total items have been completed"."""
+
+BPI_SEVERITY_MIN_ANSWERED = 4
+"""The User Guide defines the severity composite as the mean of the four severity items
+and recommends all four be used; it states no missing-item rule for them, so all four are
+required here (an assumption, a parameter)."""
+
+_BPI_SEVERITY_CODES = tuple(i.code for i in BPI_SEVERITY_ITEMS)
+_BPI_INTERFERENCE_CODES = tuple(i.code for i in BPI_INTERFERENCE_ITEMS)
 
 
 def bpi_interference(
     answers: Mapping[str, int | None], *, min_answered: int = BPI_MIN_ANSWERED
 ) -> InstrumentScore:
     """BPI pain interference: mean of the 7 items (0-10), valid if >= 4 answered."""
-    codes = tuple(i.code for i in BPI_INTERFERENCE_ITEMS)
-    values, missing = _check_answers("BPI interference", answers, codes, 0, 10)
+    values, missing = _check_answers("BPI interference", answers, _BPI_INTERFERENCE_CODES, 0, 10)
     if len(values) < min_answered:
         return InstrumentScore(
             "BPI interference",
             None,
             answered=len(values),
             missing=missing,
-            note=f"fewer than {min_answered} of 7 items answered",
+            note=f"fewer than {min_answered} of 7 interference items answered",
         )
     mean = sum(values.values()) / len(values)
     return InstrumentScore(
         "BPI interference", round(mean, 4), answered=len(values), missing=missing
+    )
+
+
+def bpi_severity(
+    answers: Mapping[str, int | None], *, min_answered: int = BPI_SEVERITY_MIN_ANSWERED
+) -> InstrumentScore:
+    """BPI pain severity: mean of worst, least, average and now (0-10)."""
+    values, missing = _check_answers("BPI severity", answers, _BPI_SEVERITY_CODES, 0, 10)
+    if len(values) < min_answered:
+        return InstrumentScore(
+            "BPI severity",
+            None,
+            answered=len(values),
+            missing=missing,
+            note=f"fewer than {min_answered} of 4 severity items answered",
+        )
+    mean = math.fsum(values.values()) / len(values)
+    return InstrumentScore("BPI severity", round(mean, 4), answered=len(values), missing=missing)
+
+
+def bpi(answers: Mapping[str, int | None]) -> InstrumentScore:
+    """The BPI short form's two scores: ``subscales`` ``severity`` and ``interference``;
+    ``total`` is the interference score (the IMMPACT-recommended functional outcome),
+    ``None`` — and the BPI not yet complete — unless both scores can be computed."""
+    codes = _BPI_SEVERITY_CODES + _BPI_INTERFERENCE_CODES
+    unknown = sorted(set(answers) - set(codes))
+    if unknown:
+        raise ValueError(f"BPI: unknown item(s) {unknown}; valid items: {', '.join(codes)}")
+    severity = bpi_severity({k: v for k, v in answers.items() if k in _BPI_SEVERITY_CODES})
+    interference = bpi_interference(
+        {k: v for k, v in answers.items() if k in _BPI_INTERFERENCE_CODES}
+    )
+    notes = [s.note for s in (severity, interference) if s.note]
+    return InstrumentScore(
+        "BPI",
+        interference.total if severity.valid else None,
+        {"severity": severity.total, "interference": interference.total},
+        answered=severity.answered + interference.answered,
+        missing=severity.missing + interference.missing,
+        note="; ".join(notes),
     )
 
 
@@ -398,88 +473,215 @@ def womac(
 
 # --------------------------------------------------------------------------- KOOS
 
+KOOS_FREQUENCY: tuple[Choice, ...] = (
+    (0, "Jamais", "Never"),
+    (1, "Rarement", "Rarely"),
+    (2, "Parfois", "Sometimes"),
+    (3, "Souvent", "Often"),
+    (4, "Toujours", "Always"),
+)
+"""S1-S3 (swelling, grinding, catching): Never (0) ... Always (4)."""
+
+KOOS_FULL_MOVEMENT: tuple[Choice, ...] = (
+    (0, "Toujours", "Always"),
+    (1, "Souvent", "Often"),
+    (2, "Parfois", "Sometimes"),
+    (3, "Rarement", "Rarely"),
+    (4, "Jamais", "Never"),
+)
+"""S4-S5 ("Can you straighten / bend your knee fully?"): the form lists Always first;
+Always = 0 (no problem), Never = 4 — the reverse of S1-S3, scored so that 0 is always
+no problem (KOOS Scoring 2012: 0 = no problems, 4 = extreme problems)."""
+
+KOOS_SEVERITY: tuple[Choice, ...] = (
+    (0, "Aucune", "None"),
+    (1, "Légère", "Mild"),
+    (2, "Modérée", "Moderate"),
+    (3, "Importante", "Severe"),
+    (4, "Extrême", "Extreme"),
+)
+"""Stiffness, pain during activities, ADL and Sport/Rec difficulty, Q4."""
+
+KOOS_PAIN_FREQUENCY: tuple[Choice, ...] = (
+    (0, "Jamais", "Never"),
+    (1, "Tous les mois", "Monthly"),
+    (2, "Toutes les semaines", "Weekly"),
+    (3, "Tous les jours", "Daily"),
+    (4, "Tout le temps", "Always"),
+)
+"""P1 "How often do you experience knee pain?"."""
+
+KOOS_AWARENESS: tuple[Choice, ...] = (
+    (0, "Jamais", "Never"),
+    (1, "Tous les mois", "Monthly"),
+    (2, "Toutes les semaines", "Weekly"),
+    (3, "Tous les jours", "Daily"),
+    (4, "Constamment", "Constantly"),
+)
+"""Q1 "How often are you aware of your knee problem?"."""
+
+KOOS_LIFESTYLE: tuple[Choice, ...] = (
+    (0, "Pas du tout", "Not at all"),
+    (1, "Un peu", "Mildly"),
+    (2, "Modérément", "Moderately"),
+    (3, "Beaucoup", "Severely"),
+    (4, "Totalement", "Totally"),
+)
+"""Q2 "Have you modified your life style to avoid activities potentially damaging to
+your knee?"."""
+
+KOOS_CONFIDENCE: tuple[Choice, ...] = (
+    (0, "Pas du tout", "Not at all"),
+    (1, "Un peu", "Mildly"),
+    (2, "Modérément", "Moderately"),
+    (3, "Beaucoup", "Severely"),
+    (4, "Extrêmement", "Extremely"),
+)
+"""Q3 "How much are you troubled with lack of confidence in your knee?"."""
+
+
+def _sev(code: str, fr: str, en: str) -> Item:
+    return Item(code, fr, en, KOOS_SEVERITY)
+
+
 _ADL = WOMAC_SUBSCALES["function"]
 KOOS_SUBSCALES: Mapping[str, tuple[Item, ...]] = {
     "symptoms": (
-        Item("S1", "Gonflement du genou", "Swelling of the knee"),
-        Item("S2", "Craquements, bruits dans le genou", "Grinding, clicking or noise"),
-        Item("S3", "Accrochage ou blocage", "Catching or hanging up"),
+        Item(
+            "S1",
+            "Votre genou est-il gonflé ?",
+            "Do you have swelling in your knee?",
+            KOOS_FREQUENCY,
+        ),
+        Item(
+            "S2",
+            "Sentez-vous des craquements ou entendez-vous des bruits quand votre genou bouge ?",
+            "Do you feel grinding, hear clicking or any other type of noise when your knee moves?",
+            KOOS_FREQUENCY,
+        ),
+        Item(
+            "S3",
+            "Votre genou se bloque-t-il ou accroche-t-il quand il bouge ?",
+            "Does your knee catch or hang up when moving?",
+            KOOS_FREQUENCY,
+        ),
         Item(
             "S4",
-            "Pouvoir tendre complètement le genou (inversé)",
-            "Straighten the knee fully (reversed)",
+            "Pouvez-vous tendre complètement votre genou ?",
+            "Can you straighten your knee fully?",
+            KOOS_FULL_MOVEMENT,
         ),
         Item(
-            "S5", "Pouvoir plier complètement le genou (inversé)", "Bend the knee fully (reversed)"
+            "S5",
+            "Pouvez-vous plier complètement votre genou ?",
+            "Can you bend your knee fully?",
+            KOOS_FULL_MOVEMENT,
         ),
-        Item("S6", "Raideur au réveil", "Stiffness after first waking"),
-        Item("S7", "Raideur plus tard dans la journée", "Stiffness later in the day"),
+        _sev("S6", "Raideur au réveil le matin", "Stiffness after first wakening in the morning"),
+        _sev(
+            "S7",
+            "Raideur plus tard dans la journée, après une période de repos",
+            "Stiffness after sitting, lying or resting later in the day",
+        ),
     ),
     "pain": (
-        Item("P1", "Fréquence de la douleur", "How often knee pain"),
-        Item("P2", "Torsion, pivot", "Twisting or pivoting"),
-        Item("P3", "Tendre complètement le genou", "Straightening the knee fully"),
-        Item("P4", "Plier complètement le genou", "Bending the knee fully"),
-        Item("P5", "Marche sur terrain plat", "Walking on a flat surface"),
-        Item("P6", "Montée ou descente des escaliers", "Going up or down stairs"),
-        Item("P7", "La nuit, au lit", "At night while in bed"),
-        Item("P8", "Assis ou allongé", "Sitting or lying"),
-        Item("P9", "Debout", "Standing upright"),
+        Item(
+            "P1",
+            "À quelle fréquence avez-vous mal au genou ?",
+            "How often do you experience knee pain?",
+            KOOS_PAIN_FREQUENCY,
+        ),
+        _sev(
+            "P2", "Douleur en tournant, en pivotant sur le genou", "Twisting/pivoting on your knee"
+        ),
+        _sev("P3", "Douleur en tendant complètement le genou", "Straightening knee fully"),
+        _sev("P4", "Douleur en pliant complètement le genou", "Bending knee fully"),
+        _sev("P5", "Marche sur terrain plat", "Walking on flat surface"),
+        _sev("P6", "Montée ou descente des escaliers", "Going up or down stairs"),
+        _sev("P7", "La nuit, au lit", "At night while in bed"),
+        _sev("P8", "Assis ou allongé", "Sitting or lying"),
+        _sev("P9", "Debout", "Standing upright"),
     ),
-    "adl": tuple(Item(f"A{n}", it.text_fr, it.text_en) for n, it in enumerate(_ADL, start=1)),
+    "adl": tuple(_sev(f"A{n}", it.text_fr, it.text_en) for n, it in enumerate(_ADL, start=1)),
     "sport_rec": (
-        Item("SP1", "S'accroupir", "Squatting"),
-        Item("SP2", "Courir", "Running"),
-        Item("SP3", "Sauter", "Jumping"),
-        Item("SP4", "Pivoter sur le genou atteint", "Twisting or pivoting on the injured knee"),
-        Item("SP5", "Se mettre à genoux", "Kneeling"),
+        _sev("SP1", "S'accroupir", "Squatting"),
+        _sev("SP2", "Courir", "Running"),
+        _sev("SP3", "Sauter", "Jumping"),
+        _sev(
+            "SP4", "Tourner, pivoter sur le genou atteint", "Twisting/pivoting on your injured knee"
+        ),
+        _sev("SP5", "Se mettre à genoux", "Kneeling"),
     ),
     "qol": (
-        Item("Q1", "Conscience du problème de genou", "How often aware of the knee problem"),
-        Item("Q2", "Mode de vie modifié", "Modified lifestyle"),
         Item(
-            "Q3", "Manque de confiance dans le genou", "Troubled by lack of confidence in the knee"
+            "Q1",
+            "À quelle fréquence pensez-vous à votre problème de genou ?",
+            "How often are you aware of your knee problem?",
+            KOOS_AWARENESS,
         ),
-        Item("Q4", "Difficulté globale", "General difficulty with the knee"),
+        Item(
+            "Q2",
+            "Avez-vous modifié votre mode de vie pour éviter les activités qui pourraient abîmer votre genou ?",
+            "Have you modified your life style to avoid potentially damaging activities to your knee?",
+            KOOS_LIFESTYLE,
+        ),
+        Item(
+            "Q3",
+            "Le manque de confiance dans votre genou vous gêne-t-il ?",
+            "How much are you troubled with lack of confidence in your knee?",
+            KOOS_CONFIDENCE,
+        ),
+        _sev(
+            "Q4",
+            "D'une manière générale, quelle difficulté avez-vous avec votre genou ?",
+            "In general, how much difficulty do you have with your knee?",
+        ),
     ),
 }
-"""KOOS items (descriptive labels) coded 0 (no problems) to 4 (extreme problems); the
-form maps the reversed wordings (S4, S5) so that 0 always means no problem."""
+"""KOOS items, each scored 0 (no problems) to 4 (extreme problems) with its own answer
+labels; S4/S5 list Always first and Always scores 0."""
 
-KOOS_MAX_MISSING = 2
-"""KOOS User's Guide: one or two missing items in a subscale are replaced by the mean
-of the subscale; more than two missing -> no subscale score."""
+KOOS_MIN_ANSWERED_FRACTION = 0.5
+"""KOOS Scoring 2012 (koos.nu): "As long as at least 50 % of the subscale items are
+answered ... a mean score can be calculated": Pain 5 of 9, Symptoms 4 of 7, ADL 9 of 17,
+Sport/Rec 3 of 5, QOL 2 of 4 (the 1998 rule allowed two missing items)."""
+
+
+def koos_min_answered(n_items: int, fraction: float = KOOS_MIN_ANSWERED_FRACTION) -> int:
+    """Items needed for a subscale score: ``ceil(n x fraction)`` (5/9, 4/7, 9/17, 3/5, 2/4)."""
+    return max(1, math.ceil(n_items * fraction - 1e-9))
 
 
 def koos(
-    answers: Mapping[str, int | None], *, max_missing: int = KOOS_MAX_MISSING
+    answers: Mapping[str, int | None], *, min_fraction: float = KOOS_MIN_ANSWERED_FRACTION
 ) -> InstrumentScore:
     """KOOS: each subscale ``100 - mean(items) * 100 / 4`` (100 = no problems, 0 = extreme),
-    ``None`` when more than ``max_missing`` items of the subscale are missing. KOOS has no
-    aggregate total (User's Guide): ``total`` is the KOOS4 used in trials (mean of pain,
-    symptoms, sport/rec and QOL), ``None`` if one of them is missing."""
+    ``None`` when fewer than half its items are answered. KOOS has no aggregate total
+    (User's Guide): ``total`` is the KOOS4 used in trials (mean of pain, symptoms, sport/rec
+    and QOL), ``None`` if one of them is missing."""
     codes = tuple(i.code for items in KOOS_SUBSCALES.values() for i in items)
     values, missing = _check_answers("KOOS", answers, codes, 0, 4)
     subscales: dict[str, float | None] = {}
+    short: list[str] = []
     for name, items in KOOS_SUBSCALES.items():
         vals = [values[i.code] for i in items if i.code in values]
-        if not vals or len(items) - len(vals) > max_missing:
+        needed = koos_min_answered(len(items), min_fraction)
+        if len(vals) < needed:
             subscales[name] = None
+            short.append(f"{name} {len(vals)}/{len(items)} (needs {needed})")
         else:
-            subscales[name] = round(100 - (sum(vals) / len(vals)) * 100 / 4, 4)
+            subscales[name] = round(100 - (math.fsum(vals) / len(vals)) * 100 / 4, 4)
     koos4_parts = [subscales[n] for n in ("pain", "symptoms", "sport_rec", "qol")]
     koos4 = (
         None
         if any(p is None for p in koos4_parts)
         else round(math.fsum(p for p in koos4_parts if p is not None) / 4, 4)
     )
+    note = "total = KOOS4 (mean of pain, symptoms, sport/rec, QOL)"
+    if short:
+        note += "; fewer than half the items answered: " + ", ".join(short)
     return InstrumentScore(
-        "KOOS",
-        koos4,
-        subscales,
-        answered=len(values),
-        missing=missing,
-        note="total = KOOS4 (mean of pain, symptoms, sport/rec, QOL)",
+        "KOOS", koos4, subscales, answered=len(values), missing=missing, note=note
     )
 
 

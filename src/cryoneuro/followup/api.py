@@ -12,6 +12,14 @@ from ninja import Router, Schema, Status
 
 from cryoneuro.accounts.access import can_access_patient
 from cryoneuro.accounts.roles import Perm
+from cryoneuro.clinical.analgesics import (
+    ROUTES,
+    convert,
+    is_opioid,
+    known_drugs,
+    normalise_drug_name,
+    split_drug,
+)
 from cryoneuro.core.api import Unprocessable, perm_auth, raise_422
 from cryoneuro.core.audit import audit_read
 from cryoneuro.patients.selectors import patient_get
@@ -205,6 +213,51 @@ def questionnaire_get(request, response_id: int):
     return response_out(response)
 
 
+def _check_analgesics(rows: Any) -> None:
+    """Each intake is ``{drug, route, daily_dose}``; an opioid needs its route (``"unknown"``
+    is accepted and gives no MME). Errors name the field: ``analgesics.<n>.<key>``."""
+    shape = _("A list of {drug, route, daily_dose} objects.")
+    if not isinstance(rows, list):
+        raise_422({"analgesics": [shape]})
+    errors: dict[str, list[str]] = {}
+    for n, row in enumerate(rows):
+        where = f"analgesics.{n}"
+        if (
+            not isinstance(row, dict)
+            or not {"drug", "daily_dose"} <= set(row)
+            or not set(row) <= {"drug", "daily_dose", "route"}
+        ):
+            errors[where] = [shape]
+            continue
+        drug, route, dose = row["drug"], row.get("route"), row["daily_dose"]
+        if not isinstance(drug, str) or normalise_drug_name(drug) not in known_drugs():
+            errors[f"{where}.drug"] = [
+                _("Unknown medicine %(value)s; known: %(names)s.")
+                % {"value": repr(drug), "names": ", ".join(known_drugs())}
+            ]
+            continue
+        if route is not None and (not isinstance(route, str) or route not in ROUTES):  # keys only
+            errors[f"{where}.route"] = [
+                _("Unknown route %(value)s; routes: %(names)s.")
+                % {"value": repr(route), "names": ", ".join(ROUTES)}
+            ]
+            continue
+        if route is None and is_opioid(drug) and split_drug(drug)[1] is None:
+            errors[f"{where}.route"] = [
+                _('Give the route of %(drug)s (one of %(names)s; "unknown" gives no MME).')
+                % {"drug": drug, "names": ", ".join(ROUTES)}
+            ]
+            continue
+        try:
+            convert(drug, dose, route)
+        except ValueError as error:
+            errors[f"{where}.daily_dose" if "dose" in str(error) else f"{where}.route"] = [
+                str(error)
+            ]
+    if errors:
+        raise_422(errors)
+
+
 def _check_answers(answers: dict[str, Any], instruments: list[str]) -> None:
     unknown = sorted(set(answers) - set(instruments))
     if unknown:
@@ -216,11 +269,8 @@ def _check_answers(answers: dict[str, Any], instruments: list[str]) -> None:
             }
         )
     rows = answers.get("analgesics")
-    if rows is not None and (
-        not isinstance(rows, list)
-        or not all(isinstance(r, dict) and set(r) == {"drug", "daily_dose"} for r in rows)
-    ):
-        raise_422({"analgesics": [_("A list of {drug, daily_dose} objects.")]})
+    if rows is not None:
+        _check_analgesics(rows)
     effects = answers.get("side_effects")
     valid = {code for code, _ in qn.SIDE_EFFECTS}
     if effects is not None and (not isinstance(effects, list) or not set(effects) <= valid):

@@ -76,9 +76,10 @@ def _answers(ctx, patient, procedure, trajectory, *, user=None, today=None):
         response.instruments = ["nrs", "pgic", "analgesics", "activities", "side_effects"]
         response.procedure = procedure
         response.save()
-        drugs = [{"drug": "paracetamol", "daily_dose": 3000.0}]
+        drugs = [{"drug": "paracetamol", "route": "oral", "daily_dose": 3000.0}]
         if opioid:
-            drugs.append({"drug": opioid[0], "daily_dose": float(opioid[1])})
+            route = "transdermal" if opioid[0].startswith("fentanyl") else "oral"
+            drugs.append({"drug": opioid[0], "route": route, "daily_dose": float(opioid[1])})
         pgic = 1 if nrs <= 2 else 2 if nrs <= 4 else 4 if nrs <= 6 else 5
         services.questionnaire_save(
             response=response,

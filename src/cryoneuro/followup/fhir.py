@@ -40,6 +40,17 @@ def _dt(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def _dosage_text(d: dict) -> str:
+    """``"25 mcg/h, transdermal (60 MME/d)"``; rows recorded before routes have no unit or
+    route; an intake without MME says so rather than show a number."""
+    dose = f"{d['daily_dose']:g} {d.get('unit') or 'per day'}"
+    route = f", {d['route']}" if d.get("route") else ""
+    mme = d.get("mme_per_day")
+    return (
+        f"{dose}{route} ({mme:g} MME/d)" if mme is not None else f"{dose}{route} (MME not computed)"
+    )
+
+
 def _text(value: str) -> dict:
     return {"text": value}
 
@@ -242,6 +253,7 @@ def _questionnaires(patient: Patient, subject: dict) -> list[tuple[str, dict]]:
                     r.procedure_id,
                 )
             )
+        drugs = r.scores.get("analgesics", {}).get("drugs", [])
         if r.mme_per_day is not None:
             out.append(
                 _observation(
@@ -253,25 +265,20 @@ def _questionnaires(patient: Patient, subject: dict) -> list[tuple[str, dict]]:
                     r.procedure_id,
                 )
             )
-            for i, d in enumerate(r.scores.get("analgesics", {}).get("drugs", [])):
-                out.append(
-                    (
-                        _id("medstmt", f"{r.pk}/{i}"),
-                        {
-                            "resourceType": "MedicationStatement",
-                            "status": "active",
-                            "medicationCodeableConcept": _text(d["drug"]),
-                            "subject": subject,
-                            "effectiveDateTime": when,
-                            "dosage": [
-                                {
-                                    "text": f"{d['daily_dose']:g} per day "
-                                    f"({d['mme_per_day']:g} MME/d)"
-                                }
-                            ],
-                        },
-                    )
+        for i, d in enumerate(drugs):
+            out.append(
+                (
+                    _id("medstmt", f"{r.pk}/{i}"),
+                    {
+                        "resourceType": "MedicationStatement",
+                        "status": "active",
+                        "medicationCodeableConcept": _text(d["drug"]),
+                        "subject": subject,
+                        "effectiveDateTime": when,
+                        "dosage": [{"text": _dosage_text(d)}],
+                    },
                 )
+            )
     return out
 
 

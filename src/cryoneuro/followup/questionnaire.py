@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cryoneuro.clinical import questionnaires as q
-from cryoneuro.clinical.analgesics import known_drugs, mme_per_day
+from cryoneuro.clinical.analgesics import ROUTES, convert, is_opioid, known_drugs
 
 INSTRUMENTS = (
     "nrs",
@@ -54,6 +54,17 @@ SIDE_EFFECTS = [
     ("motor_weakness", _("Weakness of the limb")),
     ("skin_change", _("Skin change at the site")),
 ]
+ROUTE_LABELS = {
+    "oral": _("By mouth (tablet, capsule, drops)"),
+    "transdermal": _("Skin patch"),
+    "buccal": _("Against the gum or cheek"),
+    "sublingual": _("Under the tongue"),
+    "nasal": _("Nasal spray"),
+    "parenteral": _("Injection or drip (IV, under the skin, into the muscle)"),
+    "rectal": _("Suppository"),
+    "topical": _("On the skin (cream, plaster)"),
+    "unknown": _("I don't know"),
+}
 WOMAC_LEVELS = [
     (0, _("None")),
     (1, _("Mild")),
@@ -96,6 +107,10 @@ def drug_choices():
     return [("", "—")] + [(d, d.replace("_", " ")) for d in known_drugs()]
 
 
+def route_choices():
+    return [("", "—")] + [(r, ROUTE_LABELS[r]) for r in ROUTES]
+
+
 class QuestionnaireForm(forms.Form):
     """Every field is optional: what is answered is kept as a draft; completing checks
     that each instrument can be scored under its own missing-item rules."""
@@ -119,7 +134,7 @@ class QuestionnaireForm(forms.Form):
 
     def _add_bpi(self, language):
         names = []
-        for item in q.BPI_INTERFERENCE_ITEMS:
+        for item in q.BPI_SEVERITY_ITEMS + q.BPI_INTERFERENCE_ITEMS:
             name = f"bpi_{item.code}"
             self.fields[name] = _int_choice(item.text(language), [(i, i) for i in range(11)])
             names.append(name)
@@ -152,7 +167,17 @@ class QuestionnaireForm(forms.Form):
         return self._likert("womac", q.WOMAC_SUBSCALES, language)
 
     def _add_koos(self, language):
-        return self._likert("koos", q.KOOS_SUBSCALES, language)
+        # each KOOS item has its own answer labels (Never ... Always; for "straighten /
+        # bend fully", Always ... Never), the stored value is the item score 0-4
+        names = []
+        for items in q.KOOS_SUBSCALES.values():
+            for item in items:
+                name = f"koos_{item.code}"
+                self.fields[name] = _int_choice(
+                    item.text(language), item.options(language), radio=False
+                )
+                names.append(name)
+        return names
 
     def _add_pgic(self, language):
         self.fields["pgic"] = _int_choice(
@@ -170,14 +195,17 @@ class QuestionnaireForm(forms.Form):
             self.fields[f"drug_{i}"] = forms.ChoiceField(
                 label=_("Medicine"), required=False, choices=drug_choices
             )
+            self.fields[f"route_{i}"] = forms.ChoiceField(
+                label=_("How you take it"), required=False, choices=route_choices
+            )
             self.fields[f"dose_{i}"] = forms.DecimalField(
-                label=_("Total per day (mg; fentanyl patch: µg/h)"),
+                label=_("Total per day (mg; fentanyl patch: µg/h; other fentanyl: µg)"),
                 required=False,
                 min_value=0,
                 max_value=5000,
                 decimal_places=2,
             )
-            names += [f"drug_{i}", f"dose_{i}"]
+            names += [f"drug_{i}", f"route_{i}", f"dose_{i}"]
         return names
 
     def _add_activities(self, language):
@@ -209,6 +237,17 @@ class QuestionnaireForm(forms.Form):
                 self.add_error(f"dose_{i}", _("Give the total dose per day."))
             if dose is not None and not drug:
                 self.add_error(f"drug_{i}", _("Choose the medicine."))
+            route = data.get(f"route_{i}") or None
+            if drug and is_opioid(drug) and route is None:
+                self.add_error(
+                    f"route_{i}",
+                    _('Say how you take this medicine (choose "I don\'t know" if unsure).'),
+                )
+            elif drug and dose is not None:
+                try:
+                    convert(drug, float(dose), route)
+                except ValueError as error:
+                    self.add_error(f"route_{i}", str(error))
         return data
 
     def answers(self) -> dict[str, Any]:
@@ -230,9 +269,15 @@ class QuestionnaireForm(forms.Form):
                     out[instrument] = values
             elif instrument == "analgesics":
                 rows = [
-                    {"drug": data[f"drug_{i}"], "daily_dose": float(data[f"dose_{i}"])}
+                    {
+                        "drug": data[f"drug_{i}"],
+                        "route": data.get(f"route_{i}") or "unknown",
+                        "daily_dose": float(data[f"dose_{i}"]),
+                    }
                     for i in range(ANALGESIC_ROWS)
-                    if data.get(f"drug_{i}") and data.get(f"dose_{i}") is not None
+                    if data.get(f"drug_{i}")
+                    and data.get(f"dose_{i}") is not None
+                    and f"route_{i}" not in self.errors
                 ]
                 if rows or data.get("no_analgesics"):
                     out["analgesics"] = rows
@@ -259,6 +304,7 @@ def initial_from(answers: Mapping[str, Any]) -> dict[str, Any]:
         initial["no_analgesics"] = not answers["analgesics"]
         for i, row in enumerate(answers["analgesics"][:ANALGESIC_ROWS]):
             initial[f"drug_{i}"] = row["drug"]
+            initial[f"route_{i}"] = row.get("route", "unknown")
             initial[f"dose_{i}"] = row["daily_dose"]
     return initial
 
@@ -275,7 +321,7 @@ def score(
         if instrument == "nrs":
             result = q.nrs(value)
         elif instrument == "bpi":
-            result = q.bpi_interference(value or {})
+            result = q.bpi(value or {})
         elif instrument == "dn4":
             result = q.dn4_score(value or {})
         elif instrument == "womac":
@@ -290,18 +336,7 @@ def score(
             if value is None:
                 problems["analgesics"] = "missing"
                 continue
-            per_drug = [
-                {
-                    "drug": r["drug"],
-                    "daily_dose": r["daily_dose"],
-                    "mme_per_day": mme_per_day(r["drug"], r["daily_dose"]),
-                }
-                for r in value
-            ]
-            scores["analgesics"] = {
-                "drugs": per_drug,
-                "mme_per_day": round(sum(d["mme_per_day"] for d in per_drug), 3),
-            }
+            scores["analgesics"] = analgesics_score(value)
             continue
         else:
             continue
@@ -309,3 +344,25 @@ def score(
         if not result.valid:
             problems[instrument] = result.note or "missing"
     return scores, problems
+
+
+def analgesics_score(rows: list[Mapping[str, Any]]) -> dict[str, Any]:
+    """Per intake its MME/day by route (clinical layer), and the day's total; the total is
+    ``None`` when an intake cannot be converted (route not given, no sourced factor): a
+    partial total would understate the opioid load. ``unavailable`` says which and why."""
+    per_drug = [convert(r["drug"], r["daily_dose"], r.get("route")).to_dict() for r in rows]
+    unavailable = [d for d in per_drug if d["mme_per_day"] is None]
+    total = (
+        None
+        if unavailable
+        else round(sum(d["mme_per_day"] for d in per_drug if d["mme_per_day"] is not None), 3)
+    )
+    return {
+        "drugs": per_drug,
+        "mme_per_day": total,
+        "unavailable": [
+            {"drug": d["drug"], "route": d["route"], "reason_code": d["reason_code"]}
+            for d in unavailable
+        ],
+        "note": "; ".join(d["reason"] for d in unavailable),
+    }

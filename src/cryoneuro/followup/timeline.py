@@ -64,12 +64,23 @@ def build_chart(*, patient: Patient, language: str = "fr", today: dt.date | None
 
     today = today or timezone.localdate()
     procedures = list(patient.procedures.order_by("checked_in_at").prefetch_related("nerves"))
-    responses = [
-        r
-        for r in patient.questionnaire_responses.order_by("answered_on", "id")
-        if r.nrs is not None or r.mme_per_day is not None
+    every = list(patient.questionnaire_responses.order_by("answered_on", "id"))
+    responses = [r for r in every if r.nrs is not None or r.mme_per_day is not None]
+    # answers with an opioid whose MME cannot be computed (route not given, no sourced
+    # factor): not plotted, and the page says so rather than draw a false fall to zero
+    not_computed = [
+        {
+            "date": r.answered_on,
+            "drugs": ", ".join(
+                f"{u['drug']} ({u['route']})" for u in r.scores["analgesics"]["unavailable"]
+            ),
+        }
+        for r in every
+        if isinstance(r.scores.get("analgesics"), dict)
+        and r.scores["analgesics"].get("unavailable")
     ]
     chart = Chart()
+    chart.summary = {"mme_not_computed": not_computed}
     if not procedures and not responses:
         return chart
     chart.empty = False
@@ -199,6 +210,7 @@ def build_chart(*, patient: Patient, language: str = "fr", today: dt.date | None
     if start <= today <= end:
         chart.today_x = x(today)
     chart.summary = {
+        "mme_not_computed": not_computed,
         "first_mme": mme[0][1] if mme else None,
         "last_mme": mme[-1][1] if mme else None,
         "last_nrs": points[-1][1]["value"] if points else None,

@@ -100,7 +100,10 @@ def test_questionnaire_and_fhir_through_the_api(
     r = client.post(
         f"/api/questionnaires/{rid}",
         {
-            "answers": {"nrs": 3, "analgesics": [{"drug": "tramadol", "daily_dose": 100}]},
+            "answers": {
+                "nrs": 3,
+                "analgesics": [{"drug": "tramadol", "route": "oral", "daily_dose": 100}],
+            },
             "complete": True,
         },
         content_type="application/json",
@@ -169,7 +172,11 @@ def test_questionnaire_and_fhir_through_the_api(
         response=response,
         user=nurse,
         complete=True,
-        answers={"nrs": 2, "pgic": 2, "analgesics": [{"drug": "oxycodone", "daily_dose": 10.0}]},
+        answers={
+            "nrs": 2,
+            "pgic": 2,
+            "analgesics": [{"drug": "oxycodone", "route": "oral", "daily_dose": 10.0}],
+        },
     )
     login(owner)
     r = client.get(f"/api/patients/{cleared_patient.pk}/fhir")
@@ -205,3 +212,47 @@ def test_questionnaire_and_fhir_through_the_api(
     login(other)
     assert client.get(f"/api/patients/{cleared_patient.pk}/fhir").status_code == 403
     assert client.get(f"/api/questionnaires/{rid}").status_code == 403
+
+
+def test_an_analgesic_without_a_route_is_a_422_naming_the_field_and_nothing_is_saved(
+    cleared_patient, nurse, login, client
+):
+    from cryoneuro.followup import services
+
+    response = services.questionnaire_start(
+        patient=cleared_patient, user=nurse, instruments=["nrs", "analgesics"]
+    )
+    login(nurse)
+    r = client.post(
+        f"/api/questionnaires/{response.pk}",
+        {"answers": {"nrs": 3, "analgesics": [{"drug": "fentanyl", "daily_dose": 200}]}},
+        content_type="application/json",
+    )
+    assert r.status_code == 422
+    assert set(r.json()["errors"]) == {"analgesics.0.route"}
+    assert "fentanyl" in r.json()["errors"]["analgesics.0.route"][0]
+    response.refresh_from_db()
+    assert response.answers == {} and response.mme_per_day is None
+    r = client.post(
+        f"/api/questionnaires/{response.pk}",
+        {"answers": {"analgesics": [{"drug": "fentanyl", "route": "mouth", "daily_dose": 2}]}},
+        content_type="application/json",
+    )
+    assert r.status_code == 422 and "analgesics.0.route" in r.json()["errors"]
+    r = client.post(
+        f"/api/questionnaires/{response.pk}",
+        {"answers": {"analgesics": [{"drug": "kratom", "route": "oral", "daily_dose": 2}]}},
+        content_type="application/json",
+    )
+    assert r.status_code == 422 and "analgesics.0.drug" in r.json()["errors"]
+    r = client.post(
+        f"/api/questionnaires/{response.pk}",
+        {
+            "answers": {
+                "nrs": 3,
+                "analgesics": [{"drug": "fentanyl", "route": "transdermal", "daily_dose": 25}],
+            }
+        },
+        content_type="application/json",
+    )
+    assert r.status_code == 200 and r.json()["mme_per_day"] == 60.0

@@ -115,8 +115,8 @@ def test_mme_is_computed_with_cdc_2022_factors(full_procedure, nurse):
         7,
         3,
         analgesics=[
-            {"drug": "oxycodone", "daily_dose": 20.0},  # 30 MME
-            {"drug": "tramadol", "daily_dose": 200.0},  # 40 MME
+            {"drug": "oxycodone", "route": "oral", "daily_dose": 20.0},  # 30 MME
+            {"drug": "tramadol", "route": "oral", "daily_dose": 200.0},  # 40 MME
             {"drug": "fentanyl_transdermal", "daily_dose": 25.0},  # 60 MME
             {"drug": "paracetamol", "daily_dose": 3000.0},  # 0
         ],
@@ -136,7 +136,7 @@ def test_mme_flows_into_the_timeline(full_procedure, nurse):
         full_procedure,
         7,
         3,
-        analgesics=[{"drug": "codeine", "daily_dose": 240.0}],
+        analgesics=[{"drug": "codeine", "route": "oral", "daily_dose": 240.0}],
     )  # 36 MME
     _answer(
         full_procedure.patient,
@@ -144,7 +144,7 @@ def test_mme_flows_into_the_timeline(full_procedure, nurse):
         full_procedure,
         30,
         2,
-        analgesics=[{"drug": "codeine", "daily_dose": 120.0}],
+        analgesics=[{"drug": "codeine", "route": "oral", "daily_dose": 120.0}],
     )  # 18 MME
     chart = build_chart(patient=full_procedure.patient)
     assert [p["value"] for p in chart.mme_points] == [36.0, 18.0]
@@ -156,6 +156,36 @@ def test_mme_flows_into_the_timeline(full_procedure, nurse):
     assert len(chart.markers) == 1 and {b["kind"] for b in chart.bands} == {"relief", "ending"}
     # the second MME point is drawn lower (smaller value) than the first
     assert chart.mme_points[1]["y"] > chart.mme_points[0]["y"]
+
+
+def test_the_timeline_says_when_an_mme_could_not_be_computed(full_procedure, nurse, client, login):
+    from cryoneuro.followup.timeline import build_chart
+
+    _answer(
+        full_procedure.patient,
+        nurse,
+        full_procedure,
+        7,
+        3,
+        analgesics=[{"drug": "codeine", "route": "oral", "daily_dose": 240.0}],
+    )  # 36 MME
+    _answer(
+        full_procedure.patient,
+        nurse,
+        full_procedure,
+        30,
+        2,
+        analgesics=[{"drug": "fentanyl", "route": "buccal", "daily_dose": 400.0}],
+    )  # no sourced factor: not plotted (not a fall to zero)
+    chart = build_chart(patient=full_procedure.patient)
+    assert [p["value"] for p in chart.mme_points] == [36.0]
+    [gap] = chart.summary["mme_not_computed"]
+    assert gap["drugs"] == "fentanyl (buccal)"
+    login(nurse)
+    from django.urls import reverse
+
+    page = client.get(reverse("followup_timeline", args=[full_procedure.patient.pk]))
+    assert page.status_code == 200 and b'id="mme-not-computed"' in page.content
 
 
 def test_response_and_end_of_relief_are_detected(cleared_patient, nurse):

@@ -25,6 +25,10 @@ def test_nrs_and_pgic():
 
 def test_bpi_interference_mean_valid_from_four_items():
     data = {
+        "bpi_worst": "8",
+        "bpi_least": "3",
+        "bpi_average": "5",
+        "bpi_now": "4",
         "bpi_general_activity": "6",
         "bpi_mood": "4",
         "bpi_walking_ability": "8",
@@ -32,6 +36,11 @@ def test_bpi_interference_mean_valid_from_four_items():
     }
     scores, problems = score(_answers(["bpi"], data), ["bpi"])
     assert scores["bpi"]["total"] == 5.0 and "bpi" not in problems
+    assert scores["bpi"]["subscales"] == {"severity": 5.0, "interference": 5.0}
+    del data["bpi_now"]  # severity needs its four items: not complete yet
+    scores, problems = score(_answers(["bpi"], data), ["bpi"])
+    assert scores["bpi"]["subscales"]["severity"] is None and "bpi" in problems
+    data["bpi_now"] = "4"
     del data["bpi_sleep"]
     scores, problems = score(_answers(["bpi"], data), ["bpi"])
     assert scores["bpi"]["total"] is None and "bpi" in problems
@@ -69,8 +78,10 @@ def test_koos_no_problems_is_100():
 def test_analgesics_to_mme_and_activities():
     data = {
         "drug_0": "morphine",
+        "route_0": "oral",
         "dose_0": "30",
         "drug_1": "hydromorphone",
+        "route_1": "oral",
         "dose_1": "8",
         "activities": "partially",
     }
@@ -96,3 +107,48 @@ def test_impossible_values_are_field_errors():
     )
     assert not form.is_valid()
     assert {"nrs", "dose_0", "drug_1"} <= set(form.errors)
+
+
+def test_koos_form_shows_each_items_own_labels_and_straighten_fully_the_right_way_round():
+    form = QuestionnaireForm(instruments=["koos"])
+    s4 = form.fields["koos_S4"]
+    assert "reversed" not in str(s4.label).lower() and "inversé" not in str(s4.label)
+    labels = [str(label) for value, label in s4.choices if value != ""]
+    assert labels == ["Toujours", "Souvent", "Parfois", "Rarement", "Jamais"]
+    assert next(lbl for v, lbl in form.fields["koos_S1"].choices if v != "") == "Jamais"
+    # "Always" able to straighten fully is no problem (0): symptoms 100
+    answers = _answers(["koos"], {f"koos_S{n}": "0" for n in range(1, 8)})
+    scores, _problems = score(answers, ["koos"])
+    assert scores["koos"]["subscales"]["symptoms"] == 100.0
+
+
+def test_an_opioid_without_its_route_is_a_field_error_naming_the_route():
+    form = QuestionnaireForm(
+        {"drug_0": "fentanyl", "dose_0": "200", "nrs": "4"}, instruments=["nrs", "analgesics"]
+    )
+    assert not form.is_valid()
+    assert set(form.errors) == {"route_0"}
+    # the valid answers are still kept (saved as a draft by the view), the row is not
+    assert form.answers()["nrs"] == 4 and "analgesics" not in form.answers()
+
+
+def test_fentanyl_by_patch_and_buccal_fentanyl_differ():
+    patch = _answers(
+        ["analgesics"], {"drug_0": "fentanyl", "route_0": "transdermal", "dose_0": "25"}
+    )
+    scores, problems = score(patch, ["analgesics"])
+    assert scores["analgesics"]["mme_per_day"] == 60.0 and problems == {}
+    assert scores["analgesics"]["drugs"][0]["unit"] == "mcg/h"
+    buccal = _answers(["analgesics"], {"drug_0": "fentanyl", "route_0": "buccal", "dose_0": "200"})
+    scores, problems = score(buccal, ["analgesics"])
+    # answered, so not a problem for completion, but no MME is made up
+    assert problems == {} and scores["analgesics"]["mme_per_day"] is None
+    assert scores["analgesics"]["unavailable"] == [
+        {"drug": "fentanyl", "route": "buccal", "reason_code": "no_factor"}
+    ]
+    unknown = _answers(
+        ["analgesics"], {"drug_0": "tramadol", "route_0": "unknown", "dose_0": "100"}
+    )
+    scores, _problems = score(unknown, ["analgesics"])
+    assert scores["analgesics"]["mme_per_day"] is None
+    assert scores["analgesics"]["drugs"][0]["reason_code"] == "route_unknown"
