@@ -118,7 +118,8 @@ def test_it_never_ends_relief_before_it_begins(baseline: int, relief: int, days:
 
 
 def test_it_compares_the_observed_end_of_relief_with_the_predicted_window() -> None:
-    window = expected_relief_window(100.0)  # end of relief expected on days 50-100
+    # end of relief expected on days 50-100 (no delay, a fixed example)
+    window = expected_relief_window(100.0, delay_days=(0, 0))
 
     def course(series: list[tuple[int, int]]):  # type: ignore[no-untyped-def]
         return relief_course(8, series)

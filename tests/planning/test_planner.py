@@ -11,6 +11,7 @@ from datetime import date
 import numpy as np
 import pytest
 
+from cryoneuro.clinical.regeneration import relief_window_for_nerve
 from cryoneuro.planning import (
     ClinicalLimits,
     PlanInputError,
@@ -196,7 +197,10 @@ def test_the_plan_is_reproducible_from_what_is_stored():
     assert again["protocol"] == d["protocol"]
     assert again["nerve"] == d["nerve"]
     assert d["software_version"]
-    assert d["relief_window"]["end_days"] == [50.0, 100.0]
+    # relief model 2026.12.5: calibrated delay + catalog distance / 1-2 mm/day
+    expected = relief_window_for_nerve(inp.nerve_code).end_days
+    assert d["relief_window"]["end_days"] == pytest.approx(list(expected))
+    assert d["relief_window"]["model_version"] == "2026.12.5"
     assert d["relief_window"]["end_dates"][0] < d["relief_window"]["end_dates"][1]
 
 

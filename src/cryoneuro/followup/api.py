@@ -86,6 +86,7 @@ def _tracking_out(patient) -> list[dict[str, Any]]:
                 "site": site["site"],
                 "side": site["side"],
                 "next_step": site["next_step"].to_dict(),
+                "next_window": site["next_window"].to_dict() if site["next_window"] else None,
                 "sessions": [
                     {
                         "procedure_id": s["procedure"].pk,

@@ -31,8 +31,10 @@ TRAJECTORIES = [
             (1, 6, ("oxycodone", 30)),
             (7, 4, ("oxycodone", 30)),
             (30, 3, ("oxycodone", 20)),
-            (90, 3, ("oxycodone", 10)),
-            (120, 7, ("oxycodone", 20)),
+            # relief ended on day 60, earlier than the population model's window: the
+            # next session's prediction is updated with it (issue 10 part 5)
+            (60, 7, ("oxycodone", 20)),
+            (90, 7, ("oxycodone", 30)),
             (150, 7, ("oxycodone", 30)),
         ],
     ),

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from cryoneuro.audit.services import audit_record
 from cryoneuro.clinical.outcomes import Session, next_step, relief_course, relief_vs_window
+from cryoneuro.clinical.regeneration import personalised_relief_window
 from cryoneuro.patients.models import Patient
 from cryoneuro.procedures.selectors import local_date, procedure_relief_window
 
@@ -378,13 +379,19 @@ def relief_tracking(*, patient: Patient) -> list[dict[str, Any]]:
     out = []
     for procedures in sites.values():
         sessions, history = [], []
+        observed: list[float] = []  # this site's earlier sessions: day relief ended
+        population = None
         for p in procedures:
             base = baseline_nrs(p)
             if base is None:
                 continue
             series = _series(p, responses)
             course = relief_course(base, series)
-            window = procedure_relief_window(p)
+            population = procedure_relief_window(p)
+            # the prediction for this session, updated with the patient's earlier ones
+            window = (
+                personalised_relief_window(population, observed) if population is not None else None
+            )
             start = local_date(p)
             sessions.append(
                 {
@@ -393,6 +400,7 @@ def relief_tracking(*, patient: Patient) -> list[dict[str, Any]]:
                     "series": series,
                     "course": course,
                     "window": window,
+                    "population_window": population,
                     "vs_window": relief_vs_window(course, window) if window else None,
                     "onset_date": (
                         start + dt.timedelta(days=course.onset_day)
@@ -407,15 +415,22 @@ def relief_tracking(*, patient: Patient) -> list[dict[str, Any]]:
                 }
             )
             history.append(Session(float(base), tuple(series)))
+            if course.end_day is not None and course.end_day > 0:
+                observed.append(float(course.end_day))
         if not sessions:
             continue
         step = next_step(history)
+        next_window = (
+            personalised_relief_window(population, observed) if population is not None else None
+        )
         out.append(
             {
                 "site": procedures[-1].site_label,
                 "side": procedures[-1].side,
                 "sessions": sessions,
                 "next_step": step,
+                "next_window": next_window,
+                "observed_end_days": list(observed),
             }
         )
     return out

@@ -295,7 +295,9 @@ def load(ctx) -> None:
     p5 = _procedure(
         ctx,
         amelia,
-        morning(200),
+        # 260 days ago: past the intercostal window's latest end (day ~234, relief model
+        # 2026.12.5), so the weakness that has not resolved is flagged
+        morning(260),
         ["intercostal"],
         site="thorax gauche T5-T6",
         side="left",

@@ -253,3 +253,29 @@ def test_a_new_session_at_the_same_site_supersedes_the_open_items(cleared_patien
     assert open_before.exists()
     run_procedure(cleared_patient, nurse, start=_start())
     assert not first.followup_items.filter(status__in=["planned", "sent"]).exists()
+
+
+def test_the_patients_own_relief_updates_the_next_prediction(cleared_patient, nurse, client, login):
+    # session 1 at the site: relief ended on day 30, well before the population window;
+    # session 2: its prediction (and the next one) moves towards the patient's 30 days
+    first = run_procedure(cleared_patient, nurse, start=_start(days_ago=300))
+    for day, nrs in [(7, 3), (30, 7), (90, 7)]:
+        _answer(cleared_patient, nurse, first, day, nrs)
+    second = run_procedure(cleared_patient, nurse, start=_start(days_ago=20))
+    _answer(cleared_patient, nurse, second, 7, 3)
+    site = services.relief_tracking(patient=cleared_patient)[0]
+    s1, s2 = site["sessions"]
+    assert s1["course"].end_day == 30
+    assert not s1["window"].personalised  # no earlier session: the population window
+    assert s1["window"].end_days == s1["population_window"].end_days
+    assert s2["window"].personalised and s2["window"].observed_end_days == (30.0,)
+    pop_low, pop_high = s2["population_window"].end_days
+    low, high = s2["window"].end_days
+    assert low < pop_low and high < pop_high  # moved towards 30 days, part way
+    assert low > 30 * 0.5
+    nxt = site["next_window"]
+    assert nxt.personalised and site["observed_end_days"] == [30.0]
+    login(nurse)
+    page = client.get(f"/patients/{cleared_patient.pk}/follow-up/").content.decode()
+    assert 'class="next-window" data-personalised="true"' in page
+    assert "relief lasted 30 days" in page or "soulagement a duré 30 jours" in page

@@ -32,6 +32,12 @@ def test_the_demo_has_patients_at_every_stage(tmp_path, settings):
     henri = Patient.objects.get(family_name="Dubreuil", given_name="Henri")
     statuses = [s["course"].status for s in relief_tracking(patient=henri)[0]["sessions"]]
     assert statuses[0] == "relief_ended" and len(statuses) == 2  # a re-treatment
+    # his first session's relief ended on day 60, before the population window: the
+    # second session's prediction is updated with it (relief model 2026.12.5)
+    henri_site = relief_tracking(patient=henri)[0]
+    assert henri_site["observed_end_days"] == [60.0]
+    second = henri_site["sessions"][1]["window"]
+    assert second.personalised and second.end_days[0] < second.population_end_days[0]
     assert len(motor_deficit_flags()) == 1
     claire = Patient.objects.get(family_name="Morel", given_name="Claire")
     assert claire.user is not None and claire.user.username == "claire.morel"
