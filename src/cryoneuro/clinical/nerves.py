@@ -103,7 +103,7 @@ B_DEEP = (
     "intermediate, non-compressible: deep target under muscle or near non-compressible vessels; "
     + B_ESAIC_2022
     + "; the neuraxial-type intervals are mapped onto the ASRA pain INTERMEDIATE tier "
-    "(assumption: not a published mapping); " + B_CAS_2019
+    "(assumption: not a published mapping) of " + B_ASRA_2018 + "; " + B_CAS_2019
 )
 B_LUMBAR_FACET = (
     "low, non-compressible: the 2018 update moved thoracolumbar facet procedures (medial branch "
@@ -118,13 +118,16 @@ B_CERVICAL_FACET = (
 B_SACRAL = (
     "low, non-compressible: sacroiliac joint injections and sacral lateral branch blocks/"
     "radiofrequency are low risk (Spine Intervention Society risk table, as summarised by a "
-    "secondary source; ASRA 2015/2018 low-risk list not read directly); on the sacrum under muscle"
+    "secondary source; the low-risk list of " + B_ASRA_2018 + " not read directly); on the "
+    "sacrum under muscle"
 )
 B_PLEURA = (
     "intermediate, non-compressible: intercostal vessels run with the nerve in the subcostal "
     "groove and the pleura lies just deep, so bleeding cannot be compressed; "
     + B_ESAIC_2022
-    + "; mapped onto the ASRA pain INTERMEDIATE tier (assumption)"
+    + "; mapped onto the INTERMEDIATE tier of "
+    + B_ASRA_2018
+    + " (assumption)"
 )
 B_UNSPECIFIED = (
     "intermediate, non-compressible: the target is not yet named, so the conservative class is "
