@@ -177,8 +177,8 @@ class DrugRule:
     ``renal_crcl_below`` (dabigatran). ``restart_hours`` after the procedure.
     """
 
-    drug: DrugCode
-    tier: BleedingTier
+    drug: str  # a DrugCode (str so the data table stays plain; checked by the tests)
+    tier: str  # a BleedingTier
     action: Action
     source: str
     verified: bool
@@ -204,7 +204,7 @@ def _rules() -> tuple[DrugRule, ...]:
         "fluindione is not in the ASRA table: managed like warfarin (half-life of the same "
         "order; assumption, to confirm with the prescriber)"
     )
-    for drug, days, restart, verified, why in (
+    for drug, days, restart_h, verified, why in (
         ("warfarin", 5, 6, True, ""),
         ("acenocoumarol", 3, 24, True, ""),
         ("fluindione", 5, 6, False, vka_fluindione),
@@ -218,7 +218,7 @@ def _rules() -> tuple[DrugRule, ...]:
                     SRC_TABLE,
                     verified,
                     _d(days),
-                    _h(restart),  # type: ignore[arg-type]
+                    _h(restart_h),
                     needs_normal_inr=True,
                     unverified_reason=why,
                 )
@@ -229,15 +229,15 @@ def _rules() -> tuple[DrugRule, ...]:
                 "low",
                 "shared_assessment",
                 SRC_TABLE,
-                verified,  # type: ignore[arg-type]
-                restart_hours=_h(restart),
+                verified,
+                restart_hours=_h(restart_h),
                 unverified_reason=why,
             )
         )
     # LMWH: the dose (prophylactic 12 h / therapeutic 24 h) is chosen in plan_for_drug.
     for tier in _TIERS:
-        restart = _h(4) if tier == "low" else _h(12, 24)
-        out.append(DrugRule("lmwh", tier, "stop", SRC_TABLE, True, _h(12, 24), restart))
+        lmwh_restart = _h(4) if tier == "low" else _h(12, 24)
+        out.append(DrugRule("lmwh", tier, "stop", SRC_TABLE, True, _h(12, 24), lmwh_restart))
     # DOACs (verified=False: see UNREAD).
     for drug, high, inter in (
         ("apixaban", _d(3, 5), _d(3)),
@@ -248,7 +248,7 @@ def _rules() -> tuple[DrugRule, ...]:
             DrugRule(
                 drug, "high", "stop", SRC_ASRA_2018, False, high, _h(24), unverified_reason=UNREAD
             )
-        )  # type: ignore[arg-type]
+        )
         out.append(
             DrugRule(
                 drug,
@@ -260,7 +260,7 @@ def _rules() -> tuple[DrugRule, ...]:
                 _h(24),
                 unverified_reason=UNREAD,
             )
-        )  # type: ignore[arg-type]
+        )
         out.append(
             DrugRule(
                 drug,
@@ -271,7 +271,7 @@ def _rules() -> tuple[DrugRule, ...]:
                 restart_hours=_h(24),
                 unverified_reason=UNREAD,
             )
-        )  # type: ignore[arg-type]
+        )
     out.append(
         DrugRule(
             "dabigatran",
@@ -329,10 +329,10 @@ def _rules() -> tuple[DrugRule, ...]:
                     restart,
                     unverified_reason=UNREAD,
                 )
-            )  # type: ignore[arg-type]
+            )
         out.append(
             DrugRule(drug, "low", "continue", SRC_ASRA_2018, False, unverified_reason=UNREAD)
-        )  # type: ignore[arg-type]
+        )
     # Aspirin: high tier depends on primary vs secondary prevention (plan_for_drug).
     out.append(DrugRule("aspirin", "high", "stop", SRC_TABLE, True, _d(6), _h(24)))
     out.append(
@@ -493,8 +493,10 @@ def plan_for_drug(
             False,
         )
     rule = DRUG_RULES[(code, tier)]
+    action: Action
     fr_drug, en_drug = _LABELS_FR[code], _LABELS_EN.get(code, code)
-    stop, action, verified = rule.stop_hours, rule.action, rule.verified
+    stop, verified = rule.stop_hours, rule.verified
+    action = rule.action
     extra_fr = extra_en = ""
     if code == "lmwh":
         if lmwh_dose is None:
