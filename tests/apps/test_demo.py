@@ -43,3 +43,18 @@ def test_demo_patients_cover_every_indication_and_contraindication(tmp_path, set
 
     contraindications = {rule.code for rule in RULES if rule.severity == "contraindication"}
     assert contraindications <= fired
+
+
+def test_the_demo_shows_a_bleeding_tier_decision_for_apixaban(tmp_path, settings):
+    settings.VAR_DIR = tmp_path
+    from cryoneuro.evaluation.models import Evaluation
+
+    call_command("load_demo")
+    evaluation = Evaluation.objects.get(patient__family_name="Caron")
+    hit = next(h for h in evaluation.decision["fired"] if h["code"] == "NR_ANTICOAGULANT")
+    assert (
+        "intermediate bleeding-risk tier (Intercostal nerve, not compressible)" in hit["message_en"]
+    )
+    assert "stop apixaban 3 days before; restart 24 h after" in hit["message_en"]
+    assert "arrêter l'apixaban 3 jours avant" in hit["message_fr"]
+    assert evaluation.ruleset_version == "2026.12.2"

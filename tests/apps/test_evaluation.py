@@ -111,3 +111,24 @@ def test_a_physician_reviews_a_case_that_needs_review(
     )
     evaluation.refresh_from_db()
     assert evaluation.cleared_for_procedure and evaluation.reviewed_by == physician
+
+
+def test_the_form_records_the_target_and_renal_function_for_the_bleeding_tier(
+    client, nurse, make_patient, knee_case
+):
+    patient = make_patient()
+    client.force_login(nurse)
+    client.post(
+        f"/patients/{patient.pk}/evaluations/new/",
+        _form(
+            knee_case,
+            anticoagulants="Pradaxa",
+            target_nerves=["genicular_superomedial"],
+            creatinine_clearance_ml_min="45",
+        ),
+    )
+    evaluation = Evaluation.objects.get()
+    assert evaluation.target_nerves == ["genicular_superomedial"]
+    assert float(evaluation.creatinine_clearance_ml_min) == 45.0
+    hit = next(h for h in evaluation.decision["fired"] if h["code"] == "NR_ANTICOAGULANT")
+    assert "low bleeding-risk tier" in hit["message_en"] and "dabigatran" in hit["message_en"]

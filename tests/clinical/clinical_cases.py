@@ -56,8 +56,13 @@ BASE_CASE: dict[str, Any] = {
     "other_cautions": "",
 }
 
-NEURALGIAS = ("intercostal_neuralgia", "occipital_neuralgia", "postherpetic_neuralgia")
-ARTHROSES = ("knee_arthrosis", "hip_arthrosis")
+NEURALGIAS = (
+    "intercostal_neuralgia",
+    "occipital_neuralgia",
+    "postherpetic_neuralgia",
+    "peripheral_neuralgia",
+)
+ARTHROSES = ("knee_arthrosis", "hip_arthrosis", "shoulder_pain")
 
 
 def eligible_data(indication: str = "knee_arthrosis", **overrides: Any) -> dict[str, Any]:

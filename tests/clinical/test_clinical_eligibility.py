@@ -145,8 +145,8 @@ def test_it_lists_every_contraindication_that_fired(make_case: MakeCase) -> None
 # ------------------------------------------------------------------ each needs-review rule
 
 NEEDS_REVIEW_CASES: list[tuple[str, dict[str, Any]]] = [
-    ("NR_INR_HIGH", {"inr": 2.5}),
-    ("NR_PLATELETS_LOW", {"platelets_g_per_l": 60}),
+    ("NR_INR_HIGH", {"inr": 2.5, "target_nerves": ["intercostal"]}),
+    ("NR_PLATELETS_LOW", {"platelets_g_per_l": 60, "target_nerves": ["intercostal"]}),
     ("NR_ANTICOAGULANT", {"anticoagulants": ["apixaban 5 mg x 2"]}),
     ("NR_ANTIPLATELET", {"antiplatelets": ["clopidogrel"]}),
     ("NR_PREGNANCY", {"pregnancy": True}),
@@ -177,12 +177,19 @@ def test_it_asks_for_review_on_each_caution(
 
 
 def test_it_puts_values_and_thresholds_in_the_messages(make_case: MakeCase) -> None:
-    decision = assess(make_case(inr=2.5, platelets_g_per_l=60, anticoagulants=["warfarine"]))
+    decision = assess(
+        make_case(
+            inr=2.5,
+            platelets_g_per_l=60,
+            anticoagulants=["warfarine"],
+            target_nerves=["intercostal"],
+        )
+    )
     text_en = decision.message("en")
-    assert "INR 2.5 above the threshold 1.5" in text_en
-    assert "Platelets 60.0 G/L below the threshold 100.0 G/L" in text_en
-    assert "warfarine" in text_en
-    assert "INR 2.5 supérieur au seuil 1.5" in decision.message("fr")
+    assert "INR 2.5 above 1.4 for a intermediate bleeding-risk tier (Intercostal nerve" in text_en
+    assert "Platelets 60.0 G/L below 80.0 G/L" in text_en
+    assert "stop warfarin 5 days before, normal INR on the day; restart 6 h after" in text_en
+    assert "INR 2.5 supérieur à 1.4" in decision.message("fr")
 
 
 def test_it_says_what_is_missing(make_case: MakeCase) -> None:
@@ -206,7 +213,9 @@ def test_it_counts_not_tolerated_as_not_enough_relief(make_case: MakeCase) -> No
 
 
 def test_it_uses_configurable_thresholds(make_case: MakeCase) -> None:
-    case = make_case(inr=1.8, platelets_g_per_l=80, nrs=3, pain_duration_months=2)
+    case = make_case(
+        inr=1.8, platelets_g_per_l=70, nrs=3, pain_duration_months=2, target_nerves=["intercostal"]
+    )
     default = assess(case)
     assert set(default.codes("needs_review")) == {
         "NR_INR_HIGH",
@@ -413,3 +422,93 @@ def test_it_gives_field_messages_in_french_and_english() -> None:
 def test_it_documents_the_source_of_every_threshold() -> None:
     assert set(THRESHOLD_SOURCES) == {f.name for f in dataclasses.fields(Thresholds)}
     assert all(len(s) > 10 for s in THRESHOLD_SOURCES.values())
+
+
+# ------------------------------------------------------------------ bleeding tiers (issue 10)
+
+
+def _hit(decision: Any, code: str) -> Any:
+    return next(h for h in decision.fired if h.code == code)
+
+
+@pytest.mark.parametrize(
+    ("target", "inr", "fires"),
+    [
+        ("ipbsn", 2.5, False),  # low tier: INR <= 3.0
+        ("ipbsn", 3.2, True),
+        ("intercostal", 1.4, False),  # intermediate: normal INR (<= 1.4)
+        ("intercostal", 1.5, True),
+    ],
+)
+def test_it_uses_the_inr_limit_of_the_targets_tier(
+    make_case: MakeCase, target: str, inr: float, fires: bool
+) -> None:
+    decision = assess(make_case(inr=inr, target_nerves=[target]))
+    assert ("NR_INR_HIGH" in decision.codes()) is fires
+
+
+def test_it_tells_what_to_do_with_apixaban_per_tier(make_case: MakeCase) -> None:
+    low = _hit(
+        assess(make_case(anticoagulants=["Eliquis 5 mg"], target_nerves=["ipbsn"])),
+        "NR_ANTICOAGULANT",
+    )
+    assert "low bleeding-risk tier" in low.message_en and "shared assessment" in low.message_en
+    inter = _hit(
+        assess(make_case(anticoagulants=["apixaban"], target_nerves=["intercostal"])),
+        "NR_ANTICOAGULANT",
+    )
+    assert "stop apixaban 3 days before; restart 24 h after" in inter.message_en
+    assert "arrêter l'apixaban 3 jours avant" in inter.message_fr
+    assert "not verified" in inter.message_en  # the DOAC row was not read in the source
+
+
+def test_it_raises_the_tier_for_several_antithrombotics(make_case: MakeCase) -> None:
+    hit = _hit(
+        assess(
+            make_case(
+                anticoagulants=["apixaban"],
+                antiplatelets=["aspirine"],
+                target_nerves=["intercostal"],
+                aspirin_prevention="primary",
+            )
+        ),
+        "NR_ANTIPLATELET",
+    )
+    assert (
+        "high bleeding-risk tier" in hit.message_en and "raised from intermediate" in hit.message_en
+    )
+    assert "stop aspirin 6 days before" in hit.message_en
+
+
+def test_it_asks_for_creatinine_clearance_for_dabigatran(make_case: MakeCase) -> None:
+    case = make_case(anticoagulants=["Pradaxa"], target_nerves=["hip_obturator_articular"])
+    assert "record creatinine clearance" in _hit(assess(case), "NR_ANTICOAGULANT").message_en
+    renal = make_case(
+        anticoagulants=["Pradaxa"],
+        target_nerves=["hip_obturator_articular"],
+        creatinine_clearance_ml_min=40,
+    )
+    assert (
+        "stop dabigatran 5-6 days before (CrCl 40 mL/min < 50)"
+        in _hit(assess(renal), "NR_ANTICOAGULANT").message_en
+    )
+
+
+def test_it_continues_clopidogrel_and_aspirin_for_a_low_tier_target(make_case: MakeCase) -> None:
+    hit = _hit(
+        assess(make_case(antiplatelets=["Plavix"], target_nerves=["sural"])), "NR_ANTIPLATELET"
+    )
+    assert "continue clopidogrel" in hit.message_en
+
+
+def test_it_assumes_the_highest_candidate_tier_when_no_target_is_named(make_case: MakeCase) -> None:
+    hit = _hit(
+        assess(make_case("hip_arthrosis", anticoagulants=["rivaroxaban"])), "NR_ANTICOAGULANT"
+    )
+    assert "intermediate bleeding-risk tier" in hit.message_en
+    assert "target not named" in hit.message_en
+
+
+def test_it_rejects_an_unknown_target_nerve(make_case: MakeCase) -> None:
+    with pytest.raises(ValidationError, match="unknown nerve"):
+        make_case(target_nerves=["elbow_nerve"])

@@ -15,15 +15,19 @@ SEED_CODES = {
     "crps",
     "myofascial_pain",
 }
+# read into the seed page's wording in issue 10 (arthrosis 'notamment', neuralgias 'comme')
+ADDED_CODES = {"shoulder_pain", "facet_joint_pain", "sacroiliac_joint_pain", "peripheral_neuralgia"}
+ALL_CODES = SEED_CODES | ADDED_CODES
 
 
 def test_it_lists_every_indication_of_the_seed_page() -> None:
-    assert set(INDICATIONS) == SEED_CODES
-    assert set(indication_codes()) == SEED_CODES
-    assert {c.value for c in IndicationCode} == SEED_CODES
+    assert set(INDICATIONS) == ALL_CODES
+    assert set(indication_codes()) == ALL_CODES
+    assert {c.value for c in IndicationCode} == ALL_CODES
+    assert list(INDICATIONS)[: len(SEED_CODES)] == [c for c in INDICATIONS if c in SEED_CODES]
 
 
-@pytest.mark.parametrize("code", sorted(SEED_CODES))
+@pytest.mark.parametrize("code", sorted(ALL_CODES))
 def test_it_gives_labels_in_both_languages_and_a_source(code: str) -> None:
     ind = indication(code)
     assert ind.code == code  # StrEnum compares with plain strings
@@ -53,11 +57,19 @@ def test_it_groups_neuralgias_and_arthroses() -> None:
         "intercostal_neuralgia",
         "occipital_neuralgia",
         "postherpetic_neuralgia",
+        "peripheral_neuralgia",
     }
     assert {c for c, i in INDICATIONS.items() if i.is_arthrosis} == {
         "knee_arthrosis",
         "hip_arthrosis",
+        "shoulder_pain",
     }
+
+
+def test_it_reads_facet_joint_pain_into_the_arthrosis_line_not_the_myofascial_one() -> None:
+    facet = indication("facet_joint_pain")
+    assert "arthrose" in facet.source and "MUSCLE" in facet.source
+    assert facet.group == "spinal_joint" and not facet.is_arthrosis
 
 
 def test_it_keeps_the_catalog_read_only() -> None:

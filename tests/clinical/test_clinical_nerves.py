@@ -30,7 +30,7 @@ def test_it_includes_the_required_targets() -> None:
     assert {"hip_femoral_articular", "hip_obturator_articular"} <= {
         n.code for n in nerves_for("hip_arthrosis")
     }
-    assert {"greater_occipital", "lesser_occipital", "third_occipital"} <= {
+    assert {"greater_occipital", "lesser_occipital"} <= {
         n.code for n in nerves_for("occipital_neuralgia")
     }
     assert "intercostal" in {n.code for n in nerves_for("intercostal_neuralgia")}
@@ -106,3 +106,48 @@ def test_it_serialises_a_nerve_with_its_verification_flag() -> None:
     assert data["verified"] is False and data["figures_verified"] is False
     assert data["imaging"] == ["fluoroscopy", "ultrasound"]
     assert nerve("ipbsn").to_dict()["verified"] is True
+
+
+def test_it_puts_each_reviewed_target_under_its_own_indication() -> None:
+    # issue 10 part 3: what the catalog got wrong before
+    assert "third_occipital" not in {n.code for n in nerves_for("occipital_neuralgia")}
+    assert nerve("third_occipital").indications == ("facet_joint_pain",)
+    assert nerve("lumbar_medial_branch").indications == ("facet_joint_pain",)
+    assert "lumbar_medial_branch" not in {n.code for n in nerves_for("myofascial_pain")}
+    assert "shoulder_pain" in nerve("suprascapular").indications
+    assert "myofascial_pain" not in nerve("suprascapular").indications
+    retinacular = nerve("medial_retinacular")
+    assert "vastus medialis" not in retinacular.name_en
+    assert "vastus intermedius" in retinacular.name_en and "Panagopoulos" in retinacular.source
+
+
+def test_it_adds_the_targets_clinics_treat() -> None:
+    assert "lfcn" in {n.code for n in nerves_for("peripheral_neuralgia")}
+    assert {"superior_cluneal", "middle_cluneal"} <= set(NERVES)
+    assert "intercostobrachial" in {n.code for n in nerves_for("postsurgical_pain")}
+    assert {"supraorbital", "supratrochlear", "infraorbital"} <= {
+        n.code for n in nerves_for("postherpetic_neuralgia")
+    }
+    assert nerve("sacral_lateral_branches").levels == 3
+    assert "genicular_inferolateral" not in NERVES
+
+
+@pytest.mark.parametrize("code", list(NERVES))
+def test_it_gives_every_target_a_bleeding_tier_with_its_reasoning(code: str) -> None:
+    n = nerve(code)
+    assert n.bleeding_tier in ("low", "intermediate", "high")
+    assert "Narouze" in n.bleeding_source or "clinic choice" in n.bleeding_source
+    kind = "compressible" if n.compressible else "non-compressible"
+    assert n.bleeding_source.startswith(f"{n.bleeding_tier}, {kind}")
+
+
+def test_it_tiers_deep_non_compressible_targets_above_superficial_ones() -> None:
+    assert nerve("ipbsn").bleeding_tier == "low" and nerve("ipbsn").compressible
+    assert (
+        nerve("intercostal").bleeding_tier == "intermediate"
+        and not nerve("intercostal").compressible
+    )
+    assert nerve("hip_obturator_articular").bleeding_tier == "intermediate"
+    # 2018 update: thoracolumbar facet procedures are low risk, cervical ones are not
+    assert nerve("lumbar_medial_branch").bleeding_tier == "low"
+    assert nerve("third_occipital").bleeding_tier == "intermediate"

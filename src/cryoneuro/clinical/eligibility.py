@@ -29,7 +29,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from cryoneuro.clinical import bleeding
 from cryoneuro.clinical.indications import INDICATIONS, SEED_SOURCE, indication
+from cryoneuro.clinical.nerves import NERVES
 from cryoneuro.clinical.questionnaires import DN4_NEUROPATHIC_THRESHOLD, DN4Answers
 
 __all__ = [
@@ -51,7 +53,7 @@ __all__ = [
     "case_json_schema",
 ]
 
-RULESET_VERSION = "2026.11.1"
+RULESET_VERSION = "2026.12.2"
 """Version of the rule table; bump on any change to a rule, a message or a default."""
 
 Severity = Literal["contraindication", "needs_review", "supports"]
@@ -106,27 +108,26 @@ SRC_CLINIC = "clinic default (not from the literature): a physician checks the p
 class Thresholds:
     """Numbers used by the rules; every default is a configurable parameter.
 
-    * ``inr_max`` 1.5: INR above it -> needs review. Configurable default from the ASRA
-      pain-procedure guidance's "normalised INR" for intermediate/high-risk procedures
-      (Narouze 2015/2018); no cryoneurolysis-specific threshold exists (clinical.md).
-    * ``platelets_min_g_per_l`` 100 G/L: below it -> needs review. Configurable default;
-      the ASRA pain-procedure guidance gives no single platelet cut-off (not verified).
+    * ``inr_max`` / ``platelets_min_g_per_l``: ``None`` (default) uses the limit of the
+      target's bleeding tier (:class:`cryoneuro.clinical.bleeding.LabThresholds`, issue
+      10: one cut-off for every nerve was wrong, and the 1.5 came from the neuraxial
+      guideline); a number overrides it for every tier.
     * ``chronic_months`` 3: IASP/ICD-11 chronic pain definition (Treede 2019); issue 2.
     * ``nrs_min`` 4: pain intensity that supports treating; configurable default (below
       it -> needs review, the pain may not justify a procedure).
     * ``dn4_min`` 4: Bouhassira 2005.
     """
 
-    inr_max: float = 1.5
-    platelets_min_g_per_l: float = 100.0
+    inr_max: float | None = None
+    platelets_min_g_per_l: float | None = None
     chronic_months: float = 3.0
     nrs_min: int = 4
     dn4_min: int = DN4_NEUROPATHIC_THRESHOLD
 
     def __post_init__(self) -> None:
-        if not 0.5 < self.inr_max <= 10:
+        if self.inr_max is not None and not 0.5 < self.inr_max <= 10:
             raise ValueError(f"inr_max must be in (0.5, 10], got {self.inr_max!r}")
-        if not 0 <= self.platelets_min_g_per_l <= 2000:
+        if self.platelets_min_g_per_l is not None and not 0 <= self.platelets_min_g_per_l <= 2000:
             raise ValueError(
                 f"platelets_min_g_per_l must be in [0, 2000], got {self.platelets_min_g_per_l!r}"
             )
@@ -141,8 +142,8 @@ class Thresholds:
 DEFAULT_THRESHOLDS = Thresholds()
 
 THRESHOLD_SOURCES: Mapping[str, str] = {
-    "inr_max": "CONFIGURABLE DEFAULT 1.5; " + SRC_ASRA,
-    "platelets_min_g_per_l": "CONFIGURABLE DEFAULT 100 G/L (not verified); " + SRC_ASRA,
+    "inr_max": "per bleeding tier, CONFIGURABLE DEFAULTS (clinical/bleeding.py); " + SRC_ASRA,
+    "platelets_min_g_per_l": "per bleeding tier, CONFIGURABLE DEFAULTS (not verified); " + SRC_ASRA,
     "chronic_months": SRC_CHRONIC,
     "nrs_min": SRC_NRS,
     "dn4_min": SRC_DN4,
@@ -206,6 +207,27 @@ class Case(BaseModel):
     steroid_injection_at_site_last_3_months: bool
     target_is_mixed_motor_nerve: bool | None = None
     other_cautions: str = Field(default="", max_length=2000)
+    # ---- bleeding risk per target (issue 10 part 2): defaults keep older payloads valid;
+    # no target -> the highest tier of the indication's candidate nerves is assumed.
+    target_nerves: list[str] = Field(
+        default_factory=list, description="catalog codes of the nerves to treat"
+    )
+    creatinine_clearance_ml_min: float | None = Field(
+        default=None, ge=0, le=300, allow_inf_nan=False, description="Cockcroft-Gault, mL/min"
+    )
+    aspirin_prevention: Literal["primary", "secondary"] | None = None
+    lmwh_dose: Literal["prophylactic", "therapeutic"] | None = None
+
+    @field_validator("target_nerves")
+    @classmethod
+    def _known_nerves(cls, value: list[str]) -> list[str]:
+        codes = [v.strip() for v in value if v.strip()]
+        unknown = [c for c in codes if c not in NERVES]
+        if unknown:
+            raise ValueError(
+                f"unknown nerve(s) {', '.join(unknown)}; valid codes: {', '.join(NERVES)}"
+            )
+        return codes
 
     @field_validator("nrs", "pain_duration_months", "inr", "platelets_g_per_l", mode="before")
     @classmethod
@@ -376,6 +398,63 @@ def _cold_rule(condition: ColdCondition, fr: str, en: str, source: str) -> Rule:
     )
 
 
+SRC_BLEEDING_LABS = (
+    "per-tier CONFIGURABLE DEFAULTS (clinical/bleeding.py LabThresholds): normal INR before "
+    "intermediate/high-tier procedures when a VKA is stopped (Narouze et al. 2018, verified in a "
+    "summary table), 'normal' = 1.4 and the platelet limits are assumptions; " + SRC_ASRA
+)
+SRC_BLEEDING_DRUGS = (
+    "per-drug, per-tier actions (clinical/bleeding.py DRUG_RULES, each with its own source and "
+    "verified flag): Narouze et al., Reg Anesth Pain Med 2018;43:225-262; target tier from the "
+    "catalog (ESAIC/ESRA 2022 compressibility)"
+)
+
+
+def _tier(case: Case) -> bleeding.TargetTier:
+    return bleeding.target_tier(
+        case.target_nerves,
+        case.indication,
+        antithrombotic_count=len(case.anticoagulants) + len(case.antiplatelets),
+        creatinine_clearance_ml_min=case.creatinine_clearance_ml_min,
+    )
+
+
+def _tier_words(case: Case) -> dict[str, str]:
+    tier = _tier(case)
+    return {"tier": tier.describe("fr"), "tier_en": tier.describe("en")}
+
+
+def _inr_max(case: Case, t: Thresholds) -> float:
+    if t.inr_max is not None:
+        return t.inr_max
+    return bleeding.DEFAULT_LAB_THRESHOLDS.inr_max[_tier(case).tier]
+
+
+def _platelets_min(case: Case, t: Thresholds) -> float:
+    if t.platelets_min_g_per_l is not None:
+        return t.platelets_min_g_per_l
+    return bleeding.DEFAULT_LAB_THRESHOLDS.platelets_min_g_per_l[_tier(case).tier]
+
+
+def _drug_details(case: Case, names: list[str]) -> dict[str, str]:
+    tier = _tier(case)
+    plans = [
+        bleeding.plan_for_drug(
+            name,
+            tier.tier,
+            creatinine_clearance_ml_min=case.creatinine_clearance_ml_min,
+            aspirin_prevention=case.aspirin_prevention,
+            lmwh_dose=case.lmwh_dose,
+        )
+        for name in names
+    ]
+    return {
+        **_tier_words(case),
+        "actions": " ; ".join(p.message_fr for p in plans),
+        "actions_en": "; ".join(p.message_en for p in plans),
+    }
+
+
 RULES: tuple[Rule, ...] = (
     # ---- contraindications
     *(_cold_rule(*row) for row in _COLD_LABELS),
@@ -387,47 +466,48 @@ RULES: tuple[Rule, ...] = (
         SRC_SEED_CI,
         lambda case, t: case.skin_state == "local_infection",
     ),
-    # ---- needs review: coagulation
+    # ---- needs review: coagulation, per bleeding tier of the target (clinical/bleeding.py)
     Rule(
         "NR_INR_HIGH",
         "needs_review",
-        "INR {inr} supérieur au seuil {inr_max} : avis spécialisé sur le risque hémorragique.",
-        "INR {inr} above the threshold {inr_max}: specialist review of the bleeding risk.",
-        SRC_ASRA + " (INR threshold)",
-        lambda case, t: case.inr is not None and case.inr > t.inr_max,
-        lambda case, t: {"inr": case.inr, "inr_max": t.inr_max},
+        "INR {inr} supérieur à {inr_max} pour un {tier} : avis spécialisé sur le risque hémorragique.",
+        "INR {inr} above {inr_max} for a {tier_en}: specialist review of the bleeding risk.",
+        SRC_BLEEDING_LABS,
+        lambda case, t: case.inr is not None and case.inr > _inr_max(case, t),
+        lambda case, t: {"inr": case.inr, "inr_max": _inr_max(case, t), **_tier_words(case)},
     ),
     Rule(
         "NR_PLATELETS_LOW",
         "needs_review",
-        "Plaquettes {platelets} G/L sous le seuil {platelets_min} G/L : avis spécialisé sur le risque hémorragique.",
-        "Platelets {platelets} G/L below the threshold {platelets_min} G/L: specialist review of the bleeding risk.",
-        SRC_ASRA + " (platelet threshold)",
+        "Plaquettes {platelets} G/L sous {platelets_min} G/L pour un {tier} : avis spécialisé sur le risque hémorragique.",
+        "Platelets {platelets} G/L below {platelets_min} G/L for a {tier_en}: specialist review of the bleeding risk.",
+        SRC_BLEEDING_LABS,
         lambda case, t: (
-            case.platelets_g_per_l is not None and case.platelets_g_per_l < t.platelets_min_g_per_l
+            case.platelets_g_per_l is not None and case.platelets_g_per_l < _platelets_min(case, t)
         ),
         lambda case, t: {
             "platelets": case.platelets_g_per_l,
-            "platelets_min": t.platelets_min_g_per_l,
+            "platelets_min": _platelets_min(case, t),
+            **_tier_words(case),
         },
     ),
     Rule(
         "NR_ANTICOAGULANT",
         "needs_review",
-        "Traitement anticoagulant ({drugs}) : conduite à tenir péri-procédurale à décider.",
-        "Anticoagulant treatment ({drugs}): peri-procedural management to decide.",
-        SRC_ASRA,
+        "Anticoagulant, {tier} : {actions}.",
+        "Anticoagulant, {tier_en}: {actions_en}.",
+        SRC_BLEEDING_DRUGS,
         lambda case, t: bool(case.anticoagulants),
-        lambda case, t: {"drugs": ", ".join(case.anticoagulants)},
+        lambda case, t: _drug_details(case, case.anticoagulants),
     ),
     Rule(
         "NR_ANTIPLATELET",
         "needs_review",
-        "Traitement antiagrégant plaquettaire ({drugs}) : conduite à tenir péri-procédurale à décider.",
-        "Antiplatelet treatment ({drugs}): peri-procedural management to decide.",
-        SRC_ASRA,
+        "Antiagrégant plaquettaire, {tier} : {actions}.",
+        "Antiplatelet, {tier_en}: {actions_en}.",
+        SRC_BLEEDING_DRUGS,
         lambda case, t: bool(case.antiplatelets),
-        lambda case, t: {"drugs": ", ".join(case.antiplatelets)},
+        lambda case, t: _drug_details(case, case.antiplatelets),
     ),
     # ---- needs review: trial exclusions and cautions
     Rule(

@@ -34,7 +34,7 @@ SEED_SOURCE = (
 )
 
 IndicationGroup = Literal[
-    "arthrosis", "neuralgia", "postoperative_posttraumatic", "crps", "myofascial"
+    "arthrosis", "neuralgia", "postoperative_posttraumatic", "crps", "myofascial", "spinal_joint"
 ]
 
 
@@ -50,6 +50,11 @@ class IndicationCode(StrEnum):
     POSTTRAUMATIC_PAIN = "posttraumatic_pain"
     CRPS = "crps"
     MYOFASCIAL_PAIN = "myofascial_pain"
+    # issue 10, part 3: indications read into the seed page's wording (see each source)
+    SHOULDER_PAIN = "shoulder_pain"
+    FACET_JOINT_PAIN = "facet_joint_pain"
+    SACROILIAC_JOINT_PAIN = "sacroiliac_joint_pain"
+    PERIPHERAL_NEURALGIA = "peripheral_neuralgia"
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,8 +185,70 @@ _ALL: tuple[Indication, ...] = (
     ),
 )
 
+_SEED_ARTHROSIS = (
+    SEED_SOURCE
+    + ": 'Les douleurs liées à l'arthrose, notamment au niveau du genou ou de la hanche' "
+    "('notamment': knee and hip are examples, not the whole list)"
+)
+_SEED_NEURALGIA = (
+    SEED_SOURCE
+    + ": 'Les névralgies périphériques, comme les névralgies intercostales …, occipitales … ou "
+    "post-zostériennes' ('comme': examples, not the whole list)"
+)
+
+_ALL = (
+    *_ALL,
+    Indication(
+        code=IndicationCode.SHOULDER_PAIN,
+        label_fr="Douleur chronique de l'épaule (arthrose, après chirurgie ou traumatisme)",
+        label_en="Chronic shoulder pain (osteoarthritis, after surgery or trauma)",
+        group="arthrosis",
+        source=_SEED_ARTHROSIS
+        + "; post-surgical/post-traumatic shoulder: the seed's 'douleurs post-chirurgicales ou "
+        "post-traumatiques'. Target: suprascapular nerve (articular supply of the glenohumeral "
+        "joint); no cryoneurolysis trial verified here",
+        note_en=_UNVERIFIED,
+        note_fr="aucun code SNOMED CT vérifié (clinical.md)",
+    ),
+    Indication(
+        code=IndicationCode.FACET_JOINT_PAIN,
+        label_fr="Douleur facettaire (zygapophysaire) lombaire ou cervicale, dont C2-C3 (céphalée cervicogénique)",
+        label_en="Facet (zygapophyseal) joint pain, lumbar or cervical, including C2-C3 (cervicogenic headache)",
+        group="spinal_joint",
+        source=_SEED_ARTHROSIS
+        + ". Reading: facet-joint pain is degenerative joint (arthrosis) pain, so the seed's "
+        "arthrosis line covers it; the line 'douleurs myofasciales chroniques, dans le cadre de "
+        "troubles musculosquelettiques persistants' is about MUSCLE pain and does not. "
+        "Interventions and diagnostic blocks: Cohen et al., Reg Anesth Pain Med 2020;45:424-467 "
+        "(consensus practice guidelines on lumbar facet joint pain)",
+        note_en=_UNVERIFIED,
+        note_fr="aucun code SNOMED CT vérifié (clinical.md)",
+    ),
+    Indication(
+        code=IndicationCode.SACROILIAC_JOINT_PAIN,
+        label_fr="Douleur de l'articulation sacro-iliaque",
+        label_en="Sacroiliac joint pain",
+        group="spinal_joint",
+        source=_SEED_ARTHROSIS
+        + " (joint pain; diagnosis by a diagnostic block of the sacral lateral branches). "
+        "Not verified for cryoneurolysis here",
+        note_en=_UNVERIFIED,
+        note_fr="aucun code SNOMED CT vérifié (clinical.md)",
+    ),
+    Indication(
+        code=IndicationCode.PERIPHERAL_NEURALGIA,
+        label_fr="Autre névralgie périphérique (méralgie paresthésique, nerfs cluniaux, face…)",
+        label_en="Other peripheral neuralgia (meralgia paraesthetica, cluneal nerves, face…)",
+        group="neuralgia",
+        source=_SEED_NEURALGIA,
+        note_en=_UNVERIFIED,
+        note_fr="aucun code SNOMED CT vérifié (clinical.md)",
+    ),
+)
+
 INDICATIONS: Mapping[str, Indication] = MappingProxyType({i.code.value: i for i in _ALL})
-"""Read-only mapping code -> :class:`Indication`, in the seed page's order."""
+"""Read-only mapping code -> :class:`Indication`: the seed page's order, then the
+indications read into its wording (issue 10)."""
 
 
 def indication_codes() -> tuple[str, ...]:

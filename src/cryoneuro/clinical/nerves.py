@@ -12,6 +12,22 @@ CONFIGURABLE DEFAULTS (``figures_verified=False`` everywhere). The planner uses 
 depth and diameter measured on the patient's own image; the regeneration model uses
 ``distance_to_end_organ_mm`` only as a default. Procedure minutes follow the seed
 page's "20 à 45 minutes selon la zone".
+
+Bleeding risk (issue 10): every target has a procedure bleeding-risk tier
+(``bleeding_tier``: low / intermediate / high, the three classes of the ASRA/ESRA/AAPM/
+INS/NANS/WIP pain-procedure guideline, Narouze et al. 2018) and ``compressible`` (the
+ESAIC/ESRA 2022 split of peripheral blocks into superficial-compressible and
+deep-non-compressible), with the reasoning in ``bleeding_source`` and
+``bleeding_verified`` saying whether that reasoning was read in a source (see
+docs/clinical/bleeding-and-catalog.md). :mod:`cryoneuro.clinical.bleeding` turns the
+tier into per-drug actions.
+
+Left out on purpose: the inferolateral genicular nerve. It runs around the lateral
+tibial condyle towards the fibular head, next to the common fibular (peroneal) nerve,
+a mixed nerve whose freezing would give a foot drop lasting months; the knee trial this
+catalog follows treats four other genicular targets (Panagopoulos et al., J Orthop Surg
+Res 2023;18:295: superomedial, superolateral, inferomedial and the medial (retinacular)
+branch). Reasoning from anatomy, not a published exclusion rule.
 """
 
 from __future__ import annotations
@@ -26,6 +42,7 @@ from cryoneuro.clinical.indications import INDICATIONS, indication
 __all__ = [
     "NERVES",
     "PROCEDURE_MINUTES_BOUNDS",
+    "BleedingTier",
     "Imaging",
     "NerveType",
     "TargetNerve",
@@ -35,6 +52,8 @@ __all__ = [
 ]
 
 NerveType = Literal["sensory", "mixed"]
+"""No catalog target is a pure motor nerve (the planner takes sensory or mixed)."""
+BleedingTier = Literal["low", "intermediate", "high"]
 Imaging = Literal["ultrasound", "ct", "fluoroscopy"]
 
 PROCEDURE_MINUTES_BOUNDS: tuple[int, int] = (20, 45)
@@ -54,6 +73,67 @@ S_KNEE = "Radnovich 2017; Nygaard 2025; J Orthop Surg Res trial protocol doi 10.
 S_OCC = "Stogicza & Trescot, Pain Pract 2019; Grigsby 2021 (clinical.md)"
 S_IC = "Ilfeld et al., Anesthesiology 2022;137:529; Guitron et al., J Clin Med 2024;13:3304 (clinical.md)"
 S_GROIN = "StatPearls 'Cryoanalgesia' (clinical.md)"
+S_KNEE_PROTOCOL = (
+    "Panagopoulos et al., J Orthop Surg Res 2023;18:295 (doi 10.1186/s13018-023-03737-1)"
+)
+
+# ---- bleeding tiers: the reasoning behind each target's tier (docs/clinical/bleeding-and-catalog.md)
+B_ASRA_2018 = (
+    "Narouze et al., Reg Anesth Pain Med 2018;43:225-262 (ASRA/ESRA/AAPM/INS/NANS/WIP, 2nd ed.): "
+    "procedures stratified into low, intermediate and high bleeding risk"
+)
+B_ESAIC_2022 = (
+    "Kietaibl et al., Eur J Anaesthesiol 2022;39:100-132 (ESAIC/ESRA): neuraxial time intervals "
+    "apply to peripheral blocks with higher bleeding risk (deep, non-compressible), not to those "
+    "with low bleeding risk (superficial, compressible)"
+)
+B_CAS_2019 = (
+    "Tsui et al., Can J Anaesth 2019;66:1356-1384 (CAS consensus advisory: peripheral nerve and "
+    "interfascial plane blocks classed low / intermediate / high; per-block classes not read here)"
+)
+B_SUPERFICIAL = (
+    "low, compressible: a superficial peripheral target that can be compressed; peripheral nerve "
+    "blocks are low risk in " + B_ASRA_2018 + "; " + B_ESAIC_2022 + "; " + B_CAS_2019
+)
+B_ON_BONE = (
+    "low, compressible: a peripheral target on bone under thin tissue (pressure against the bone "
+    "stops bleeding); " + B_ASRA_2018 + "; " + B_ESAIC_2022
+)
+B_DEEP = (
+    "intermediate, non-compressible: deep target under muscle or near non-compressible vessels; "
+    + B_ESAIC_2022
+    + "; the neuraxial-type intervals are mapped onto the ASRA pain INTERMEDIATE tier "
+    "(assumption: not a published mapping) of " + B_ASRA_2018 + "; " + B_CAS_2019
+)
+B_LUMBAR_FACET = (
+    "low, non-compressible: the 2018 update moved thoracolumbar facet procedures (medial branch "
+    "blocks, radiofrequency) to the low-risk class (Wickboldt & Guirguis, ASRA News 27 Aug 2019, "
+    "summarising " + B_ASRA_2018 + "); deep, so not compressible"
+)
+B_CERVICAL_FACET = (
+    "intermediate, non-compressible: only THORACOLUMBAR facet procedures were moved to low risk in "
+    "2018 (ASRA News 2019), cervical ones stay intermediate; vertebral artery variants near C2-C3 "
+    "(Elgueta et al., Reg Anesth Pain Med 2018;43:367); " + B_ASRA_2018
+)
+B_SACRAL = (
+    "low, non-compressible: sacroiliac joint injections and sacral lateral branch blocks/"
+    "radiofrequency are low risk (Spine Intervention Society risk table, as summarised by a "
+    "secondary source; the low-risk list of " + B_ASRA_2018 + " not read directly); on the "
+    "sacrum under muscle"
+)
+B_PLEURA = (
+    "intermediate, non-compressible: intercostal vessels run with the nerve in the subcostal "
+    "groove and the pleura lies just deep, so bleeding cannot be compressed; "
+    + B_ESAIC_2022
+    + "; mapped onto the INTERMEDIATE tier of "
+    + B_ASRA_2018
+    + " (assumption)"
+)
+B_UNSPECIFIED = (
+    "intermediate, non-compressible: the target is not yet named, so the conservative class is "
+    "used until the physician names the nerve (clinic choice)"
+)
+
 S_UNVERIFIED = "not verified: no source in clinical.md; offered as a sensible target to confirm (e.g. by a diagnostic block)"
 
 
@@ -65,6 +145,9 @@ class TargetNerve:
     usual lesion site to the end organ (for :mod:`cryoneuro.clinical.regeneration`).
     ``levels`` is the usual number of levels treated (intercostal: the affected level
     and one above and one below). ``procedure_minutes`` is the booking duration.
+    ``bleeding_tier`` / ``compressible``: the procedure's bleeding-risk class and whether
+    the site can be compressed; ``bleeding_source`` gives the reasoning and its sources,
+    ``bleeding_verified`` whether that reasoning was read in them.
     """
 
     code: str
@@ -83,6 +166,10 @@ class TargetNerve:
     distance_to_end_organ_mm: float
     procedure_minutes: int
     source: str
+    bleeding_tier: BleedingTier
+    compressible: bool
+    bleeding_source: str
+    bleeding_verified: bool
     levels: int = 1
     motor_deficit_fr: str = ""
     motor_deficit_en: str = ""
@@ -117,6 +204,10 @@ _PS = "postsurgical_pain"
 _PT = "posttraumatic_pain"
 _CRPS = "crps"
 _MF = "myofascial_pain"
+_SH = "shoulder_pain"
+_FJ = "facet_joint_pain"
+_SI = "sacroiliac_joint_pain"
+_PN = "peripheral_neuralgia"
 
 _US: tuple[Imaging, ...] = ("ultrasound",)
 _US_FL: tuple[Imaging, ...] = ("ultrasound", "fluoroscopy")
@@ -138,9 +229,14 @@ def _genicular(code: str, fr: str, en: str, where_fr: str, where_en: str) -> Tar
         imaging=_US_FL,
         approach_fr="aiguille dans le plan, perpendiculaire à l'os, jusqu'au contact périosté",
         approach_en="in-plane needle perpendicular to the bone down to periosteal contact",
-        distance_to_end_organ_mm=50.0,
+        distance_to_end_organ_mm=30.0,
         procedure_minutes=25,
         source=S_KNEE + "; post-surgical/post-traumatic knee: " + S_UNVERIFIED,
+        bleeding_tier="low",
+        compressible=True,
+        bleeding_source=B_ON_BONE
+        + "; the genicular artery of the same name lies beside the target",
+        bleeding_verified=True,
     )
 
 
@@ -148,6 +244,10 @@ _NERVES: tuple[TargetNerve, ...] = (
     # ------------------------------------------------------------------ knee
     TargetNerve(
         code="ipbsn",
+        bleeding_tier="low",
+        compressible=True,
+        bleeding_source=B_SUPERFICIAL,
+        bleeding_verified=True,
         name_fr="Branche infrapatellaire du nerf saphène",
         name_en="Infrapatellar branch of the saphenous nerve",
         nerve_type="sensory",
@@ -166,6 +266,10 @@ _NERVES: tuple[TargetNerve, ...] = (
     ),
     TargetNerve(
         code="afcn",
+        bleeding_tier="low",
+        compressible=True,
+        bleeding_source=B_SUPERFICIAL,
+        bleeding_verified=True,
         name_fr="Nerf cutané fémoral antérieur",
         name_en="Anterior femoral cutaneous nerve",
         nerve_type="sensory",
@@ -205,25 +309,37 @@ _NERVES: tuple[TargetNerve, ...] = (
     ),
     TargetNerve(
         code="medial_retinacular",
-        name_fr="Branche rétinaculaire médiale (nerf du vaste médial)",
-        name_en="Medial retinacular branch (nerve to vastus medialis)",
+        bleeding_tier="low",
+        compressible=True,
+        bleeding_source=B_ON_BONE,
+        bleeding_verified=True,
+        name_fr="Branche géniculée médiale (rétinaculaire), issue du nerf du vaste intermédiaire",
+        name_en="Medial (retinacular) genicular branch, from the nerve to vastus intermedius",
         nerve_type="sensory",
         indications=(_K,),
         verified_indications=(_K,),
         diameter_mm=(0.5, 1.5),
         depth_mm=(5.0, 20.0),
-        landmarks_fr="bord supéro-médial de la patella, sous le vaste médial; rester distal aux rameaux moteurs",
-        landmarks_en="superomedial border of the patella, deep to vastus medialis; stay distal to motor twigs",
+        landmarks_fr="face antéro-médiale du fémur distal, au-dessus de la patella, sous le vaste intermédiaire; rester à distance des rameaux moteurs du vaste médial",
+        landmarks_en="anteromedial distal femur above the patella, deep to vastus intermedius; keep away from the motor twigs to vastus medialis",
         imaging=_US,
         approach_fr="aiguille dans le plan, en direction de la face médiale du fémur distal",
         approach_en="in-plane needle towards the medial distal femur",
         distance_to_end_organ_mm=40.0,
         procedure_minutes=25,
-        source=S_KNEE,
+        source=S_KNEE
+        + "; "
+        + S_KNEE_PROTOCOL
+        + ": 'the medial (retinacular) genicular branch from vastus intermedius' (an articular "
+        "branch; it is NOT the motor nerve to vastus medialis, as this entry said before)",
     ),
     # ------------------------------------------------------------------ hip (unverified)
     TargetNerve(
         code="hip_femoral_articular",
+        bleeding_tier="intermediate",
+        compressible=False,
+        bleeding_source=B_DEEP,
+        bleeding_verified=False,
         name_fr="Branches articulaires du nerf fémoral (hanche)",
         name_en="Articular branches of the femoral nerve (hip)",
         nerve_type="sensory",
@@ -244,6 +360,10 @@ _NERVES: tuple[TargetNerve, ...] = (
     ),
     TargetNerve(
         code="hip_obturator_articular",
+        bleeding_tier="intermediate",
+        compressible=False,
+        bleeding_source=B_DEEP,
+        bleeding_verified=False,
         name_fr="Branches articulaires du nerf obturateur (hanche)",
         name_en="Articular branches of the obturator nerve (hip)",
         nerve_type="sensory",
@@ -265,6 +385,10 @@ _NERVES: tuple[TargetNerve, ...] = (
     # ------------------------------------------------------------------ thorax
     TargetNerve(
         code="intercostal",
+        bleeding_tier="intermediate",
+        compressible=False,
+        bleeding_source=B_PLEURA,
+        bleeding_verified=False,
         name_fr="Nerf intercostal",
         name_en="Intercostal nerve",
         nerve_type="mixed",
@@ -289,6 +413,10 @@ _NERVES: tuple[TargetNerve, ...] = (
     # ------------------------------------------------------------------ occipital
     TargetNerve(
         code="greater_occipital",
+        bleeding_tier="low",
+        compressible=True,
+        bleeding_source=B_ON_BONE,
+        bleeding_verified=True,
         name_fr="Grand nerf occipital (nerf d'Arnold)",
         name_en="Greater occipital nerve",
         nerve_type="sensory",
@@ -307,6 +435,10 @@ _NERVES: tuple[TargetNerve, ...] = (
     ),
     TargetNerve(
         code="lesser_occipital",
+        bleeding_tier="low",
+        compressible=True,
+        bleeding_source=B_SUPERFICIAL,
+        bleeding_verified=True,
         name_fr="Petit nerf occipital",
         name_en="Lesser occipital nerve",
         nerve_type="sensory",
@@ -325,11 +457,15 @@ _NERVES: tuple[TargetNerve, ...] = (
     ),
     TargetNerve(
         code="third_occipital",
+        bleeding_tier="intermediate",
+        compressible=False,
+        bleeding_source=B_CERVICAL_FACET,
+        bleeding_verified=False,
         name_fr="Troisième nerf occipital",
         name_en="Third occipital nerve",
         nerve_type="sensory",
-        indications=(_OC,),
-        verified_indications=(_OC,),
+        indications=(_FJ,),
+        verified_indications=(),
         diameter_mm=(1.0, 2.0),
         depth_mm=(20.0, 40.0),
         landmarks_fr="en regard de l'articulation zygapophysaire C2-C3",
@@ -337,13 +473,23 @@ _NERVES: tuple[TargetNerve, ...] = (
         imaging=_US_FL,
         approach_fr="aiguille jusqu'au pilier articulaire C2-C3",
         approach_en="needle to the C2-C3 articular pillar",
-        distance_to_end_organ_mm=60.0,
+        distance_to_end_organ_mm=20.0,
         procedure_minutes=25,
-        source=S_OCC,
+        source="C2-C3 facet joint pain / cervicogenic ('third occipital') headache: the third occipital "
+        "nerve supplies the C2-C3 zygapophyseal joint; it is NOT a target for occipital neuralgia "
+        "(greater/lesser occipital nerves); diagnosis by a C2-C3 medial branch block; "
+        + S_UNVERIFIED
+        + " (this entry was listed under occipital neuralgia before, citing "
+        + S_OCC
+        + ")",
     ),
     # ------------------------------------------------------------------ groin
     TargetNerve(
         code="ilioinguinal",
+        bleeding_tier="low",
+        compressible=True,
+        bleeding_source=B_SUPERFICIAL,
+        bleeding_verified=False,
         name_fr="Nerf ilio-inguinal",
         name_en="Ilioinguinal nerve",
         nerve_type="mixed",
@@ -364,6 +510,10 @@ _NERVES: tuple[TargetNerve, ...] = (
     ),
     TargetNerve(
         code="iliohypogastric",
+        bleeding_tier="low",
+        compressible=True,
+        bleeding_source=B_SUPERFICIAL,
+        bleeding_verified=False,
         name_fr="Nerf ilio-hypogastrique",
         name_en="Iliohypogastric nerve",
         nerve_type="mixed",
@@ -384,6 +534,10 @@ _NERVES: tuple[TargetNerve, ...] = (
     ),
     TargetNerve(
         code="genitofemoral_genital",
+        bleeding_tier="low",
+        compressible=True,
+        bleeding_source=B_SUPERFICIAL,
+        bleeding_verified=False,
         name_fr="Branche génitale du nerf génito-fémoral",
         name_en="Genital branch of the genitofemoral nerve",
         nerve_type="mixed",
@@ -405,10 +559,14 @@ _NERVES: tuple[TargetNerve, ...] = (
     # ------------------------------------------------------------------ unverified sensible targets
     TargetNerve(
         code="supraorbital",
+        bleeding_tier="low",
+        compressible=True,
+        bleeding_source=B_ON_BONE,
+        bleeding_verified=True,
         name_fr="Nerf supra-orbitaire",
         name_en="Supraorbital nerve",
         nerve_type="sensory",
-        indications=(_PH, _PT),
+        indications=(_PH, _PN, _PT),
         verified_indications=(),
         diameter_mm=(0.5, 2.0),
         depth_mm=(2.0, 8.0),
@@ -419,10 +577,14 @@ _NERVES: tuple[TargetNerve, ...] = (
         approach_en="superficial needle at the foramen, eye protected",
         distance_to_end_organ_mm=60.0,
         procedure_minutes=20,
-        source="post-herpetic (ophthalmic zoster): " + S_UNVERIFIED,
+        source="facial post-herpetic neuralgia (ophthalmic zoster, V1): " + S_UNVERIFIED,
     ),
     TargetNerve(
         code="superficial_peroneal",
+        bleeding_tier="low",
+        compressible=True,
+        bleeding_source=B_SUPERFICIAL,
+        bleeding_verified=True,
         name_fr="Nerf fibulaire superficiel",
         name_en="Superficial peroneal nerve",
         nerve_type="sensory",
@@ -441,6 +603,10 @@ _NERVES: tuple[TargetNerve, ...] = (
     ),
     TargetNerve(
         code="sural",
+        bleeding_tier="low",
+        compressible=True,
+        bleeding_source=B_SUPERFICIAL,
+        bleeding_verified=True,
         name_fr="Nerf sural",
         name_en="Sural nerve",
         nerve_type="sensory",
@@ -459,6 +625,10 @@ _NERVES: tuple[TargetNerve, ...] = (
     ),
     TargetNerve(
         code="superficial_radial",
+        bleeding_tier="low",
+        compressible=True,
+        bleeding_source=B_SUPERFICIAL,
+        bleeding_verified=True,
         name_fr="Branche superficielle du nerf radial",
         name_en="Superficial branch of the radial nerve",
         nerve_type="sensory",
@@ -477,6 +647,10 @@ _NERVES: tuple[TargetNerve, ...] = (
     ),
     TargetNerve(
         code="territory_cutaneous",
+        bleeding_tier="intermediate",
+        compressible=False,
+        bleeding_source=B_UNSPECIFIED,
+        bleeding_verified=False,
         name_fr="Nerf sensitif du territoire douloureux (à préciser)",
         name_en="Sensory nerve of the painful territory (to specify)",
         nerve_type="sensory",
@@ -495,10 +669,14 @@ _NERVES: tuple[TargetNerve, ...] = (
     ),
     TargetNerve(
         code="suprascapular",
+        bleeding_tier="intermediate",
+        compressible=False,
+        bleeding_source=B_DEEP,
+        bleeding_verified=False,
         name_fr="Nerf supra-scapulaire",
         name_en="Suprascapular nerve",
         nerve_type="mixed",
-        indications=(_MF, _PT),
+        indications=(_SH, _PS, _PT),
         verified_indications=(),
         diameter_mm=(2.0, 4.0),
         depth_mm=(20.0, 50.0),
@@ -507,18 +685,23 @@ _NERVES: tuple[TargetNerve, ...] = (
         imaging=_US,
         approach_fr="aiguille dans le plan, de médial en latéral, vers le plancher de la fosse",
         approach_en="in-plane needle, medial to lateral, to the floor of the fossa",
-        distance_to_end_organ_mm=60.0,
+        distance_to_end_organ_mm=50.0,
         procedure_minutes=30,
         motor_deficit_fr="faiblesse du supra- et de l'infra-épineux (abduction, rotation externe de l'épaule)",
         motor_deficit_en="supraspinatus and infraspinatus weakness (shoulder abduction, external rotation)",
-        source="myofascial / shoulder pain: " + S_UNVERIFIED,
+        source="shoulder pain (articular branches to the glenohumeral and acromioclavicular joints; "
+        "it was listed under myofascial pain before): " + S_UNVERIFIED,
     ),
     TargetNerve(
         code="lumbar_medial_branch",
+        bleeding_tier="low",
+        compressible=False,
+        bleeding_source=B_LUMBAR_FACET,
+        bleeding_verified=True,
         name_fr="Branche médiale du rameau dorsal lombaire",
         name_en="Lumbar medial branch of the dorsal ramus",
         nerve_type="mixed",
-        indications=(_MF,),
+        indications=(_FJ,),
         verified_indications=(),
         diameter_mm=(0.5, 1.5),
         depth_mm=(40.0, 80.0),
@@ -532,7 +715,169 @@ _NERVES: tuple[TargetNerve, ...] = (
         levels=2,
         motor_deficit_fr="dénervation du multifide (sans déficit fonctionnel habituel)",
         motor_deficit_en="multifidus denervation (usually no functional deficit)",
-        source="myofascial / paraspinal pain: " + S_UNVERIFIED,
+        source="lumbar facet-joint pain: the medial branch supplies the facet joint; diagnosis by "
+        "medial branch blocks (Cohen et al., Reg Anesth Pain Med 2020;45:424-467); moved from "
+        "myofascial pain (the seed's arthrosis line covers facet-joint pain, see indications.py); "
+        "cryoneurolysis of the medial branch: " + S_UNVERIFIED,
+    ),
+    # ------------------------------------------------------------------ added in issue 10
+    TargetNerve(
+        code="lfcn",
+        bleeding_tier="low",
+        compressible=True,
+        bleeding_source=B_SUPERFICIAL,
+        bleeding_verified=True,
+        name_fr="Nerf cutané latéral de la cuisse (nerf fémoro-cutané)",
+        name_en="Lateral femoral cutaneous nerve",
+        nerve_type="sensory",
+        indications=(_PN, _PS, _PT),
+        verified_indications=(),
+        diameter_mm=(1.0, 3.0),
+        depth_mm=(5.0, 20.0),
+        landmarks_fr="médial et inférieur à l'épine iliaque antéro-supérieure, sous le ligament inguinal, entre sartorius et tenseur du fascia lata",
+        landmarks_en="medial and inferior to the anterior superior iliac spine, under the inguinal ligament, between sartorius and tensor fasciae latae",
+        imaging=_US,
+        approach_fr="aiguille dans le plan, dans le dédoublement du fascia lata",
+        approach_en="in-plane needle into the split of the fascia lata",
+        distance_to_end_organ_mm=150.0,
+        procedure_minutes=20,
+        source="meralgia paraesthetica (entrapment of the lateral femoral cutaneous nerve): "
+        + S_UNVERIFIED,
+    ),
+    TargetNerve(
+        code="superior_cluneal",
+        bleeding_tier="low",
+        compressible=True,
+        bleeding_source=B_ON_BONE + " (iliac crest)",
+        bleeding_verified=True,
+        name_fr="Nerfs cluniaux supérieurs",
+        name_en="Superior cluneal nerves",
+        nerve_type="sensory",
+        indications=(_PN, _PS, _PT),
+        verified_indications=(),
+        diameter_mm=(0.5, 2.0),
+        depth_mm=(5.0, 20.0),
+        landmarks_fr="crête iliaque postérieure, 7 à 8 cm de la ligne médiane, où ils traversent le fascia thoraco-lombaire",
+        landmarks_en="posterior iliac crest about 7-8 cm from the midline, where they cross the thoracolumbar fascia",
+        imaging=_US,
+        approach_fr="aiguille dans le plan sur la crête iliaque, sous le fascia",
+        approach_en="in-plane needle over the iliac crest, under the fascia",
+        distance_to_end_organ_mm=60.0,
+        procedure_minutes=25,
+        source="cluneal nerve entrapment low back / buttock pain, pain after iliac crest bone graft "
+        "harvest: " + S_UNVERIFIED,
+    ),
+    TargetNerve(
+        code="middle_cluneal",
+        bleeding_tier="low",
+        compressible=True,
+        bleeding_source=B_ON_BONE + " (posterior sacrum)",
+        bleeding_verified=False,
+        name_fr="Nerfs cluniaux moyens",
+        name_en="Middle cluneal nerves",
+        nerve_type="sensory",
+        indications=(_PN, _PT),
+        verified_indications=(),
+        diameter_mm=(0.5, 1.5),
+        depth_mm=(10.0, 35.0),
+        landmarks_fr="face postérieure du sacrum, sous le ligament sacro-iliaque postérieur long, sous l'origine du grand fessier",
+        landmarks_en="posterior sacrum, under the long posterior sacroiliac ligament, deep to the origin of gluteus maximus",
+        imaging=_US,
+        approach_fr="aiguille dans le plan vers le ligament sacro-iliaque postérieur long",
+        approach_en="in-plane needle towards the long posterior sacroiliac ligament",
+        distance_to_end_organ_mm=50.0,
+        procedure_minutes=25,
+        source="middle cluneal nerve entrapment (buttock pain): " + S_UNVERIFIED,
+    ),
+    TargetNerve(
+        code="sacral_lateral_branches",
+        bleeding_tier="low",
+        compressible=False,
+        bleeding_source=B_SACRAL,
+        bleeding_verified=False,
+        name_fr="Branches latérales sacrées (S1-S3) et rameau dorsal L5",
+        name_en="Sacral lateral branches (S1-S3) and the L5 dorsal ramus",
+        nerve_type="sensory",
+        indications=(_SI,),
+        verified_indications=(),
+        diameter_mm=(0.5, 1.5),
+        depth_mm=(30.0, 60.0),
+        landmarks_fr="face postérieure du sacrum, latérale aux foramens sacrés postérieurs S1 à S3",
+        landmarks_en="posterior sacrum, lateral to the S1-S3 posterior sacral foramina",
+        imaging=("fluoroscopy", "ultrasound"),
+        approach_fr="aiguille jusqu'au contact osseux latéral à chaque foramen, un passage par niveau",
+        approach_en="needle to bone contact lateral to each foramen, one pass per level",
+        distance_to_end_organ_mm=20.0,
+        procedure_minutes=40,
+        levels=3,
+        source="sacroiliac joint pain (posterior joint supply); diagnosis by lateral branch blocks: "
+        + S_UNVERIFIED,
+    ),
+    TargetNerve(
+        code="intercostobrachial",
+        bleeding_tier="low",
+        compressible=True,
+        bleeding_source=B_SUPERFICIAL + "; axillary vessels lie deeper (stay superficial)",
+        bleeding_verified=True,
+        name_fr="Nerf intercostobrachial",
+        name_en="Intercostobrachial nerve",
+        nerve_type="sensory",
+        indications=(_PS, _IC),
+        verified_indications=(),
+        diameter_mm=(1.0, 2.5),
+        depth_mm=(5.0, 20.0),
+        landmarks_fr="creux axillaire, sous-cutané au-dessus du muscle dentelé antérieur, après sa sortie du 2e espace intercostal",
+        landmarks_en="axilla, subcutaneous over serratus anterior, after it leaves the 2nd intercostal space",
+        imaging=_US,
+        approach_fr="aiguille dans le plan, superficielle, loin des vaisseaux axillaires",
+        approach_en="superficial in-plane needle, away from the axillary vessels",
+        distance_to_end_organ_mm=80.0,
+        procedure_minutes=25,
+        source="post-mastectomy pain (axilla, medial upper arm): " + S_UNVERIFIED,
+    ),
+    TargetNerve(
+        code="supratrochlear",
+        bleeding_tier="low",
+        compressible=True,
+        bleeding_source=B_ON_BONE + " (superior orbital rim)",
+        bleeding_verified=True,
+        name_fr="Nerf supra-trochléaire",
+        name_en="Supratrochlear nerve",
+        nerve_type="sensory",
+        indications=(_PH, _PN, _PT),
+        verified_indications=(),
+        diameter_mm=(0.5, 1.5),
+        depth_mm=(2.0, 8.0),
+        landmarks_fr="rebord orbitaire supérieur, environ 1 cm médial à l'incisure supra-orbitaire",
+        landmarks_en="superior orbital rim, about 1 cm medial to the supraorbital notch",
+        imaging=_US,
+        approach_fr="aiguille superficielle au rebord orbitaire, œil protégé",
+        approach_en="superficial needle at the orbital rim, eye protected",
+        distance_to_end_organ_mm=40.0,
+        procedure_minutes=20,
+        source="facial post-herpetic neuralgia (ophthalmic zoster, V1): " + S_UNVERIFIED,
+    ),
+    TargetNerve(
+        code="infraorbital",
+        bleeding_tier="low",
+        compressible=True,
+        bleeding_source=B_ON_BONE + " (maxilla at the foramen)",
+        bleeding_verified=True,
+        name_fr="Nerf infra-orbitaire",
+        name_en="Infraorbital nerve",
+        nerve_type="sensory",
+        indications=(_PH, _PN, _PT),
+        verified_indications=(),
+        diameter_mm=(1.5, 3.5),
+        depth_mm=(3.0, 12.0),
+        landmarks_fr="foramen infra-orbitaire, sous le rebord orbitaire inférieur, avec l'artère infra-orbitaire",
+        landmarks_en="infraorbital foramen below the inferior orbital rim, with the infraorbital artery",
+        imaging=_US,
+        approach_fr="aiguille percutanée ou endobuccale jusqu'au foramen, sans y pénétrer",
+        approach_en="percutaneous or intraoral needle to the foramen without entering it",
+        distance_to_end_organ_mm=25.0,
+        procedure_minutes=20,
+        source="facial post-herpetic neuralgia (maxillary zoster, V2): " + S_UNVERIFIED,
     ),
 )
 

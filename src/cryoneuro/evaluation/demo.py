@@ -135,6 +135,59 @@ DEMO_PATIENTS = [
         _case("crps", "main gauche", side="left", target_is_mixed_motor_nerve=None),
     ),
     ("Lambert", "Hugo", "1981-11-22", "male", "fr", _case("myofascial_pain", "trapèze droit")),
+    # indications read into the seed page in issue 10
+    (
+        "Rey",
+        "Martine",
+        "1952-06-21",
+        "female",
+        "fr",
+        _case(
+            "shoulder_pain",
+            "épaule droite",
+            target_nerves=["suprascapular"],
+            target_is_mixed_motor_nerve=True,
+        ),
+    ),
+    (
+        "Benoit",
+        "Serge",
+        "1957-03-02",
+        "male",
+        "fr",
+        _case(
+            "facet_joint_pain",
+            "lombaire basse L4-L5 bilatérale",
+            side="bilateral",
+            target_nerves=["lumbar_medial_branch"],
+        ),
+    ),
+    (
+        "Colin",
+        "Agnès",
+        "1961-08-17",
+        "female",
+        "fr",
+        _case(
+            "sacroiliac_joint_pain",
+            "fesse gauche, sacro-iliaque",
+            side="left",
+            target_nerves=["sacral_lateral_branches"],
+        ),
+    ),
+    (
+        "Vidal",
+        "Thomas",
+        "1983-01-09",
+        "male",
+        "fr",
+        _case(
+            "peripheral_neuralgia",
+            "face antéro-latérale de la cuisse droite (méralgie)",
+            target_nerves=["lfcn"],
+            dn4=DN4_POSITIVE,
+        ),
+    ),
     # every contraindication and caution
     (
         "Marchand",
@@ -195,6 +248,23 @@ DEMO_PATIENTS = [
         "female",
         "fr",
         _case("knee_arthrosis", "genou droit", anticoagulants=["apixaban"], inr=1.1),
+    ),
+    # issue 10: apixaban before an intermediate-tier target (intercostal: pleura, vessels)
+    (
+        "Caron",
+        "Bernard",
+        "1948-11-30",
+        "male",
+        "fr",
+        _case(
+            "intercostal_neuralgia",
+            "hémithorax gauche T6-T8 après thoracotomie",
+            side="left",
+            anticoagulants=["apixaban 5 mg x 2"],
+            target_nerves=["intercostal"],
+            creatinine_clearance_ml_min=62,
+            target_is_mixed_motor_nerve=True,
+        ),
     ),
     (
         "Mercier",

@@ -10,6 +10,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from cryoneuro.clinical.eligibility import Case
 from cryoneuro.clinical.indications import INDICATIONS
+from cryoneuro.clinical.nerves import NERVES
 from cryoneuro.clinical.questionnaires import DN4_ITEMS
 
 from .models import Side, SkinState
@@ -50,6 +51,11 @@ def _names(text: str) -> list[str]:
 def indication_choices():
     lang = "en" if (get_language() or "fr").startswith("en") else "fr"
     return [("", "—")] + [(code, item.label(lang)) for code, item in INDICATIONS.items()]
+
+
+def nerve_choices():
+    lang = "en" if (get_language() or "fr").startswith("en") else "fr"
+    return [(code, item.name(lang)) for code, item in NERVES.items()]
 
 
 class TreatmentForm(forms.Form):
@@ -108,6 +114,38 @@ class EvaluationForm(forms.Form):
         label=_("Other cautions"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
+    # ---- bleeding risk per target (issue 10 part 2): its own fieldset in the template
+    target_nerves = forms.MultipleChoiceField(
+        label=_("Target nerves (sets the bleeding-risk tier)"),
+        choices=nerve_choices,
+        required=False,
+    )
+    creatinine_clearance_ml_min = forms.DecimalField(
+        label=_("Creatinine clearance (mL/min)"),
+        required=False,
+        min_value=0,
+        max_value=300,
+        decimal_places=1,
+    )
+    aspirin_prevention = forms.ChoiceField(
+        label=_("Aspirin taken for"),
+        required=False,
+        choices=[
+            ("", _("Unknown")),
+            ("primary", _("Primary prevention")),
+            ("secondary", _("Secondary prevention")),
+        ],
+    )
+    lmwh_dose = forms.ChoiceField(
+        label=_("LMWH dose"),
+        required=False,
+        choices=[
+            ("", _("Unknown")),
+            ("prophylactic", _("Prophylactic")),
+            ("therapeutic", _("Therapeutic")),
+        ],
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         lang = "en" if (get_language() or "fr").startswith("en") else "fr"
@@ -152,6 +190,14 @@ class EvaluationForm(forms.Form):
             ),
             "target_is_mixed_motor_nerve": _tri(data.get("target_is_mixed_motor_nerve", "")),
             "other_cautions": data.get("other_cautions", ""),
+            "target_nerves": data.get("target_nerves", []),
+            "creatinine_clearance_ml_min": (
+                float(data["creatinine_clearance_ml_min"])
+                if data.get("creatinine_clearance_ml_min") is not None
+                else None
+            ),
+            "aspirin_prevention": data.get("aspirin_prevention") or None,
+            "lmwh_dose": data.get("lmwh_dose") or None,
         }
         try:
             return Case(**payload)

@@ -82,6 +82,23 @@ class Evaluation(models.Model):
         _("target is a mixed (motor) nerve"), null=True, blank=True
     )
     other_cautions = models.TextField(_("other cautions"), blank=True)
+    # ---- bleeding risk per target (issue 10 part 2)
+    target_nerves = models.JSONField(_("target nerves"), default=list, blank=True)
+    creatinine_clearance_ml_min = models.DecimalField(
+        _("creatinine clearance (mL/min)"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    aspirin_prevention = models.CharField(
+        _("aspirin for"),
+        max_length=12,
+        blank=True,
+        choices=[("primary", _("Primary prevention")), ("secondary", _("Secondary prevention"))],
+    )
+    lmwh_dose = models.CharField(
+        _("LMWH dose"),
+        max_length=14,
+        blank=True,
+        choices=[("prophylactic", _("Prophylactic")), ("therapeutic", _("Therapeutic"))],
+    )
 
     outcome = models.CharField(_("decision"), max_length=20, choices=Outcome.choices)
     decision = models.JSONField(_("decision detail"))

@@ -48,6 +48,14 @@ def evaluations_export(*, patient: Patient) -> list[dict]:
             "antiplatelets": e.antiplatelets,
             "inr": float(e.inr) if e.inr is not None else None,
             "platelets_g_per_l": e.platelets_g_per_l,
+            "target_nerves": e.target_nerves,
+            "creatinine_clearance_ml_min": (
+                float(e.creatinine_clearance_ml_min)
+                if e.creatinine_clearance_ml_min is not None
+                else None
+            ),
+            "aspirin_prevention": e.aspirin_prevention,
+            "lmwh_dose": e.lmwh_dose,
             "skin_state": e.skin_state,
             "cold_conditions": e.cold_conditions,
             "pregnancy": e.pregnancy,

@@ -45,6 +45,14 @@ def case_to_model_fields(case: Case) -> dict[str, Any]:
         "steroid_injection_at_site_last_3_months": case.steroid_injection_at_site_last_3_months,
         "target_is_mixed_motor_nerve": case.target_is_mixed_motor_nerve,
         "other_cautions": case.other_cautions,
+        "target_nerves": list(case.target_nerves),
+        "creatinine_clearance_ml_min": (
+            _decimal(case.creatinine_clearance_ml_min, "0.1")
+            if case.creatinine_clearance_ml_min is not None
+            else None
+        ),
+        "aspirin_prevention": case.aspirin_prevention or "",
+        "lmwh_dose": case.lmwh_dose or "",
     }
 
 
@@ -70,6 +78,14 @@ def evaluation_to_case(evaluation: Evaluation) -> Case:
         steroid_injection_at_site_last_3_months=evaluation.steroid_injection_at_site_last_3_months,
         target_is_mixed_motor_nerve=evaluation.target_is_mixed_motor_nerve,
         other_cautions=evaluation.other_cautions,
+        target_nerves=evaluation.target_nerves,
+        creatinine_clearance_ml_min=(
+            float(evaluation.creatinine_clearance_ml_min)
+            if evaluation.creatinine_clearance_ml_min is not None
+            else None
+        ),
+        aspirin_prevention=cast("Any", evaluation.aspirin_prevention or None),
+        lmwh_dose=cast("Any", evaluation.lmwh_dose or None),
     )
 
 

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import typing
+
+import pytest
+
+from cryoneuro.clinical.bleeding import (
+    DRUG_RULES,
+    DrugCode,
+    drug_code,
+    plan_for_drug,
+    target_tier,
+)
+
+DRUGS = typing.get_args(DrugCode)
+TIERS = ("low", "intermediate", "high")
+
+
+def test_it_has_a_rule_for_every_drug_and_tier_with_a_source() -> None:
+    assert set(DRUG_RULES) == {(d, t) for d in DRUGS for t in TIERS}
+    for rule in DRUG_RULES.values():
+        assert "Narouze" in rule.source
+        assert rule.verified or rule.unverified_reason  # an unverified figure says why
+
+
+def test_it_marks_only_the_rows_read_in_the_summary_table_as_verified() -> None:
+    verified = {d for (d, _t), r in DRUG_RULES.items() if r.verified}
+    assert verified == {"warfarin", "acenocoumarol", "lmwh", "aspirin"}
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("Eliquis 5 mg x 2", "apixaban"),
+        ("warfarine", "warfarin"),
+        ("Kardégic 75", "aspirin"),
+        ("acide acétylsalicylique", "aspirin"),
+        ("Brilique", "ticagrelor"),
+        ("Lovenox 4000 UI", "lmwh"),
+        ("tisane", None),
+    ],
+)
+def test_it_reads_drug_names_as_prescribed(name: str, code: str | None) -> None:
+    assert drug_code(name) == code
+
+
+@pytest.mark.parametrize(
+    ("tier", "expected"),
+    [
+        ("high", "stop apixaban 3-5 days before; restart 24 h after"),
+        ("intermediate", "stop apixaban 3 days before; restart 24 h after"),
+        ("low", "apixaban: shared assessment with the prescriber (may be continued)"),
+    ],
+)
+def test_it_gives_apixaban_per_tier(tier: str, expected: str) -> None:
+    plan = plan_for_drug("apixaban", tier)  # type: ignore[arg-type]
+    assert plan.message_en.startswith(expected)
+
+
+def test_it_follows_the_table_for_warfarin_and_lmwh() -> None:
+    high = plan_for_drug("Coumadine", "high")
+    assert high.verified and "stop warfarin 5 days before, normal INR on the day" in high.message_en
+    assert plan_for_drug("Lovenox", "low", lmwh_dose="therapeutic").message_en.startswith(
+        "stop LMWH 24 h before; restart 4 h after"
+    )
+    assert plan_for_drug("Lovenox", "low").action == "missing_information"
+
+
+def test_it_separates_aspirin_for_primary_and_secondary_prevention() -> None:
+    assert plan_for_drug("aspirine", "high", aspirin_prevention="primary").action == "stop"
+    assert (
+        plan_for_drug("aspirine", "high", aspirin_prevention="secondary").action
+        == "shared_assessment"
+    )
+    assert plan_for_drug("aspirine", "low").action == "continue"
+
+
+def test_it_never_raises_a_tier_above_high() -> None:
+    tier = target_tier(["hip_obturator_articular"], "hip_arthrosis", antithrombotic_count=3)
+    assert (tier.base_tier, tier.tier) == ("intermediate", "high")
+    top = target_tier(
+        ["hip_obturator_articular"],
+        "hip_arthrosis",
+        antithrombotic_count=2,
+        creatinine_clearance_ml_min=20,
+    )
+    assert top.tier == "high"
