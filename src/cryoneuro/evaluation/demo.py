@@ -323,6 +323,26 @@ SAFETY_PATIENTS = [
         "fr",
         _case("myofascial_pain", "trapèze gauche", cold_conditions=["sickle_cell_disease"]),
     ),
+    (
+        "Gauthier",
+        "Henri",
+        "1949-11-07",
+        "male",
+        "fr",
+        _case("knee_arthrosis", "genou gauche", side="left", cold_conditions=["buerger_disease"]),
+    ),
+    (
+        "Nicolas",
+        "Yann",
+        "1983-02-21",
+        "male",
+        "fr",
+        _case(
+            "posttraumatic_pain",
+            "pied droit (gelure en 2019)",
+            cold_conditions=["previous_cold_injury_at_site"],
+        ),
+    ),
 ]
 
 

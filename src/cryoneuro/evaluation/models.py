@@ -101,23 +101,39 @@ class Evaluation(models.Model):
     # they were not asked then, and those decisions keep the rule-set version that made them.
     age_years = models.PositiveSmallIntegerField(_("age (years)"), null=True, blank=True)
     consent = models.CharField(
-        _("consent to cryoneurolysis"), max_length=10, choices=Consent.choices, blank=True
+        _("consent to cryoneurolysis"),
+        max_length=10,
+        choices=Consent.choices,
+        blank=True,
+        db_default="",
     )
     bleeding_disorder = models.CharField(
-        _("known bleeding disorder"), max_length=20, choices=BleedingDisorder.choices, blank=True
+        _("known bleeding disorder"),
+        max_length=20,
+        choices=BleedingDisorder.choices,
+        blank=True,
+        db_default="",
     )
     bleeding_disorder_detail = models.CharField(
-        _("bleeding disorder (detail)"), max_length=200, blank=True
+        _("bleeding disorder (detail)"), max_length=200, blank=True, db_default=""
     )
     aptt_ratio = models.DecimalField(
         _("aPTT ratio"), max_digits=4, decimal_places=2, null=True, blank=True
     )
-    allergies = models.JSONField(_("known allergies (as confirmed)"), default=list, blank=True)
+    allergies = models.JSONField(
+        _("known allergies (as confirmed)"),
+        default=list,
+        blank=True,
+        db_default=models.Value([], output_field=models.JSONField()),
+    )
     systemic_infection = models.BooleanField(
         _("systemic infection or fever"), null=True, blank=True
     )
     previous_sessions_same_target = models.JSONField(
-        _("previous sessions of the same target"), default=list, blank=True
+        _("previous sessions of the same target"),
+        default=list,
+        blank=True,
+        db_default=models.Value([], output_field=models.JSONField()),
     )
     diagnostic_block_relief_pct = models.DecimalField(
         _("diagnostic block relief (%)"), max_digits=4, decimal_places=1, null=True, blank=True

@@ -122,7 +122,7 @@ def export_patient(request, patient_id: int):
     return selectors.patient_export(patient=patient)
 
 
-@router.put(
+@router.post(
     "/patients/{patient_id}/allergies", response=PatientOut, auth=perm_auth(Perm.PATIENT_EDIT)
 )
 def set_allergies(request, patient_id: int, payload: AllergiesIn):

@@ -61,6 +61,9 @@ class Patient(CreatedAtModel):
     allergies = models.JSONField(
         _("known allergies"),
         default=list,
+        # a database default too, so that rows written without the field (older code,
+        # migration tests replaying an older state) get "none recorded"
+        db_default=models.Value([], output_field=models.JSONField()),
         blank=True,
         help_text=_("list of {substance, detail}, as cryoneuro.clinical.safety.Allergy"),
     )
