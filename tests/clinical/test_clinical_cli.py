@@ -61,7 +61,7 @@ def test_it_prints_the_schema() -> None:
         ({"aptt_ratio": 1.4}, "aptt_ratio: An aPTT ratio is recorded but no bleeding disorder"),
         (
             {"allergies": [{"substance": "other"}]},
-            "allergies.0.detail: Name the allergen (kind “other”). (got \"\")",
+            'allergies.0.detail: Name the allergen (kind “other”). (got "")',
         ),
         ({"age_years": -3}, "age_years: Input should be greater than or equal to 0 (got -3)"),
     ],

@@ -133,7 +133,9 @@ class EvaluationForm(forms.Form):
     )
     # Safety facts (issue 10). Age and allergies come from the patient's record.
     consent = forms.ChoiceField(
-        label=_("Patient's informed consent to cryoneurolysis"), choices=Consent.choices
+        label=_("Patient's informed consent to cryoneurolysis"),
+        # no default: the answer is chosen explicitly
+        choices=[("", "—"), *Consent.choices],
     )
     bleeding_disorder = forms.ChoiceField(
         label=_("Known bleeding disorder"), choices=BleedingDisorder.choices
