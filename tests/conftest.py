@@ -102,6 +102,15 @@ def login(client):
     return do
 
 
+def _age_today(born: dt.date) -> int:
+    """Age on the clinic's today (make_patient's default date of birth is 1960-05-17):
+    the evaluation service checks the case's age against the record."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
 @pytest.fixture
 def knee_case() -> dict:
     """An eligible knee-arthrosis case in the clinical layer's Case format."""
@@ -144,6 +153,14 @@ def knee_case() -> dict:
         "steroid_injection_at_site_last_3_months": False,
         "target_is_mixed_motor_nerve": False,
         "other_cautions": "",
+        "age_years": _age_today(dt.date(1960, 5, 17)),
+        "consent": "given",
+        "bleeding_disorder": "none",
+        "allergies": [],
+        "systemic_infection": False,
+        "previous_sessions_same_target": [],
+        "diagnostic_block_relief_pct": None,
+        "discrete_target_nerve": None,
     }
 
 

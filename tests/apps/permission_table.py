@@ -44,6 +44,10 @@ PAGES = [
     Endpoint(
         "patient_export", "GET", "/patients/{patient}/export.json", Perm.PATIENT_EXPORT, scoped=True
     ),
+    # allergies on the record (issue 10)
+    Endpoint(
+        "patient_allergies", "GET", "/patients/{patient}/allergies/", Perm.PATIENT_EDIT, scoped=True
+    ),
     Endpoint(
         "evaluation_create",
         "GET",
@@ -290,6 +294,14 @@ API = [
     Endpoint("api:list_patients", "GET", "/api/patients", Perm.PATIENT_LIST),
     Endpoint("api:create_patient", "POST", "/api/patients", Perm.PATIENT_CREATE, data={}),
     Endpoint("api:get_patient", "GET", "/api/patients/{patient}", Perm.PATIENT_VIEW, scoped=True),
+    Endpoint(
+        "api:set_allergies",
+        "POST",
+        "/api/patients/{patient}/allergies",
+        Perm.PATIENT_EDIT,
+        scoped=True,
+        data={"allergies": []},
+    ),
     Endpoint(
         "api:export_patient",
         "GET",

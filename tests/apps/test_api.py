@@ -1,6 +1,7 @@
 import json
 
 import pytest
+from django.utils import timezone
 
 from cryoneuro.evaluation.models import Evaluation
 from cryoneuro.patients.models import Patient
@@ -21,7 +22,10 @@ def test_it_creates_a_patient_and_an_evaluation(client, physician, knee_case):
     )
     assert created.status_code == 201
     patient_id = created.json()["id"]
-    evaluation = _post(client, f"/api/patients/{patient_id}/evaluations", knee_case)
+    age = Patient.objects.get(pk=patient_id).age_on(timezone.localdate())
+    evaluation = _post(
+        client, f"/api/patients/{patient_id}/evaluations", {**knee_case, "age_years": age}
+    )
     assert evaluation.status_code == 201 and evaluation.json()["outcome"] == "eligible"
     listed = client.get(f"/api/patients/{patient_id}/evaluations").json()
     assert [e["id"] for e in listed] == [evaluation.json()["id"]]

@@ -14,6 +14,8 @@ def _form(case: dict, **overrides) -> dict:
         "nrs": case["nrs"],
         "surgery_declined_or_impossible": "yes",
         "skin_state": "intact",
+        "consent": "given",
+        "bleeding_disorder": "none",
         "platelets_g_per_l": "250",
         "target_is_mixed_motor_nerve": "no",
         "inr": "",

@@ -37,6 +37,7 @@ def test_it_logs_in_registers_evaluates_and_shows_the_decision(page, physician, 
     page.select_option("#id_treatments-1-result", "no_relief")
     page.fill("#id_platelets_g_per_l", "230")
     page.select_option("#id_target_is_mixed_motor_nerve", "no")
+    page.select_option("#id_consent", "given")
     page.locator("#id_platelets_g_per_l").blur()
     # The decision updates through htmx as the form is filled.
     outcome = page.locator("#decision .outcome")

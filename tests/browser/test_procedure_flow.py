@@ -47,6 +47,7 @@ def test_it_runs_a_procedure_from_check_in_to_discharge(
         "pre_check",
         {
             "consent_signed": "yes",
+            "allergies_confirmed": "yes",
             "anticoagulation_taken": "no",
             "infection_at_site": "no",
             "baseline_nrs": "7",

@@ -54,6 +54,14 @@ BASE_CASE: dict[str, Any] = {
     "steroid_injection_at_site_last_3_months": False,
     "target_is_mixed_motor_nerve": False,
     "other_cautions": "",
+    "age_years": 64,
+    "consent": "given",
+    "bleeding_disorder": "none",
+    "allergies": [],
+    "systemic_infection": False,
+    "previous_sessions_same_target": [],
+    "diagnostic_block_relief_pct": None,
+    "discrete_target_nerve": None,
 }
 
 NEURALGIAS = (
@@ -73,5 +81,9 @@ def eligible_data(indication: str = "knee_arthrosis", **overrides: Any) -> dict[
         data["dn4"] = dict(NEUROPATHIC_DN4)
     if indication not in ARTHROSES:
         data["surgery_declined_or_impossible"] = None
+    if indication == "occipital_neuralgia":  # a diagnostic block is usual (ICHD-3 13.4 D)
+        data["diagnostic_block_relief_pct"] = 80
+    if indication == "crps":  # regional pain: eligible only with a discrete target nerve
+        data["discrete_target_nerve"] = True
     data.update(overrides)
     return data

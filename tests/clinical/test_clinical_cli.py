@@ -57,6 +57,13 @@ def test_it_prints_the_schema() -> None:
         ({"nrs": 14}, "nrs: Input should be less than or equal to 10 (got 14)"),
         ({"inr": -1}, "inr: Input should be greater than 0.5 (got -1)"),
         ({"indication": "elbow"}, "indication: unknown indication 'elbow'"),
+        # issue 10: contradictions name the field
+        ({"aptt_ratio": 1.4}, "aptt_ratio: An aPTT ratio is recorded but no bleeding disorder"),
+        (
+            {"allergies": [{"substance": "other"}]},
+            'allergies.0.detail: Name the allergen (kind “other”). (got "")',
+        ),
+        ({"age_years": -3}, "age_years: Input should be greater than or equal to 0 (got -3)"),
     ],
 )
 def test_it_names_the_field_and_value_of_bad_input(

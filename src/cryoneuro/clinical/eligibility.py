@@ -33,6 +33,13 @@ from cryoneuro.clinical import bleeding
 from cryoneuro.clinical.indications import INDICATIONS, SEED_SOURCE, indication
 from cryoneuro.clinical.nerves import NERVES
 from cryoneuro.clinical.questionnaires import DN4_NEUROPATHIC_THRESHOLD, DN4Answers
+from cryoneuro.clinical.safety import (
+    BLEEDING_DISORDER_LABELS,
+    BLOCK_USUAL_FOR,
+    DEFAULT_SAFETY_THRESHOLDS,
+    SAFETY_MESSAGES_FR,
+    SafetyFacts,
+)
 
 __all__ = [
     "DEFAULT_THRESHOLDS",
@@ -53,7 +60,7 @@ __all__ = [
     "case_json_schema",
 ]
 
-RULESET_VERSION = "2026.12.2"
+RULESET_VERSION = "2026.12.3"
 """Version of the rule table; bump on any change to a rule, a message or a default."""
 
 Severity = Literal["contraindication", "needs_review", "supports"]
@@ -64,6 +71,9 @@ ColdCondition = Literal[
     "cold_urticaria",
     "cold_agglutinin_disease",
     "paroxysmal_cold_haemoglobinuria",
+    "buerger_disease",
+    "sickle_cell_disease",
+    "previous_cold_injury_at_site",
 ]
 
 # ------------------------------------------------------------------ sources
@@ -72,6 +82,12 @@ SRC_SEED_CI = SEED_SOURCE.replace(
     "'À qui s'adresse ce traitement ?'", "'Effets secondaires et contre-indications'"
 )
 SRC_DEVICE_LABEL = "cryotherapy device labelling, as cited by secondary sources (clinical.md, contraindications table)"
+SRC_COLD_THERAPY_LABEL = (
+    "cold-therapy device labelling: DJO DonJoy IceMan Clear3 instructions for use, 'When not to "
+    "use': Raynaud's phenomenon or other vasospastic conditions, Buerger's disease, cold allergy, "
+    "cryoglobulinemia, paroxysmal cold hemoglobinuria or other cold agglutinin disorders, sickle "
+    "cell anemia, history of cold injury (docs/clinical/safety-facts.md)"
+)
 SRC_ASRA = (
     "ASRA/ESRA/AAPM/INS/NANS/WIP guidelines for interventional spine and pain procedures in patients "
     "on antiplatelet and anticoagulant medications (Narouze et al., Reg Anesth Pain Med "
@@ -166,10 +182,13 @@ class TreatmentTried(BaseModel):
     result: Literal["no_relief", "partial_relief", "good_relief", "not_tolerated"]
 
 
-class Case(BaseModel):
+class Case(SafetyFacts):
     """The facts of an evaluation that the rules need (the Django form maps onto it).
 
-    Every field but the last two must be present, so that a form cannot silently skip a
+    The safety facts (bleeding disorder, allergies, infection, age, consent, previous
+    sessions, diagnostic block, CRPS target) come from :class:`SafetyFacts`
+    (:mod:`cryoneuro.clinical.safety`). Every field but the last two (and the two optional
+    ones of SafetyFacts) must be present, so that a form cannot silently skip a
     safety question; ``null`` is allowed where the type says so and means "not known"
     (a missing DN4 in a neuralgia, an unknown surgery status in arthrosis: needs review).
     """
@@ -295,7 +314,8 @@ def case_errors(exc: ValidationError, lang: str = "fr") -> dict[str, str]:
         elif kind == "value_error" and loc == "indication":
             msg = "indication inconnue ; codes valides : " + ", ".join(INDICATIONS)
         elif kind == "value_error":
-            msg = "valeur invalide : " + str(err.get("msg", "")).removeprefix("Value error, ")
+            raw = str(err.get("msg", "")).removeprefix("Value error, ")
+            msg = SAFETY_MESSAGES_FR.get(raw, "valeur invalide : " + raw)
         else:
             if "expected" in ctx:
                 ctx["expected"] = str(ctx["expected"]).replace(" or ", " ou ")
@@ -383,6 +403,20 @@ _COLD_LABELS: tuple[tuple[ColdCondition, str, str, str], ...] = (
         "hémoglobinurie paroxystique a frigore",
         "paroxysmal cold haemoglobinuria",
         SRC_DEVICE_LABEL,
+    ),
+    # Completed from cold-therapy labelling (issue 10; docs/clinical/safety-facts.md).
+    ("buerger_disease", "maladie de Buerger", "Buerger's disease", SRC_COLD_THERAPY_LABEL),
+    (
+        "sickle_cell_disease",
+        "drépanocytose",
+        "sickle-cell disease",
+        SRC_COLD_THERAPY_LABEL,
+    ),
+    (
+        "previous_cold_injury_at_site",
+        "antécédent de lésion due au froid au site",
+        "previous cold injury at the site",
+        SRC_COLD_THERAPY_LABEL,
     ),
 )
 
@@ -697,6 +731,265 @@ RULES: tuple[Rule, ...] = (
 )
 """The rule table, evaluated in this order. Codes are unique and stable."""
 
+# ------------------------------------------------------------------ safety facts (issue 10)
+# Rules on the structured safety facts of :mod:`cryoneuro.clinical.safety`; appended to
+# RULES below. Their numbers are in SafetyThresholds (with sources), their sources are
+# collected in docs/clinical/safety-facts.md.
+
+SRC_CONSENT = (
+    "Code de la santé publique art. L1111-4 (no medical act without the person's free and "
+    "informed consent; the refusal of a treatment is respected); seed page (thorough medical "
+    "evaluation and patient information first)"
+)
+SRC_DELPHI = (
+    "Interventional management of pain with cryoneurolysis: expert consensus recommendations "
+    "(Delphi, 22 interventionists), Cardiovasc Intervent Radiol 2025, doi "
+    "10.1007/s00270-025-04310-5 (clinical.md)"
+)
+SRC_TWO_FAILED = (
+    SRC_DELPHI + ": alternative therapies after two unsuccessful sessions (8.36 ± 0.73; 95 % >= 7)"
+)
+SRC_CRPS = (
+    SRC_DELPHI
+    + ": cryoneurolysis for cases with identifiable peripheral nerve targets (8.45 ± 0.74; "
+    "100 % >= 7); Harden et al., CRPS practical diagnostic and treatment guidelines, 5th ed., "
+    "Pain Med 2022;23(Suppl 1):S1-S53 (doi 10.1093/pm/pnac046): CRPS pain is regional, not "
+    "in a specific nerve territory or dermatome (Budapest criteria)"
+)
+SRC_MINOR = (
+    "legal majority 18 (Code civil art. 414; CC suisse art. 14) and parental consent (CSP "
+    "art. L1111-4); paediatric cryoanalgesia is published mainly as intra-operative intercostal "
+    "cryoablation for the Nuss procedure, ages about 12-21 (Iglesias et al., J Pediatr Surg "
+    "2025;60:162162; Eldredge & McMahon, Front Surg 2023;10:1235120): review, not refusal"
+)
+SRC_BLEEDING_DISORDER = (
+    SRC_SEED_CI
+    + " ('troubles de la coagulation importants'); "
+    + SRC_ASRA
+    + "; a congenital bleeding disorder is planned with the haemophilia/haemostasis centre"
+)
+SRC_LOCAL_ANAESTHESIA = (
+    SEED_SOURCE + ": the procedure is done under local anaesthesia ('sous anesthésie locale')"
+)
+SRC_ANTISEPSIS = SEED_SOURCE + ": skin disinfection before the probe ('désinfection de la peau')"
+SRC_LATEX = "clinic default (not from the literature): a latex-free set-up is planned beforehand"
+SRC_SYSTEMIC_INFECTION = (
+    "ASSUMPTION (no cryoneurolysis-specific source found): the seed page's contraindication "
+    "'infection locale' extended to an active systemic infection or fever - a percutaneous "
+    "elective procedure is postponed until it has resolved"
+)
+SRC_BLOCK_POSITIVE = (
+    "CONFIGURABLE DEFAULT >= 50 % relief after a diagnostic block (SafetyThresholds."
+    "block_positive_pct; the usual prognostic-block cut-off before genicular ablation, not "
+    "verified against a cryoneurolysis trial here)"
+)
+
+
+def _allergies(case: Case, *substances: str) -> list[str]:
+    return [a.substance for a in case.allergies if a.substance in substances]
+
+
+def _allergy_text(case: Case, lang: str, *substances: str) -> str:
+    return ", ".join(a.label(lang) for a in case.allergies if a.substance in substances)
+
+
+def _failed_sessions(case: Case) -> int:
+    return sum(1 for s in case.previous_sessions_same_target if s.outcome == "failed")
+
+
+def _disorder_text(case: Case, lang: str) -> str:
+    fr, en = BLEEDING_DISORDER_LABELS[case.bleeding_disorder]
+    text = en if lang == "en" else fr
+    if case.bleeding_disorder_detail:
+        text += (
+            f" : {case.bleeding_disorder_detail}"
+            if lang != "en"
+            else f": {case.bleeding_disorder_detail}"
+        )
+    if case.aptt_ratio is not None:
+        text += f", {'aPTT ratio' if lang == 'en' else 'ratio TCA'} {case.aptt_ratio:g}"
+    return text
+
+
+_LA = ("amide_local_anaesthetic", "ester_local_anaesthetic")
+_ANTISEPTICS = ("chlorhexidine", "povidone_iodine")
+_ST = DEFAULT_SAFETY_THRESHOLDS
+
+_SAFETY_RULES: tuple[Rule, ...] = (
+    Rule(
+        "CI_CONSENT_REFUSED",
+        "contraindication",
+        "Le patient refuse la cryoneurolyse : pas d'intervention sans son consentement.",
+        "The patient refuses cryoneurolysis: no procedure without consent.",
+        SRC_CONSENT,
+        lambda case, t: case.consent == "refused",
+    ),
+    Rule(
+        "CI_SYSTEMIC_INFECTION",
+        "contraindication",
+        "Infection systémique ou fièvre : reporter l'intervention jusqu'à guérison.",
+        "Systemic infection or fever: postpone the procedure until it has resolved.",
+        SRC_SYSTEMIC_INFECTION,
+        lambda case, t: case.systemic_infection,
+    ),
+    Rule(
+        "CI_TWO_FAILED_SESSIONS",
+        "contraindication",
+        "{failed} séances antérieures du même nerf cible sans succès (≥ {max}) : pas de nouvelle "
+        "séance, envisager d'autres traitements.",
+        "{failed} previous unsuccessful sessions of the same target (≥ {max}): no further "
+        "session, consider other treatments.",
+        SRC_TWO_FAILED,
+        lambda case, t: _failed_sessions(case) >= _ST.failed_sessions_max,
+        lambda case, t: {"failed": _failed_sessions(case), "max": _ST.failed_sessions_max},
+    ),
+    Rule(
+        "NR_BLEEDING_DISORDER",
+        "needs_review",
+        "Trouble de l'hémostase connu ({disorder}) : avis spécialisé et du centre de "
+        "l'hémostase avant la ponction.",
+        "Known bleeding disorder ({disorder_en}): specialist and haemostasis-centre review "
+        "before the puncture.",
+        SRC_BLEEDING_DISORDER,
+        lambda case, t: case.bleeding_disorder != "none",
+        lambda case, t: {
+            "disorder": _disorder_text(case, "fr"),
+            "disorder_en": _disorder_text(case, "en"),
+        },
+    ),
+    Rule(
+        "NR_ALLERGY_LOCAL_ANAESTHETIC",
+        "needs_review",
+        "Allergie aux anesthésiques locaux ({which}) : l'intervention se fait sous anesthésie "
+        "locale, choisir l'agent avec un allergologue.",
+        "Allergy to local anaesthetics ({which_en}): the procedure is done under local "
+        "anaesthesia, choose the agent with an allergist.",
+        SRC_LOCAL_ANAESTHESIA,
+        lambda case, t: bool(_allergies(case, *_LA)),
+        lambda case, t: {
+            "which": _allergy_text(case, "fr", *_LA),
+            "which_en": _allergy_text(case, "en", *_LA),
+        },
+    ),
+    Rule(
+        "NR_ALLERGY_ANTISEPTIC",
+        "needs_review",
+        "Allergie à un antiseptique cutané ({which}) : prévoir une autre antisepsie.",
+        "Allergy to a skin antiseptic ({which_en}): plan another antisepsis.",
+        SRC_ANTISEPSIS,
+        lambda case, t: bool(_allergies(case, *_ANTISEPTICS)),
+        lambda case, t: {
+            "which": _allergy_text(case, "fr", *_ANTISEPTICS),
+            "which_en": _allergy_text(case, "en", *_ANTISEPTICS),
+        },
+    ),
+    Rule(
+        "NR_ALLERGY_LATEX",
+        "needs_review",
+        "Allergie au latex : prévoir une salle et un matériel sans latex.",
+        "Latex allergy: plan a latex-free room and equipment.",
+        SRC_LATEX,
+        lambda case, t: bool(_allergies(case, "latex")),
+    ),
+    Rule(
+        "NR_ALLERGY_OTHER",
+        "needs_review",
+        "Autre allergie connue ({which}) : à vérifier par le médecin.",
+        "Other known allergy ({which}): for the physician to check.",
+        "evaluation (structured allergy of kind 'other'): every recorded allergy is read by a "
+        "physician",
+        lambda case, t: bool(_allergies(case, "other")),
+        lambda case, t: {"which": _allergy_text(case, "fr", "other")},
+    ),
+    Rule(
+        "NR_MINOR",
+        "needs_review",
+        "Patient mineur ({age} ans < {adult} ans) : avis spécialisé (pédiatrique) et "
+        "consentement des titulaires de l'autorité parentale.",
+        "Minor ({age} years < {adult} years): specialist (paediatric) review and consent of "
+        "the holders of parental authority.",
+        SRC_MINOR,
+        lambda case, t: case.age_years < _ST.adult_age_years,
+        lambda case, t: {"age": case.age_years, "adult": _ST.adult_age_years},
+    ),
+    Rule(
+        "NR_CRPS_NO_DISCRETE_TARGET",
+        "needs_review",
+        "SDRC : douleur régionale, hors territoire d'un seul nerf ; avis spécialisé tant "
+        "qu'aucun nerf cible distinct n'est identifié.",
+        "CRPS: regional pain, not one nerve's territory; specialist review unless a discrete "
+        "target nerve is identified.",
+        SRC_CRPS,
+        lambda case, t: case.indication == "crps" and case.discrete_target_nerve is not True,
+    ),
+    Rule(
+        "NR_DIAGNOSTIC_BLOCK_NEGATIVE",
+        "needs_review",
+        "Bloc diagnostique : {pct} % de soulagement (< {min} %) : l'indication est à discuter.",
+        "Diagnostic block: {pct} % relief (< {min} %): discuss the indication.",
+        SRC_BLOCK_POSITIVE,
+        lambda case, t: (
+            case.diagnostic_block_relief_pct is not None
+            and case.diagnostic_block_relief_pct < _ST.block_positive_pct
+        ),
+        lambda case, t: {
+            "pct": f"{case.diagnostic_block_relief_pct or 0:g}",
+            "min": f"{_ST.block_positive_pct:g}",
+        },
+    ),
+    Rule(
+        "NR_DIAGNOSTIC_BLOCK_MISSING",
+        "needs_review",
+        "Information manquante : pas de bloc diagnostique, habituel pour cette indication.",
+        "Missing information: no diagnostic block, usual for this indication.",
+        "; ".join(BLOCK_USUAL_FOR.values()),
+        lambda case, t: (
+            case.indication in BLOCK_USUAL_FOR and case.diagnostic_block_relief_pct is None
+        ),
+    ),
+    Rule(
+        "SUP_CONSENT_GIVEN",
+        "supports",
+        "Consentement éclairé du patient recueilli.",
+        "The patient's informed consent is recorded.",
+        SRC_CONSENT,
+        lambda case, t: case.consent == "given",
+    ),
+    Rule(
+        "SUP_DIAGNOSTIC_BLOCK_POSITIVE",
+        "supports",
+        "Bloc diagnostique positif : {pct} % de soulagement (≥ {min} %).",
+        "Positive diagnostic block: {pct} % relief (≥ {min} %).",
+        SRC_BLOCK_POSITIVE,
+        lambda case, t: (
+            case.diagnostic_block_relief_pct is not None
+            and case.diagnostic_block_relief_pct >= _ST.block_positive_pct
+        ),
+        lambda case, t: {
+            "pct": f"{case.diagnostic_block_relief_pct or 0:g}",
+            "min": f"{_ST.block_positive_pct:g}",
+        },
+    ),
+    Rule(
+        "SUP_PREVIOUS_SESSION_RELIEF",
+        "supports",
+        "Séance antérieure du même nerf cible efficace : la cryoneurolyse peut être répétée.",
+        "A previous session of the same target gave relief: cryoneurolysis can be repeated.",
+        SEED_SOURCE + " (the procedure can be repeated when symptoms return); " + SRC_DELPHI,
+        lambda case, t: any(s.outcome == "good_relief" for s in case.previous_sessions_same_target),
+    ),
+    Rule(
+        "SUP_CRPS_DISCRETE_TARGET",
+        "supports",
+        "SDRC avec un nerf cible distinct identifié.",
+        "CRPS with a discrete target nerve identified.",
+        SRC_CRPS,
+        lambda case, t: case.indication == "crps" and case.discrete_target_nerve is True,
+    ),
+)
+
+RULES = RULES + _SAFETY_RULES
+
 _OUTCOME_LABELS: Mapping[Outcome, tuple[str, str]] = {
     "eligible": ("Éligible à la cryoneurolyse", "Eligible for cryoneurolysis"),
     "not_eligible": ("Non éligible à la cryoneurolyse", "Not eligible for cryoneurolysis"),
@@ -736,6 +1029,7 @@ class Decision:
             "outcome": self.outcome,
             "ruleset_version": self.ruleset_version,
             "thresholds": asdict(self.thresholds),
+            "safety_thresholds": asdict(DEFAULT_SAFETY_THRESHOLDS),
             "fired": [asdict(h) for h in self.fired],
         }
 

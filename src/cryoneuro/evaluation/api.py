@@ -3,11 +3,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from ninja import Router, Schema, Status
 
 from cryoneuro.accounts.roles import Perm
 from cryoneuro.clinical.eligibility import Case, assess
-from cryoneuro.core.api import perm_auth
+from cryoneuro.core.api import perm_auth, raise_422
 from cryoneuro.core.audit import audit_read
 from cryoneuro.evaluation import selectors, services
 from cryoneuro.patients.selectors import patient_get
@@ -23,6 +24,8 @@ class EvaluationOut(Schema):
     nrs: int
     dn4_score: int | None
     outcome: str
+    consent: str
+    allergies: list[dict[str, Any]]
     decision: dict[str, Any]
     ruleset_version: str
 
@@ -40,9 +43,12 @@ def assess_case(request, case: Case):
 )
 def create_evaluation(request, patient_id: int, case: Case):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.EVALUATION_CREATE)
-    evaluation = services.evaluation_create(
-        patient=patient, created_by=request.user, case=case, request=request
-    )
+    try:
+        evaluation = services.evaluation_create(
+            patient=patient, created_by=request.user, case=case, request=request
+        )
+    except ValidationError as error:
+        raise_422(error)
     return Status(201, evaluation)
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils import timezone
+
 from cryoneuro.clinical.eligibility import Case
 from cryoneuro.core.plugins import DemoContext
 from cryoneuro.patients.models import Patient
@@ -59,7 +61,18 @@ def _case(indication: str, location: str, **overrides) -> Case:
         "steroid_injection_at_site_last_3_months": False,
         "target_is_mixed_motor_nerve": False,
         "other_cautions": "",
+        # safety facts (issue 10); the age is set from the date of birth in load()
+        "age_years": 60,
+        "consent": "given",
+        "bleeding_disorder": "none",
+        "allergies": [],
+        "systemic_infection": False,
+        "previous_sessions_same_target": [],
+        "diagnostic_block_relief_pct": None,
+        "discrete_target_nerve": None,
     }
+    if indication == "occipital_neuralgia":
+        base["diagnostic_block_relief_pct"] = 80
     if indication in {"knee_arthrosis", "hip_arthrosis"}:
         base["surgery_declined_or_impossible"] = True
     if indication in {"intercostal_neuralgia", "occipital_neuralgia", "postherpetic_neuralgia"}:
@@ -326,7 +339,116 @@ DEMO_PATIENTS = [
 ]
 
 
+# Safety facts (issue 10): each patient's case triggers one of the new rules.
+SAFETY_PATIENTS = [
+    (
+        "Petit",
+        "Camille",
+        "2012-06-02",
+        "female",
+        "fr",
+        _case("intercostal_neuralgia", "hémithorax droit après Nuss", pain_duration_months=5),
+    ),
+    (
+        "Roux",
+        "Thierry",
+        "1971-03-11",
+        "male",
+        "fr",
+        _case("knee_arthrosis", "genou gauche", bleeding_disorder="haemophilia_a", aptt_ratio=1.6),
+    ),
+    (
+        "Lemoine",
+        "Jacques",
+        "1952-08-19",
+        "male",
+        "fr",
+        _case("knee_arthrosis", "genou droit", consent="refused"),
+    ),
+    (
+        "Baron",
+        "Didier",
+        "1960-12-24",
+        "male",
+        "fr",
+        _case("posttraumatic_pain", "poignet droit", systemic_infection=True),
+    ),
+    (
+        "Colin",
+        "Marie",
+        "1975-04-30",
+        "female",
+        "fr",
+        _case(
+            "occipital_neuralgia",
+            "occiput droit",
+            previous_sessions_same_target=[{"outcome": "failed"}, {"outcome": "failed"}],
+        ),
+    ),
+    (
+        "Diallo",
+        "Aminata",
+        "1988-01-15",
+        "female",
+        "fr",
+        _case("myofascial_pain", "trapèze gauche", cold_conditions=["sickle_cell_disease"]),
+    ),
+    (
+        "Gauthier",
+        "Henri",
+        "1949-11-07",
+        "male",
+        "fr",
+        _case("knee_arthrosis", "genou gauche", side="left", cold_conditions=["buerger_disease"]),
+    ),
+    (
+        "Nicolas",
+        "Yann",
+        "1983-02-21",
+        "male",
+        "fr",
+        _case(
+            "posttraumatic_pain",
+            "pied droit (gelure en 2019)",
+            cold_conditions=["previous_cold_injury_at_site"],
+        ),
+    ),
+]
+
+
+def _evaluate(ctx: DemoContext, patient: Patient, case: Case) -> None:
+    """The case with the record's age and allergies (the service checks both)."""
+    facts = {"age_years": patient.age_on(timezone.localdate()), "allergies": patient.allergy_list}
+    evaluation_create(patient=patient, created_by=ctx.physician, case=case.model_copy(update=facts))
+
+
+def _load_safety_patients(ctx: DemoContext) -> None:
+    if not ctx.first_time("evaluation.safety_patients"):
+        return
+    for family, given, born, sex, language, case in SAFETY_PATIENTS:
+        if Patient.objects.filter(family_name=family, given_name=given).exists():
+            continue
+        patient = patient_create(
+            created_by=ctx.physician,
+            family_name=family,
+            given_name=given,
+            birth_date=dt.date.fromisoformat(born),
+            sex=sex,
+            preferred_language=language,
+            referring_physician="Dr Vidal (médecin traitant)",
+            consent_data_processing=True,
+            allergies=[],
+        )
+        _evaluate(ctx, patient, case)
+    # The patients demo's patient with an allergy (amide local anaesthetics) on her record.
+    simon = Patient.objects.filter(family_name="Simon", given_name="Élise").first()
+    if simon is not None and not simon.evaluations.exists():
+        _evaluate(ctx, simon, _case("knee_arthrosis", "genou droit"))
+    ctx.log.append(f"Demo: {len(SAFETY_PATIENTS)} patients for the safety facts loaded.")
+
+
 def load(ctx: DemoContext) -> None:
+    _load_safety_patients(ctx)
     if not ctx.first_time("evaluation.patients"):
         return
     physician = ctx.physician
@@ -346,8 +468,9 @@ def load(ctx: DemoContext) -> None:
             preferred_language=language,
             referring_physician="Dr Vidal (médecin traitant)",
             consent_data_processing=True,
+            allergies=[],
         )
-        evaluation_create(patient=patient, created_by=physician, case=case)
+        _evaluate(ctx, patient, case)
     # One patient with a portal login, to try the patient side.
     monique = Patient.objects.get(family_name="Lefèvre", given_name="Monique")
     if monique.user is None:

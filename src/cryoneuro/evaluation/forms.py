@@ -4,7 +4,8 @@ values; the clinical layer's :class:`Case` then checks the whole case."""
 from __future__ import annotations
 
 from django import forms
-from django.utils.translation import get_language
+from django.utils import timezone
+from django.utils.translation import get_language, gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from pydantic import ValidationError as PydanticValidationError
 
@@ -12,8 +13,16 @@ from cryoneuro.clinical.eligibility import Case
 from cryoneuro.clinical.indications import INDICATIONS
 from cryoneuro.clinical.nerves import NERVES
 from cryoneuro.clinical.questionnaires import DN4_ITEMS
+from cryoneuro.patients.forms import ALLERGY_CHOICES
 
-from .models import Side, SkinState
+from .models import BleedingDisorder, Consent, Side, SkinState
+
+__all__ = ["ALLERGY_CHOICES", "SESSION_OUTCOMES", "EvaluationForm", "ReviewForm"]
+SESSION_OUTCOMES = [
+    ("good_relief", _("Good relief")),
+    ("partial_relief", _("Partial relief")),
+    ("failed", _("Failed")),
+]
 
 TRI_STATE = [("", _("Unknown")), ("yes", _("Yes")), ("no", _("No"))]
 COLD_CONDITIONS = [
@@ -22,7 +31,22 @@ COLD_CONDITIONS = [
     ("cold_urticaria", _("Cold urticaria")),
     ("cold_agglutinin_disease", _("Cold agglutinin disease")),
     ("paroxysmal_cold_haemoglobinuria", _("Paroxysmal cold haemoglobinuria")),
+    ("buerger_disease", _("Buerger's disease (thromboangiitis obliterans)")),
+    ("sickle_cell_disease", _("Sickle-cell disease")),
+    ("previous_cold_injury_at_site", _("Previous cold injury (frostbite) at the site")),
 ]
+# The clinical layer's contradiction messages (cryoneuro.clinical.safety), kept here so that
+# `make messages` extracts them (the clinical layer is not scanned): the form and the API
+# translate them.
+CLINICAL_MESSAGES = (
+    gettext_noop(
+        "An aPTT ratio is recorded but no bleeding disorder: choose the disorder, or leave "
+        "the aPTT empty."
+    ),
+    gettext_noop("Describe the bleeding disorder (kind “other”)."),
+    gettext_noop("Name the allergen (kind “other”)."),
+    gettext_noop("The same allergy is listed twice."),
+)
 TREATMENT_KINDS = [
     ("medication", _("Medication")),
     ("opioid", _("Opioid")),
@@ -113,6 +137,64 @@ class EvaluationForm(forms.Form):
     other_cautions = forms.CharField(
         label=_("Other cautions"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    # Safety facts (issue 10). Age and allergies come from the patient's record.
+    consent = forms.ChoiceField(
+        label=_("Patient's informed consent to cryoneurolysis"),
+        # no default: the answer is chosen explicitly
+        choices=[("", "—"), *Consent.choices],
+    )
+    bleeding_disorder = forms.ChoiceField(
+        label=_("Known bleeding disorder"), choices=BleedingDisorder.choices
+    )
+    bleeding_disorder_detail = forms.CharField(
+        label=_("Bleeding disorder (detail)"),
+        max_length=200,
+        required=False,
+        help_text=_("Required for “Other bleeding disorder”."),
+    )
+    aptt_ratio = forms.DecimalField(
+        label=_("aPTT ratio (patient/control)"),
+        required=False,
+        min_value=0.51,
+        max_value=10,
+        decimal_places=2,
+        help_text=_("Only with a known bleeding disorder."),
+    )
+    systemic_infection = forms.BooleanField(
+        label=_("Active systemic infection or fever"), required=False
+    )
+    previous_good = forms.IntegerField(
+        label=_("Previous sessions of the same target: good relief"),
+        min_value=0,
+        max_value=20,
+        initial=0,
+        required=False,
+    )
+    previous_partial = forms.IntegerField(
+        label=_("Previous sessions of the same target: partial relief"),
+        min_value=0,
+        max_value=20,
+        initial=0,
+        required=False,
+    )
+    previous_failed = forms.IntegerField(
+        label=_("Previous sessions of the same target: failed"),
+        min_value=0,
+        max_value=20,
+        initial=0,
+        required=False,
+    )
+    diagnostic_block_relief_pct = forms.DecimalField(
+        label=_("Diagnostic block: relief (%)"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        decimal_places=1,
+        help_text=_("Leave empty when no diagnostic block was done."),
+    )
+    discrete_target_nerve = forms.ChoiceField(
+        label=_("CRPS: a discrete target nerve is identified"), choices=TRI_STATE, required=False
+    )
 
     # ---- bleeding risk per target (issue 10 part 2): its own fieldset in the template
     target_nerves = forms.MultipleChoiceField(
@@ -157,9 +239,20 @@ class EvaluationForm(forms.Form):
     def dn4_fields(self):
         return [self[f"dn4_{item.code}"] for item in DN4_ITEMS]
 
-    def to_case(self, treatments: list[dict]) -> Case | None:
-        """Build the clinical case; on a clinical-layer error, attach it to the field."""
+    def to_case(self, treatments: list[dict], *, patient=None) -> Case | None:
+        """Build the clinical case; on a clinical-layer error, attach it to the field. The
+        age and the allergies come from ``patient``'s record."""
         data = self.cleaned_data
+        today = timezone.localdate()
+        sessions = [
+            {"outcome": outcome}
+            for key, outcome in (
+                ("previous_good", "good_relief"),
+                ("previous_partial", "partial_relief"),
+                ("previous_failed", "failed"),
+            )
+            for _n in range(data.get(key) or 0)
+        ]
         payload = {
             "indication": data["indication"],
             "pain_location": data["pain_location"],
@@ -198,13 +291,28 @@ class EvaluationForm(forms.Form):
             ),
             "aspirin_prevention": data.get("aspirin_prevention") or None,
             "lmwh_dose": data.get("lmwh_dose") or None,
+            "age_years": patient.age_on(today) if patient is not None else None,
+            "consent": data.get("consent"),
+            "bleeding_disorder": data.get("bleeding_disorder"),
+            "bleeding_disorder_detail": data.get("bleeding_disorder_detail", ""),
+            "aptt_ratio": float(data["aptt_ratio"]) if data.get("aptt_ratio") is not None else None,
+            "allergies": list(patient.allergies or []) if patient is not None else [],
+            "systemic_infection": data.get("systemic_infection", False),
+            "previous_sessions_same_target": sessions,
+            "diagnostic_block_relief_pct": (
+                float(data["diagnostic_block_relief_pct"])
+                if data.get("diagnostic_block_relief_pct") is not None
+                else None
+            ),
+            "discrete_target_nerve": _tri(data.get("discrete_target_nerve", "")),
         }
         try:
             return Case(**payload)
         except PydanticValidationError as error:
             for problem in error.errors():
                 field = str(problem["loc"][0]) if problem["loc"] else None
-                self.add_error(field if field in self.fields else None, problem["msg"])
+                message = gettext(str(problem["msg"]).removeprefix("Value error, "))
+                self.add_error(field if field in self.fields else None, message)
             return None
 
 

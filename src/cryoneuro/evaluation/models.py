@@ -27,6 +27,20 @@ class Outcome(models.TextChoices):
     NEEDS_REVIEW = "needs_review", _("Needs specialist review")
 
 
+class Consent(models.TextChoices):
+    GIVEN = "given", _("Given")
+    REFUSED = "refused", _("Refused")
+    PENDING = "pending", _("Not yet asked")
+
+
+class BleedingDisorder(models.TextChoices):
+    NONE = "none", _("None known")
+    HAEMOPHILIA_A = "haemophilia_a", _("Haemophilia A")
+    HAEMOPHILIA_B = "haemophilia_b", _("Haemophilia B")
+    VON_WILLEBRAND = "von_willebrand", _("Von Willebrand disease")
+    OTHER = "other", _("Other bleeding disorder")
+
+
 class Evaluation(models.Model):
     """One complete evaluation; the decision is stored with the rule-set version that made
     it, so a later rule change never silently rewrites history."""
@@ -98,6 +112,51 @@ class Evaluation(models.Model):
         max_length=14,
         blank=True,
         choices=[("prophylactic", _("Prophylactic")), ("therapeutic", _("Therapeutic"))],
+    )
+
+    # Safety facts (issue 10, rule set 2026.12.1). Null/blank on evaluations made before:
+    # they were not asked then, and those decisions keep the rule-set version that made them.
+    age_years = models.PositiveSmallIntegerField(_("age (years)"), null=True, blank=True)
+    consent = models.CharField(
+        _("consent to cryoneurolysis"),
+        max_length=10,
+        choices=Consent.choices,
+        blank=True,
+        db_default="",
+    )
+    bleeding_disorder = models.CharField(
+        _("known bleeding disorder"),
+        max_length=20,
+        choices=BleedingDisorder.choices,
+        blank=True,
+        db_default="",
+    )
+    bleeding_disorder_detail = models.CharField(
+        _("bleeding disorder (detail)"), max_length=200, blank=True, db_default=""
+    )
+    aptt_ratio = models.DecimalField(
+        _("aPTT ratio"), max_digits=4, decimal_places=2, null=True, blank=True
+    )
+    allergies = models.JSONField(
+        _("known allergies (as confirmed)"),
+        default=list,
+        blank=True,
+        db_default=models.Value([], output_field=models.JSONField()),
+    )
+    systemic_infection = models.BooleanField(
+        _("systemic infection or fever"), null=True, blank=True
+    )
+    previous_sessions_same_target = models.JSONField(
+        _("previous sessions of the same target"),
+        default=list,
+        blank=True,
+        db_default=models.Value([], output_field=models.JSONField()),
+    )
+    diagnostic_block_relief_pct = models.DecimalField(
+        _("diagnostic block relief (%)"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    discrete_target_nerve = models.BooleanField(
+        _("discrete target nerve identified"), null=True, blank=True
     )
 
     outcome = models.CharField(_("decision"), max_length=20, choices=Outcome.choices)

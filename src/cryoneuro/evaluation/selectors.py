@@ -59,6 +59,20 @@ def evaluations_export(*, patient: Patient) -> list[dict]:
             "skin_state": e.skin_state,
             "cold_conditions": e.cold_conditions,
             "pregnancy": e.pregnancy,
+            "age_years": e.age_years,
+            "consent": e.consent,
+            "bleeding_disorder": e.bleeding_disorder,
+            "bleeding_disorder_detail": e.bleeding_disorder_detail,
+            "aptt_ratio": float(e.aptt_ratio) if e.aptt_ratio is not None else None,
+            "allergies": e.allergies,
+            "systemic_infection": e.systemic_infection,
+            "previous_sessions_same_target": e.previous_sessions_same_target,
+            "diagnostic_block_relief_pct": (
+                float(e.diagnostic_block_relief_pct)
+                if e.diagnostic_block_relief_pct is not None
+                else None
+            ),
+            "discrete_target_nerve": e.discrete_target_nerve,
             "outcome": e.outcome,
             "decision": e.decision,
             "ruleset_version": e.ruleset_version,

@@ -5,8 +5,10 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, cast
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cryoneuro.audit.services import audit_record
 from cryoneuro.clinical.eligibility import Case, assess
@@ -53,6 +55,22 @@ def case_to_model_fields(case: Case) -> dict[str, Any]:
         ),
         "aspirin_prevention": case.aspirin_prevention or "",
         "lmwh_dose": case.lmwh_dose or "",
+        "age_years": case.age_years,
+        "consent": case.consent,
+        "bleeding_disorder": case.bleeding_disorder,
+        "bleeding_disorder_detail": case.bleeding_disorder_detail,
+        "aptt_ratio": _decimal(case.aptt_ratio, "0.01") if case.aptt_ratio is not None else None,
+        "allergies": [a.model_dump() for a in case.allergies],
+        "systemic_infection": case.systemic_infection,
+        "previous_sessions_same_target": [
+            s.model_dump() for s in case.previous_sessions_same_target
+        ],
+        "diagnostic_block_relief_pct": (
+            _decimal(case.diagnostic_block_relief_pct, "0.1")
+            if case.diagnostic_block_relief_pct is not None
+            else None
+        ),
+        "discrete_target_nerve": case.discrete_target_nerve,
     }
 
 
@@ -86,11 +104,55 @@ def evaluation_to_case(evaluation: Evaluation) -> Case:
         ),
         aspirin_prevention=cast("Any", evaluation.aspirin_prevention or None),
         lmwh_dose=cast("Any", evaluation.lmwh_dose or None),
+        # Safety facts: evaluations made before rule set 2026.12.1 lack them (None/blank),
+        # which Case refuses - such an evaluation cannot be re-assessed without asking them.
+        age_years=cast("Any", evaluation.age_years),
+        consent=cast("Any", evaluation.consent or None),
+        bleeding_disorder=cast("Any", evaluation.bleeding_disorder or None),
+        bleeding_disorder_detail=evaluation.bleeding_disorder_detail,
+        aptt_ratio=float(evaluation.aptt_ratio) if evaluation.aptt_ratio is not None else None,
+        allergies=evaluation.allergies,
+        systemic_infection=cast("Any", evaluation.systemic_infection),
+        previous_sessions_same_target=evaluation.previous_sessions_same_target,
+        diagnostic_block_relief_pct=(
+            float(evaluation.diagnostic_block_relief_pct)
+            if evaluation.diagnostic_block_relief_pct is not None
+            else None
+        ),
+        discrete_target_nerve=evaluation.discrete_target_nerve,
     )
+
+
+def case_record_errors(*, patient: Patient, case: Case) -> dict[str, list[str]]:
+    """Where the case contradicts the patient's record: the age must be the one the date
+    of birth gives today, the allergies the ones on the record (edit the record first)."""
+    errors: dict[str, list[str]] = {}
+    age = patient.age_on(timezone.localdate())
+    if case.age_years != age:
+        errors["age_years"] = [
+            _("The age (%(given)s) does not match the date of birth on the record (%(age)s).")
+            % {"given": case.age_years, "age": age}
+        ]
+    recorded = sorted((a.substance, a.detail.casefold()) for a in patient.allergy_list)
+    given = sorted((a.substance, a.detail.casefold()) for a in case.allergies)
+    if recorded != given:
+        errors["allergies"] = [
+            _(
+                "The allergies differ from the patient's record (%(record)s): update the "
+                "record first."
+            )
+            % {"record": patient.allergy_display or _("none recorded")}
+        ]
+    return errors
 
 
 @transaction.atomic
 def evaluation_create(*, patient: Patient, created_by: Any, case: Case, request=None) -> Evaluation:
+    """Assess and store; a case that contradicts the record (age, allergies) is refused
+    with a ValidationError naming the field, and nothing is saved."""
+    errors = case_record_errors(patient=patient, case=case)
+    if errors:
+        raise ValidationError(errors)
     decision = assess(case)
     evaluation = Evaluation(
         patient=patient,

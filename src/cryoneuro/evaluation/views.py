@@ -3,7 +3,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cryoneuro.accounts.access import can_access_patient, requires
@@ -25,10 +27,10 @@ def _bound_forms(request: AuthenticatedHttpRequest):
     return form, formset
 
 
-def _case_from(form, formset):
+def _case_from(form, formset, patient):
     if not (form.is_valid() and formset.is_valid()):
         return None
-    return form.to_case(treatments_from_formset(formset))
+    return form.to_case(treatments_from_formset(formset), patient=patient)
 
 
 @requires(Perm.EVALUATION_CREATE)
@@ -36,19 +38,31 @@ def evaluation_create(request: AuthenticatedHttpRequest, patient_id: int):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.EVALUATION_CREATE)
     form, formset = _bound_forms(request)
     if request.method == "POST":
-        case = _case_from(form, formset)
+        case = _case_from(form, formset, patient)
         if case is not None:
-            evaluation = services.evaluation_create(
-                patient=patient, created_by=request.user, case=case, request=request
-            )
-            messages.success(request, _("Evaluation saved."))
-            return redirect("evaluation_detail", evaluation_id=evaluation.pk)
+            try:
+                evaluation = services.evaluation_create(
+                    patient=patient, created_by=request.user, case=case, request=request
+                )
+            except ValidationError as error:
+                for field, field_errors in error.message_dict.items():
+                    for message in field_errors:
+                        form.add_error(field if field in form.fields else None, message)
+            else:
+                messages.success(request, _("Evaluation saved."))
+                return redirect("evaluation_detail", evaluation_id=evaluation.pk)
     else:
         audit_read(request, obj=patient, patient_id=patient.pk)
     return render(
         request,
         "evaluation/form.html",
-        {"patient": patient, "form": form, "formset": formset, "decision": None},
+        {
+            "patient": patient,
+            "form": form,
+            "formset": formset,
+            "decision": None,
+            "age_years": patient.age_on(timezone.localdate()),
+        },
     )
 
 
@@ -57,7 +71,7 @@ def evaluation_preview(request: AuthenticatedHttpRequest, patient_id: int):
     """htmx: the decision as the form is being filled; nothing is saved."""
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.EVALUATION_CREATE)
     form, formset = _bound_forms(request)
-    case = _case_from(form, formset)
+    case = _case_from(form, formset, patient)
     decision = assess(case) if case is not None else None
     return render(
         request,

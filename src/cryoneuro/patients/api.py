@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -63,7 +64,17 @@ class PatientOut(Schema):
     preferred_language: str
     referring_physician: str
     consent_data_processing: bool
+    allergies: list[dict[str, Any]]
+    allergies_recorded_at: datetime | None
     created_at: datetime
+
+
+class AllergiesIn(Schema):
+    """The record's known allergies ([] = none known); each ``{substance, detail}`` with
+    substance one of amide_local_anaesthetic, ester_local_anaesthetic, chlorhexidine,
+    povidone_iodine, latex, other (detail required for other)."""
+
+    allergies: list[dict[str, Any]]
 
 
 @router.get("/patients", response=list[PatientOut], auth=perm_auth(Perm.PATIENT_LIST))
@@ -109,3 +120,19 @@ def export_patient(request, patient_id: int):
     )
     audit_read(request, obj=patient, patient_id=patient.pk, detail={"via": "api"}, action="export")
     return selectors.patient_export(patient=patient)
+
+
+@router.post(
+    "/patients/{patient_id}/allergies", response=PatientOut, auth=perm_auth(Perm.PATIENT_EDIT)
+)
+def set_allergies(request, patient_id: int, payload: AllergiesIn):
+    patient = selectors.patient_get(
+        user=request.user, patient_id=patient_id, perm=Perm.PATIENT_EDIT
+    )
+    try:
+        services.patient_allergies_set(
+            patient=patient, allergies=payload.allergies, updated_by=request.user, request=request
+        )
+    except ValidationError as error:
+        raise_422(error)
+    return patient

@@ -5,6 +5,15 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Patient, validate_not_future
 
+ALLERGY_CHOICES = [
+    ("amide_local_anaesthetic", _("Amide local anaesthetics (lidocaine, ropivacaine…)")),
+    ("ester_local_anaesthetic", _("Ester local anaesthetics (procaine, tetracaine…)")),
+    ("chlorhexidine", _("Chlorhexidine")),
+    ("povidone_iodine", _("Povidone-iodine")),
+    ("latex", _("Latex")),
+    ("other", _("Other")),
+]
+
 
 class DateInput(forms.DateInput):
     input_type = "date"
@@ -43,3 +52,44 @@ class PortalAccountForm(forms.Form):
     password = forms.CharField(
         label=_("Initial password"), widget=forms.PasswordInput, min_length=10
     )
+
+
+class AllergyForm(forms.Form):
+    """The record's allergies: tick none to record "no known allergy"."""
+
+    substances = forms.MultipleChoiceField(
+        label=_("Known allergies"),
+        choices=ALLERGY_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    other_detail = forms.CharField(
+        label=_("Other allergen"),
+        required=False,
+        max_length=200,
+        help_text=_("Required when “Other” is ticked."),
+    )
+
+    @classmethod
+    def for_patient(cls, patient: Patient, data=None) -> AllergyForm:
+        items = patient.allergies or []
+        initial = {
+            "substances": [a["substance"] for a in items],
+            "other_detail": next((a["detail"] for a in items if a["substance"] == "other"), ""),
+        }
+        return cls(data, initial=initial)
+
+    def clean(self):
+        data = super().clean() or {}
+        substances = data.get("substances") or []
+        detail = (data.get("other_detail") or "").strip()
+        if "other" in substances and not detail:
+            self.add_error("other_detail", _("Name the allergen (kind “other”)."))
+        if detail and "other" not in substances:
+            self.add_error("other_detail", _("An allergen is named but “Other” is not ticked."))
+        return data
+
+    def allergies(self) -> list[dict[str, str]]:
+        substances = self.cleaned_data.get("substances") or []
+        detail = (self.cleaned_data.get("other_detail") or "").strip()
+        return [{"substance": s, "detail": detail if s == "other" else ""} for s in substances]

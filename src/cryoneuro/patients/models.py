@@ -6,8 +6,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from cryoneuro.clinical.safety import Allergy
 from cryoneuro.core.models import CreatedAtModel
 
 
@@ -56,6 +58,16 @@ class Patient(CreatedAtModel):
         related_name="patient_record",
         verbose_name=_("portal account"),
     )
+    allergies = models.JSONField(
+        _("known allergies"),
+        default=list,
+        # a database default too, so that rows written without the field (older code,
+        # migration tests replaying an older state) get "none recorded"
+        db_default=models.Value([], output_field=models.JSONField()),
+        blank=True,
+        help_text=_("list of {substance, detail}, as cryoneuro.clinical.safety.Allergy"),
+    )
+    allergies_recorded_at = models.DateTimeField(_("allergies recorded at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -73,6 +85,20 @@ class Patient(CreatedAtModel):
     @property
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name.upper()}"
+
+    @property
+    def allergy_list(self) -> list[Allergy]:
+        """The record's allergies as the clinical layer's objects (what the rules use)."""
+        return [Allergy.model_validate(item) for item in self.allergies or []]
+
+    def allergy_labels(self, lang: str = "fr") -> list[str]:
+        return [a.label(lang) for a in self.allergy_list]
+
+    @property
+    def allergy_display(self) -> str:
+        """The allergies in the active language, for the banner of the patient's pages."""
+        lang = "en" if (get_language() or "fr").startswith("en") else "fr"
+        return ", ".join(self.allergy_labels(lang))
 
     def age_on(self, day: date) -> int:
         years = day.year - self.birth_date.year

@@ -62,6 +62,10 @@ def patient_export(*, patient: Patient) -> dict:
             "consent_recorded_at": (
                 patient.consent_recorded_at.isoformat() if patient.consent_recorded_at else None
             ),
+            "allergies": list(patient.allergies or []),
+            "allergies_recorded_at": (
+                patient.allergies_recorded_at.isoformat() if patient.allergies_recorded_at else None
+            ),
             "created_at": patient.created_at.isoformat(),
         },
         **patient_export_sections(patient),

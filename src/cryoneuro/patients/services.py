@@ -7,11 +7,15 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from pydantic import ValidationError as PydanticValidationError
 
 from cryoneuro.accounts.roles import Role
 from cryoneuro.audit.services import audit_record
+from cryoneuro.clinical.safety import Allergy
 
 from .models import Patient
 
@@ -41,8 +45,11 @@ def patient_create(
     preferred_language: str = "fr",
     referring_physician: str = "",
     consent_data_processing: bool = False,
+    allergies: list[Any] | None = None,
     request=None,
 ) -> Patient:
+    """Register a patient; ``allergies`` (a list, [] = none known) records them at once,
+    ``None`` leaves them "not recorded"."""
     patient = Patient(
         # A placeholder until the row has its primary key: the identifier derives from it,
         # so two registrations at the same moment can never get the same one.
@@ -58,6 +65,9 @@ def patient_create(
         consent_data_processing=consent_data_processing,
         consent_recorded_at=timezone.now() if consent_data_processing else None,
     )
+    if allergies is not None:
+        patient.allergies = allergies_clean(allergies)
+        patient.allergies_recorded_at = timezone.now()
     patient.full_clean()
     patient.save()
     patient.identifier = f"CN-{patient.pk:06d}"
@@ -121,3 +131,50 @@ def patient_portal_account_create(
         detail={"portal_account": username},
     )
     return user
+
+
+def allergies_clean(allergies: list[Any]) -> list[dict[str, str]]:
+    """Validate a list of allergies (``{substance, detail}``) with the clinical layer;
+    a Django ValidationError keyed ``allergies`` (or ``allergies.<i>.detail``) otherwise."""
+    if not isinstance(allergies, list):
+        raise ValidationError({"allergies": [_("A list of allergies is expected.")]})
+    cleaned: list[dict[str, str]] = []
+    errors: dict[str, list[str]] = {}
+    for index, item in enumerate(allergies):
+        try:
+            allergy = item if isinstance(item, Allergy) else Allergy.model_validate(item)
+        except PydanticValidationError as exc:
+            for problem in exc.errors():
+                field = ".".join(["allergies", str(index), *(str(p) for p in problem["loc"])])
+                message = str(problem["msg"]).removeprefix("Value error, ")
+                errors.setdefault(field, []).append(_(message))
+            continue
+        cleaned.append(allergy.model_dump())
+    if errors:
+        raise ValidationError(errors)
+    keys = [(a["substance"], a["detail"].casefold()) for a in cleaned]
+    if len(set(keys)) != len(keys):
+        raise ValidationError({"allergies": [_("The same allergy is listed twice.")]})
+    return cleaned
+
+
+@transaction.atomic
+def patient_allergies_set(
+    *, patient: Patient, allergies: list[Any], updated_by: Any, request=None
+) -> Patient:
+    """Record the patient's known allergies ([] = none known); audited with the old and new
+    list. Nothing is saved when one allergy is invalid."""
+    cleaned = allergies_clean(allergies)
+    before = list(patient.allergies or [])
+    patient.allergies = cleaned
+    patient.allergies_recorded_at = timezone.now()
+    patient.save(update_fields=["allergies", "allergies_recorded_at", "updated_at"])
+    audit_record(
+        actor=updated_by,
+        action="update",
+        request=request,
+        obj=patient,
+        patient_id=patient.pk,
+        detail={"fields": ["allergies"], "before": before, "after": cleaned},
+    )
+    return patient

@@ -14,5 +14,6 @@ urlpatterns = [
         views.patient_portal_account,
         name="patient_portal_account",
     ),
+    path("patients/<int:patient_id>/allergies/", views.patient_allergies, name="patient_allergies"),
     path("patients/<int:patient_id>/export.json", views.patient_export, name="patient_export"),
 ]

@@ -17,7 +17,7 @@ from cryoneuro.core.audit import audit_read
 from cryoneuro.core.plugins import patient_sections
 
 from . import selectors, services
-from .forms import PatientForm, PatientSearchForm, PortalAccountForm
+from .forms import AllergyForm, PatientForm, PatientSearchForm, PortalAccountForm
 
 if TYPE_CHECKING:
     from cryoneuro.accounts.http import AuthenticatedHttpRequest
@@ -140,3 +140,28 @@ def patient_export(request: AuthenticatedHttpRequest, patient_id: int):
     )
     response["Content-Disposition"] = f'attachment; filename="{patient.identifier}.json"'
     return response
+
+
+@requires(Perm.PATIENT_EDIT)
+def patient_allergies(request: AuthenticatedHttpRequest, patient_id: int):
+    """The record's allergies (shown in the banner of every page of this patient)."""
+    patient = selectors.patient_get(
+        user=request.user, patient_id=patient_id, perm=Perm.PATIENT_EDIT
+    )
+    form = AllergyForm.for_patient(patient, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.patient_allergies_set(
+                patient=patient,
+                allergies=form.allergies(),
+                updated_by=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Allergies recorded."))
+            return redirect("patient_detail", patient_id=patient.pk)
+    if request.method == "GET":
+        audit_read(request, obj=patient, patient_id=patient.pk)
+    return render(request, "patients/allergies.html", {"form": form, "patient": patient})

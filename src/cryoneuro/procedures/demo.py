@@ -58,6 +58,14 @@ KNEE = {
     "steroid_injection_at_site_last_3_months": False,
     "target_is_mixed_motor_nerve": False,
     "other_cautions": "",
+    "age_years": 60,
+    "consent": "given",
+    "bleeding_disorder": "none",
+    "allergies": [],
+    "systemic_infection": False,
+    "previous_sessions_same_target": [],
+    "diagnostic_block_relief_pct": None,
+    "discrete_target_nerve": None,
 }
 DN4_YES5 = {
     "burning": True,
@@ -85,6 +93,7 @@ INTERCOSTAL = dict(
 STEPS: dict[str, dict[str, Any]] = {
     "pre_check": {
         "consent_signed": True,
+        "allergies_confirmed": True,
         "anticoagulation_taken": False,
         "infection_at_site": False,
         "physician_clearance": "",
@@ -128,6 +137,12 @@ def _patient(ctx, family, given, birth, sex, *, language="fr", email=""):
 
 def _evaluate(ctx, patient, case, *, approve=False):
 
+    # the record's age and allergies (the evaluation service checks both)
+    case = {
+        **case,
+        "age_years": patient.age_on(timezone.localdate()),
+        "allergies": patient.allergies,
+    }
     evaluation = evaluation_create(patient=patient, created_by=ctx.physician, case=Case(**case))
     if approve and evaluation.outcome == "needs_review":
         evaluation_review(

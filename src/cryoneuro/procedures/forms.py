@@ -74,6 +74,12 @@ class PreCheckForm(StepForm):
     infection_at_site = forms.TypedChoiceField(
         label=_("Infection or wound at the site"), choices=YES_NO, coerce=_yes
     )
+    allergies_confirmed = forms.TypedChoiceField(
+        label=_("Allergies on the record re-confirmed with the patient (see the banner)"),
+        choices=YES_NO,
+        coerce=_yes,
+        help_text=_("If they changed, correct the record first, then confirm."),
+    )
     baseline_nrs = forms.IntegerField(label=_("Pain now (NRS 0-10)"), min_value=0, max_value=10)
     physician_clearance = forms.CharField(
         label=_("Physician's clearance (reasons)"),

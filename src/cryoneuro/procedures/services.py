@@ -170,6 +170,10 @@ def procedure_step_record(
             reasons.append("consent_not_signed")
         if data.get("infection_at_site"):
             reasons.append("infection_at_site")
+        # Issue 10: the nurse re-confirms the record's allergies; what was confirmed is kept.
+        data["allergies_on_record"] = list(procedure.patient.allergies or [])
+        if not data.get("allergies_confirmed"):
+            reasons.append("allergies_not_confirmed")
         if data.get("anticoagulation_taken") and not clearance:
             reasons.append("anticoagulation_taken")
         data["stop_reasons"] = reasons

@@ -68,12 +68,14 @@ EXTRA_LABELS = {
     "evaluation_cleared": _lazy("Evaluation cleared for the procedure"),
     "stop_reasons": _lazy("Reasons to stop"),
     "advice_language": _lazy("Language of the advice"),
+    "allergies_on_record": _lazy("Allergies on the record (confirmed)"),
 }
 STOP_REASONS = {
     "evaluation_not_cleared": _lazy("evaluation not cleared"),
     "consent_not_signed": _lazy("consent not signed"),
     "infection_at_site": _lazy("infection at the site"),
     "anticoagulation_taken": _lazy("anticoagulation taken"),
+    "allergies_not_confirmed": _lazy("allergies not re-confirmed"),
 }
 
 
@@ -90,6 +92,10 @@ def step_display(step) -> list[tuple[str, str]]:
         label = str(field.label) if field is not None else str(EXTRA_LABELS.get(key, key))
         if value is True or value is False:
             shown = str(_lazy("yes") if value else _lazy("no"))
+        elif key == "allergies_on_record":
+            shown = ", ".join(
+                a.get("detail") or a.get("substance", "") for a in value if isinstance(a, dict)
+            )
         elif key == "stop_reasons":
             shown = ", ".join(str(STOP_REASONS.get(v, v)) for v in value)
         elif field is not None and choices:

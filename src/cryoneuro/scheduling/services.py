@@ -158,6 +158,15 @@ def _check_self_booking(patient: Patient, type_: AppointmentType) -> None:
 def _check_cleared(patient: Patient) -> None:
 
     latest = evaluation_latest(patient=patient)
+    if latest is not None and latest.consent == "refused":
+        # Issue 10: a refusal is a contradiction with a booking, named as such.
+        raise _error(
+            "patient",
+            _(
+                "The patient's latest evaluation records a refusal of the procedure: "
+                "no procedure can be booked."
+            ),
+        )
     if latest is None or not latest.cleared_for_procedure:
         raise _error(
             "patient",

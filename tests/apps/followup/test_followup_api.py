@@ -22,6 +22,7 @@ def test_a_procedure_through_the_api(cleared_patient, nurse, physician, login, c
         {
             "data": {
                 "consent_signed": True,
+                "allergies_confirmed": True,
                 "anticoagulation_taken": False,
                 "infection_at_site": False,
                 "baseline_nrs": 15,
@@ -35,6 +36,7 @@ def test_a_procedure_through_the_api(cleared_patient, nurse, physician, login, c
         {
             "data": {
                 "consent_signed": True,
+                "allergies_confirmed": True,
                 "anticoagulation_taken": False,
                 "infection_at_site": False,
                 "baseline_nrs": 7,

@@ -22,6 +22,7 @@ def cleared_patient(make_patient, physician, knee_case):
 STEP_DATA = {
     "pre_check": {
         "consent_signed": True,
+        "allergies_confirmed": True,
         "anticoagulation_taken": False,
         "infection_at_site": False,
         "baseline_nrs": 7,

@@ -24,6 +24,7 @@ def _procedure(patient, users, *, with_nerve=False):
         code="pre_check",
         data={
             "consent_signed": True,
+            "allergies_confirmed": True,
             "anticoagulation_taken": False,
             "infection_at_site": False,
             "baseline_nrs": 7,

@@ -32,6 +32,7 @@ def test_a_nurse_checks_in_and_records_steps_with_htmx(cleared_patient, nurse, l
         "pre_check",
         {
             "consent_signed": "yes",
+            "allergies_confirmed": "yes",
             "anticoagulation_taken": "no",
             "infection_at_site": "no",
             "baseline_nrs": "7",
