@@ -85,3 +85,14 @@ def test_it_never_raises_a_tier_above_high() -> None:
         creatinine_clearance_ml_min=20,
     )
     assert top.tier == "high"
+
+
+def test_it_stops_dalteparin_24_h_before_whatever_the_dose() -> None:
+    # UpToDate table after Narouze 2018: "LMWH: Dalteparin 24 hours" in every tier.
+    for tier in ("low", "intermediate", "high"):
+        for dose in ("prophylactic", "therapeutic", None):
+            plan = plan_for_drug("Fragmine 5000 UI", tier, lmwh_dose=dose)
+            assert plan.action == "stop" and plan.verified
+            assert "24 h avant" in plan.message_fr and "stop LMWH 24 h before" in plan.message_en
+    enox = plan_for_drug("Lovenox 4000", "high", lmwh_dose="prophylactic")
+    assert "12 h avant" in enox.message_fr

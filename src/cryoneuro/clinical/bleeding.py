@@ -155,6 +155,16 @@ _LABELS_FR: Mapping[str, str] = {
 _LABELS_EN: Mapping[str, str] = {"lmwh": "LMWH", "warfarin": "warfarin"}
 
 
+DALTEPARIN_STOP_HOURS = (24.0, 24.0)
+"""Dalteparin: stop 24 h before in every tier, whatever the dose (UpToDate table after
+Narouze 2018, row 'LMWH: Dalteparin 24 hours 24 hours 24 hours'; verified)."""
+
+
+def _is_dalteparin(name: str) -> bool:
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return any(w in plain for w in ("dalteparin", "fragmin"))
+
+
 def drug_code(name: str) -> DrugCode | None:
     """The drug a free-text entry names ('Eliquis 5 mg x 2' -> 'apixaban'), or None."""
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
@@ -498,7 +508,11 @@ def plan_for_drug(
     stop, verified = rule.stop_hours, rule.verified
     action = rule.action
     extra_fr = extra_en = ""
-    if code == "lmwh":
+    if code == "lmwh" and _is_dalteparin(name):
+        # UpToDate table after Narouze 2018: "LMWH: Dalteparin 24 hours" in every tier,
+        # no prophylactic/therapeutic split (https://www.medilib.ir/uptodate/show/108918).
+        stop = DALTEPARIN_STOP_HOURS
+    elif code == "lmwh":
         if lmwh_dose is None:
             return DrugPlan(
                 name,
