@@ -134,6 +134,10 @@ def test_it_agrees_with_every_calibration_row_and_reports_the_held_out_ones() ->
     # a distance-driven model (docs/clinical/relief-window.md)
     assert not held[("lumbar_medial_branch", "Birkenma")]
     assert not held[("greater_occipital", "Grigsby ")]
+    # added held-out rows: the LFCN case (relief still there at 3 months) is predicted; the
+    # sacroiliac series (69 % still responding at 6 months, nerves not named) is not
+    assert held[("lfcn", "Lateral ")]
+    assert not held[("sacral_lateral_branches", "Efficacy")]
     # the window now reaches the clinic's 3-6 months for the knee (the old one: 50-100 days)
     ipbsn = relief_window_for_nerve("ipbsn").end_days
     assert ipbsn[0] >= 85 and ipbsn[1] >= 150
@@ -150,6 +154,28 @@ def test_every_catalog_nerve_gets_a_window_and_a_calibration_status() -> None:
         if code not in codes:
             assert status == "uncalibrated" and "uncalibrated" in w.source
     assert nerve_calibration_status("a_nerve_added_later") == "uncalibrated"
+
+
+def test_it_counts_the_catalog_nerves_with_a_verified_published_row() -> None:
+    # 7 distinct catalogued nerves have a verified figure (the issue asks for 8: not reached;
+    # docs/clinical/relief-window.md lists what was searched)
+    verified = {r.nerve_code for r in PUBLISHED_RELIEF if r.verified and r.nerve_code in NERVES}
+    assert verified >= {
+        "ipbsn",
+        "afcn",
+        "intercostal",
+        "suprascapular",
+        "lumbar_medial_branch",
+        "greater_occipital",
+        "lfcn",
+    }
+    assert len(verified) >= 7
+    # an unverified row adds no nerve and no calibration status
+    assert "sacral_lateral_branches" not in verified
+    assert nerve_calibration_status("sacral_lateral_branches") == "uncalibrated"
+    assert nerve_calibration_status("lfcn") == "validated"
+    # the new rows are held out: the fit uses the same three rows
+    assert {r.nerve_code for r in calibration_rows()} == {"ipbsn", "intercostal", "suprascapular"}
 
 
 # ------------------------------------------------------ the patient's own relief

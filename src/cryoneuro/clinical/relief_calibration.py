@@ -142,6 +142,30 @@ PUBLISHED_RELIEF: tuple[PublishedRelief, ...] = (
         ">= 60 % relief for 6-12 months after cryoablation of the shoulder's articular branches",
         verified=False,  # articular branches of the suprascapular and other nerves, not the trunk
     ),
+    PublishedRelief(
+        "lfcn",
+        "meralgia_paresthetica",
+        3 * MONTH_DAYS,
+        None,
+        "validation",
+        "Lateral femoral cutaneous nerve cryoneurolysis for meralgia paresthetica: a case report, "
+        "AANA J 2024;92(1):35-39 (PMID 38289685, https://www.pubmed.gov/38289685; 1 patient)",
+        "100 % pain relief immediately, 80 % at 1 month, 60 % pain reduction at 3 months "
+        "(the last follow-up reported): relief still present at 3 months",
+    ),
+    PublishedRelief(
+        "sacral_lateral_branches",
+        "sacroiliac_joint_pain",
+        6 * MONTH_DAYS,
+        None,
+        "validation",
+        "Efficacy of cryoneurolysis versus intra-articular steroid in sacroiliac joint pain: a "
+        "retrospective case-control study (abstract read on discovery.researcher.life; 39 "
+        "cryoneurolysis cases, 44 steroid controls)",
+        ">= 50 % NPRS decrease in 97.44 % at 1 month, 100 % at 3 months, 69.23 % at 6 months",
+        verified=False,  # the abstract says "SIJ cryoneurolysis" without naming the nerves frozen;
+        # authors and journal not retrieved
+    ),
 )
 
 
@@ -156,8 +180,9 @@ def validation_rows() -> tuple[PublishedRelief, ...]:
 def nerve_calibration_status(nerve_code: str) -> CalibrationStatus:
     """``calibrated`` (the nerve's outcomes fitted the model), ``validated`` (only held-out
     outcomes, compared in the docs' table) or ``uncalibrated`` (no outcome data: the pooled
-    model applies, shown as such)."""
-    roles = {r.role for r in PUBLISHED_RELIEF if r.nerve_code == nerve_code}
+    model applies, shown as such). Rows with ``verified=False`` do not count: a nerve whose only
+    row has an uncertain figure or nerve mapping stays ``uncalibrated``."""
+    roles = {r.role for r in PUBLISHED_RELIEF if r.nerve_code == nerve_code and r.verified}
     if "calibration" in roles:
         return "calibrated"
     if "validation" in roles:
