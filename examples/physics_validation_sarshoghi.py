@@ -21,6 +21,7 @@ import argparse
 import csv
 import json
 import math
+import os
 from pathlib import Path
 
 import numpy as np
@@ -36,7 +37,17 @@ from cryoneuro.physics import (
     tissue_preset,
 )
 
-DATA = Path("/work/shared/validation/sarshoghi2026")
+
+def default_data_dir() -> Path:
+    """The measured traces: $CRYONEURO_VALIDATION_DATA, else ``shared/`` beside the
+    repository (where CI lays it), else the development machines' /work/shared."""
+    if os.environ.get("CRYONEURO_VALIDATION_DATA"):
+        return Path(os.environ["CRYONEURO_VALIDATION_DATA"])
+    beside = Path(__file__).resolve().parents[2] / "shared" / "validation" / "sarshoghi2026"
+    return beside if beside.exists() else Path("/work/shared/validation/sarshoghi2026")
+
+
+DATA = default_data_dir()
 #: the natural-convection model of the ``saline_phantom`` preset: cold surface 10 mm high,
 #: liquid gap 9 mm (the reference model's far field, 10.8 mm, minus the 1.8 mm
 #: boundary cylinder). Both are assumptions (the bath is not described in the data);

@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-DATA = Path("/work/shared/validation/sarshoghi2026")
+DATA = runpy.run_path(str(ROOT / "examples" / "physics_validation_sarshoghi.py"))[
+    "default_data_dir"
+]()
 
 
 def test_it_runs_the_quickstart_example(capsys) -> None:
@@ -28,6 +30,8 @@ def test_it_runs_the_validation_example_and_matches_the_readme(tmp_path) -> None
             sys.executable,
             str(ROOT / "examples" / "physics_validation_sarshoghi.py"),
             "--quick",
+            "--data",
+            str(DATA),
             "--out",
             str(tmp_path),
         ],
