@@ -398,44 +398,26 @@ def _loop(model: Model, setup: SimulationSetup, observers: Sequence[Observer]) -
         elif implicit:
             for ls, frac in sweeps:
                 sub = dt * frac
+                # a transposed line set solves along the other axis: on a contiguous copy
+                lines = np.ascontiguousarray(H.T) if ls.transpose else H
+                it = solve(
+                    lines,
+                    lines.copy(),
+                    ls.V,
+                    ls.A,
+                    ls.hl,
+                    ls.hr,
+                    ls.props,
+                    ls.start,
+                    ls.end,
+                    ls.bc,
+                    sub,
+                    ls.sources,
+                    ls.Q,
+                    zero_t if ls.transpose else zero,
+                )
                 if ls.transpose:
-                    Ht = np.ascontiguousarray(H.T)
-                    H0 = Ht.copy()
-                    it = solve(
-                        Ht,
-                        H0,
-                        ls.V,
-                        ls.A,
-                        ls.hl,
-                        ls.hr,
-                        ls.props,
-                        ls.start,
-                        ls.end,
-                        ls.bc,
-                        sub,
-                        ls.sources,
-                        ls.Q,
-                        zero_t,
-                    )
-                    H = np.ascontiguousarray(Ht.T)
-                else:
-                    H0 = H.copy()
-                    it = solve(
-                        H,
-                        H0,
-                        ls.V,
-                        ls.A,
-                        ls.hl,
-                        ls.hr,
-                        ls.props,
-                        ls.start,
-                        ls.end,
-                        ls.bc,
-                        sub,
-                        ls.sources,
-                        ls.Q,
-                        zero,
-                    )
+                    H = np.ascontiguousarray(lines.T)
                 worst = max(worst, it)
                 p, b, s = _split_q(ls)
                 probe_q += p * sub
