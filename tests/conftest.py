@@ -199,6 +199,18 @@ def _fresh_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _own_audit_anchor_file(tmp_path_factory):
+    """Each test's database starts empty, so each gets its own anchor file: anchors of an
+    earlier test's chain would read as a shortened chain."""
+    from django.conf import settings
+
+    previous = settings.AUDIT_ANCHOR_FILE
+    settings.AUDIT_ANCHOR_FILE = tmp_path_factory.mktemp("anchors") / "audit-anchors.jsonl"
+    yield
+    settings.AUDIT_ANCHOR_FILE = previous
+
+
 def pytest_collection_modifyitems(config, items):
     """Tests of one database's behaviour (a PostgreSQL deadlock, SQLite's write lock) are
     deselected, not skipped, in the other database's pass: `make test` runs both."""

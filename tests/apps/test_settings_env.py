@@ -83,6 +83,7 @@ def test_production_settings_are_safe_by_default(tmp_path):
             **{k: v for k, v in os.environ.items() if k != "CRYONEURO_TEST_DATABASE_URL"},
             "DJANGO_SETTINGS_MODULE": "cryoneuro.site.settings.prod",
             "SECRET_KEY": "x" * 50,
+            "CRYONEURO_AUDIT_KEYS": "k1:" + "ab" * 32,
             "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3",
             "CRYONEURO_VAR_DIR": str(tmp_path),
         },
@@ -98,7 +99,22 @@ def test_production_refuses_a_short_secret_key(tmp_path):
     result = _start(
         DJANGO_SETTINGS_MODULE="cryoneuro.site.settings.prod",
         SECRET_KEY="short",
+        CRYONEURO_AUDIT_KEYS="k1:" + "ab" * 32,
         DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
         CRYONEURO_VAR_DIR=str(tmp_path),
     )
     assert result.returncode == 2 and "SECRET_KEY" in result.stderr
+
+
+def test_production_needs_the_audit_keys_and_names_a_bad_one(tmp_path):
+    common = {
+        "DJANGO_SETTINGS_MODULE": "cryoneuro.site.settings.prod",
+        "SECRET_KEY": "x" * 50,
+        "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3",
+        "CRYONEURO_VAR_DIR": str(tmp_path),
+    }
+    missing = _start(**common)
+    assert missing.returncode == 2 and "CRYONEURO_AUDIT_KEYS must be set" in missing.stderr
+    short = _start(**common, CRYONEURO_AUDIT_KEYS="k1:abcd")
+    assert short.returncode == 2 and "'k1' has 2 bytes" in short.stderr
+    assert "Traceback" not in short.stderr

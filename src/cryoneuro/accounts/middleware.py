@@ -88,6 +88,23 @@ def _has_totp(user) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
+# The audit table keeps the patient id in a signed 64-bit column (BigIntegerField).
+_MAX_PATIENT_ID = 2**63 - 1
+
+
+def _patient_id_or_none(raw) -> int | None:
+    """A patient id from a URL, or None when it is not one that could exist: a refusal
+    is recorded whatever the URL holds (an API path parameter is not yet validated when
+    the refusal is answered)."""
+    if raw is None:
+        return None
+    text = str(raw)
+    if not text.isascii() or not text.isdigit():
+        return None
+    number = int(text)
+    return number if 0 < number <= _MAX_PATIENT_ID else None
+
+
 class AccessDeniedAuditMiddleware:
     """Records refused accesses (403) in the audit trail: who tried what, from where
     (OWASP ASVS 7.1-7.3: log access-control decisions)."""
@@ -98,14 +115,17 @@ class AccessDeniedAuditMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if response.status_code == 403 and getattr(request, "user", None) is not None:
-            patient_id = getattr(
-                request, "resolver_match", None
-            ) and request.resolver_match.kwargs.get("patient_id")
+            match = getattr(request, "resolver_match", None)
+            raw_patient_id = match.kwargs.get("patient_id") if match is not None else None
+            patient_id = _patient_id_or_none(raw_patient_id)
+            detail = {"path": request.path[:300], "method": request.method}
+            if raw_patient_id is not None and patient_id is None:
+                detail["patient_id_given"] = str(raw_patient_id)[:40]
             audit_record(
                 actor=request.user,
                 action="denied",
                 request=request,
-                patient_id=int(patient_id) if patient_id else None,
-                detail={"path": request.path[:300], "method": request.method},
+                patient_id=patient_id,
+                detail=detail,
             )
         return response

@@ -6,13 +6,11 @@ INSTALLED_APPS order. The 403, 404 and 422 answers are core's (cryoneuro.core.ap
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
-
 from cryoneuro.accounts.access import login_only
-from cryoneuro.core.api import ClinicSessionAuth, install_error_handlers
+from cryoneuro.core.api import ClinicAPI, ClinicSessionAuth, install_error_handlers
 from cryoneuro.core.plugins import api_routers
 
-api = NinjaAPI(
+api = ClinicAPI(
     title="cryoneuro API",
     version="1",
     description="Patients, evaluations and eligibility. Session authentication; the same "

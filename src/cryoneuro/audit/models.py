@@ -1,5 +1,11 @@
-"""Audit entries form a hash chain: each entry's hash covers its content and the previous
-hash, so changing, inserting or deleting any entry breaks every hash after it.
+"""Audit entries form a sealed chain: each entry's seal covers its content and the
+previous seal, so changing, inserting or deleting any entry breaks every seal after it.
+
+The seal is an HMAC-SHA256 under a key kept outside the database (:mod:`.keys`), so
+someone who can write to the database cannot recompute the chain after changing it;
+entries written before keys were introduced keep their plain SHA-256 (``mac_key_id``
+empty) and are covered by the first keyed entry's link and by the anchors
+(:mod:`.anchors`). See docs/security/audit-trail.md for what this detects and what not.
 
 Append-only twice over: the model refuses updates and deletes, and database triggers
 (migration 0002) refuse them for anyone going around the ORM.
@@ -8,6 +14,7 @@ Append-only twice over: the model refuses updates and deletes, and database trig
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 
 from django.conf import settings
@@ -56,6 +63,9 @@ class AuditEntry(models.Model):
     detail = models.JSONField(_("detail"), default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # Which key sealed the entry; empty for the unkeyed SHA-256 entries written before
+    # keyed seals (they are never written any more).
+    mac_key_id = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
         ordering = ["-seq"]
@@ -77,9 +87,17 @@ class AuditEntry(models.Model):
             "detail": self.detail,
             "prev_hash": self.prev_hash,
         }
+        if self.mac_key_id:
+            payload["mac_key_id"] = self.mac_key_id
         return json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str).encode()
 
-    def compute_hash(self) -> str:
+    def compute_hash(self, secret: bytes | None = None) -> str:
+        """The entry's seal: HMAC-SHA256 under ``secret`` for keyed entries, plain SHA-256
+        for the legacy unkeyed ones."""
+        if self.mac_key_id:
+            if secret is None:
+                raise ValueError(f"entry #{self.seq} is keyed ({self.mac_key_id}): pass its key")
+            return hmac.new(secret, self.canonical_payload(), hashlib.sha256).hexdigest()
         return hashlib.sha256(self.canonical_payload()).hexdigest()
 
     def save(self, *args, **kwargs):

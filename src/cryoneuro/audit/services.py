@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hmac
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from .anchors import Anchor, AnchorFileError, read_anchors
+from .keys import current_key, key_by_id
 from .models import GENESIS_HASH, AuditChainHead, AuditEntry
 
 
@@ -52,8 +56,9 @@ def audit_record(
         detail=detail or {},
         prev_hash=head.hash,
     )
-    # Round-trip the detail through JSON now so the hash covers exactly what is stored.
-    entry.hash = entry.compute_hash()
+    key = current_key()
+    entry.mac_key_id = key.key_id
+    entry.hash = entry.compute_hash(key.secret)
     entry.save()
     head.seq, head.hash = entry.seq, entry.hash
     head.save(update_fields=["seq", "hash"])
@@ -66,41 +71,108 @@ class ChainReport:
     checked: int
     first_broken_seq: int | None = None
     reason: str = ""
+    head_seq: int = 0
+    head_hash: str = GENESIS_HASH
+    anchors_checked: int = 0
 
 
-def audit_verify_chain(batch_size: int = 2000) -> ChainReport:
-    """Walk the chain in order and name the first entry whose hash or link is wrong."""
+def _entry_fault(entry: AuditEntry, expected_seq: int, expected_prev: str, keyed_seen: bool) -> str:
+    """Why ``entry`` cannot follow the chain so far, or "" when it can."""
+    if entry.seq != expected_seq:
+        return _("entry #%(seq)s is missing (next found: #%(next)s)") % {
+            "seq": expected_seq,
+            "next": entry.seq,
+        }
+    if entry.prev_hash != expected_prev:
+        return _("entry #%(seq)s does not link to the previous entry") % {"seq": entry.seq}
+    secret = None
+    if entry.mac_key_id:
+        key = key_by_id(entry.mac_key_id)
+        if key is None:
+            return _("entry #%(seq)s is sealed with an unknown key") % {"seq": entry.seq}
+        secret = key.secret
+    elif keyed_seen:
+        return _("entry #%(seq)s is not sealed with a key (it follows keyed ones)") % {
+            "seq": entry.seq
+        }
+    if not hmac.compare_digest(entry.compute_hash(secret), entry.hash):
+        return _("entry #%(seq)s was altered (its content does not match its seal)") % {
+            "seq": entry.seq
+        }
+    return ""
+
+
+def _walk(batch_size: int, anchored: set[int]) -> tuple[ChainReport, dict[int, str]]:
+    """The chain in order: each entry present, linked to the previous one and sealed by a
+    key it names; once keyed entries begin, no unkeyed one may follow. Returns the report
+    and the seals found at the anchored sequence numbers."""
     expected_prev = GENESIS_HASH
-    expected_seq = 1
     checked = 0
+    keyed_seen = False
+    found: dict[int, str] = {}
     for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=batch_size):
-        if entry.seq != expected_seq:
-            return ChainReport(
-                False,
-                checked,
-                expected_seq,
-                f"entry #{expected_seq} is missing (next found: #{entry.seq})",
-            )
-        if entry.prev_hash != expected_prev:
-            return ChainReport(
-                False, checked, entry.seq, f"entry #{entry.seq} does not link to the previous entry"
-            )
-        if entry.compute_hash() != entry.hash:
-            return ChainReport(
-                False,
-                checked,
-                entry.seq,
-                f"entry #{entry.seq} was altered (its content does not match its hash)",
-            )
+        fault = _entry_fault(entry, checked + 1, expected_prev, keyed_seen)
+        if fault:
+            first_broken = min(entry.seq, checked + 1)
+            return ChainReport(False, checked, first_broken, fault, checked, expected_prev), found
+        keyed_seen = keyed_seen or bool(entry.mac_key_id)
+        if entry.seq in anchored:
+            found[entry.seq] = entry.hash
         expected_prev = entry.hash
-        expected_seq += 1
         checked += 1
     head = AuditChainHead.objects.filter(id=1).first()
     if head is not None and head.seq != checked:
+        reason = _("entries after #%(seq)s are missing (the chain head says #%(head)s)") % {
+            "seq": checked,
+            "head": head.seq,
+        }
+        return ChainReport(False, checked, checked + 1, reason, checked, expected_prev), found
+    return ChainReport(True, checked, head_seq=checked, head_hash=expected_prev), found
+
+
+def _compare_with_anchors(
+    report: ChainReport, anchors: list[Anchor], found: dict[int, str]
+) -> ChainReport:
+    """Every anchored entry must still be there with the seal it had; the first that is
+    not bounds the first entry that differs (after the last anchor that still holds)."""
+    last_holding = 0
+    for anchor in anchors:
+        if anchor.seq > report.checked:
+            return replace(
+                report,
+                ok=False,
+                first_broken_seq=report.checked + 1,
+                reason=_(
+                    "the chain was shortened: entry #%(seq)s, anchored on %(at)s, is missing "
+                    "(the chain ends at #%(end)s)"
+                )
+                % {"seq": anchor.seq, "at": anchor.at, "end": report.checked},
+            )
+        if found.get(anchor.seq) != anchor.hash:
+            return replace(
+                report,
+                ok=False,
+                first_broken_seq=last_holding + 1,
+                reason=_(
+                    "entries #%(first)s-#%(last)s were rewritten after the anchor of %(at)s: "
+                    "their seals verify, so the audit key must be treated as compromised"
+                )
+                % {"first": last_holding + 1, "last": anchor.seq, "at": anchor.at},
+            )
+        last_holding = anchor.seq
+    return replace(report, anchors_checked=len(anchors))
+
+
+def audit_verify_chain(batch_size: int = 2000, *, use_anchors: bool = True) -> ChainReport:
+    """Walk the chain in order and name the first broken entry; then compare the chain with
+    the anchors written outside the database by earlier verifications."""
+    try:
+        anchors = read_anchors() if use_anchors else []
+    except AnchorFileError as error:
         return ChainReport(
-            False,
-            checked,
-            checked + 1,
-            f"entries after #{checked} are missing (the chain head says #{head.seq})",
+            False, 0, None, _("the anchor file is not trustworthy: %(error)s") % {"error": error}
         )
-    return ChainReport(True, checked)
+    report, found = _walk(batch_size, {a.seq for a in anchors})
+    if not report.ok:
+        return report
+    return _compare_with_anchors(report, anchors, found)

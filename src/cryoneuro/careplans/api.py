@@ -8,11 +8,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 
 from cryoneuro.accounts.access import ensure_patient_access
 from cryoneuro.accounts.roles import Perm
-from cryoneuro.core.api import form_input, perm_auth, raise_422
+from cryoneuro.core.api import InputSchema, form_input, perm_auth, raise_422
 from cryoneuro.core.audit import audit_read
 from cryoneuro.patients.selectors import patient_get
 
@@ -24,13 +24,13 @@ from .selectors import careplan_export, careplan_for
 router = Router(tags=["care plans"])
 
 
-class GoalIn(Schema):
+class GoalIn(InputSchema):
     description: str
     target_date: dt.date | None = None
     status: str = "in_progress"
 
 
-class InterventionIn(Schema):
+class InterventionIn(InputSchema):
     kind: str
     provider: str
     status: str = "planned"
@@ -40,13 +40,13 @@ class InterventionIn(Schema):
     end_date: dt.date | None = None
 
 
-class InterventionPatch(Schema):
+class InterventionPatch(InputSchema):
     status: str | None = None
     start_date: dt.date | None = None
     end_date: dt.date | None = None
 
 
-class ReviewIn(Schema):
+class ReviewIn(InputSchema):
     reviewed_on: dt.date
     note: str
     followup_item_id: int | None = None

@@ -10,17 +10,22 @@ of its own (the questionnaire's ``draft``), never change these two.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+import types
+import typing
 from collections.abc import Iterable, Mapping
-from typing import Any, NoReturn
+from typing import Annotated, Any, NoReturn
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils.translation import gettext
-from ninja import NinjaAPI
+from django.utils.translation import gettext, gettext_noop
+from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import SessionAuth
+from pydantic import BeforeValidator, field_validator
 
 from cryoneuro.accounts.access import has_perm
 from cryoneuro.accounts.roles import Perm
@@ -61,6 +66,59 @@ class PermissionAuth(ClinicSessionAuth):
 
 def perm_auth(perm: Perm) -> PermissionAuth:
     return PermissionAuth(perm)
+
+
+# ----------------------------------------------------------------------------- input
+
+# pydantic's lax mode reads a number (or a string of digits) as Unix time: birth_date=0
+# would be stored as 1970-01-01. Dates and times in this API are ISO 8601 text only.
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def _iso_only(value: Any, *, with_time: bool) -> Any:
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and _ISO_DATE.match(value.strip()):
+        return value
+    if with_time:
+        raise ValueError(gettext_noop("Enter a date and time as YYYY-MM-DDTHH:MM (ISO 8601)."))
+    raise ValueError(gettext_noop("Enter a date as YYYY-MM-DD."))
+
+
+def iso_date_only(value: Any) -> Any:
+    return _iso_only(value, with_time=False)
+
+
+def iso_datetime_only(value: Any) -> Any:
+    return _iso_only(value, with_time=True)
+
+
+#: A date parameter (query or path) that must be written YYYY-MM-DD.
+IsoDate = Annotated[dt.date, BeforeValidator(iso_date_only)]
+
+
+def _temporal_kind(annotation: Any) -> type | None:
+    """dt.datetime or dt.date when the annotation is one (or an Optional of one)."""
+    if isinstance(annotation, type) and issubclass(annotation, dt.date):
+        return dt.datetime if issubclass(annotation, dt.datetime) else dt.date
+    if typing.get_origin(annotation) in {typing.Union, types.UnionType}:
+        kinds = {_temporal_kind(a) for a in typing.get_args(annotation)} - {None}
+        return next(iter(kinds)) if len(kinds) == 1 else None
+    return None
+
+
+class InputSchema(Schema):
+    """Base of the API's request bodies: dates and times are ISO 8601 text, never numbers."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _dates_are_iso_text(cls, value: Any, info: Any) -> Any:
+        if value is None or info.field_name is None:
+            return value
+        kind = _temporal_kind(cls.model_fields[info.field_name].annotation)
+        if kind is None:
+            return value
+        return _iso_only(value, with_time=kind is dt.datetime)
 
 
 # ----------------------------------------------------------------------------- 422
@@ -197,6 +255,80 @@ def install_error_handlers(api: NinjaAPI) -> None:
             request, {"detail": "You do not have permission to do this."}, status=403
         )
 
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        # ninja answers an unreadable body (bad JSON, a multipart body without its
+        # boundary) with 400; to clients it is bad input like any other: the one 422.
+        if exc.status_code == 400:
+            message = gettext(
+                "The request body could not be read: send the JSON (or form) the operation describes."
+            )
+            return api.create_response(request, error_body({"__all__": [message]}), status=422)
+        return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return api.create_response(request, {"detail": "Not found."}, status=404)
+
+
+# ----------------------------------------------------------------------------- schema
+
+#: The answers every operation may give besides its own, as the handlers above write them.
+ERROR_RESPONSES: dict[str, tuple[str, str]] = {
+    "401": ("Not logged in.", "Detail"),
+    "403": ("The role lacks the permission, or the object is out of reach.", "Detail"),
+    "404": ("No such object (or one the user may not know of).", "Detail"),
+    "422": ("Bad input: the messages per field.", "ErrorBody"),
+}
+
+_ERROR_SCHEMAS: dict[str, dict[str, Any]] = {
+    "Detail": {
+        "type": "object",
+        "properties": {"detail": {"type": "string"}},
+        "required": ["detail"],
+    },
+    "ErrorBody": {
+        "type": "object",
+        "properties": {
+            "detail": {"type": "string"},
+            "errors": {
+                "type": "object",
+                "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            },
+        },
+        "required": ["detail", "errors"],
+    },
+}
+
+
+class ClinicAPI(NinjaAPI):
+    """NinjaAPI whose schema declares the 401/403/404/422 answers of every operation, so
+    that clients (and the schema-driven tests) know every status an operation may give."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for name, body in _ERROR_SCHEMAS.items():
+            components.setdefault(name, body)
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, (description, component) in ERROR_RESPONSES.items():
+                    if status == "422" and not _takes_input(operation):
+                        continue
+                    responses.setdefault(
+                        status,
+                        {
+                            "description": description,
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": f"#/components/schemas/{component}"}
+                                }
+                            },
+                        },
+                    )
+        return schema
+
+
+def _takes_input(operation: Mapping[str, Any]) -> bool:
+    return bool(operation.get("parameters") or operation.get("requestBody"))

@@ -20,7 +20,7 @@ from cryoneuro.clinical.analgesics import (
     normalise_drug_name,
     split_drug,
 )
-from cryoneuro.core.api import Unprocessable, perm_auth, raise_422
+from cryoneuro.core.api import InputSchema, Unprocessable, perm_auth, raise_422
 from cryoneuro.core.audit import audit_read
 from cryoneuro.patients.selectors import patient_get
 from cryoneuro.procedures.selectors import local_date, procedure_relief_window
@@ -33,13 +33,13 @@ from .models import ItemKind, ItemStatus
 router = Router(tags=["follow-up"])
 
 
-class ItemIn(Schema):
+class ItemIn(InputSchema):
     kind: str
     due_date: dt.date
     label: str = ""
 
 
-class ItemPatch(Schema):
+class ItemPatch(InputSchema):
     due_date: dt.date | None = None
     status: str | None = None
     note: str | None = None

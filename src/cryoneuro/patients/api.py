@@ -13,7 +13,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field, field_validator
 
 from cryoneuro.accounts.roles import Perm
-from cryoneuro.core.api import perm_auth, raise_422
+from cryoneuro.core.api import InputSchema, IsoDate, perm_auth, raise_422
 from cryoneuro.core.audit import audit_read
 
 from . import selectors, services
@@ -21,7 +21,7 @@ from . import selectors, services
 router = Router(tags=["patients"])
 
 
-class PatientIn(Schema):
+class PatientIn(InputSchema):
     family_name: str = Field(min_length=1, max_length=100)
     given_name: str = Field(min_length=1, max_length=100)
     birth_date: date
@@ -78,7 +78,7 @@ class AllergiesIn(Schema):
 
 
 @router.get("/patients", response=list[PatientOut], auth=perm_auth(Perm.PATIENT_LIST))
-def list_patients(request, q: str = "", birth_date: date | None = None):
+def list_patients(request, q: str = "", birth_date: IsoDate | None = None):
     patients = list(
         selectors.patient_search(user=request.user, query=q, birth_date=birth_date)[:100]
     )

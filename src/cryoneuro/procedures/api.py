@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from cryoneuro.accounts.roles import Perm
-from cryoneuro.core.api import form_input, perm_auth, raise_422
+from cryoneuro.core.api import InputSchema, form_input, perm_auth, raise_422
 from cryoneuro.core.audit import audit_read
 from cryoneuro.patients.selectors import patient_get
 
@@ -22,7 +22,7 @@ from .forms import STEP_FORMS, AdverseEventForm, NerveForm, SurveillanceForm
 router = Router(tags=["procedures"])
 
 
-class CheckInIn(Schema):
+class CheckInIn(InputSchema):
     site_label: str
     side: str
     planned_nerves: list[str] = []
@@ -42,7 +42,7 @@ class NerveIn(Schema):
     level: str = ""
 
 
-class CycleIn(Schema):
+class CycleIn(InputSchema):
     freeze_start: dt.datetime
     freeze_stop: dt.datetime
     thaw_stop: dt.datetime
@@ -54,7 +54,7 @@ class CloseIn(Schema):
     override_reason: str = ""
 
 
-class AdverseEventIn(Schema):
+class AdverseEventIn(InputSchema):
     kind: str
     grade: int
     onset_date: dt.date

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from cryoneuro.accounts.roles import Perm
-from cryoneuro.core.api import error_body, perm_auth
+from cryoneuro.core.api import InputSchema, error_body, perm_auth
 from cryoneuro.core.audit import audit_read
 from cryoneuro.patients.selectors import patient_get
 
@@ -48,7 +48,7 @@ class AppointmentOut(Schema):
         return obj.type.code
 
 
-class BookIn(Schema):
+class BookIn(InputSchema):
     patient_id: int
     type: str
     start: datetime
@@ -58,7 +58,7 @@ class BookIn(Schema):
     note: str = ""
 
 
-class MoveIn(Schema):
+class MoveIn(InputSchema):
     start: datetime
     practitioner_id: int | None = None
 
@@ -67,7 +67,7 @@ class CancelIn(Schema):
     reason: str  # required: why, for the audit trail and the patient
 
 
-class RequestIn(Schema):
+class RequestIn(InputSchema):
     preferences: str = ""
     message: str = ""
     start: datetime | None = None  # a free slot to book at once
@@ -83,7 +83,7 @@ class RequestOut(Schema):
     appointment_id: int | None
 
 
-class SlotsQuery(Schema):
+class SlotsQuery(InputSchema):
     type: str = TypeCode.CONSULTATION
     after: date | None = None
     practitioner_id: int | None = None

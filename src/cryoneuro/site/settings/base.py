@@ -17,6 +17,13 @@ SECRET_KEY = env.get_str("SECRET_KEY", "")  # required in prod; dev/test provide
 ALLOWED_HOSTS = env.get_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.get_list("CSRF_TRUSTED_ORIGINS", [])
 
+# The audit trail's seal keys ("id:hex[,id:hex...]", newest last) and the file its
+# verified heads are anchored in: both outside the database (audit/keys.py, anchors.py).
+AUDIT_KEYS = env.get_str("CRYONEURO_AUDIT_KEYS", "")
+AUDIT_ANCHOR_FILE = Path(
+    env.get_str("CRYONEURO_AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit-anchors.jsonl"))
+)
+
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import secrets
 
+from cryoneuro.audit.keys import generated_key_file
+
 from .base import *  # noqa: F403
 from .base import VAR_DIR
 
@@ -21,6 +23,7 @@ def _dev_secret_key() -> str:
 
 
 SECRET_KEY = SECRET_KEY or _dev_secret_key()  # noqa: F405
+AUDIT_KEYS = AUDIT_KEYS or generated_key_file(VAR_DIR / "audit_keys")  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 EMAIL_FILE_PATH = VAR_DIR / "mail"
 

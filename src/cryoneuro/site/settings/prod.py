@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ImproperlyConfigured
 
+from cryoneuro.audit.keys import parse_keys
 from cryoneuro.site import env
 
 from .base import *  # noqa: F403
@@ -11,6 +12,9 @@ from .base import *  # noqa: F403
 SECRET_KEY = env.get_str("SECRET_KEY")
 if len(SECRET_KEY) < 40:
     raise ImproperlyConfigured("SECRET_KEY must be at least 40 characters long.")
+# Required, and never stored in the database (see docs/security/audit-trail.md).
+AUDIT_KEYS = env.get_str("CRYONEURO_AUDIT_KEYS")
+parse_keys(AUDIT_KEYS, source="CRYONEURO_AUDIT_KEYS")
 DATABASES = {"default": env.get_database("DATABASE_URL", "")}  # no default: must be set
 DEBUG = False
 SESSION_COOKIE_SECURE = True

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 import tempfile
+from pathlib import Path
 
 from .base import *  # noqa: F403
 from .base import DATABASES
 
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
+AUDIT_KEYS = "test:" + "5e" * 32  # a test-only seal key
+AUDIT_ANCHOR_FILE = Path(tempfile.gettempdir()) / f"cryoneuro-test-anchors-{os.getpid()}.jsonl"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast hasher in tests
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 LANGUAGE_CODE = "fr"
