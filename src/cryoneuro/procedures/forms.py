@@ -253,7 +253,7 @@ class CheckInForm(forms.Form):
 
     def __init__(self, *args, appointments=(), **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [("", _("No appointment"))]
+        choices: list[tuple[Any, Any]] = [("", _("No appointment"))]
         for a in appointments:
             when = formats.date_format(timezone.localtime(a.start), "SHORT_DATETIME_FORMAT")
             choices.append((a.pk, f"{when} · {a.type.label}"))

@@ -151,7 +151,7 @@ def live_cycles(procedure: Procedure) -> QuerySet[FreezeCycle]:
 def booked_procedure_appointments(patient: Patient) -> list[Any]:
     """The patient's procedure appointments still booked (scheduling's rows, read through
     the patient: the two apps are siblings and do not import each other), by start."""
-    rows = patient.appointments.select_related("type").order_by("start")  # type: ignore[attr-defined]
+    rows = patient.appointments.select_related("type").order_by("start")
     return [a for a in rows if a.is_active and a.type.is_procedure]
 
 

@@ -565,8 +565,8 @@ def procedure_cycle_correct(
     cycle.freeze_stop = freeze_stop
     cycle.thaw_start = freeze_stop
     cycle.thaw_stop = thaw_stop
-    cycle.min_temperature_c = min_temperature_c  # type: ignore[assignment]
-    cycle.thaw_temperature_c = thaw_temperature_c  # type: ignore[assignment]
+    cycle.min_temperature_c = min_temperature_c
+    cycle.thaw_temperature_c = thaw_temperature_c
     cycle.full_clean()
     new = _cycle_values(cycle)
     entry = {
