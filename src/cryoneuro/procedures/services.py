@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cryoneuro.accounts.access import can_access_patient
@@ -81,6 +82,13 @@ PRE_CHECK_VERSION = 2
 the form's preset "yes"), 2 = issue 11 (WHO sign-in, every answer explicit)."""
 
 LATER_STEPS = (StepCode.PROBE_REMOVAL, StepCode.SURVEILLANCE, StepCode.DISCHARGE)
+
+
+def _nerve_name(code: str) -> str:
+    item = NERVES.get(code)
+    if item is None:
+        return code
+    return item.name("en" if (get_language() or "fr").startswith("en") else "fr")
 
 
 def _clock(value: dt.datetime) -> str:
@@ -468,7 +476,7 @@ def _check_cycle(
                 _("This cycle overlaps cycle %(n)s of %(nerve)s (%(start)s to %(stop)s).")
                 % {
                     "n": other.number,
-                    "nerve": other.nerve.nerve_code,
+                    "nerve": _nerve_name(other.nerve.nerve_code),
                     "start": _clock(other.freeze_start),
                     "stop": _clock(other.thaw_stop),
                 }

@@ -12,7 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cryoneuro.accounts.access import can_access_patient, requires
@@ -107,21 +107,21 @@ def _correction_display(fix: dict) -> dict[str, Any]:
 
 
 EXTRA_LABELS = {
-    "evaluation_cleared": _lazy("Evaluation cleared for the procedure"),
-    "stop_reasons": _lazy("Reasons to stop"),
-    "advice_language": _lazy("Language of the advice"),
-    "allergies_on_record": _lazy("Allergies on the record (confirmed)"),
-    "checklist_version": _lazy("Checklist version"),
+    "evaluation_cleared": gettext_lazy("Evaluation cleared for the procedure"),
+    "stop_reasons": gettext_lazy("Reasons to stop"),
+    "advice_language": gettext_lazy("Language of the advice"),
+    "allergies_on_record": gettext_lazy("Allergies on the record (confirmed)"),
+    "checklist_version": gettext_lazy("Checklist version"),
 }
 STOP_REASONS = {
-    "evaluation_not_cleared": _lazy("evaluation not cleared"),
-    "consent_not_signed": _lazy("consent not signed"),
-    "infection_at_site": _lazy("infection at the site"),
-    "anticoagulation_taken": _lazy("anticoagulation taken"),
-    "allergies_not_confirmed": _lazy("allergies not re-confirmed"),
-    "identity_not_confirmed": _lazy("identity not confirmed"),
-    "site_side_not_confirmed": _lazy("site and side not confirmed"),
-    "site_not_marked": _lazy("site not marked"),
+    "evaluation_not_cleared": gettext_lazy("evaluation not cleared"),
+    "consent_not_signed": gettext_lazy("consent not signed"),
+    "infection_at_site": gettext_lazy("infection at the site"),
+    "anticoagulation_taken": gettext_lazy("anticoagulation taken"),
+    "allergies_not_confirmed": gettext_lazy("allergies not re-confirmed"),
+    "identity_not_confirmed": gettext_lazy("identity not confirmed"),
+    "site_side_not_confirmed": gettext_lazy("site and side not confirmed"),
+    "site_not_marked": gettext_lazy("site not marked"),
 }
 
 
@@ -137,16 +137,16 @@ def step_display(step) -> list[tuple[str, str]]:
         choices = getattr(field, "choices", None)  # choice fields only
         label = str(field.label) if field is not None else str(EXTRA_LABELS.get(key, key))
         if value is True or value is False:
-            shown = str(_lazy("yes") if value else _lazy("no"))
+            shown = str(gettext_lazy("yes") if value else gettext_lazy("no"))
         elif key == "allergies_on_record":
             shown = ", ".join(
                 a.get("detail") or a.get("substance", "") for a in value if isinstance(a, dict)
             )
         elif key == "checklist_version":
             shown = str(
-                _lazy("2 (WHO sign-in, every answer explicit)")
+                gettext_lazy("2 (WHO sign-in, every answer explicit)")
                 if value == 2
-                else _lazy(
+                else gettext_lazy(
                     "1 (before December 2026: identity, site and marking not asked; "
                     "answers may be the form's preset)"
                 )

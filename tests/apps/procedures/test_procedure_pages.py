@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 
 from cryoneuro.procedures.models import Procedure
@@ -28,6 +30,14 @@ def test_a_nurse_checks_in_and_records_steps_with_htmx(cleared_patient, nurse, l
     )
     assert response.status_code == 302
     procedure = Procedure.objects.get(patient=cleared_patient)
+    # checked in at 08:55 (clinic time): the pre-check below is timed 09:02, after it
+    from django.utils import timezone
+
+    arrival = timezone.make_aware(
+        dt.datetime.combine(timezone.localdate(), dt.time(8, 55)), timezone.get_current_timezone()
+    )
+    Procedure.objects.filter(pk=procedure.pk).update(checked_in_at=arrival)
+    procedure.refresh_from_db()
     detail = client.get(f"/procedures/{procedure.pk}/")
     assert detail.status_code == 200
     assert "Checklist" in detail.content.decode() or "checklist" in detail.content.decode()
