@@ -68,6 +68,8 @@ def test_it_runs_a_procedure_from_check_in_to_discharge(
     expect(page.locator("#today-appointment")).to_be_visible()
     expect(page.locator("#id_appointment")).to_have_value(str(booking.pk))
     page.fill("#id_site_label", "genou droit")
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/procedure-checkin.png", full_page=True)
     page.locator("#checkin-form button[type=submit]").click()
     expect(page.locator("#step-pre_check")).to_be_visible()
     from cryoneuro.procedures.models import Procedure
@@ -103,11 +105,11 @@ def test_it_runs_a_procedure_from_check_in_to_discharge(
             "at": "00:05",
         },
     )
-    _step(page, "imaging", {"modality": "ultrasound", "nerve_identified": "yes"})
-    _step(page, "positioning", {"position": "supine"})
-    _step(page, "disinfection", {"antiseptic": "chlorhexidine_alcohol"})
-    _step(page, "anaesthesia", {"agent": "lidocaine_1", "volume_ml": "4"})
-    _step(page, "insertion", {"guidance": "ultrasound", "tip_confirmed": "yes"})
+    _step(page, "imaging", {"at": "00:06", "modality": "ultrasound", "nerve_identified": "yes"})
+    _step(page, "positioning", {"at": "00:07", "position": "supine"})
+    _step(page, "disinfection", {"at": "00:08", "antiseptic": "chlorhexidine_alcohol"})
+    _step(page, "anaesthesia", {"at": "00:09", "agent": "lidocaine_1", "volume_ml": "4"})
+    _step(page, "insertion", {"at": "00:09:30", "guidance": "ultrasound", "tip_confirmed": "yes"})
 
     page.select_option("#id_nerve-nerve_code", "ipbsn")
     page.fill("#id_nerve-probe", "Iovera 27G")
@@ -137,7 +139,7 @@ def test_it_runs_a_procedure_from_check_in_to_discharge(
     expect(page.locator("#step-nerves")).to_have_attribute("data-done", "true")
     expect(page.locator("#step-nerves table")).to_contain_text("-88")
 
-    _step(page, "probe_removal", {"haemostasis": "yes", "dressing": "yes"})
+    _step(page, "probe_removal", {"at": "00:13", "haemostasis": "yes", "dressing": "yes"})
     # closing now is refused: steps are missing
     page.locator("#close-button").click()
     expect(page.locator("#close .error")).to_be_visible()
@@ -153,6 +155,7 @@ def test_it_runs_a_procedure_from_check_in_to_discharge(
             "diastolic": "140",
             "spo2": "98",
             "minutes": "20",
+            "at": "00:15",
         },
         done=False,
     )
@@ -167,10 +170,12 @@ def test_it_runs_a_procedure_from_check_in_to_discharge(
             "diastolic": "76",
             "spo2": "98",
             "minutes": "20",
+            "at": "00:15",
         },
     )
-    _step(page, "discharge", {"advice_given": "yes", "accompanied": "yes"})
+    _step(page, "discharge", {"at": "00:40", "advice_given": "yes", "accompanied": "yes"})
     expect(page.locator("#step-discharge")).to_contain_text("FR")
+    expect(page.locator("#procedure-appointment")).to_contain_text("Honoré")  # completed
     # the booking asked for afcn too: the difference is shown, never "as planned"
     expect(page.locator("main")).to_contain_text("Prévu, non traité")
     expect(page.locator("#plan-verdict")).to_have_attribute("data-as-planned", "false")

@@ -30,6 +30,7 @@ from .forms import (
     CycleCorrectForm,
     CycleForm,
     CycleStrikeForm,
+    SIDES,
     NerveForm,
     SurveillanceForm,
     _lang,
@@ -232,6 +233,7 @@ def _context(
     can_override = can_access_patient(request.user, Perm.PROCEDURE_OVERRIDE, procedure.patient)
     return {
         "procedure": procedure,
+        "side_label": dict(SIDES).get(procedure.side, procedure.side),
         "patient": procedure.patient,
         "rows": rows,
         "nerves": nerves,
