@@ -23,6 +23,7 @@ from cryoneuro.patients.selectors import patient_get
 
 from . import selectors, services
 from .forms import (
+    SIDES,
     STEP_FORMS,
     AdverseEventForm,
     CheckInForm,
@@ -30,7 +31,6 @@ from .forms import (
     CycleCorrectForm,
     CycleForm,
     CycleStrikeForm,
-    SIDES,
     NerveForm,
     SurveillanceForm,
     _lang,
