@@ -85,7 +85,12 @@ def test_a_django_validation_error_is_the_one_shape(client, nurse, make_patient,
     response = _post(
         client,
         f"/api/patients/{patient.pk}/procedures",
-        {"site_label": "genou", "side": "right", "plan_ids": [999999]},
+        {
+            "site_label": "genou",
+            "side": "right",
+            "plan_ids": [999999],
+            "no_appointment_reason": "walk-in",
+        },
         language,
     )
     assert _one_shape(response) == {"plan_id": [message]}

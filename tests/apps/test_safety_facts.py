@@ -226,9 +226,17 @@ def test_the_pre_check_stops_until_the_record_allergies_are_confirmed(
         note="ropivacaïne évitée ; mépivacaïne testée",
     )
     procedure = services.procedure_checkin(
-        patient=patient, user=nurse, site_label="genou", side="right", planned_nerves=["ipbsn"]
+        no_appointment_reason="test: no booking",
+        patient=patient,
+        user=nurse,
+        site_label="genou",
+        side="right",
+        planned_nerves=["ipbsn"],
     )
     data = {
+        "identity_confirmed": True,
+        "site_side_confirmed": True,
+        "site_marked": True,
         "consent_signed": True,
         "anticoagulation_taken": False,
         "infection_at_site": False,

@@ -28,6 +28,9 @@ class CheckInIn(InputSchema):
     planned_nerves: list[str] = []
     plan_id: int | None = None
     plan_ids: list[int] = []
+    appointment_id: int | None = None
+    no_appointment_reason: str = ""
+    nerves_change_reason: str = ""
 
 
 class StepIn(Schema):
@@ -40,6 +43,7 @@ class NerveIn(Schema):
     probe: str
     cryogen: str
     level: str = ""
+    change_reason: str = ""
 
 
 class CycleIn(InputSchema):
@@ -48,6 +52,14 @@ class CycleIn(InputSchema):
     thaw_stop: dt.datetime
     min_temperature_c: float
     thaw_temperature_c: float | None = None
+
+
+class CycleCorrectIn(CycleIn):
+    reason: str
+
+
+class CycleStrikeIn(Schema):
+    reason: str
 
 
 class CloseIn(Schema):
@@ -74,6 +86,10 @@ def procedure_out(procedure) -> dict[str, Any]:
         "checked_in_at": procedure.checked_in_at.isoformat(),
         "plan_id": procedure.plan_id,
         "plan_ids": procedure.plan_ids,
+        "appointment_id": procedure.appointment_id,
+        "no_appointment_reason": procedure.no_appointment_reason,
+        "planned_nerves": procedure.planned_nerves,
+        "nerves_change_reason": procedure.nerves_change_reason,
         "baseline_nrs": procedure.baseline_nrs,
         "checklist": [
             {
@@ -94,13 +110,18 @@ def procedure_out(procedure) -> dict[str, Any]:
                 "probe": n.probe,
                 "cryogen": n.cryogen,
                 "mixed": n.nerve_is_mixed,
+                "change_reason": n.change_reason,
                 "cycles": [
                     {
+                        "id": c.pk,
                         "number": c.number,
                         "freeze_start": c.freeze_start.isoformat(),
                         "freeze_stop": c.freeze_stop.isoformat(),
                         "thaw_stop": c.thaw_stop.isoformat(),
                         "min_temperature_c": float(c.min_temperature_c),
+                        "struck_out": c.is_struck,
+                        "strike_reason": c.strike_reason,
+                        "corrections": c.corrections,
                     }
                     for c in n.cycles.all()
                 ],
@@ -157,6 +178,9 @@ def procedure_create(request, patient_id: int, payload: CheckInIn):
             planned_nerves=payload.planned_nerves,
             plan_id=payload.plan_id,
             plan_ids=payload.plan_ids,
+            appointment_id=payload.appointment_id,
+            no_appointment_reason=payload.no_appointment_reason,
+            nerves_change_reason=payload.nerves_change_reason,
             request=request,
         )
     except ValidationError as error:
@@ -179,9 +203,9 @@ def procedure_step_record(request, procedure_id: int, code: str, payload: StepIn
     if code not in STEP_FORMS:
         raise Http404
     cls = STEP_FORMS[code]
-    kwargs: dict[str, Any] = (
-        {"mixed_nerve": services.has_mixed_nerve(procedure)} if cls is SurveillanceForm else {}
-    )
+    kwargs: dict[str, Any] = {"procedure": procedure}
+    if cls is SurveillanceForm:
+        kwargs["mixed_nerve"] = services.has_mixed_nerve(procedure)
     form = cls(form_input(payload.data), **kwargs)
     if not form.is_valid():
         raise_422(form.errors)
@@ -238,6 +262,42 @@ def procedure_cycle_add(request, nerve_id: int, payload: CycleIn):
     return Status(
         201, {"id": cycle.pk, "number": cycle.number, "freeze_seconds": cycle.freeze_seconds}
     )
+
+
+def _cycle_out(cycle) -> dict[str, Any]:
+    return {
+        "id": cycle.pk,
+        "number": cycle.number,
+        "freeze_seconds": cycle.freeze_seconds,
+        "struck_out": cycle.is_struck,
+        "corrections": cycle.corrections,
+    }
+
+
+@router.post("/procedures/cycles/{cycle_id}/correct", auth=perm_auth(Perm.PROCEDURE_RECORD))
+def procedure_cycle_correct(request, cycle_id: int, payload: CycleCorrectIn):
+    cycle = selectors.cycle_get(user=request.user, cycle_id=cycle_id)
+    if not -200 <= payload.min_temperature_c <= 40:
+        raise_422({"min_temperature_c": [_("Between -200 and 40 °C.")]})
+    try:
+        cycle = services.procedure_cycle_correct(
+            cycle=cycle, user=request.user, request=request, **payload.dict()
+        )
+    except ValidationError as error:
+        raise_422(error)
+    return _cycle_out(cycle)
+
+
+@router.post("/procedures/cycles/{cycle_id}/strike", auth=perm_auth(Perm.PROCEDURE_RECORD))
+def procedure_cycle_strike(request, cycle_id: int, payload: CycleStrikeIn):
+    cycle = selectors.cycle_get(user=request.user, cycle_id=cycle_id)
+    try:
+        cycle = services.procedure_cycle_strike(
+            cycle=cycle, user=request.user, reason=payload.reason, request=request
+        )
+    except ValidationError as error:
+        raise_422(error)
+    return _cycle_out(cycle)
 
 
 @router.post("/procedures/{procedure_id}/close", auth=perm_auth(Perm.PROCEDURE_RECORD))

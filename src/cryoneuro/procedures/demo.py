@@ -92,6 +92,9 @@ INTERCOSTAL = dict(
 
 STEPS: dict[str, dict[str, Any]] = {
     "pre_check": {
+        "identity_confirmed": True,
+        "site_side_confirmed": True,
+        "site_marked": True,
         "consent_signed": True,
         "allergies_confirmed": True,
         "anticoagulation_taken": False,
@@ -161,6 +164,7 @@ def _procedure(
 
     nurse = ctx.user("inf.bernard")
     procedure = services.procedure_checkin(
+        no_appointment_reason="demo: walk-in, no booking",
         patient=patient,
         user=nurse,
         site_label=site,

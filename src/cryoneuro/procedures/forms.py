@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +33,12 @@ ANAESTHETICS = [
     ("ropivacaine", _("Ropivacaine")),
     ("other", _("Other")),
 ]
+SIDES = [
+    ("left", _("Left")),
+    ("right", _("Right")),
+    ("bilateral", _("Bilateral")),
+    ("midline", _("Midline")),
+]
 MOTOR = [("", "—"), ("normal", _("Normal")), ("reduced", _("Reduced")), ("absent", _("Absent"))]
 
 
@@ -41,6 +48,14 @@ def _lang() -> str:
 
 def _yes(value: str) -> bool:
     return value == "yes"
+
+
+def yes_no(label, **kwargs) -> forms.TypedChoiceField:
+    """A yes/no question with no default (issue 11): two radio buttons, neither checked,
+    and an unanswered question is a field error."""
+    return forms.TypedChoiceField(
+        label=label, choices=YES_NO, coerce=_yes, widget=forms.RadioSelect, **kwargs
+    )
 
 
 def nerve_choices():
@@ -58,26 +73,30 @@ class StepForm(forms.Form):
         help_text=_("Leave empty for now."),
     )
 
+    def __init__(self, *args, procedure=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.procedure = procedure
+
     def step_data(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k != "at"}
 
 
 class PreCheckForm(StepForm):
-    consent_signed = forms.TypedChoiceField(
-        label=_("Consent form signed"), choices=YES_NO, coerce=_yes
+    """The sign-in before the procedure: WHO Surgical Safety Checklist 2008 ("sign in":
+    identity, site, consent, site marked, known allergy) with two patient identifiers
+    (Joint Commission NPSG.01.01.01), and the cryoneurolysis-specific stops. Every
+    question must be answered: none has a default."""
+
+    identity_confirmed = yes_no(
+        _("Identity confirmed by the patient with two identifiers (name and date of birth)")
     )
-    anticoagulation_taken = forms.TypedChoiceField(
-        label=_("Anticoagulant or antiplatelet taken against instructions"),
-        choices=YES_NO,
-        coerce=_yes,
-    )
-    infection_at_site = forms.TypedChoiceField(
-        label=_("Infection or wound at the site"), choices=YES_NO, coerce=_yes
-    )
-    allergies_confirmed = forms.TypedChoiceField(
-        label=_("Allergies on the record re-confirmed with the patient (see the banner)"),
-        choices=YES_NO,
-        coerce=_yes,
+    site_side_confirmed = yes_no(_("Site and side confirmed with the patient"))
+    site_marked = yes_no(_("Site marked"))
+    consent_signed = yes_no(_("Consent form signed"))
+    anticoagulation_taken = yes_no(_("Anticoagulant or antiplatelet taken against instructions"))
+    infection_at_site = yes_no(_("Infection or wound at the site"))
+    allergies_confirmed = yes_no(
+        _("Allergies on the record re-confirmed with the patient (see the banner)"),
         help_text=_("If they changed, correct the record first, then confirm."),
     )
     baseline_nrs = forms.IntegerField(label=_("Pain now (NRS 0-10)"), min_value=0, max_value=10)
@@ -91,12 +110,25 @@ class PreCheckForm(StepForm):
         ),
     )
 
+    def __init__(self, *args, procedure=None, **kwargs):
+        super().__init__(*args, procedure=procedure, **kwargs)
+        if procedure is None:
+            return
+        patient = procedure.patient
+        born = formats.date_format(patient.birth_date, "SHORT_DATE_FORMAT")
+        self.fields["identity_confirmed"].help_text = _(
+            "On the record: %(name)s, born %(born)s."
+        ) % {"name": patient.full_name, "born": born}
+        side = dict(SIDES).get(procedure.side, procedure.side)
+        self.fields["site_side_confirmed"].help_text = _("Planned: %(site)s, %(side)s.") % {
+            "site": procedure.site_label,
+            "side": side,
+        }
+
 
 class ImagingForm(StepForm):
     modality = forms.ChoiceField(label=_("Imaging modality"), choices=IMAGING)
-    nerve_identified = forms.TypedChoiceField(
-        label=_("Target nerve identified"), choices=YES_NO, coerce=_yes
-    )
+    nerve_identified = yes_no(_("Target nerve identified"))
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
 
@@ -123,16 +155,12 @@ class AnaesthesiaForm(StepForm):
 
 class InsertionForm(StepForm):
     guidance = forms.ChoiceField(label=_("Guidance"), choices=IMAGING)
-    tip_confirmed = forms.TypedChoiceField(
-        label=_("Probe tip seen next to the nerve"), choices=YES_NO, coerce=_yes
-    )
+    tip_confirmed = yes_no(_("Probe tip seen next to the nerve"))
 
 
 class ProbeRemovalForm(StepForm):
-    haemostasis = forms.TypedChoiceField(
-        label=_("Haemostasis obtained"), choices=YES_NO, coerce=_yes
-    )
-    dressing = forms.TypedChoiceField(label=_("Dressing applied"), choices=YES_NO, coerce=_yes)
+    haemostasis = yes_no(_("Haemostasis obtained"))
+    dressing = yes_no(_("Dressing applied"))
 
 
 class SurveillanceForm(StepForm):
@@ -168,10 +196,8 @@ class SurveillanceForm(StepForm):
 
 
 class DischargeForm(StepForm):
-    advice_given = forms.TypedChoiceField(
-        label=_("Written advice given in the patient's language"), choices=YES_NO, coerce=_yes
-    )
-    accompanied = forms.TypedChoiceField(label=_("Accompanied home"), choices=YES_NO, coerce=_yes)
+    advice_given = yes_no(_("Written advice given in the patient's language"))
+    accompanied = yes_no(_("Accompanied home"))
 
     def clean_advice_given(self):
         value = self.cleaned_data["advice_given"]
@@ -194,23 +220,44 @@ STEP_FORMS: dict[str, type[StepForm]] = {
 
 
 class CheckInForm(forms.Form):
-    site_label = forms.CharField(label=_("Treated site"), max_length=200)
-    side = forms.ChoiceField(
-        label=_("Side"),
-        choices=[
-            ("left", _("Left")),
-            ("right", _("Right")),
-            ("bilateral", _("Bilateral")),
-            ("midline", _("Midline")),
-        ],
+    """Admission starts from the day's appointment (issue 11): the booking is chosen (the
+    day's one preselected) or the nurse says why there is none; the nerves come from the
+    plans (or the booking) and are changed by hand only with a reason."""
+
+    appointment = forms.TypedChoiceField(
+        label=_("Appointment"), required=False, coerce=int, empty_value=None, choices=[]
     )
+    no_appointment_reason = forms.CharField(
+        label=_("Why there is no appointment"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when no appointment is chosen."),
+    )
+    site_label = forms.CharField(label=_("Treated site"), max_length=200)
+    side = forms.ChoiceField(label=_("Side"), choices=SIDES)
+    plan_id = forms.IntegerField(label=_("Treatment plan number"), required=False, min_value=1)
     planned_nerves = forms.MultipleChoiceField(
-        label=_("Planned nerves"),
+        label=_("Change the planned nerves"),
         required=False,
         choices=nerve_choices,
         widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Leave empty to take the nerves of the plans (or of the appointment)."),
     )
-    plan_id = forms.IntegerField(label=_("Treatment plan number"), required=False, min_value=1)
+    nerves_change_reason = forms.CharField(
+        label=_("Why the nerves differ from the plan"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, appointments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices: list[tuple[Any, Any]] = [("", _("No appointment"))]
+        for a in appointments:
+            when = formats.date_format(timezone.localtime(a.start), "SHORT_DATETIME_FORMAT")
+            choices.append((a.pk, f"{when} · {a.type.label}"))
+        cast("forms.TypedChoiceField", self.fields["appointment"]).choices = choices
 
 
 class NerveForm(forms.Form):
@@ -218,6 +265,12 @@ class NerveForm(forms.Form):
     level = forms.CharField(label=_("Level"), required=False, max_length=40)
     probe = forms.CharField(label=_("Probe"), max_length=100)
     cryogen = forms.ChoiceField(label=_("Cryogen"), choices=Cryogen.choices)
+    change_reason = forms.CharField(
+        label=_("Why this nerve (not planned)"),
+        required=False,
+        max_length=2000,
+        help_text=_("Required for a nerve that is not in the plan."),
+    )
 
 
 class CycleForm(forms.Form):
@@ -254,6 +307,14 @@ class CycleForm(forms.Form):
         if stop and thaw and thaw <= stop:
             self.add_error("thaw_stop", _("The thaw must end after the freeze stops."))
         return data
+
+
+class CycleCorrectForm(CycleForm):
+    reason = forms.CharField(label=_("Reason for the correction"), max_length=2000)
+
+
+class CycleStrikeForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for striking it out"), max_length=2000)
 
 
 class CloseForm(forms.Form):

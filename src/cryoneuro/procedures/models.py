@@ -60,6 +60,18 @@ class Procedure(models.Model):
         verbose_name=_("treatment plans"),
     )
     planned_nerves = models.JSONField(_("planned nerves"), default=list, blank=True)
+    # Issue 11: the booking this session honours (a sibling app: a foreign key by name,
+    # no import). The appointment's page shows it back as ``appointment.procedure``.
+    appointment = models.OneToOneField(
+        "scheduling.Appointment",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="procedure",
+        verbose_name=_("appointment"),
+    )
+    no_appointment_reason = models.TextField(_("why there is no appointment"), blank=True)
+    nerves_change_reason = models.TextField(_("why the nerves differ from the plan"), blank=True)
     site_label = models.CharField(_("treated site"), max_length=200)
     side = models.CharField(_("side"), max_length=10)
     indication = models.CharField(_("indication"), max_length=40, blank=True)
@@ -180,6 +192,7 @@ class NerveTreatment(models.Model):
     probe = models.CharField(_("probe"), max_length=100)
     cryogen = models.CharField(_("cryogen"), max_length=10, choices=Cryogen.choices)
     nerve_is_mixed = models.BooleanField(_("mixed (motor) nerve"), default=False)
+    change_reason = models.TextField(_("why this nerve was not planned"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -216,6 +229,19 @@ class FreezeCycle(models.Model):
         related_name="+",
         verbose_name=_("recorded by"),
     )
+    # Issue 11: corrections keep the old values ([{at, by, reason, old, new}]); a struck
+    # cycle stays on the record, shown struck through, and counts in no total.
+    corrections = models.JSONField(_("corrections"), default=list, blank=True)
+    struck_at = models.DateTimeField(_("struck out at"), null=True, blank=True)
+    struck_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("struck out by"),
+    )
+    strike_reason = models.TextField(_("why it was struck out"), blank=True)
 
     class Meta:
         ordering = ["number"]
@@ -225,6 +251,10 @@ class FreezeCycle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.nerve_id} #{self.number}"
+
+    @property
+    def is_struck(self) -> bool:
+        return self.struck_at is not None
 
     @property
     def freeze_seconds(self) -> int:

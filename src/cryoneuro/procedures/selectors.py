@@ -16,6 +16,7 @@ from cryoneuro.clinical.regeneration import ReliefWindow, relief_window_for_nerv
 from cryoneuro.patients.models import Patient
 from cryoneuro.treatmentplans.models import TreatmentPlan
 
+from .limits import freeze_tolerance_s
 from .models import AdverseEvent, AdverseEventKind, FreezeCycle, NerveTreatment, Procedure, StepCode
 
 
@@ -41,6 +42,15 @@ def nerve_get(*, user: Any, nerve_id: int, perm: Perm = Perm.PROCEDURE_RECORD) -
         raise Http404 from None
     ensure_patient_access(user, perm, nerve.procedure.patient)
     return nerve
+
+
+def cycle_get(*, user: Any, cycle_id: int, perm: Perm = Perm.PROCEDURE_RECORD) -> FreezeCycle:
+    try:
+        cycle = FreezeCycle.objects.select_related("nerve__procedure__patient").get(pk=cycle_id)
+    except FreezeCycle.DoesNotExist:
+        raise Http404 from None
+    ensure_patient_access(user, perm, cycle.nerve.procedure.patient)
+    return cycle
 
 
 def treated_nerves_for_patient(*, patient: Patient) -> QuerySet[NerveTreatment]:
@@ -96,6 +106,9 @@ def procedures_export(*, patient: Patient) -> list[dict]:
                                 "freeze_stop": c.freeze_stop.isoformat(),
                                 "thaw_stop": c.thaw_stop.isoformat(),
                                 "min_temperature_c": float(c.min_temperature_c),
+                                "struck_out": c.is_struck,
+                                "strike_reason": c.strike_reason,
+                                "corrections": c.corrections,
                             }
                             for c in n.cycles.all()
                         ],
@@ -128,6 +141,30 @@ def adverse_events_export(*, patient: Patient) -> list[dict]:
 
 # ----------------------------------------------------------------------------- computed
 # Reads derived from a procedure (the services use them; followup reads them too).
+
+
+def live_cycles(procedure: Procedure) -> QuerySet[FreezeCycle]:
+    """The procedure's freeze-thaw cycles that count: struck-out ones excluded."""
+    return FreezeCycle.objects.filter(nerve__procedure=procedure, struck_at__isnull=True)
+
+
+def booked_procedure_appointments(patient: Patient) -> list[Any]:
+    """The patient's procedure appointments still booked (scheduling's rows, read through
+    the patient: the two apps are siblings and do not import each other), by start."""
+    rows = patient.appointments.select_related("type").order_by("start")
+    return [a for a in rows if a.is_active and a.type.is_procedure]
+
+
+def day_appointment(patient: Patient, day: dt.date) -> Any | None:
+    """The patient's booked procedure appointment on ``day`` (clinic time), if any."""
+    return next(
+        (
+            a
+            for a in booked_procedure_appointments(patient)
+            if timezone.localtime(a.start).date() == day
+        ),
+        None,
+    )
 
 
 def local_date(procedure: Procedure) -> dt.date:
@@ -204,6 +241,7 @@ def procedure_duration(procedure: Procedure) -> dict[str, Any] | None:
             StepCode.INSERTION,
         )
     ]
+    cycles = cycles.filter(struck_at__isnull=True)
     starts += [c.freeze_start for c in cycles]
     ends = [c.thaw_stop for c in cycles]
     if StepCode.PROBE_REMOVAL in steps:
@@ -228,7 +266,11 @@ def procedure_duration(procedure: Procedure) -> dict[str, Any] | None:
 
 def plan_differences(procedure: Procedure) -> dict[str, Any] | None:
     """Nerves planned but not treated, treated but not planned, and, per nerve with a
-    treatment plan, the planned protocol against the cycles recorded (None without a plan)."""
+    treatment plan, the planned protocol against the cycles recorded (struck-out cycles
+    excluded; None without a plan). A cycle whose freeze is off the plan by more than the
+    tolerance (``limits.freeze_tolerance_s``), or a different number of cycles, makes the
+    nerve's row differ; ``as_planned`` is True only when nothing differs and every planned
+    nerve was treated (the panel never says "as planned" otherwise)."""
     planned = list(procedure.planned_nerves) or (
         plan_targets(procedure.plan_id, procedure.patient_id) or []
     )
@@ -236,18 +278,24 @@ def plan_differences(procedure: Procedure) -> dict[str, Any] | None:
         return None
     nerves = list(procedure.nerves.prefetch_related("cycles"))
     treated = [n.nerve_code for n in nerves]
+    without_cycle = [n.nerve_code for n in nerves if all(c.is_struck for c in n.cycles.all())]
     protocols = plan_protocols(procedure.plan_ids, procedure.patient_id)
     protocol_rows = []
     for code, protocol in protocols.items():
-        cycles = [c for n in nerves if n.nerve_code == code for c in n.cycles.all()]
+        cycles = [
+            c for n in nerves if n.nerve_code == code for c in n.cycles.all() if not c.is_struck
+        ]
         done_freeze = round(sum(c.freeze_seconds for c in cycles) / len(cycles)) if cycles else None
         planned_cycles = int(protocol.get("cycles") or 0)
         planned_freeze = float(protocol.get("freeze_s") or 0)
+        tolerance = freeze_tolerance_s(planned_freeze)
+        off = [
+            c.number
+            for c in cycles
+            if planned_freeze > 0 and abs(c.freeze_seconds - planned_freeze) > tolerance
+        ]
         # done_freeze is None exactly when no cycle was recorded
-        differs = done_freeze is not None and (
-            len(cycles) != planned_cycles
-            or (planned_freeze > 0 and abs(done_freeze - planned_freeze) > 0.1 * planned_freeze)
-        )
+        differs = done_freeze is not None and (len(cycles) != planned_cycles or bool(off))
         protocol_rows.append(
             {
                 "nerve": code,
@@ -255,15 +303,25 @@ def plan_differences(procedure: Procedure) -> dict[str, Any] | None:
                 "planned_freeze_s": planned_freeze,
                 "done_cycles": len(cycles),
                 "done_freeze_s": done_freeze,
+                "done_freeze_each_s": [c.freeze_seconds for c in cycles],
+                "tolerance_s": round(tolerance, 1),
+                "cycles_off": off,
                 "differs": differs,
             }
         )
+    not_treated = [c for c in planned if c not in treated]
+    not_planned = [c for c in dict.fromkeys(treated) if c not in planned]
     return {
         "planned": planned,
         "treated": treated,
-        "not_treated": [c for c in planned if c not in treated],
-        "not_planned": [c for c in dict.fromkeys(treated) if c not in planned],
+        "not_treated": not_treated,
+        "not_planned": not_planned,
         "protocols": protocol_rows,
+        "without_cycle": without_cycle,
+        "as_planned": not not_treated
+        and not not_planned
+        and not without_cycle
+        and not any(r["differs"] for r in protocol_rows),
     }
 
 

@@ -27,6 +27,16 @@ urlpatterns: list = [
         views.procedure_cycle_add,
         name="procedure_cycle_add",
     ),
+    path(
+        "procedures/cycles/<int:cycle_id>/correct/",
+        views.procedure_cycle_correct,
+        name="procedure_cycle_correct",
+    ),
+    path(
+        "procedures/cycles/<int:cycle_id>/strike/",
+        views.procedure_cycle_strike,
+        name="procedure_cycle_strike",
+    ),
     path("procedures/<int:procedure_id>/close/", views.procedure_close, name="procedure_close"),
     path(
         "patients/<int:patient_id>/adverse-events/new/",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django import forms as djforms
@@ -11,7 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cryoneuro.accounts.access import can_access_patient, requires
@@ -22,16 +23,26 @@ from cryoneuro.patients.selectors import patient_get
 
 from . import selectors, services
 from .forms import (
+    SIDES,
     STEP_FORMS,
     AdverseEventForm,
     CheckInForm,
     CloseForm,
+    CycleCorrectForm,
     CycleForm,
+    CycleStrikeForm,
     NerveForm,
     SurveillanceForm,
     _lang,
 )
-from .models import AdverseEvent, NerveTreatment, Procedure, ProcedureStatus, StepCode
+from .models import (
+    AdverseEvent,
+    FreezeCycle,
+    NerveTreatment,
+    Procedure,
+    ProcedureStatus,
+    StepCode,
+)
 
 if TYPE_CHECKING:
     from cryoneuro.accounts.http import AuthenticatedHttpRequest
@@ -52,7 +63,7 @@ def _apply_errors(form, error: ValidationError) -> None:
 
 def _step_form(procedure: Procedure, code: str, data=None):
     cls = STEP_FORMS[code]
-    kwargs: dict[str, Any] = {"prefix": code}
+    kwargs: dict[str, Any] = {"prefix": code, "procedure": procedure}
     if cls is SurveillanceForm:
         kwargs["mixed_nerve"] = services.has_mixed_nerve(procedure)
     initial = None
@@ -64,18 +75,54 @@ def _step_form(procedure: Procedure, code: str, data=None):
     return cls(data, initial=initial, **kwargs)
 
 
+def _correct_form(cycle: FreezeCycle, data=None) -> CycleCorrectForm:
+    initial = {
+        "freeze_start": timezone.localtime(cycle.freeze_start).time(),
+        "freeze_stop": timezone.localtime(cycle.freeze_stop).time(),
+        "thaw_stop": timezone.localtime(cycle.thaw_stop).time(),
+        "min_temperature_c": cycle.min_temperature_c,
+        "thaw_temperature_c": cycle.thaw_temperature_c,
+    }
+    return CycleCorrectForm(data, initial=initial, prefix=f"correct-{cycle.pk}")
+
+
+def _correction_display(fix: dict) -> dict[str, Any]:
+    """A correction kept on a cycle, its old values in the clinic's clock."""
+
+    def clock(value: str) -> str:
+        try:
+            return timezone.localtime(dt.datetime.fromisoformat(value)).strftime("%H:%M:%S")
+        except (TypeError, ValueError):
+            return str(value)
+
+    old = fix.get("old") or {}
+    try:
+        at: dt.datetime | str = dt.datetime.fromisoformat(fix.get("at", ""))
+    except (TypeError, ValueError):
+        at = ""
+    shown = (
+        f"{clock(old.get('freeze_start', ''))}–{clock(old.get('freeze_stop', ''))} · "
+        f"{clock(old.get('thaw_stop', ''))} · {old.get('min_temperature_c', '')} °C"
+    )
+    return {"by": fix.get("by", ""), "at": at, "reason": fix.get("reason", ""), "old": shown}
+
+
 EXTRA_LABELS = {
-    "evaluation_cleared": _lazy("Evaluation cleared for the procedure"),
-    "stop_reasons": _lazy("Reasons to stop"),
-    "advice_language": _lazy("Language of the advice"),
-    "allergies_on_record": _lazy("Allergies on the record (confirmed)"),
+    "evaluation_cleared": gettext_lazy("Evaluation cleared for the procedure"),
+    "stop_reasons": gettext_lazy("Reasons to stop"),
+    "advice_language": gettext_lazy("Language of the advice"),
+    "allergies_on_record": gettext_lazy("Allergies on the record (confirmed)"),
+    "checklist_version": gettext_lazy("Checklist version"),
 }
 STOP_REASONS = {
-    "evaluation_not_cleared": _lazy("evaluation not cleared"),
-    "consent_not_signed": _lazy("consent not signed"),
-    "infection_at_site": _lazy("infection at the site"),
-    "anticoagulation_taken": _lazy("anticoagulation taken"),
-    "allergies_not_confirmed": _lazy("allergies not re-confirmed"),
+    "evaluation_not_cleared": gettext_lazy("evaluation not cleared"),
+    "consent_not_signed": gettext_lazy("consent not signed"),
+    "infection_at_site": gettext_lazy("infection at the site"),
+    "anticoagulation_taken": gettext_lazy("anticoagulation taken"),
+    "allergies_not_confirmed": gettext_lazy("allergies not re-confirmed"),
+    "identity_not_confirmed": gettext_lazy("identity not confirmed"),
+    "site_side_not_confirmed": gettext_lazy("site and side not confirmed"),
+    "site_not_marked": gettext_lazy("site not marked"),
 }
 
 
@@ -91,10 +138,19 @@ def step_display(step) -> list[tuple[str, str]]:
         choices = getattr(field, "choices", None)  # choice fields only
         label = str(field.label) if field is not None else str(EXTRA_LABELS.get(key, key))
         if value is True or value is False:
-            shown = str(_lazy("yes") if value else _lazy("no"))
+            shown = str(gettext_lazy("yes") if value else gettext_lazy("no"))
         elif key == "allergies_on_record":
             shown = ", ".join(
                 a.get("detail") or a.get("substance", "") for a in value if isinstance(a, dict)
+            )
+        elif key == "checklist_version":
+            shown = str(
+                gettext_lazy("2 (WHO sign-in, every answer explicit)")
+                if value == 2
+                else gettext_lazy(
+                    "1 (before December 2026: identity, site and marking not asked; "
+                    "answers may be the form's preset)"
+                )
             )
         elif key == "stop_reasons":
             shown = ", ".join(str(STOP_REASONS.get(v, v)) for v in value)
@@ -136,7 +192,23 @@ def _context(
             {
                 "nerve": n,
                 "name": item.name(lang) if item else n.nerve_code,
-                "cycles": list(n.cycles.all()),
+                "cycles": [
+                    {
+                        "cycle": c,
+                        "corrections": [_correction_display(fix) for fix in c.corrections],
+                        "correct_form": (
+                            bound.get(f"correct-{c.pk}") or _correct_form(c)
+                            if can_record and not c.is_struck
+                            else None
+                        ),
+                        "strike_form": (
+                            bound.get(f"strike-{c.pk}") or CycleStrikeForm(prefix=f"strike-{c.pk}")
+                            if can_record and not c.is_struck
+                            else None
+                        ),
+                    }
+                    for c in n.cycles.all()
+                ],
                 "form": (bound.get(f"cycle-{n.pk}") or CycleForm(prefix=f"cycle-{n.pk}"))
                 if can_record
                 else None,
@@ -149,12 +221,19 @@ def _context(
             return NERVES[code].name(lang) if code in NERVES else code
 
         protocols = [dict(row, nerve=name(row["nerve"])) for row in differences["protocols"]]
-        differences = {k: [name(c) for c in v] for k, v in differences.items() if k != "protocols"}
+        as_planned = differences["as_planned"]
+        differences = {
+            k: [name(c) for c in v]
+            for k, v in differences.items()
+            if k not in ("protocols", "as_planned")
+        }
         differences["protocols"] = protocols
+        differences["as_planned"] = as_planned
     missing = [row for row in checklist if not row.done]
     can_override = can_access_patient(request.user, Perm.PROCEDURE_OVERRIDE, procedure.patient)
     return {
         "procedure": procedure,
+        "side_label": dict(SIDES).get(procedure.side, procedure.side),
         "patient": procedure.patient,
         "rows": rows,
         "nerves": nerves,
@@ -233,13 +312,18 @@ def can_access_patient_any(user) -> bool:
 
 @requires(Perm.PROCEDURE_RECORD)
 def procedure_checkin(request: AuthenticatedHttpRequest, patient_id: int):
+    """Admission from the day's appointment (preselected), another booking, or none with
+    a reason; the nerves come from the plans."""
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.PROCEDURE_RECORD)
     evaluation = patient.evaluations.order_by("-created_at", "-id").first()
+    appointments = selectors.booked_procedure_appointments(patient)
+    today = selectors.day_appointment(patient, timezone.localdate())
     initial = {
         "site_label": evaluation.pain_location if evaluation else "",
         "side": evaluation.side if evaluation else "right",
+        "appointment": today.pk if today else "",
     }
-    form = CheckInForm(request.POST or None, initial=initial)
+    form = CheckInForm(request.POST or None, initial=initial, appointments=appointments)
     plans = selectors.patient_plans(patient)
     if plans:
         form.fields["plan_id"] = djforms.TypedMultipleChoiceField(
@@ -250,15 +334,19 @@ def procedure_checkin(request: AuthenticatedHttpRequest, patient_id: int):
             widget=djforms.CheckboxSelectMultiple,
         )
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
             procedure = services.procedure_checkin(
                 patient=patient,
                 user=request.user,
                 evaluation=evaluation,
-                site_label=form.cleaned_data["site_label"],
-                side=form.cleaned_data["side"],
-                plan_ids=_as_list(form.cleaned_data.get("plan_id")),
-                planned_nerves=form.cleaned_data.get("planned_nerves") or [],
+                site_label=data["site_label"],
+                side=data["side"],
+                plan_ids=_as_list(data.get("plan_id")),
+                planned_nerves=data.get("planned_nerves") or [],
+                appointment_id=data.get("appointment"),
+                no_appointment_reason=data.get("no_appointment_reason") or "",
+                nerves_change_reason=data.get("nerves_change_reason") or "",
                 request=request,
             )
         except ValidationError as error:
@@ -271,7 +359,13 @@ def procedure_checkin(request: AuthenticatedHttpRequest, patient_id: int):
     return render(
         request,
         "procedures/checkin.html",
-        {"patient": patient, "form": form, "evaluation": evaluation},
+        {
+            "patient": patient,
+            "form": form,
+            "evaluation": evaluation,
+            "today_appointment": today,
+            "other_appointments": [a for a in appointments if a is not today],
+        },
         status=422 if form.errors else 200,
     )
 
@@ -355,6 +449,51 @@ def procedure_cycle_add(request: AuthenticatedHttpRequest, nerve_id: int):
         else:
             return _respond(request, procedure, ok=_("Freeze-thaw cycle recorded."))
     return _respond(request, procedure, bound={f"cycle-{nerve.pk}": form})
+
+
+@require_POST
+@requires(Perm.PROCEDURE_RECORD)
+def procedure_cycle_correct(request: AuthenticatedHttpRequest, cycle_id: int):
+    cycle = selectors.cycle_get(user=request.user, cycle_id=cycle_id)
+    procedure = cycle.nerve.procedure
+    form = _correct_form(cycle, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.procedure_cycle_correct(
+                cycle=cycle,
+                user=request.user,
+                reason=data["reason"],
+                freeze_start=services.at_time(procedure, data["freeze_start"]),
+                freeze_stop=services.at_time(procedure, data["freeze_stop"]),
+                thaw_stop=services.at_time(procedure, data["thaw_stop"]),
+                min_temperature_c=data["min_temperature_c"],
+                thaw_temperature_c=data.get("thaw_temperature_c"),
+                request=request,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            return _respond(request, procedure, ok=_("Cycle corrected."))
+    return _respond(request, procedure, bound={f"correct-{cycle.pk}": form})
+
+
+@require_POST
+@requires(Perm.PROCEDURE_RECORD)
+def procedure_cycle_strike(request: AuthenticatedHttpRequest, cycle_id: int):
+    cycle = selectors.cycle_get(user=request.user, cycle_id=cycle_id)
+    procedure = cycle.nerve.procedure
+    form = CycleStrikeForm(request.POST, prefix=f"strike-{cycle.pk}")
+    if form.is_valid():
+        try:
+            services.procedure_cycle_strike(
+                cycle=cycle, user=request.user, reason=form.cleaned_data["reason"], request=request
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            return _respond(request, procedure, ok=_("Cycle struck out."))
+    return _respond(request, procedure, bound={f"strike-{cycle.pk}": form})
 
 
 @require_POST

@@ -13,10 +13,12 @@ constraint, or SQLite triggers that abort an overlapping insert or update (migra
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -204,6 +206,8 @@ class AppointmentType(models.Model):
 class AppointmentStatus(models.TextChoices):
     BOOKED = "booked", _("Booked")
     CANCELLED = "cancelled", _("Cancelled")
+    # Issue 11: the patient came and was treated (the procedure record links it).
+    ATTENDED = "attended", _("Attended")
 
 
 class Appointment(models.Model):
@@ -259,6 +263,20 @@ class Appointment(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == AppointmentStatus.BOOKED
+
+    def mark_attended(self, *, now: datetime | None = None) -> bool:
+        """The patient was seen for this booking (issue 11: a procedure record links it).
+        Booked -> attended; the resources it still holds from ``now`` on are freed (the
+        patient was treated on an earlier day than booked). False when it was not booked
+        (cancelled or already attended: nothing changes). The caller audits."""
+        if self.status != AppointmentStatus.BOOKED:
+            return False
+        now = now or timezone.now()
+        self.status = AppointmentStatus.ATTENDED
+        self.sequence += 1
+        self.save(update_fields=["status", "sequence", "updated_at"])
+        self.bookings.filter(active=True, start__gte=now).update(active=False)
+        return True
 
 
 class ResourceBooking(models.Model):

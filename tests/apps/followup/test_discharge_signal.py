@@ -3,6 +3,8 @@ app map) sends procedure_discharged, followup listens (connected in its AppConfi
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import transaction
 from django.utils import timezone
@@ -16,8 +18,13 @@ from tests.apps.procedures.helpers import STEP_DATA, run_procedure
 pytestmark = pytest.mark.django_db
 
 
+def _two_hours_ago():
+    """The procedure ran this morning: a discharge now comes after its surveillance."""
+    return timezone.now() - dt.timedelta(hours=2)
+
+
 def test_it_generates_the_schedule_once_on_discharge(cleared_patient, nurse):
-    procedure = run_procedure(cleared_patient, nurse, start=timezone.now(), discharge=False)
+    procedure = run_procedure(cleared_patient, nurse, start=_two_hours_ago(), discharge=False)
     assert not FollowUpItem.objects.filter(procedure=procedure).exists()
     services.procedure_step_record(
         procedure=procedure, user=nurse, code="discharge", data=STEP_DATA["discharge"]
@@ -34,7 +41,7 @@ def test_it_generates_the_schedule_once_on_discharge(cleared_patient, nurse):
 def test_the_receiver_is_connected_and_runs_in_the_discharge_transaction(cleared_patient, nurse):
     receivers = procedure_discharged._live_receivers(Procedure)[0]
     assert any(r.__module__ == "cryoneuro.followup.receivers" for r in receivers)
-    procedure = run_procedure(cleared_patient, nurse, start=timezone.now(), discharge=False)
+    procedure = run_procedure(cleared_patient, nurse, start=_two_hours_ago(), discharge=False)
 
     def fail_after(sender, **kwargs):
         raise RuntimeError("the discharge fails after the schedule was written")

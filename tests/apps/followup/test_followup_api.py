@@ -12,7 +12,12 @@ def test_a_procedure_through_the_api(cleared_patient, nurse, physician, login, c
     login(nurse)
     r = client.post(
         f"/api/patients/{cleared_patient.pk}/procedures",
-        {"site_label": "genou", "side": "right", "planned_nerves": ["ipbsn"]},
+        {
+            "site_label": "genou",
+            "side": "right",
+            "planned_nerves": ["ipbsn"],
+            "no_appointment_reason": "walk-in",
+        },
         content_type="application/json",
     )
     assert r.status_code == 201, r.content
@@ -21,6 +26,9 @@ def test_a_procedure_through_the_api(cleared_patient, nurse, physician, login, c
         f"/api/procedures/{pid}/steps/pre_check",
         {
             "data": {
+                "identity_confirmed": True,
+                "site_side_confirmed": True,
+                "site_marked": True,
                 "consent_signed": True,
                 "allergies_confirmed": True,
                 "anticoagulation_taken": False,
@@ -35,6 +43,9 @@ def test_a_procedure_through_the_api(cleared_patient, nurse, physician, login, c
         f"/api/procedures/{pid}/steps/pre_check",
         {
             "data": {
+                "identity_confirmed": True,
+                "site_side_confirmed": True,
+                "site_marked": True,
                 "consent_signed": True,
                 "allergies_confirmed": True,
                 "anticoagulation_taken": False,
@@ -52,7 +63,7 @@ def test_a_procedure_through_the_api(cleared_patient, nurse, physician, login, c
     )
     assert r.status_code == 201
     nerve_id = r.json()["id"]
-    t = timezone.now()
+    t = timezone.now() + dt.timedelta(seconds=1)  # after the pre-check, recorded just now
     r = client.post(
         f"/api/procedures/nerves/{nerve_id}/cycles",
         {

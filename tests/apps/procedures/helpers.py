@@ -21,6 +21,9 @@ def cleared_patient(make_patient, physician, knee_case):
 
 STEP_DATA = {
     "pre_check": {
+        "identity_confirmed": True,
+        "site_side_confirmed": True,
+        "site_marked": True,
         "consent_signed": True,
         "allergies_confirmed": True,
         "anticoagulation_taken": False,
@@ -66,6 +69,7 @@ def run_procedure(
         site_label="genou",
         side="right",
         planned_nerves=list(nerves),
+        no_appointment_reason="test: no booking",
         at=start,
     )
     t = start
@@ -94,6 +98,8 @@ def run_procedure(
         t += dt.timedelta(minutes=minutes_per_step)
         if code in skip or (code == "discharge" and not discharge):
             continue
+        if code == "discharge" and "surveillance" in skip:
+            continue  # issue 11: no discharge before the surveillance
         data = dict(STEP_DATA[code])
         if code == "surveillance" and procedure.nerves.filter(nerve_is_mixed=True).exists():
             data["motor_check"] = "normal"

@@ -16,13 +16,21 @@ def _procedure(patient, users, *, with_nerve=False):
 
     nurse = users[Role.NURSE]
     procedure = services.procedure_checkin(
-        patient=patient, user=nurse, site_label="genou", side="right", planned_nerves=["ipbsn"]
+        patient=patient,
+        user=nurse,
+        site_label="genou",
+        side="right",
+        planned_nerves=["ipbsn"],
+        no_appointment_reason="permission matrix",
     )
     services.procedure_step_record(
         procedure=procedure,
         user=nurse,
         code="pre_check",
         data={
+            "identity_confirmed": True,
+            "site_side_confirmed": True,
+            "site_marked": True,
             "consent_signed": True,
             "allergies_confirmed": True,
             "anticoagulation_taken": False,
@@ -91,7 +99,25 @@ def _intervention(patient, users):
     ).pk
 
 
+def _cycle(patient, users):
+    from django.utils import timezone
+
+    from cryoneuro.procedures import services
+
+    nerve = _procedure(patient, users, with_nerve=True)
+    start = timezone.now() + dt.timedelta(seconds=5)
+    return services.procedure_cycle_add(
+        nerve=nerve,
+        user=users[Role.NURSE],
+        freeze_start=start,
+        freeze_stop=start + dt.timedelta(seconds=60),
+        thaw_stop=start + dt.timedelta(seconds=90),
+        min_temperature_c=-88,
+    ).pk
+
+
 FIXTURES = {
+    "cycle": _cycle,
     "procedure": lambda patient, users: _procedure(patient, users).pk,
     "nerve": lambda patient, users: _procedure(patient, users, with_nerve=True).pk,
     "item": _item,

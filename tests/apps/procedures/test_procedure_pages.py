@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 
 from cryoneuro.procedures.models import Procedure
@@ -19,10 +21,23 @@ def test_a_nurse_checks_in_and_records_steps_with_htmx(cleared_patient, nurse, l
     assert page.status_code == 200
     response = client.post(
         f"/patients/{cleared_patient.pk}/procedures/new/",
-        {"site_label": "genou droit", "side": "right", "planned_nerves": ["ipbsn"]},
+        {
+            "site_label": "genou droit",
+            "side": "right",
+            "planned_nerves": ["ipbsn"],
+            "no_appointment_reason": "walk-in",
+        },
     )
     assert response.status_code == 302
     procedure = Procedure.objects.get(patient=cleared_patient)
+    # checked in at 08:55 (clinic time): the pre-check below is timed 09:02, after it
+    from django.utils import timezone
+
+    arrival = timezone.make_aware(
+        dt.datetime.combine(timezone.localdate(), dt.time(8, 55)), timezone.get_current_timezone()
+    )
+    Procedure.objects.filter(pk=procedure.pk).update(checked_in_at=arrival)
+    procedure.refresh_from_db()
     detail = client.get(f"/procedures/{procedure.pk}/")
     assert detail.status_code == 200
     assert "Checklist" in detail.content.decode() or "checklist" in detail.content.decode()
@@ -31,6 +46,9 @@ def test_a_nurse_checks_in_and_records_steps_with_htmx(cleared_patient, nurse, l
         procedure,
         "pre_check",
         {
+            "identity_confirmed": "yes",
+            "site_side_confirmed": "yes",
+            "site_marked": "yes",
             "consent_signed": "yes",
             "allergies_confirmed": "yes",
             "anticoagulation_taken": "no",
@@ -166,7 +184,15 @@ def test_check_in_from_the_treatment_plans(cleared_patient, nurse, physician, lo
     client = login(nurse)
     url = f"/patients/{cleared_patient.pk}/procedures/new/"
     assert 'name="plan_id"' in client.get(url).content.decode()
-    response = client.post(url, {"site_label": "genou", "side": "right", "plan_id": [str(plan.pk)]})
+    response = client.post(
+        url,
+        {
+            "site_label": "genou",
+            "side": "right",
+            "plan_id": [str(plan.pk)],
+            "no_appointment_reason": "walk-in",
+        },
+    )
     assert response.status_code == 302
     procedure = Procedure.objects.get(patient=cleared_patient)
     assert procedure.planned_nerves == ["afcn"] and procedure.plan_ids == [plan.pk]

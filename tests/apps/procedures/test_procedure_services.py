@@ -63,13 +63,18 @@ def test_a_physician_closes_with_a_step_missing_giving_reasons(cleared_patient, 
     )
     procedure.refresh_from_db()
     assert procedure.is_closed
-    assert procedure.missing_at_close == ["surveillance"]
+    # issue 11: no discharge before the surveillance, so both are missing
+    assert procedure.missing_at_close == ["surveillance", "discharge"]
     assert "paper" in procedure.override_reason
 
 
 def test_a_failed_pre_check_blocks_the_other_steps(cleared_patient, nurse):
     procedure = services.procedure_checkin(
-        patient=cleared_patient, user=nurse, site_label="genou", side="right"
+        no_appointment_reason="test: no booking",
+        patient=cleared_patient,
+        user=nurse,
+        site_label="genou",
+        side="right",
     )
     data = dict(STEP_DATA["pre_check"], infection_at_site=True)
     step = services.procedure_step_record(
@@ -85,7 +90,11 @@ def test_a_failed_pre_check_blocks_the_other_steps(cleared_patient, nurse):
 
 def test_anticoagulation_needs_a_physicians_clearance(cleared_patient, nurse, physician):
     procedure = services.procedure_checkin(
-        patient=cleared_patient, user=nurse, site_label="genou", side="right"
+        no_appointment_reason="test: no booking",
+        patient=cleared_patient,
+        user=nurse,
+        site_label="genou",
+        side="right",
     )
     data = dict(STEP_DATA["pre_check"], anticoagulation_taken=True)
     assert not services.procedure_step_record(
@@ -118,7 +127,11 @@ def test_an_evaluation_not_cleared_fails_the_pre_check(make_patient, nurse, phys
         case=Case(**dict(knee_case, cold_conditions=["raynaud"])),
     )
     procedure = services.procedure_checkin(
-        patient=patient, user=nurse, site_label="genou", side="right"
+        no_appointment_reason="test: no booking",
+        patient=patient,
+        user=nurse,
+        site_label="genou",
+        side="right",
     )
     step = services.procedure_step_record(
         procedure=procedure, user=nurse, code="pre_check", data=STEP_DATA["pre_check"]
@@ -143,6 +156,7 @@ def test_a_mixed_nerve_needs_the_motor_check(cleared_patient, nurse):
 
 def test_it_shows_the_differences_from_the_plan(cleared_patient, nurse):
     procedure = services.procedure_checkin(
+        no_appointment_reason="test: no booking",
         patient=cleared_patient,
         user=nurse,
         site_label="genou",
@@ -156,7 +170,12 @@ def test_it_shows_the_differences_from_the_plan(cleared_patient, nurse):
         procedure=procedure, user=nurse, nerve_code="ipbsn", probe="p", cryogen="n2o"
     )
     services.procedure_nerve_add(
-        procedure=procedure, user=nurse, nerve_code="medial_retinacular", probe="p", cryogen="n2o"
+        procedure=procedure,
+        user=nurse,
+        nerve_code="medial_retinacular",
+        probe="p",
+        cryogen="n2o",
+        change_reason="pain spread medially on the day",
     )
     diff = selectors.plan_differences(procedure)
     assert diff["not_treated"] == ["afcn"]
@@ -299,6 +318,7 @@ def test_the_treatment_plans_give_the_nerves_and_the_protocol_to_compare(
 
     ipbsn, afcn = plan("ipbsn", 2, 60.0), plan("afcn", 3, 90.0)
     procedure = services.procedure_checkin(
+        no_appointment_reason="test: no booking",
         patient=cleared_patient,
         user=nurse,
         site_label="genou",
@@ -352,5 +372,10 @@ def test_the_treatment_plans_give_the_nerves_and_the_protocol_to_compare(
     )
     with pytest.raises(ValidationError):
         services.procedure_checkin(
-            patient=cleared_patient, user=nurse, site_label="x", side="right", plan_ids=[other.pk]
+            no_appointment_reason="test: no booking",
+            patient=cleared_patient,
+            user=nurse,
+            site_label="x",
+            side="right",
+            plan_ids=[other.pk],
         )
