@@ -68,6 +68,7 @@ def _image_plane(plan: Plan, span: float, bottom: float):
     from scipy.interpolate import RegularGridInterpolator
 
     res, frame = plan.result, plan.frame
+    assert res is not None and frame is not None  # the caller checks
     r = np.asarray(res.r)
     z = np.asarray(res.z)
     T = np.asarray(res.min_temperature)
@@ -77,7 +78,7 @@ def _image_plane(plan: Plan, span: float, bottom: float):
     TT = np.concatenate([T[:, :1], T], axis=1)
     field = RegularGridInterpolator((z, rr), TT, bounds_error=False, fill_value=far)
     n_x = PLOT_SAMPLES
-    n_y = max(2, int(round(PLOT_SAMPLES * bottom / (2 * span))))
+    n_y = max(2, round(PLOT_SAMPLES * bottom / (2 * span)))
     xs = np.linspace(-span, span, n_x)
     ys = np.linspace(0.0, bottom, n_y)
     X, Y = np.meshgrid(xs, ys)
@@ -170,8 +171,9 @@ def plot_png(plan: Plan, lang: str = "en", dpi: int = 110, protocol_text: str = 
     ax.set_xlabel(lab["lateral"])
     ax.set_ylabel(lab["depth"])
     title = lab["title"]
-    if protocol_text or plan.protocol is not None:
-        title += f" · {protocol_text or plan.protocol.compact}"
+    compact = plan.protocol.compact if plan.protocol is not None else ""
+    if protocol_text or compact:
+        title += f" · {protocol_text or compact}"
     ax.set_title(title)
     ax.legend(loc="lower right", fontsize=7)
     buf = io.BytesIO()

@@ -13,13 +13,12 @@ from cryoneuro.audit.services import audit_record
 from cryoneuro.evaluation.models import Evaluation
 from cryoneuro.patients.models import Patient
 from cryoneuro.planning import PlanComputationError, PlanInputs, make_plan, software_version
-from cryoneuro.planning.planner import Plan
 from cryoneuro.planning.placement import Placement, overlay
+from cryoneuro.planning.planner import Plan
 
 from .images import read_image
 from .models import PlacementImage, PlanStatus, TreatmentPlan
 from .presenters import protocol_words
-
 
 PLOT_LANGUAGES = ("fr", "en")
 
