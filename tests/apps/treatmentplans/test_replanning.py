@@ -71,8 +71,7 @@ def test_it_starts_a_new_plan_from_an_infeasible_one_with_its_inputs_image_and_m
     assert f'name="image" value="{plan.image_id}"' in html
     assert 'id="placement-svg"' in html and 'id="replan-source"' in html
     # submitting unchanged makes the same plan again: nothing was lost on the way
-    data = {k: v for k, v in form.initial.items()}
-    data = {**{k: ("" if v is None else str(v)) for k, v in data.items()}}
+    data = {k: ("" if v is None else str(v)) for k, v in form.initial.items()}
     data["procedure_date"] = plan.procedure_date.isoformat()
     again = client.post(f"/patients/{patient.pk}/plans/new/", data)
     assert again.status_code == 302, again.content.decode()[:3000]
