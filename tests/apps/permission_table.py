@@ -298,6 +298,14 @@ PAGES = [
         "plan_plot", "GET", "/patients/{patient}/plans/latest/plot.png", Perm.PLAN_VIEW, scoped=True
     ),
     Endpoint(
+        "plan_archive",
+        "POST",
+        "/patients/{patient}/plans/latest/archive/",
+        Perm.PLAN_CREATE,
+        scoped=True,
+        data={},
+    ),
+    Endpoint(
         "plan_report",
         "GET",
         "/patients/{patient}/plans/latest/report.pdf",

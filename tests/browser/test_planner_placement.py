@@ -60,10 +60,14 @@ def test_it_uploads_a_dicom_marks_the_nerve_and_shows_the_overlay(
     expect(page.locator("#placement-svg")).to_be_visible()
     expect(page.locator(".placement")).to_contain_text(re.compile(r"0[.,]100"))
 
+    # typed values that the marks will replace in the form as they are placed
+    page.fill("#id_depth_mm", "25")
+    page.fill("#id_approach_angle", "45")
     # the nerve with the mouse: its centre is at pixel (150, 100), i.e. 10 mm deep
     page.locator('[data-mode="nerve"]').click()
     _click_image(page, 150, 100)
     expect(page.locator("#mark-nerve")).to_have_count(1)
+    expect(page.locator("#id_depth_mm")).to_have_value("10.0")  # the form follows the marks
     # the trajectory with the keyboard: cursor from the nerve to (135, 0), Enter; then the tip
     svg = page.locator("#placement-svg")
     svg.focus()
@@ -80,19 +84,36 @@ def test_it_uploads_a_dicom_marks_the_nerve_and_shows_the_overlay(
     expect(page.locator("#placement-status")).to_contain_text("(135, 140)")
     marks = page.locator("#id_marks").input_value()
     assert '"trajectory":[[135,0],[135,140]]' in marks and '"nerve":[150,100]' in marks
+    expect(page.locator("#id_approach_angle")).to_have_value("90")  # perpendicular needle
 
     # the isotherms over the image before saving (htmx), then the stored plan
     page.locator("#preview-plan").click()
     expect(page.locator("#plan-preview polyline.iso-target").first).to_be_attached()
     assert page.url.endswith("/plans/new/?image=" + page.url.split("image=")[-1])
+    # progress while it computes: hold the submission to see it, then let it go
+    page.evaluate(
+        "window.holdPlan = (ev) => ev.preventDefault();"
+        "document.getElementById('plan-form').addEventListener('submit', window.holdPlan)"
+    )
     page.locator("#compute-plan").click()
+    expect(page.locator("#compute-progress")).to_be_visible()
+    expect(page.locator("#compute-plan")).to_be_disabled()
+    page.evaluate("document.getElementById('plan-form').submit()")
+    page.wait_for_url(re.compile(r"/plans/\d+/#plan-result$"))  # lands on the result
     overlay = page.locator("#plan-overlay")
     expect(overlay).to_be_visible()
     expect(overlay.locator("polyline.iso-target").first).to_be_attached()
     expect(overlay.locator("polyline.iso-0").first).to_be_attached()
-    expect(page.locator("#plan-result")).to_contain_text("×")
+    expect(page.locator("#protocol-words")).to_contain_text(re.compile(r"\d+ cycles? de \d+ s"))
     # the -20 degC isotherm is drawn at true scale: a few mm around the nerve
     box = overlay.locator("polyline.iso-target").first.bounding_box()
     svg_box = overlay.bounding_box()
     width_px = box["width"] / svg_box["width"] * 300
     assert 20 < width_px < 120  # 2-12 mm at 0.1 mm per pixel
+
+    # replanning starts from this plan: the image, its marks and the inputs come back
+    page.locator("#replan").click()
+    expect(page.locator("#replan-source")).to_be_visible()
+    expect(page.locator("#mark-nerve")).to_have_count(1)
+    expect(page.locator("#id_depth_mm")).to_have_value("10.0")
+    assert '"nerve":[150,100]' in page.locator("#id_marks").input_value()

@@ -15,6 +15,7 @@ from cryoneuro.clinical.nerves import NERVES, PROCEDURE_MINUTES_BOUNDS, procedur
 from cryoneuro.clinical.regeneration import ReliefWindow, relief_window_for_nerve
 from cryoneuro.patients.models import Patient
 from cryoneuro.treatmentplans.models import TreatmentPlan
+from cryoneuro.treatmentplans.selectors import plans_admissible
 
 from .limits import freeze_tolerance_s
 from .models import AdverseEvent, AdverseEventKind, FreezeCycle, NerveTreatment, Procedure, StepCode
@@ -217,8 +218,9 @@ def plan_windows(plan_ids: list[int], patient_id: int) -> dict[str, ReliefWindow
 
 
 def patient_plans(patient: Patient) -> list[tuple[int, str]]:
-    """(id, label) of the patient's treatment plans (the latest 20)."""
-    return [(p.pk, str(p)) for p in TreatmentPlan.objects.filter(patient=patient)[:20]]
+    """(id, label) of the patient's treatment plans that admission may offer (the latest
+    20): feasible and not archived (an infeasible plan has no protocol to carry out)."""
+    return [(p.pk, str(p)) for p in plans_admissible(patient=patient)[:20]]
 
 
 def procedure_duration(procedure: Procedure) -> dict[str, Any] | None:

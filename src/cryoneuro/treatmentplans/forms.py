@@ -297,3 +297,56 @@ class PlanForm(forms.Form):
 
 class ImageUploadForm(forms.Form):
     file = forms.FileField(label=_("Ultrasound or CT image (DICOM, PNG or JPEG)"))
+
+
+def _mm(value: Any) -> float | None:
+    try:
+        return round(1e3 * float(value), 3)
+    except (TypeError, ValueError):
+        return None
+
+
+def initial_from_plan(plan: Any) -> dict[str, Any]:
+    """The plan form filled in as ``plan`` was made (replanning starts from it): every
+    input, the image and its marks. The physician changes only what must change."""
+    inputs = plan.inputs or {}
+    limits = inputs.get("limits") or {}
+    code = plan.nerve_code if plan.nerve_code in NERVES else CUSTOM
+    initial: dict[str, Any] = {
+        "evaluation": plan.evaluation_id,
+        "nerve": code,
+        "depth_mm": _mm(inputs.get("depth_m")),
+        "diameter_mm": _mm(inputs.get("diameter_m")),
+        "probe": inputs.get("probe"),
+        "cryogen": inputs.get("cryogen"),
+        "approach_angle": inputs.get("approach_angle_deg"),
+        "gap_mm": _mm(inputs.get("gap_m", 0.0)),
+        "placement_margin_mm": _mm(inputs.get("placement_margin_m", 0.0)),
+        "target_c": limits.get("target_c"),
+        "skin_limit_c": limits.get("skin_limit_c"),
+        "distance_mm": _mm(inputs.get("distance_to_end_organ_m"))
+        if inputs.get("distance_to_end_organ_m")
+        else None,
+        "procedure_date": plan.procedure_date,
+    }
+    if code == CUSTOM:
+        initial["custom_label"] = inputs.get("nerve_label", "")
+        initial["custom_mixed"] = inputs.get("nerve_type") == "mixed"
+    layers = [(str(n), th) for n, th in inputs.get("layers") or []]
+    if layers:
+        initial["deep_tissue"] = layers[-1][0]
+        finite = dict(layers[:-1])
+        initial["skin_mm"] = _mm(finite.get("skin"))
+        initial["fat_mm"] = _mm(finite.get("fat", 0.0))
+    # the structures typed in the form carry a label; those read off the marks do not
+    for s in inputs.get("structures") or []:
+        prefix = {"motor_nerve": "motor", "vessel": "vessel"}.get(s.get("kind"))
+        if prefix and s.get("label") and f"{prefix}_x_mm" not in initial:
+            initial[f"{prefix}_x_mm"] = _mm(s.get("x"))
+            initial[f"{prefix}_depth_mm"] = _mm(s.get("depth"))
+            initial[f"{prefix}_diameter_mm"] = _mm(s.get("diameter"))
+    if plan.image_id:
+        initial["image"] = plan.image_id
+        if inputs.get("image_marks_px"):
+            initial["marks"] = json.dumps(inputs["image_marks_px"])
+    return {k: v for k, v in initial.items() if v is not None}

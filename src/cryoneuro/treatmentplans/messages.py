@@ -131,6 +131,26 @@ def _label(value: Any) -> str:
     return text
 
 
+MAX_DECIMALS = 3
+
+
+def decimals_against(value: float, limit: float, decimals: int = 1) -> int:
+    """Decimals that keep a value on its own side of the limit it is compared with: the
+    decision compares the unrounded numbers, so -0.04 against 0 must not print as -0.0
+    (which reads as "at the limit", a pass). Up to :data:`MAX_DECIMALS`; a value that
+    still rounds onto the limit is within 0.0005 of it."""
+    try:
+        v, lim = float(value), float(limit)
+    except (TypeError, ValueError):
+        return decimals
+    if v == lim:
+        return decimals
+    d = decimals
+    while d < MAX_DECIMALS and (round(v, d) == round(lim, d) or (round(v, d) < lim) != (v < lim)):
+        d += 1
+    return d
+
+
 def render(item: dict[str, Any]) -> dict[str, Any]:
     """A reason/warning with ``text`` and ``todo`` in the active language."""
     out = dict(item)
@@ -142,7 +162,10 @@ def render(item: dict[str, Any]) -> dict[str, Any]:
             if key == "label":
                 values[key] = _label(value)
             elif isinstance(value, int | float) and not isinstance(value, bool):
-                values[key] = formats.number_format(value, DECIMALS.get(key, 1))
+                places = DECIMALS.get(key, 1)
+                if key == "min_c" and isinstance(params.get("limit_c"), int | float):
+                    places = decimals_against(value, params["limit_c"], places)
+                values[key] = formats.number_format(value, places)
             else:
                 values[key] = str(value)
         message, advice = MESSAGES[code]

@@ -71,6 +71,12 @@ class PlacementImage(models.Model):
         return bool(self.row_spacing_mm and self.column_spacing_mm)
 
 
+class TreatmentPlanQuerySet(models.QuerySet["TreatmentPlan"]):
+    def admissible(self) -> TreatmentPlanQuerySet:
+        """Plans that may be chosen at admission: feasible and not archived."""
+        return self.filter(status=PlanStatus.FEASIBLE, archived_at__isnull=True)
+
+
 class TreatmentPlan(models.Model):
     """One freeze plan for one target nerve, stored reproducibly.
 
@@ -117,7 +123,29 @@ class TreatmentPlan(models.Model):
         verbose_name=_("placement image"),
     )
     procedure_date = models.DateField(_("planned procedure date"), null=True, blank=True)
-    plot_png = models.BinaryField(_("isotherm plot"), null=True, blank=True, editable=False)
+    plot_png = models.BinaryField(
+        _("isotherm plot (English)"), null=True, blank=True, editable=False
+    )
+    plot_png_fr = models.BinaryField(
+        _("isotherm plot (French)"), null=True, blank=True, editable=False
+    )
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("archived by"),
+    )
+
+    objects = TreatmentPlanQuerySet.as_manager()
+
+    def plot_for(self, lang: str) -> bytes | None:
+        """The isotherm plot in ``lang`` (plans made before the French plot existed have
+        only the English one; the plot view makes the missing one on demand)."""
+        data = self.plot_png_fr if lang == "fr" else self.plot_png
+        return bytes(data) if data else None
 
     @property
     def feasible(self) -> bool:
@@ -128,6 +156,17 @@ class TreatmentPlan(models.Model):
         protocol = (self.result or {}).get("protocol") or {}
         return str(protocol.get("compact", ""))
 
+    @property
+    def protocol_words(self) -> str:
+        """ "1 cycle de 60 s" in the active language (empty without a protocol)."""
+        from .presenters import protocol_words  # the presenters need no model: no cycle
+
+        return protocol_words((self.result or {}).get("protocol"))
+
+    @property
+    def archived(self) -> bool:
+        return self.archived_at is not None
+
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("treatment plan")
@@ -137,4 +176,4 @@ class TreatmentPlan(models.Model):
     def __str__(self) -> str:
         label = (self.inputs or {}).get("nerve_label") or self.nerve_code
         when = f"{self.created_at:%Y-%m-%d}" if self.created_at else ""
-        return f"{when} {label} · {self.protocol_compact or self.get_status_display()}".strip()
+        return f"{when} {label} · {self.protocol_words or self.get_status_display()}".strip()

@@ -4,12 +4,56 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import get_language
+from django.utils import formats
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from cryoneuro.clinical.nerves import NERVES
 
-from .messages import SENSITIVITY_LABELS, STRUCTURE_STATUS, _label, render
+from .messages import SENSITIVITY_LABELS, STRUCTURE_STATUS, _label, decimals_against, render
+
+
+def _seconds(value: Any) -> str:
+    v = float(value)
+    return formats.number_format(v, 0 if v == round(v) else 1)
+
+
+def protocol_words(protocol: dict[str, Any] | None) -> str:
+    """The protocol as the clinic says it: "1 cycle de 60 s", "2 cycles de 120 s, dégel
+    60 s" (English: "1 cycle of 60 s", "2 cycles of 120 s, 60 s thaw"). Empty without one."""
+    if not isinstance(protocol, dict):
+        return ""
+    try:
+        n = int(protocol["cycles"])
+        words = ngettext("%(n)d cycle of %(f)s s", "%(n)d cycles of %(f)s s", n) % {
+            "n": n,
+            "f": _seconds(protocol["freeze_s"]),
+        }
+        if n > 1:
+            words += _(", %(t)s s thaw") % {"t": _seconds(protocol["thaw_s"])}
+    except (KeyError, TypeError, ValueError):
+        return str(protocol.get("compact", ""))
+    return words
+
+
+def number_against(value: Any, limit: Any, decimals: int = 1) -> str:
+    """A temperature printed with the precision the decision uses against its limit
+    (messages.decimals_against): -0.04 against 0 prints -0,04, never -0,0."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return ""
+    places = decimals_against(value, limit, decimals) if isinstance(limit, int | float) else 1
+    return formats.number_format(value, places)
+
+
+def _figures(r: dict[str, Any]) -> dict[str, str]:
+    """Numbers of the result that are compared with a limit, at the decision's precision."""
+    nerve, skin = r.get("nerve") or {}, r.get("skin") or {}
+    return {
+        "margin": number_against(nerve.get("margin_c"), 0.0),
+        "warmest": number_against(nerve.get("warmest_c"), nerve.get("target_c")),
+        "skin_min": number_against(skin.get("min_c"), skin.get("limit_c")),
+        "skin_limit": number_against(skin.get("limit_c"), None),
+    }
 
 
 def _relief(window: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -40,11 +84,26 @@ def overlay_lines(result: dict[str, Any], inputs: dict[str, Any]) -> list[dict[s
     return iso
 
 
+# Line width of the overlay as a share of the image's larger side, so that the printed
+# lines keep the page's weight whatever the image's size (display only).
+OVERLAY_LINE_SHARE = 1 / 150
+
+
+def overlay_stroke(image: Any) -> dict[str, str]:
+    """Stroke widths (image pixels) written as SVG attributes on the overlay. The page's
+    CSS overrides them (non-scaling strokes); the PDF renderer (WeasyPrint) does not apply
+    the page's CSS classes to inline SVG, so the attributes are what prints."""
+    side = max(int(getattr(image, "width", 0) or 0), int(getattr(image, "height", 0) or 0))
+    w = max(1.0, side * OVERLAY_LINE_SHARE)
+    return {"iso": f"{w:.2f}", "probe": f"{1.5 * w:.2f}", "dash": f"{2 * w:.2f} {1.5 * w:.2f}"}
+
+
 def preview_context(result: dict[str, Any]) -> dict[str, Any]:
     """What the form shows of a plan computed but not saved."""
     inputs = result.get("inputs") or {}
     return {
         "r": result,
+        "protocol_words": protocol_words(result.get("protocol")),
         "inputs": inputs,
         "overlay": result.get("overlay"),
         "iso_lines": overlay_lines(result, inputs),
@@ -67,6 +126,8 @@ def plan_context(plan: Any) -> dict[str, Any]:
         "plan": plan,
         "patient": plan.patient,
         "r": r,
+        "protocol_words": protocol_words(r.get("protocol")),
+        "figures": _figures(r),
         "inputs": inputs,
         "layers": layers,
         "depth_mm": 1e3 * float(inputs.get("depth_m", 0.0)),
@@ -79,7 +140,8 @@ def plan_context(plan: Any) -> dict[str, Any]:
         "overlay": overlay,
         "iso_lines": iso,
         "image": plan.image,
-        "relief": _relief(r.get("relief_window")),
+        # an infeasible plan has no protocol, so no relief window to expect
+        "relief": _relief(r.get("relief_window")) if plan.feasible else None,
         "errors": [render(m) for m in r.get("reasons", [])],
         "warnings": [render(w) for w in r.get("warnings", []) if w.get("severity") != "info"],
         "notes": [render(w) for w in r.get("warnings", []) if w.get("severity") == "info"],

@@ -9,7 +9,8 @@ import base64
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .presenters import plan_context
+from .presenters import overlay_stroke, plan_context
+from .services import plan_plot_missing
 
 
 def _data_url(data: bytes | memoryview | None) -> str:
@@ -24,12 +25,18 @@ def plan_pdf(plan, *, lang: str) -> bytes:
 
     ctx = plan_context(plan)
     ctx["lang"] = lang
-    ctx["plot_url"] = _data_url(plan.plot_png)
+    ctx["plot_url"] = _data_url(
+        plan.plot_for(lang)
+        or plan_plot_missing(plan=plan, lang=lang)
+        or plan.plot_for("en")
+        or plan.plot_for("fr")
+    )
     image_url = ""
     if plan.image is not None:
         with plan.image.display.open("rb") as fh:
             image_url = _data_url(fh.read())
     ctx["image_url"] = image_url
+    ctx["stroke"] = overlay_stroke(plan.image)
     ctx["printed_at"] = timezone.localtime()
     ctx["nerve_name"] = (
         ctx["catalog_nerve"].name(lang)

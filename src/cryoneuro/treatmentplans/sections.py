@@ -9,7 +9,7 @@ from .selectors import plans_for_patient
 def patient_section(request, patient):
     if not can_access_patient(request.user, Perm.PLAN_VIEW, patient):
         return None
-    plans = list(plans_for_patient(patient=patient)[:10])
+    plans = list(plans_for_patient(patient=patient).filter(archived_at__isnull=True)[:10])
     if plans:
         audit_read(
             request,

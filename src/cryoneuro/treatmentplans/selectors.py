@@ -22,11 +22,18 @@ def plans_for_patient(*, patient: Patient) -> QuerySet[TreatmentPlan]:
     return patient.treatment_plans.select_related("created_by", "evaluation", "image").all()
 
 
+def plans_admissible(*, patient: Patient) -> QuerySet[TreatmentPlan]:
+    """The plans that admission may offer for the patient: feasible, not archived."""
+    return TreatmentPlan.objects.admissible().filter(patient=patient)
+
+
 def plans_recent(*, user: Any, limit: int = 50) -> QuerySet[TreatmentPlan]:
     """Recent plans of every patient: only for roles with the ALL scope."""
     if scope(getattr(user, "role", None), Perm.PLAN_VIEW) != ALL:
         raise PermissionDenied
-    return TreatmentPlan.objects.select_related("patient", "created_by").all()[:limit]
+    return TreatmentPlan.objects.select_related("patient", "created_by").filter(
+        archived_at__isnull=True
+    )[:limit]
 
 
 def plan_get(

@@ -7,15 +7,31 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone, translation
 
 from cryoneuro.audit.services import audit_record
 from cryoneuro.evaluation.models import Evaluation
 from cryoneuro.patients.models import Patient
-from cryoneuro.planning import PlanInputs, make_plan
+from cryoneuro.planning import PlanComputationError, PlanInputs, make_plan, software_version
 from cryoneuro.planning.placement import Placement, overlay
+from cryoneuro.planning.planner import Plan
 
 from .images import read_image
 from .models import PlacementImage, PlanStatus, TreatmentPlan
+from .presenters import protocol_words
+
+PLOT_LANGUAGES = ("fr", "en")
+
+
+def plot_plan(plan: Plan, lang: str) -> bytes:
+    """The isotherm plot of a computed plan in ``lang`` (labels, protocol in words,
+    decimal commas in French)."""
+    # Lazy on purpose (no import cycle): matplotlib loads on the first plot only.
+    from cryoneuro.planning.plot import plot_png
+
+    with translation.override(lang):
+        words = protocol_words(plan.protocol.to_dict()) if plan.protocol is not None else ""
+    return plot_png(plan, lang=lang, protocol_text=words)
 
 
 def compute_plan(
@@ -24,18 +40,33 @@ def compute_plan(
     procedure_date: date | None = None,
     placement: Placement | None = None,
     with_plot: bool = True,
-) -> tuple[dict[str, Any], bytes]:
+) -> tuple[dict[str, Any], dict[str, bytes]]:
     """Run the pure planner: the JSON result (with the overlay when placed on an image)
-    and the isotherm plot (PNG)."""
-    # Lazy on purpose (no import cycle): matplotlib loads on the first plot only.
-    from cryoneuro.planning.plot import plot_png
-
+    and the isotherm plot (PNG) in each language of the clinic ({lang: png})."""
     plan = make_plan(inputs)
     result = plan.to_dict(procedure_date)
     if placement is not None:
         result["placement"] = placement.to_dict()
         result["overlay"] = overlay(result, placement)
-    return result, plot_png(plan) if with_plot else b""
+    plots = {lang: plot_plan(plan, lang) for lang in PLOT_LANGUAGES} if with_plot else {}
+    return result, plots
+
+
+def plan_plot_missing(*, plan: TreatmentPlan, lang: str) -> bytes | None:
+    """Make and store the plot of a stored plan in a language it lacks (plans made before
+    plots followed the page's language). Only when this software version made the plan:
+    another version could draw a field that disagrees with the stored decision."""
+    if lang not in PLOT_LANGUAGES or plan.software_version != software_version():
+        return None
+    try:
+        computed = make_plan(PlanInputs.from_dict(plan.inputs))
+    except (ValueError, PlanComputationError):
+        return None
+    png = plot_plan(computed, lang)
+    field = "plot_png_fr" if lang == "fr" else "plot_png"
+    TreatmentPlan.objects.filter(pk=plan.pk).update(**{field: png})
+    setattr(plan, field, png)
+    return png
 
 
 @transaction.atomic
@@ -55,7 +86,7 @@ def plan_create(
         raise ValueError("the evaluation belongs to another patient")
     if image is not None and image.patient_id != patient.pk:
         raise ValueError("the image belongs to another patient")
-    result, png = compute_plan(inputs=inputs, procedure_date=procedure_date, placement=placement)
+    result, plots = compute_plan(inputs=inputs, procedure_date=procedure_date, placement=placement)
     stored_inputs = inputs.to_dict()
     if marks is not None:
         stored_inputs["image_marks_px"] = marks
@@ -72,7 +103,8 @@ def plan_create(
         status=PlanStatus.FEASIBLE if result["feasible"] else PlanStatus.INFEASIBLE,
         image=image,
         procedure_date=procedure_date,
-        plot_png=png,
+        plot_png=plots.get("en"),
+        plot_png_fr=plots.get("fr"),
     )
     audit_record(
         actor=created_by,
@@ -131,3 +163,28 @@ def image_calibrate(
         detail={"calibrated": True, "mm_per_pixel": mm_per_pixel},
     )
     return image
+
+
+@transaction.atomic
+def plan_archive(
+    *, plan: TreatmentPlan, by: Any, archived: bool = True, request=None
+) -> TreatmentPlan:
+    """Archive a plan (it leaves the lists and is never offered at admission) or bring it
+    back. Only an infeasible plan may be archived: a feasible one is a decision that
+    stays in view (a procedure may stand on it)."""
+    if archived and plan.feasible:
+        raise ValueError("only a plan without a protocol within the limits can be archived")
+    if archived == plan.archived:
+        return plan
+    plan.archived_at = timezone.now() if archived else None
+    plan.archived_by = by if archived else None
+    plan.save(update_fields=["archived_at", "archived_by"])
+    audit_record(
+        actor=by,
+        action="update",
+        request=request,
+        obj=plan,
+        patient_id=plan.patient_id,
+        detail={"archived": archived},
+    )
+    return plan

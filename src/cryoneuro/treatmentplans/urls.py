@@ -23,6 +23,11 @@ urlpatterns: list = [
         "patients/<int:patient_id>/plans/<str:plan_ref>/plot.png", views.plan_plot, name="plan_plot"
     ),
     path(
+        "patients/<int:patient_id>/plans/<str:plan_ref>/archive/",
+        views.plan_archive,
+        name="plan_archive",
+    ),
+    path(
         "patients/<int:patient_id>/plans/<str:plan_ref>/report.pdf",
         views.plan_report,
         name="plan_report",

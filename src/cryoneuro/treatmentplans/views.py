@@ -19,7 +19,7 @@ from cryoneuro.planning import PlanComputationError
 from cryoneuro.planning.placement import PlacementError, calibration_spacing
 
 from . import selectors, services
-from .forms import ImageUploadForm, PlanForm
+from .forms import ImageUploadForm, PlanForm, initial_from_plan
 from .images import ImageError
 from .presenters import plan_context, preview_context
 from .report import plan_pdf
@@ -38,7 +38,8 @@ def plan_list_all(request: AuthenticatedHttpRequest):
 @requires(Perm.PLAN_VIEW)
 def plan_list(request: AuthenticatedHttpRequest, patient_id: int):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.PLAN_VIEW)
-    plans = list(selectors.plans_for_patient(patient=patient))
+    all_plans = list(selectors.plans_for_patient(patient=patient))
+    plans = [p for p in all_plans if not p.archived]
     audit_read(
         request,
         object_type="treatmentplans.treatmentplan",
@@ -51,6 +52,7 @@ def plan_list(request: AuthenticatedHttpRequest, patient_id: int):
         {
             "patient": patient,
             "plans": plans,
+            "archived": [p for p in all_plans if p.archived],
             "can_plan": can_access_patient(request.user, Perm.PLAN_CREATE, patient),
         },
     )
@@ -72,12 +74,24 @@ def _image_for(request: AuthenticatedHttpRequest, patient, image_id):
 def plan_create(request: AuthenticatedHttpRequest, patient_id: int):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.PLAN_CREATE)
     image_id = request.POST.get("image") or request.GET.get("image")
-
+    initial: dict = {}
+    source = None
+    if request.method == "GET" and request.GET.get("from"):
+        # "New plan" from a plan: start from its inputs, image and marks
+        _p, source = selectors.plan_get(
+            user=request.user,
+            patient_id=patient.pk,
+            plan_ref=request.GET["from"],
+            perm=Perm.PLAN_CREATE,
+        )
+        if source is not None:
+            initial = initial_from_plan(source)
+            if not image_id and source.image_id:
+                image_id = str(source.image_id)
     try:
         image = _image_for(request, patient, image_id)
     except Http404:
         image = None
-    initial = {}
     if request.method == "GET" and request.GET.get("nerve"):
         initial["nerve"] = request.GET["nerve"]  # e.g. from the procedure page
     form = PlanForm(request.POST or None, patient=patient, image=image, initial=initial)
@@ -119,13 +133,24 @@ def plan_create(request: AuthenticatedHttpRequest, patient_id: int):
                     messages.warning(
                         request, _("Plan saved: no protocol within the limits reaches the target.")
                     )
-                return redirect("plan_detail", patient_id=patient.pk, plan_ref=plan.pk)
+                # the result is what the physician looks at next: land on it
+                url = reverse("plan_detail", args=[patient.pk, plan.pk])
+                return redirect(f"{url}#plan-result")
     elif request.method == "GET":
-        audit_read(request, obj=patient, patient_id=patient.pk, detail={"page": "plan form"})
+        detail: dict = {"page": "plan form"}
+        if source is not None:
+            detail["from_plan"] = source.pk
+        audit_read(request, obj=patient, patient_id=patient.pk, detail=detail)
     return render(
         request,
         "treatmentplans/form.html",
-        {"patient": patient, "form": form, "image": image, "upload_form": ImageUploadForm()},
+        {
+            "patient": patient,
+            "form": form,
+            "image": image,
+            "upload_form": ImageUploadForm(),
+            "source_plan": source,
+        },
     )
 
 
@@ -146,7 +171,7 @@ def plan_preview(request: AuthenticatedHttpRequest, patient_id: int):
         inputs = form.to_inputs()
         if inputs is not None:
             try:
-                result, _png = services.compute_plan(
+                result, _plots = services.compute_plan(
                     inputs=inputs.with_(sensitivity=False),
                     placement=form.placement,
                     with_plot=False,
@@ -250,18 +275,54 @@ def plan_detail(request: AuthenticatedHttpRequest, patient_id: int, plan_ref: st
     audit_read(request, obj=plan, patient_id=patient.pk)
     ctx = plan_context(plan)
     ctx["can_plan"] = can_access_patient(request.user, Perm.PLAN_CREATE, patient)
+    ctx["plot_lang"] = _plot_lang(request)
     return render(request, "treatmentplans/detail.html", ctx)
 
 
 @requires(Perm.PLAN_VIEW)
 def plan_plot(request: AuthenticatedHttpRequest, patient_id: int, plan_ref: str):
     patient, plan = selectors.plan_get(user=request.user, patient_id=patient_id, plan_ref=plan_ref)
-    if plan is None or not plan.plot_png:
+    if plan is None:
         return redirect("plan_list", patient_id=patient.pk)
-    audit_read(request, obj=plan, patient_id=patient.pk, detail={"part": "plot"})
-    response = HttpResponse(bytes(plan.plot_png), content_type="image/png")
+    lang = _plot_lang(request)
+    png = plan.plot_for(lang) or services.plan_plot_missing(plan=plan, lang=lang)
+    png = png or plan.plot_for("en") or plan.plot_for("fr")
+    if not png:
+        return redirect("plan_list", patient_id=patient.pk)
+    audit_read(request, obj=plan, patient_id=patient.pk, detail={"part": "plot", "lang": lang})
+    response = HttpResponse(png, content_type="image/png")
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _plot_lang(request: AuthenticatedHttpRequest) -> str:
+    lang = request.GET.get("lang") or (translation.get_language() or "fr")[:2]
+    return lang if lang in ("fr", "en") else "fr"
+
+
+@requires(Perm.PLAN_CREATE)
+def plan_archive(request: AuthenticatedHttpRequest, patient_id: int, plan_ref: str):
+    """POST: archive an infeasible plan (``archived=1``) or bring it back (``archived=0``)."""
+    patient, plan = selectors.plan_get(
+        user=request.user, patient_id=patient_id, plan_ref=plan_ref, perm=Perm.PLAN_CREATE
+    )
+    if plan is None:
+        return redirect("plan_list", patient_id=patient.pk)
+    if request.method != "POST":
+        return redirect("plan_detail", patient_id=patient.pk, plan_ref=plan.pk)
+    archived = request.POST.get("archived", "1") != "0"
+    try:
+        services.plan_archive(plan=plan, by=request.user, archived=archived, request=request)
+    except ValueError:
+        messages.error(request, _("A feasible plan cannot be archived."))
+    else:
+        messages.success(
+            request,
+            _("Plan archived: it is no longer offered at admission.")
+            if archived
+            else _("Plan restored."),
+        )
+    return redirect("plan_detail", patient_id=patient.pk, plan_ref=plan.pk)
 
 
 @requires(Perm.PLAN_VIEW)

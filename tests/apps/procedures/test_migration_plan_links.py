@@ -16,7 +16,11 @@ BEFORE = [
     ("procedures", "0002_procedure_plan_ids"),
     ("treatmentplans", "0002_placement_image_plot_procedure_date"),
 ]
-AFTER = [("procedures", "0004_remove_procedure_plan_id_plan_ids")]
+AFTER = [
+    ("procedures", "0004_remove_procedure_plan_id_plan_ids"),
+    # back to the latest plans too: BEFORE rolled them back
+    ("treatmentplans", "0003_plan_archive_french_plot"),
+]
 
 
 def _migrate(targets):

@@ -45,6 +45,45 @@
   }
   function radius() { return Math.max(W, H) / 120; }
 
+  // The depth and approach angle read off the marks, shown in the form as they change
+  // (the same geometry as the server's planning.placement.placement_from_marks, which
+  // remains the one that counts).
+  var depthInput = document.getElementById(root.dataset.depthInput || "");
+  var angleInput = document.getElementById(root.dataset.angleInput || "");
+  function spacing() {
+    var row = Number(root.dataset.rowSpacing), col = Number(root.dataset.columnSpacing);
+    if (row > 0 && col > 0) { return [row, col]; }
+    var c = marks.calibration, mm = calInput ? Number(calInput.value) : NaN;
+    if (c.length !== 2 || !(mm > 0)) { return null; }
+    var px = Math.hypot(c[1][0] - c[0][0], c[1][1] - c[0][1]);
+    return px > 0 ? [mm / px, mm / px] : null;
+  }
+  function geometry() {
+    var sp = spacing();
+    if (!sp || !marks.nerve || marks.skin.length !== 2) { return null; }
+    function mm(p) { return [p[0] * sp[1], p[1] * sp[0]]; }
+    function dot(u, v) { return u[0] * v[0] + u[1] * v[1]; }
+    function sub(u, v) { return [u[0] - v[0], u[1] - v[1]]; }
+    var a = mm(marks.skin[0]), b = mm(marks.skin[1]), nerve = mm(marks.nerve);
+    var len = Math.hypot(b[0] - a[0], b[1] - a[1]);
+    if (!(len > 0)) { return null; }
+    var t = [(b[0] - a[0]) / len, (b[1] - a[1]) / len], nIn = [-t[1], t[0]];
+    if (dot(sub(nerve, a), nIn) < 0) { nIn = [-nIn[0], -nIn[1]]; }
+    var out = { depth: dot(sub(nerve, a), nIn), angle: null };
+    if (marks.trajectory.length === 2) {
+      var e = mm(marks.trajectory[0]), q = mm(marks.trajectory[1]);
+      var d = [dot(sub(q, e), t), dot(sub(q, e), nIn)];
+      if (d[1] > 0) { out.angle = Math.atan2(d[1], d[0]) * 180 / Math.PI; }
+    }
+    return out;
+  }
+  function showGeometry() {
+    var g = geometry();
+    if (!g) { return; }
+    if (depthInput && g.depth > 0) { depthInput.value = g.depth.toFixed(1); depthInput.classList.add("from-marks"); }
+    if (angleInput && g.angle !== null) { angleInput.value = g.angle.toFixed(0); angleInput.classList.add("from-marks"); }
+  }
+
   function serialize() {
     var out = { skin: marks.skin, nerve: marks.nerve, trajectory: marks.trajectory,
                 motor: marks.motor, vessel: marks.vessel };
@@ -52,6 +91,7 @@
       out.calibration = { points: marks.calibration, mm: calInput ? Number(calInput.value) : null };
     }
     if (input) { input.value = JSON.stringify(out); }
+    showGeometry();
   }
 
   function draw() {
@@ -150,4 +190,19 @@
   if (calInput) { calInput.addEventListener("input", serialize); }
   if (root.dataset.calibrated === "0" && root.querySelector('[data-mode="calibration"]')) { setMode("calibration"); } else { setMode("nerve"); }
   draw();
+})();
+
+/* Progress while the plan computes (a plain form post: the page waits a few seconds). */
+(function () {
+  "use strict";
+  var form = document.getElementById("plan-form");
+  if (!form) { return; }
+  form.addEventListener("submit", function (ev) {
+    var submitter = ev.submitter;
+    if (submitter && submitter.id !== (form.dataset.busyButton || "")) { return; }
+    var button = document.getElementById(form.dataset.busyButton || "");
+    var progress = document.getElementById("compute-progress");
+    if (progress) { progress.hidden = false; }
+    if (button) { button.setAttribute("aria-busy", "true"); window.setTimeout(function () { button.disabled = true; }, 0); }
+  });
 })();
