@@ -79,6 +79,9 @@ def schedule_generate(*, procedure, user: Any, request=None) -> list[FollowUpIte
     language = patient.preferred_language
     entries = [(int(e["day"]), e["kind"], e["kind"]) for e in schedule_template()]
     window = procedure_relief_window(procedure)
+    if window is not None:
+        # the patient's own earlier sessions at this site move the prediction (issue 10)
+        window = personalised_relief_window(window, observed_relief_before(procedure))
     if window is not None and getattr(settings, "FOLLOWUP_ADD_WINDOW_ITEM", True):
         day = int(window.end_days[0])
         if not any(abs(d - day) <= 14 for d, k, _ in entries if k == "questionnaire"):
@@ -366,6 +369,50 @@ def baseline_nrs(procedure) -> int | None:
     if procedure.evaluation is not None:
         return procedure.evaluation.nrs
     return None
+
+
+def _observed_end_days(patient: Patient, keep: Any) -> list[float]:
+    """Day relief ended after each session of ``patient`` that ``keep(procedure)`` accepts
+    (check-in order), from the follow-up pain scores (:func:`relief_course`); sessions
+    without a baseline or whose relief has not ended are left out."""
+    responses = list(patient.questionnaire_responses.all())
+    out: list[float] = []
+    for p in patient.procedures.order_by("checked_in_at").prefetch_related("nerves"):
+        if not keep(p):
+            continue
+        base = baseline_nrs(p)
+        if base is None:
+            continue
+        course = relief_course(base, _series(p, responses))
+        if course.end_day is not None and course.end_day > 0:
+            out.append(float(course.end_day))
+    return out
+
+
+def observed_relief_before(procedure) -> list[float]:
+    """The relief observed after the patient's earlier sessions at the same site and side
+    (the sessions the follow-up page counts for its next-session prediction)."""
+    site = (procedure.site_label.strip().lower(), procedure.side)
+
+    def keep(p) -> bool:
+        return (
+            p.pk != procedure.pk
+            and (p.site_label.strip().lower(), p.side) == site
+            and p.checked_in_at < procedure.checked_in_at
+        )
+
+    return _observed_end_days(procedure.patient, keep)
+
+
+def observed_relief_for_nerve(patient: Patient, nerve_code: str) -> list[float]:
+    """The relief observed after each of the patient's sessions that treated (else
+    planned) ``nerve_code``: what the treatment-plan pages update their prediction with."""
+
+    def keep(p) -> bool:
+        codes = [n.nerve_code for n in p.nerves.all()] or list(p.planned_nerves or [])
+        return nerve_code in codes
+
+    return _observed_end_days(patient, keep)
 
 
 def relief_tracking(*, patient: Patient) -> list[dict[str, Any]]:

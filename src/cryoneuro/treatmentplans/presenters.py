@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from cryoneuro.clinical.nerves import NERVES
 
 from .messages import SENSITIVITY_LABELS, STRUCTURE_STATUS, _label, render
+from .selectors import plan_relief_window
 
 
 def _relief(window: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -79,7 +80,8 @@ def plan_context(plan: Any) -> dict[str, Any]:
         "overlay": overlay,
         "iso_lines": iso,
         "image": plan.image,
-        "relief": _relief(r.get("relief_window")),
+        # the patient's own prediction (earlier sessions' relief); none if infeasible
+        "relief": _relief(plan_relief_window(plan)),
         "errors": [render(m) for m in r.get("reasons", [])],
         "warnings": [render(w) for w in r.get("warnings", []) if w.get("severity") != "info"],
         "notes": [render(w) for w in r.get("warnings", []) if w.get("severity") == "info"],
