@@ -249,6 +249,14 @@ PAGES = [
         scoped=True,
     ),
     Endpoint(
+        "questionnaire_route",
+        "POST",
+        "/questionnaires/{response}/route/",
+        Perm.FOLLOWUP_MANAGE,
+        scoped=True,
+        data={"index": "0", "route": "oral"},
+    ),
+    Endpoint(
         "careplan_detail", "GET", "/patients/{patient}/care-plan/", Perm.CAREPLAN_VIEW, scoped=True
     ),
     Endpoint(

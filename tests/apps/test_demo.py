@@ -57,4 +57,32 @@ def test_the_demo_shows_a_bleeding_tier_decision_for_apixaban(tmp_path, settings
     )
     assert "stop apixaban 3 days before; restart 24 h after" in hit["message_en"]
     assert "arrêter l'apixaban 3 jours avant" in hit["message_fr"]
-    assert evaluation.ruleset_version == "2026.12.4"
+    assert evaluation.ruleset_version == "2026.12.6"
+
+
+def test_the_demo_treated_patients_have_their_allergies_recorded(tmp_path, settings, client):
+    settings.VAR_DIR = tmp_path
+    from cryoneuro.patients.models import Patient
+    from cryoneuro.procedures.models import Procedure
+
+    call_command("load_demo")
+    treated = Patient.objects.filter(pk__in=Procedure.objects.values_list("patient_id", flat=True))
+    assert treated.exists()
+    assert not treated.filter(allergies_recorded_at__isnull=True).exists()
+    from cryoneuro.accounts.models import User
+
+    physician = User.objects.filter(role="physician").first()
+    client.force_login(physician)
+    for patient in treated:
+        page = client.get(f"/patients/{patient.pk}/").content.decode()
+        assert "Allergies not recorded yet" not in page and "Allergies non renseignées" not in page
+
+
+def test_the_demo_deep_target_apixaban_interval_is_sourced(tmp_path, settings):
+    settings.VAR_DIR = tmp_path
+    from cryoneuro.evaluation.models import Evaluation
+
+    call_command("load_demo")
+    evaluation = Evaluation.objects.get(patient__family_name="Caron")
+    hit = next(h for h in evaluation.decision["fired"] if h["code"] == "NR_ANTICOAGULANT")
+    assert "not verified" not in hit["message_en"]  # ESAIC/ESRA 2022 deep-block row

@@ -19,13 +19,47 @@ TIERS = ("low", "intermediate", "high")
 def test_it_has_a_rule_for_every_drug_and_tier_with_a_source() -> None:
     assert set(DRUG_RULES) == {(d, t) for d in DRUGS for t in TIERS}
     for rule in DRUG_RULES.values():
-        assert "Narouze" in rule.source
+        assert "Narouze" in rule.source  # the tiers are Narouze's
         assert rule.verified or rule.unverified_reason  # an unverified figure says why
 
 
-def test_it_marks_only_the_rows_read_in_the_summary_table_as_verified() -> None:
-    verified = {d for (d, _t), r in DRUG_RULES.items() if r.verified}
-    assert verified == {"warfarin", "acenocoumarol", "lmwh", "aspirin"}
+def test_it_marks_only_the_rows_read_in_a_source_as_verified() -> None:
+    verified = {(d, t) for (d, t), r in DRUG_RULES.items() if r.verified}
+    table = {(d, t) for d in ("warfarin", "acenocoumarol", "lmwh", "aspirin") for t in TIERS}
+    # ESAIC/ESRA 2022, high-bleeding-risk (neuraxial and deep) blocks.
+    esaic = {(d, "intermediate") for d in ("apixaban", "rivaroxaban", "edoxaban", "dabigatran")}
+    esaic |= {("fluindione", "high"), ("fluindione", "intermediate")}
+    assert verified == table | esaic
+    for key in esaic:
+        assert "Kietaibl" in DRUG_RULES[key].source and "ESAIC/ESRA" in DRUG_RULES[key].source
+    for drug in ("clopidogrel", "prasugrel", "ticagrelor"):
+        assert not any(DRUG_RULES[(drug, t)].verified for t in TIERS)
+
+
+def test_it_stops_fluindione_5_days_with_a_normal_inr_before_a_deep_target() -> None:
+    # ESAIC/ESRA 2022: VKA "about ... 5 days warfarin, fluindione", INR normal.
+    plan = plan_for_drug("Préviscan 20 mg", "intermediate")
+    assert plan.verified and plan.action == "stop"
+    assert plan.message_en.startswith("stop fluindione 5 days before, normal INR on the day")
+    assert "arrêter la fluindione 5 jours avant, INR normal" in plan.message_fr
+    assert "not verified" not in plan.message_en
+    low = plan_for_drug("Préviscan", "low")
+    assert not low.verified and "[interval not verified in the source]" in low.message_en
+
+
+def test_it_stops_dabigatran_3_days_before_a_deep_target_and_checks_a_level_if_renal() -> None:
+    # ESAIC/ESRA 2022: dabigatran high dose 72 h; CrCl < 50 mL/min: until DTI level < 30 ng/mL.
+    assert plan_for_drug("Pradaxa", "intermediate").action == "missing_information"
+    normal = plan_for_drug("Pradaxa 150", "intermediate", creatinine_clearance_ml_min=80)
+    assert normal.verified and normal.message_en.startswith(
+        "stop dabigatran 3 days before; restart 24 h after"
+    )
+    renal = plan_for_drug("Pradaxa 110", "intermediate", creatinine_clearance_ml_min=40)
+    assert renal.message_en.startswith(
+        "stop dabigatran 3 days before and until a dabigatran level < 30 ng/mL"
+        " (or a normal thrombin time) (CrCl 40 mL/min < 50); restart 24 h after"
+    )
+    assert "taux de dabigatran < 30 ng/mL" in renal.message_fr
 
 
 @pytest.mark.parametrize(

@@ -459,7 +459,10 @@ def test_it_tells_what_to_do_with_apixaban_per_tier(make_case: MakeCase) -> None
     )
     assert "stop apixaban 3 days before; restart 24 h after" in inter.message_en
     assert "arrêter l'apixaban 3 jours avant" in inter.message_fr
-    assert "not verified" in inter.message_en  # the DOAC row was not read in the source
+    # ESAIC/ESRA 2022 (deep, non-compressible target): verified since rule set 2026.12.6.
+    assert "not verified" not in inter.message_en
+    low_row = assess(make_case(anticoagulants=["apixaban"], target_nerves=["ipbsn"]))
+    assert "not verified" in _hit(low_row, "NR_ANTICOAGULANT").message_en  # low row not read
 
 
 def test_it_raises_the_tier_for_several_antithrombotics(make_case: MakeCase) -> None:
@@ -489,7 +492,8 @@ def test_it_asks_for_creatinine_clearance_for_dabigatran(make_case: MakeCase) ->
         creatinine_clearance_ml_min=40,
     )
     assert (
-        "stop dabigatran 5-6 days before (CrCl 40 mL/min < 50)"
+        "stop dabigatran 3 days before and until a dabigatran level < 30 ng/mL"
+        " (or a normal thrombin time) (CrCl 40 mL/min < 50)"
         in _hit(assess(renal), "NR_ANTICOAGULANT").message_en
     )
 

@@ -25,7 +25,7 @@ def _errors(lang: str = "fr", **overrides) -> dict[str, str]:
 
 def test_it_bumps_the_ruleset_version_and_stores_the_safety_thresholds():
     decision = _assess()
-    assert RULESET_VERSION == "2026.12.4" == decision.to_dict()["ruleset_version"]
+    assert RULESET_VERSION == "2026.12.6" == decision.to_dict()["ruleset_version"]
     assert decision.to_dict()["safety_thresholds"]["failed_sessions_max"] == 2
     assert decision.outcome == "eligible"
 

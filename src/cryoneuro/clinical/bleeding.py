@@ -6,11 +6,17 @@ tier has a :class:`DrugRule` (data, with its source and ``verified``):
 
 * Read in a source (``verified=True``): the UpToDate summary table of the ASRA pain
   guideline (Narouze et al., Reg Anesth Pain Med 2018;43:225-262), rows for aspirin,
-  warfarin, acenocoumarol and LMWH (enoxaparin prophylactic/therapeutic).
-* Not read (``verified=False``, reason given): the DOAC and P2Y12-inhibitor rows (the
-  stored copy of that table ends before them); the figures are those the brief of
-  issue 10 quotes for apixaban and the guideline's values as recalled, to be checked
-  against its table before clinical use.
+  warfarin, acenocoumarol and LMWH (enoxaparin prophylactic/therapeutic, dalteparin);
+  the ESAIC/ESRA 2022 table for high-bleeding-risk blocks (neuraxial and deep nerve
+  blocks; Kietaibl et al., Eur J Anaesthesiol 2022;39:100-132, as reproduced by
+  UpToDate), used for the intermediate tier (every intermediate target of the catalog is
+  deep and non-compressible) and for fluindione: DOAC 72 h, dabigatran 72 h (CrCl
+  < 50 mL/min: until a dabigatran level < 30 ng/mL), VKA (fluindione like warfarin)
+  5 days and a normal INR (rule set 2026.12.6).
+* Not read (``verified=False``, reason given): the DOAC rows of the high and low tiers
+  and every P2Y12-inhibitor row (the stored copy of the pain table ends before them;
+  the ESAIC/ESRA antiplatelet table was not found); the figures are the guideline's
+  values as recalled, to be checked against its table before clinical use.
 
 Patient factors (ASRA 2018, as recalled, not verified): a patient at high bleeding risk
 (several antithrombotics together, severe renal impairment) having a low- or
@@ -75,6 +81,22 @@ SRC_TABLE = (
     SRC_ASRA_2018 + ", as tabulated in UpToDate 'Summary of periprocedural management of "
     "anticoagulants and antiplatelet medications for interventional pain procedures'"
 )
+SRC_ESAIC_DEEP = (
+    "Kietaibl S et al., Regional anaesthesia in patients on antithrombotic drugs: joint "
+    "ESAIC/ESRA guidelines, Eur J Anaesthesiol 2022;39:100-132, doi 10.1097/EJA.0000000000001600, "
+    "table for high-bleeding-risk blocks (neuraxial and deep nerve blocks), as reproduced in "
+    "UpToDate 'ESAIC/ESRA guidelines for management related to anticoagulation for high "
+    "bleeding risk blocks (neuraxial and deep nerve blocks)' (stored copy "
+    "pro.uptodatefree.ir/Show/138528); tiers from " + SRC_ASRA_2018
+)
+"""Rows: VKA 'until target laboratory value (about 3 days acenocoumarol; 5 days warfarin,
+fluindione; 7 days phenprocoumon)', INR normal; DXA (rivaroxaban, apixaban, edoxaban)
+high dose '72 hours or until target laboratory value', next dose about 24 h after (high
+doses); dabigatran high dose '72 hours or until target laboratory value (until target
+laboratory value if CrCl < 50 mL/minute)', target 'DTI level < 30 ng/mL (alternative:
+thrombin time in normal range)'. Low (prophylactic) DOAC doses have shorter intervals
+(24-48 h) there; the evaluation does not record a DOAC dose, so the high-dose interval is
+applied (the longer, safer one)."""
 UNREAD = (
     "row not read: the stored copy of the summary table ends before it; value as quoted in "
     "issue 10 / recalled from the guideline, to check against its table"
@@ -198,6 +220,9 @@ class DrugRule:
     renal_crcl_below: float | None = None
     needs_normal_inr: bool = False
     unverified_reason: str = ""
+    renal_lab_fr: str = ""
+    renal_lab_en: str = ""
+    """A laboratory target that completes ``stop_hours_renal`` (dabigatran, ESAIC/ESRA)."""
 
 
 def _d(days_low: float, days_high: float | None = None) -> tuple[float, float]:
@@ -210,14 +235,14 @@ def _h(low: float, high: float | None = None) -> tuple[float, float]:
 
 def _rules() -> tuple[DrugRule, ...]:
     out: list[DrugRule] = []
-    vka_fluindione = (
-        "fluindione is not in the ASRA table: managed like warfarin (half-life of the same "
-        "order; assumption, to confirm with the prescriber)"
+    vka_fluindione_low = (
+        "fluindione is in neither the ASRA pain table nor (for low-risk blocks) the ESAIC/ESRA "
+        "intervals: managed like warfarin (shared assessment; assumption, to confirm with the "
+        "prescriber)"
     )
-    for drug, days, restart_h, verified, why in (
-        ("warfarin", 5, 6, True, ""),
-        ("acenocoumarol", 3, 24, True, ""),
-        ("fluindione", 5, 6, False, vka_fluindione),
+    for drug, days, restart_h, verified in (
+        ("warfarin", 5, 6, True),
+        ("acenocoumarol", 3, 24, True),
     ):
         for tier in ("high", "intermediate"):
             out.append(
@@ -230,7 +255,6 @@ def _rules() -> tuple[DrugRule, ...]:
                     _d(days),
                     _h(restart_h),
                     needs_normal_inr=True,
-                    unverified_reason=why,
                 )
             )
         out.append(
@@ -241,14 +265,31 @@ def _rules() -> tuple[DrugRule, ...]:
                 SRC_TABLE,
                 verified,
                 restart_hours=_h(restart_h),
-                unverified_reason=why,
             )
         )
+    # Fluindione (Préviscan, a French VKA): ESAIC/ESRA 2022 '5 days warfarin, fluindione',
+    # INR normal, for neuraxial and deep blocks (the high and intermediate tiers). No
+    # restart interval is given there for a VKA: restart is the prescriber's decision.
+    for tier in ("high", "intermediate"):
+        out.append(
+            DrugRule("fluindione", tier, "stop", SRC_ESAIC_DEEP, True, _d(5), needs_normal_inr=True)
+        )
+    out.append(
+        DrugRule(
+            "fluindione",
+            "low",
+            "shared_assessment",
+            SRC_ASRA_2018,
+            False,
+            unverified_reason=vka_fluindione_low,
+        )
+    )
     # LMWH: the dose (prophylactic 12 h / therapeutic 24 h) is chosen in plan_for_drug.
     for tier in _TIERS:
         lmwh_restart = _h(4) if tier == "low" else _h(12, 24)
         out.append(DrugRule("lmwh", tier, "stop", SRC_TABLE, True, _h(12, 24), lmwh_restart))
-    # DOACs (verified=False: see UNREAD).
+    # DOACs: high and low tiers verified=False (see UNREAD); intermediate tier (deep,
+    # non-compressible targets): ESAIC/ESRA 2022 high-dose DXA 72 h, next dose ~24 h.
     for drug, high, inter in (
         ("apixaban", _d(3, 5), _d(3)),
         ("rivaroxaban", _d(3), _d(3)),
@@ -259,18 +300,7 @@ def _rules() -> tuple[DrugRule, ...]:
                 drug, "high", "stop", SRC_ASRA_2018, False, high, _h(24), unverified_reason=UNREAD
             )
         )
-        out.append(
-            DrugRule(
-                drug,
-                "intermediate",
-                "stop",
-                SRC_ASRA_2018,
-                False,
-                inter,
-                _h(24),
-                unverified_reason=UNREAD,
-            )
-        )
+        out.append(DrugRule(drug, "intermediate", "stop", SRC_ESAIC_DEEP, True, inter, _h(24)))
         out.append(
             DrugRule(
                 drug,
@@ -301,13 +331,14 @@ def _rules() -> tuple[DrugRule, ...]:
             "dabigatran",
             "intermediate",
             "stop",
-            SRC_ASRA_2018,
-            False,
-            _d(4),
+            SRC_ESAIC_DEEP,
+            True,
+            _d(3),
             _h(24),
-            _d(5, 6),
+            _d(3),
             50.0,
-            unverified_reason=UNREAD + "; renal cut-off 50 mL/min is an assumption",
+            renal_lab_fr="et jusqu'à un taux de dabigatran < 30 ng/mL (ou temps de thrombine normal)",
+            renal_lab_en="and until a dabigatran level < 30 ng/mL (or a normal thrombin time)",
         )
     )
     out.append(
@@ -547,18 +578,23 @@ def plan_for_drug(
                 tier,
                 "missing_information",
                 f"{name} : clairance de la créatinine à renseigner (arrêt {_span(rule.stop_hours or _h(0), 'fr')} avant, "
-                f"{_span(rule.stop_hours_renal, 'fr')} si clairance < {rule.renal_crcl_below:g} mL/min)",
+                f"{_span(rule.stop_hours_renal, 'fr')}{' ' + rule.renal_lab_fr if rule.renal_lab_fr else ''}"
+                f" si clairance < {rule.renal_crcl_below:g} mL/min)",
                 f"{name}: record creatinine clearance (stop {_span(rule.stop_hours or _h(0), 'en')} before, "
-                f"{_span(rule.stop_hours_renal, 'en')} if CrCl < {rule.renal_crcl_below:g} mL/min)",
+                f"{_span(rule.stop_hours_renal, 'en')}{' ' + rule.renal_lab_en if rule.renal_lab_en else ''}"
+                f" if CrCl < {rule.renal_crcl_below:g} mL/min)",
                 rule.source,
                 verified,
             )
         if creatinine_clearance_ml_min < rule.renal_crcl_below:
             stop = rule.stop_hours_renal
+            lab_fr = f" {rule.renal_lab_fr}" if rule.renal_lab_fr else ""
+            lab_en = f" {rule.renal_lab_en}" if rule.renal_lab_en else ""
             extra_fr = (
-                f" (clairance {creatinine_clearance_ml_min:g} mL/min < {rule.renal_crcl_below:g})"
+                f"{lab_fr} (clairance {creatinine_clearance_ml_min:g} mL/min"
+                f" < {rule.renal_crcl_below:g})"
             )
-            extra_en = f" (CrCl {creatinine_clearance_ml_min:g} mL/min < {rule.renal_crcl_below:g})"
+            extra_en = f"{lab_en} (CrCl {creatinine_clearance_ml_min:g} mL/min < {rule.renal_crcl_below:g})"
     if rule.needs_normal_inr:
         extra_fr += ", INR normal le jour de la procédure"
         extra_en += ", normal INR on the day"

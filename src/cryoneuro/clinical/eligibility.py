@@ -60,7 +60,7 @@ __all__ = [
     "case_json_schema",
 ]
 
-RULESET_VERSION = "2026.12.4"
+RULESET_VERSION = "2026.12.6"
 """Version of the rule table; bump on any change to a rule, a message or a default."""
 
 Severity = Literal["contraindication", "needs_review", "supports"]

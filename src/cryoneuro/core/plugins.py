@@ -11,7 +11,12 @@ module           provides                                                     Pr
 ``urls.py``      ``urlpatterns`` (included at the site root)                  UrlsModule
 ``api.py``       ``router: ninja.Router`` (mounted at /api/)                  ApiModule
 ``fhir_bundle``  ``FHIR_ORDER: int``, ``fhir_resources(patient, subject)``    FhirBundleModule
+``relief.py``    ``observed_relief_days(patient, nerve_code) -> list[float]`` ReliefModule
 ===============  ===========================================================  ===========
+
+(``relief.py``: an app that observes relief (followup) tells the apps below it (the
+treatment plans) how long this patient's earlier sessions on a nerve relieved them, so
+their relief prediction is the patient's own, without an import up the app map.)
 
 (``fhir_bundle.py``: an app above followup adding resources to the patient's FHIR bundle,
 which followup builds.)
@@ -99,6 +104,11 @@ class FhirBundleModule(Protocol):
     def fhir_resources(self, patient: Any, subject: dict[str, Any]) -> list[tuple[str, dict]]: ...
 
 
+@runtime_checkable
+class ReliefModule(Protocol):
+    def observed_relief_days(self, patient: Any, nerve_code: str) -> list[float]: ...
+
+
 def app_modules(submodule: str) -> Iterator[ModuleType]:
     """``<app>.<submodule>`` of every cryoneuro app that has one, in INSTALLED_APPS order."""
     for config in apps.get_app_configs():
@@ -155,3 +165,13 @@ def api_routers() -> list[Router]:
 
 def fhir_bundle_parts() -> list[FhirBundleModule]:
     return plugins("fhir_bundle", FhirBundleModule)
+
+
+def observed_relief_days(patient: Any, nerve_code: str) -> list[float]:
+    """Days each earlier session of ``patient`` on ``nerve_code`` relieved them (oldest
+    first), from the apps that observe relief; [] when none does or nothing is known."""
+    modules: list[ReliefModule] = plugins("relief", ReliefModule)
+    out: list[float] = []
+    for module in modules:
+        out.extend(module.observed_relief_days(patient, nerve_code))
+    return out

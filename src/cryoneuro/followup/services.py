@@ -11,6 +11,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cryoneuro.audit.services import audit_record
 from cryoneuro.clinical.outcomes import Session, next_step, relief_course, relief_vs_window
@@ -79,6 +80,9 @@ def schedule_generate(*, procedure, user: Any, request=None) -> list[FollowUpIte
     language = patient.preferred_language
     entries = [(int(e["day"]), e["kind"], e["kind"]) for e in schedule_template()]
     window = procedure_relief_window(procedure)
+    if window is not None:
+        # the patient's own earlier sessions at this site move the prediction (issue 10)
+        window = personalised_relief_window(window, observed_relief_before(procedure))
     if window is not None and getattr(settings, "FOLLOWUP_ADD_WINDOW_ITEM", True):
         day = int(window.end_days[0])
         if not any(abs(d - day) <= 14 for d, k, _ in entries if k == "questionnaire"):
@@ -366,6 +370,131 @@ def baseline_nrs(procedure) -> int | None:
     if procedure.evaluation is not None:
         return procedure.evaluation.nrs
     return None
+
+
+@transaction.atomic
+def analgesic_route_set(
+    *, response: QuestionnaireResponse, index: Any, route: str, user: Any, request=None
+) -> QuestionnaireResponse:
+    """Staff give the route of an analgesic row recorded before routes were asked
+    (``route: "unknown"``, migration followup/0003); the MME is then computed by route.
+    Refused field by field, nothing saved: a row that is not there or already has a
+    route (``index``), an unknown route, "unknown" again, or a drug and route without a
+    sourced conversion factor (``route``, the message names both). Audited."""
+    from cryoneuro.clinical.analgesics import ROUTES, convert
+
+    rows = list((response.answers or {}).get("analgesics") or [])
+    try:
+        i = int(index)
+    except (TypeError, ValueError):
+        raise ValidationError(
+            {"index": [_("No analgesic row %(value)s.") % {"value": index}]}
+        ) from None
+    if not (0 <= i < len(rows)) or not isinstance(rows[i], dict):
+        raise ValidationError({"index": [_("No analgesic row %(value)s.") % {"value": index}]})
+    row = rows[i]
+    if row.get("route") not in (None, "", "unknown"):
+        raise ValidationError(
+            {"index": [_("The route of %(drug)s is already recorded.") % {"drug": row.get("drug")}]}
+        )
+    if route not in ROUTES or route == "unknown":
+        raise ValidationError(
+            {
+                "route": [
+                    _("Unknown route %(value)s; routes: %(names)s.")
+                    % {
+                        "value": repr(route),
+                        "names": ", ".join(r for r in ROUTES if r != "unknown"),
+                    }
+                ]
+            }
+        )
+    try:
+        conversion = convert(row.get("drug", ""), row.get("daily_dose"), route)
+    except (ValueError, TypeError) as exc:
+        raise ValidationError({"route": [str(exc)]}) from None
+    if conversion.mme_per_day is None:
+        raise ValidationError(
+            {
+                "route": [
+                    _("No sourced MME factor for %(drug)s by the %(route)s route.")
+                    % {"drug": row.get("drug"), "route": route}
+                ]
+            }
+        )
+    rows[i] = {**row, "route": route}
+    before_scores = (response.scores or {}).get("analgesics") or {}
+    score = qn.analgesics_score(rows)
+    # keep the figure the old code computed, as the migration did
+    for old, new in zip(before_scores.get("drugs") or [], score["drugs"], strict=False):
+        if isinstance(old, dict) and "mme_per_day_before_routes" in old:
+            new["mme_per_day_before_routes"] = old["mme_per_day_before_routes"]
+    if "mme_per_day_before_routes" in before_scores:
+        score["mme_per_day_before_routes"] = before_scores["mme_per_day_before_routes"]
+    response.answers = {**response.answers, "analgesics": rows}
+    response.scores = {**(response.scores or {}), "analgesics": score}
+    response.mme_per_day = score["mme_per_day"]
+    response.save(update_fields=["answers", "scores", "mme_per_day"])
+    audit_record(
+        actor=user,
+        action="update",
+        request=request,
+        obj=response,
+        patient_id=response.patient_id,
+        detail={
+            "fields": ["analgesics.route"],
+            "row": i,
+            "drug": row.get("drug"),
+            "before": row.get("route") or "unknown",
+            "after": route,
+            "mme_per_day": score["mme_per_day"],
+        },
+    )
+    return response
+
+
+def _observed_end_days(patient: Patient, keep: Any) -> list[float]:
+    """Day relief ended after each session of ``patient`` that ``keep(procedure)`` accepts
+    (check-in order), from the follow-up pain scores (:func:`relief_course`); sessions
+    without a baseline or whose relief has not ended are left out."""
+    responses = list(patient.questionnaire_responses.all())
+    out: list[float] = []
+    for p in patient.procedures.order_by("checked_in_at").prefetch_related("nerves"):
+        if not keep(p):
+            continue
+        base = baseline_nrs(p)
+        if base is None:
+            continue
+        course = relief_course(base, _series(p, responses))
+        if course.end_day is not None and course.end_day > 0:
+            out.append(float(course.end_day))
+    return out
+
+
+def observed_relief_before(procedure) -> list[float]:
+    """The relief observed after the patient's earlier sessions at the same site and side
+    (the sessions the follow-up page counts for its next-session prediction)."""
+    site = (procedure.site_label.strip().lower(), procedure.side)
+
+    def keep(p) -> bool:
+        return (
+            p.pk != procedure.pk
+            and (p.site_label.strip().lower(), p.side) == site
+            and p.checked_in_at < procedure.checked_in_at
+        )
+
+    return _observed_end_days(procedure.patient, keep)
+
+
+def observed_relief_for_nerve(patient: Patient, nerve_code: str) -> list[float]:
+    """The relief observed after each of the patient's sessions that treated (else
+    planned) ``nerve_code``: what the treatment-plan pages update their prediction with."""
+
+    def keep(p) -> bool:
+        codes = [n.nerve_code for n in p.nerves.all()] or list(p.planned_nerves or [])
+        return nerve_code in codes
+
+    return _observed_end_days(patient, keep)
 
 
 def relief_tracking(*, patient: Patient) -> list[dict[str, Any]]:

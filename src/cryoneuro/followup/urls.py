@@ -26,4 +26,9 @@ urlpatterns: list = [
         name="questionnaire_new",
     ),
     path("questionnaires/<int:response_id>/", views.questionnaire_fill, name="questionnaire_fill"),
+    path(
+        "questionnaires/<int:response_id>/route/",
+        views.questionnaire_route,
+        name="questionnaire_route",
+    ),
 ]

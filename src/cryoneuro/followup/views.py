@@ -222,6 +222,33 @@ def questionnaire_new(request: AuthenticatedHttpRequest, patient_id: int):
     return redirect("questionnaire_fill", response_id=response.pk)
 
 
+@require_POST
+@requires(Perm.FOLLOWUP_MANAGE)
+def questionnaire_route(request: AuthenticatedHttpRequest, response_id: int):
+    """Staff: the route of an analgesic recorded before routes were asked (then its MME)."""
+    response = selectors.response_get(user=request.user, response_id=response_id)
+    if not can_access_patient(request.user, Perm.FOLLOWUP_MANAGE, response.patient):
+        raise PermissionDenied
+    try:
+        services.analgesic_route_set(
+            response=response,
+            index=request.POST.get("index"),
+            route=request.POST.get("route", ""),
+            user=request.user,
+            request=request,
+        )
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            for error in errors:
+                messages.error(request, f"{ROUTE_FIELD_LABELS.get(field, field)}: {error}")
+    else:
+        messages.success(request, _("Route recorded: the MME is computed."))
+    return redirect("questionnaire_fill", response_id=response.pk)
+
+
+ROUTE_FIELD_LABELS = {"index": _lazy("Analgesic"), "route": _lazy("Route")}
+
+
 @requires(Perm.QUESTIONNAIRE_FILL)
 def questionnaire_fill(request: AuthenticatedHttpRequest, response_id: int):
     response = selectors.response_get(user=request.user, response_id=response_id)
@@ -298,6 +325,9 @@ def questionnaire_fill(request: AuthenticatedHttpRequest, response_id: int):
             ],
             "problems": problems,
             "lang": qn.lang(),
+            "route_choices": [
+                (c, lbl) for c, lbl in qn.route_choices() if c not in ("", "unknown")
+            ],
         },
         status=status,
     )

@@ -135,6 +135,8 @@ def _patient(ctx, family, given, birth, sex, *, language="fr", email=""):
         preferred_language=language,
         referring_physician="Dr Laurent Fabre, médecin traitant",
         consent_data_processing=True,
+        # asked at the first visit: "no known allergy" recorded, not left unrecorded
+        allergies=[],
     )
 
 

@@ -92,6 +92,13 @@ class PlanOut(Schema):
     inputs: dict[str, Any]
     result: dict[str, Any]
 
+    @staticmethod
+    def resolve_result(obj: Any) -> dict[str, Any]:
+        """The stored result, its relief window the patient's own (none if infeasible)."""
+        result = dict(obj.result or {}) if isinstance(obj.result, dict) else {}
+        result["relief_window"] = selectors.plan_relief_window(obj)
+        return result
+
 
 def _inputs(body: PlanIn, placement: Placement | None = None):
     try:

@@ -54,6 +54,8 @@ def _figures(r: dict[str, Any]) -> dict[str, str]:
         "skin_min": number_against(skin.get("min_c"), skin.get("limit_c")),
         "skin_limit": number_against(skin.get("limit_c"), None),
     }
+from .messages import SENSITIVITY_LABELS, STRUCTURE_STATUS, _label, render
+from .selectors import plan_relief_window
 
 
 def _relief(window: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -142,6 +144,8 @@ def plan_context(plan: Any) -> dict[str, Any]:
         "image": plan.image,
         # an infeasible plan has no protocol, so no relief window to expect
         "relief": _relief(r.get("relief_window")) if plan.feasible else None,
+        # the patient's own prediction (earlier sessions' relief); none if infeasible
+        "relief": _relief(plan_relief_window(plan)),
         "errors": [render(m) for m in r.get("reasons", [])],
         "warnings": [render(w) for w in r.get("warnings", []) if w.get("severity") != "info"],
         "notes": [render(w) for w in r.get("warnings", []) if w.get("severity") == "info"],

@@ -10,6 +10,8 @@ from django.http import Http404
 
 from cryoneuro.accounts.access import ensure_patient_access
 from cryoneuro.accounts.roles import ALL, Perm, scope
+from cryoneuro.clinical.regeneration import ReliefWindow, personalised_relief_window
+from cryoneuro.core.plugins import observed_relief_days
 from cryoneuro.patients.models import Patient
 from cryoneuro.patients.selectors import patient_get
 
@@ -96,3 +98,35 @@ def plans_export(*, patient: Patient) -> list[dict]:
         }
         for p in plans_for_patient(patient=patient)
     ]
+
+
+def plan_relief_window(plan: TreatmentPlan) -> dict[str, Any] | None:
+    """The relief window a stored plan shows: none for an infeasible plan (no protocol
+    reaches the target, so no relief is promised); else the population window stored with
+    the plan, updated with the relief this patient's earlier sessions on the plan's nerve
+    gave (``personalised_relief_window``, observed by followup through
+    :func:`core.plugins.observed_relief_days`); ``personalised`` says which."""
+    result = plan.result if isinstance(plan.result, dict) else {}
+    stored: Any = result.get("relief_window")
+    if not plan.feasible or not isinstance(stored, dict):
+        return None
+    observed = observed_relief_days(plan.patient, plan.nerve_code)
+    if not observed:
+        return {**stored, "personalised": False}
+    try:  # stored JSON: a malformed window is shown as stored, never trusted for the update
+        population = ReliefWindow(
+            (float(stored["onset_days"][0]), float(stored["onset_days"][1])),
+            (float(stored["end_days"][0]), float(stored["end_days"][1])),
+            float(stored["distance_to_end_organ_mm"]),
+            (float(stored["regrowth_mm_per_day"][0]), float(stored["regrowth_mm_per_day"][1])),
+            str(stored.get("source", "")),
+            calibration=str(stored.get("calibration", "pooled")),
+            model_version=str(stored.get("model_version", "")),
+        )
+        window = personalised_relief_window(population, observed)
+    except (TypeError, KeyError, ValueError, IndexError):
+        return {**stored, "personalised": False}
+    out = window.to_dict(plan.procedure_date)
+    out["basis"] = stored.get("basis", "")
+    out["personalised"] = True
+    return out
