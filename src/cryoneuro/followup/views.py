@@ -4,7 +4,7 @@ the patient timeline, and the staff worklist."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -39,8 +39,12 @@ PROBLEM_TEXTS = {
 }
 
 
-def booking_url(patient_id: int | None = None) -> str | None:
-    """The scheduling app's page to book a visit, when that app provides one."""
+def booking_url(patient_id: int | None = None, *, user: Any = None) -> str | None:
+    """The scheduling app's page to book a visit, when that app provides one and ``user``
+    (when given) may book: no link that answers 403 (a nurse manages the follow-up but
+    does not book)."""
+    if user is not None and scope(getattr(user, "role", None), Perm.APPOINTMENT_BOOK) != ALL:
+        return None
     candidates = [("scheduling_book", [patient_id])] if patient_id else []
     candidates.append(("scheduling_calendar", []))
     for name, args in candidates:
@@ -68,7 +72,9 @@ def followup_dashboard(request: AuthenticatedHttpRequest):
 
     for item in due:
         # An attribute for the template only, not a model field.
-        item.book_url = booking_url(item.patient_id) if item.kind == ItemKind.VISIT else None  # type: ignore[attr-defined]
+        item.book_url = (
+            booking_url(item.patient_id, user=request.user) if item.kind == ItemKind.VISIT else None
+        )  # type: ignore[attr-defined]
 
     audit_read(
         request, object_type="followup.followupitem", detail={"worklist": True}, action="search"
@@ -107,7 +113,7 @@ def _patient_context(request: AuthenticatedHttpRequest, patient, add_form=None):
         "can_fill": can_access_patient(request.user, Perm.QUESTIONNAIRE_FILL, patient),
         "can_record_event": can_access_patient(request.user, Perm.ADVERSE_EVENT_RECORD, patient),
         "add_form": add_form or (ItemAddForm() if can_manage else None),
-        "booking_url": booking_url(patient.pk),
+        "booking_url": booking_url(patient.pk, user=request.user),
         "today": timezone.localdate(),
         "responses": list(patient.questionnaire_responses.order_by("-answered_on", "-id")),
         "lang": qn.lang(),
