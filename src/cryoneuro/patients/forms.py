@@ -44,7 +44,12 @@ class PatientForm(forms.ModelForm):
 
 class PatientSearchForm(forms.Form):
     q = forms.CharField(label=_("Name or identifier"), required=False, max_length=100)
-    birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput())
+    birth_date = forms.DateField(
+        label=_("Date of birth"),
+        required=False,
+        widget=DateInput(),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y"],
+    )
 
 
 class PortalAccountForm(forms.Form):
