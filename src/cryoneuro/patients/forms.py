@@ -53,10 +53,9 @@ class PatientSearchForm(forms.Form):
 
 
 class PortalAccountForm(forms.Form):
+    """A username only: the patient chooses the password from the invitation e-mail."""
+
     username = forms.CharField(label=_("Username"), max_length=150)
-    password = forms.CharField(
-        label=_("Initial password"), widget=forms.PasswordInput, min_length=10
-    )
 
 
 class AllergyForm(forms.Form):
