@@ -206,15 +206,23 @@ def followup_timeline(request: AuthenticatedHttpRequest, patient_id: int):
 
 @requires(Perm.QUESTIONNAIRE_FILL)
 def questionnaire_for_item(request: AuthenticatedHttpRequest, item_id: int):
-    """Open (creating if needed) the draft of a follow-up item's questionnaire."""
+    """A follow-up item's questionnaire: its draft when there is one; otherwise the empty
+    form, and the draft is created by the first answer posted (opening writes nothing)."""
     item = selectors.item_get(user=request.user, item_id=item_id, perm=Perm.QUESTIONNAIRE_FILL)
     if item.kind == ItemKind.VISIT or item.status == ItemStatus.CANCELLED:
         messages.error(request, _("This follow-up item has no questionnaire to fill."))
         return redirect("followup_patient", patient_id=item.patient_id)
-    response = services.questionnaire_start(
-        patient=item.patient, user=request.user, item=item, request=request
-    )
-    return redirect("questionnaire_fill", response_id=response.pk)
+    existing = item.responses.order_by("-id").first()
+    if request.method == "POST":
+        response = existing or services.questionnaire_start(
+            patient=item.patient, user=request.user, item=item, request=request
+        )
+        return _questionnaire_page(request, response, post_url=request.path)
+    if existing is not None:
+        return redirect("questionnaire_fill", response_id=existing.pk)
+    audit_read(request, obj=item, patient_id=item.patient_id, detail={"questionnaire": "opened"})
+    response = services.questionnaire_unsaved(patient=item.patient, user=request.user, item=item)
+    return _questionnaire_page(request, response, post_url=request.path)
 
 
 @require_POST
@@ -231,6 +239,13 @@ def questionnaire_new(request: AuthenticatedHttpRequest, patient_id: int):
 @requires(Perm.QUESTIONNAIRE_FILL)
 def questionnaire_fill(request: AuthenticatedHttpRequest, response_id: int):
     response = selectors.response_get(user=request.user, response_id=response_id)
+    if request.method != "POST":
+        audit_read(request, obj=response, patient_id=response.patient_id)
+    return _questionnaire_page(request, response)
+
+
+def _questionnaire_page(request: AuthenticatedHttpRequest, response, post_url: str | None = None):
+    """Show or save a questionnaire (``response`` may be unsaved until the first answer)."""
     initial = qn.initial_from(response.answers)
     form = qn.QuestionnaireForm(
         request.POST or None, instruments=response.instruments, initial=initial
@@ -280,12 +295,11 @@ def questionnaire_fill(request: AuthenticatedHttpRequest, response_id: int):
                     {"response": response, "invalid": True},
                     status=422,
                 )
-    else:
-        audit_read(request, obj=response, patient_id=response.patient_id)
     return render(
         request,
         "followup/questionnaire.html",
         {
+            "post_url": post_url or reverse("questionnaire_fill", args=[response.pk]),
             "response": response,
             "patient": response.patient,
             "form": form,
