@@ -136,11 +136,10 @@ def plan(
     as_json: Annotated[bool, typer.Option("--json", help="Print the whole plan as JSON.")] = False,
 ) -> None:
     """Plan the shortest freeze protocol that puts the nerve in the reversible window."""
+    from cryoneuro.clinical.nerves import NERVES
     from cryoneuro.planning.clinical import inputs_for_nerve
     from cryoneuro.planning.inputs import ClinicalLimits, PlanInputError
     from cryoneuro.planning.planner import PlanComputationError, make_plan
-
-    from cryoneuro.clinical.nerves import NERVES
 
     if nerve and nerve not in NERVES:
         raise _fail(
