@@ -72,9 +72,8 @@ def followup_dashboard(request: AuthenticatedHttpRequest):
 
     for item in due:
         # An attribute for the template only, not a model field.
-        item.book_url = (
-            booking_url(item.patient_id, user=request.user) if item.kind == ItemKind.VISIT else None
-        )  # type: ignore[attr-defined]
+        url = booking_url(item.patient_id, user=request.user)
+        item.book_url = url if item.kind == ItemKind.VISIT else None  # type: ignore[attr-defined]
 
     audit_read(
         request, object_type="followup.followupitem", detail={"worklist": True}, action="search"
