@@ -82,7 +82,12 @@ class Patient(CreatedAtModel):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     search_name = models.CharField(
-        _("name as searched"), max_length=201, blank=True, editable=False, db_index=True
+        _("name as searched"),
+        max_length=201,
+        blank=True,
+        editable=False,
+        db_index=True,
+        db_default="",  # rows written by older code (and old migration states) get ""
     )
 
     class Meta:

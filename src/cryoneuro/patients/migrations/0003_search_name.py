@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='patient',
             name='search_name',
-            field=models.CharField(blank=True, db_index=True, editable=False, max_length=201, verbose_name='name as searched'),
+            field=models.CharField(blank=True, db_default='', db_index=True, editable=False, max_length=201, verbose_name='name as searched'),
         ),
         migrations.RunPython(fill_search_names, migrations.RunPython.noop),
     ]
