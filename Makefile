@@ -29,12 +29,14 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP)
 
-## make run: install, migrate SQLite under ./var, load demo data once, serve on 127.0.0.1:8000
+## make run: install, migrate SQLite under ./var, load demo data once, serve on $(HOST):$(PORT)
+## (127.0.0.1:8000; `make run PORT=8101` serves, prints and links e-mails to port 8101)
 run: $(STAMP)
 	@mkdir -p var
 	@DJANGO_SETTINGS_MODULE=$(RUN_SETTINGS) $(PY) -m cryoneuro.manage migrate --noinput -v 0
 	@DJANGO_SETTINGS_MODULE=$(RUN_SETTINGS) $(PY) -m cryoneuro.manage load_demo --url http://$(HOST):$(PORT)/
-	@DJANGO_SETTINGS_MODULE=$(RUN_SETTINGS) $(PY) -m cryoneuro.manage runserver --noreload $(HOST):$(PORT)
+	@echo "cryoneuro: serving on http://$(HOST):$(PORT)/"
+	@FOLLOWUP_SITE_URL=http://$(HOST):$(PORT) DJANGO_SETTINGS_MODULE=$(RUN_SETTINGS) $(PY) -m cryoneuro.manage runserver --noreload $(HOST):$(PORT)
 
 ## make test: system packages (chromium, postgresql) where missing, lint, format, the app map
 ## (.importlinter), mypy (whole package), pytest on SQLite and PostgreSQL

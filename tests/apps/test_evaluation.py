@@ -134,3 +134,29 @@ def test_the_form_records_the_target_and_renal_function_for_the_bleeding_tier(
     assert float(evaluation.creatinine_clearance_ml_min) == 45.0
     hit = next(h for h in evaluation.decision["fired"] if h["code"] == "NR_ANTICOAGULANT")
     assert "low bleeding-risk tier" in hit["message_en"] and "dabigatran" in hit["message_en"]
+
+
+def test_it_refuses_pregnancy_for_a_patient_recorded_as_male(
+    client, physician, make_patient, knee_case
+):
+    patient = make_patient("Durand", "Paul", sex="male")
+    client.force_login(physician)
+    response = client.post(
+        f"/patients/{patient.pk}/evaluations/new/",
+        _form(knee_case, pregnancy="on"),
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors["pregnancy"]
+    assert "masculin" in errors[0] or "male" in errors[0]
+    assert not Evaluation.objects.exists()
+
+
+@pytest.mark.parametrize("sex", ["female", "other", "unknown"])
+def test_it_accepts_pregnancy_when_the_record_is_not_male(
+    client, physician, make_patient, knee_case, sex
+):
+    patient = make_patient(sex=sex)
+    client.force_login(physician)
+    client.post(f"/patients/{patient.pk}/evaluations/new/", _form(knee_case, pregnancy="on"))
+    assert Evaluation.objects.get().pregnancy is True

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_it_logs_in_registers_evaluates_and_shows_the_decision(page, physician, staff_login):
     staff_login("dr.house")
-    expect(page.locator("h1")).to_have_text("Patients")
+    expect(page.locator("h1")).to_have_text("Mon travail")  # the home lists the role's work
 
     page.locator('a[href="/patients/new/"]').click()
     page.fill("#id_family_name", "Lefebvre")

@@ -38,9 +38,10 @@ def test_a_patient_fills_a_follow_up_questionnaire_in_the_portal(
     page.locator("input[name=nrs][value='3']").check()
     # saved as a draft as soon as it changes (htmx), nothing lost
     expect(page.locator("#save-status")).to_have_attribute("data-status", "draft")
+    # opening wrote nothing; the first answer creates the draft
+    expect(page.locator("#save-status")).not_to_contain_text("Rien n'est encore enregistré")
+    page.wait_for_timeout(300)
     response = QuestionnaireResponse.objects.get(item=item)
-    page.wait_for_function("() => document.querySelector('#save-status').textContent.length > 0")
-    page.wait_for_timeout(1200)
     response.refresh_from_db()
     assert response.nrs == 3 and response.is_draft
 

@@ -61,3 +61,13 @@ def test_bad_values_get_one_line_and_exit_2(args, named):
     lines = [line for line in out.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and named in lines[0]
     assert "Traceback" not in out.output
+
+
+def test_it_refuses_an_unknown_nerve_listing_the_valid_names():
+    out = runner.invoke(
+        app, ["plan", "--nerve", "nosuchnerve", "--depth-mm", "8", "--diameter-mm", "1.5"]
+    )
+    assert out.exit_code == 2
+    assert "nosuchnerve" in out.output and "valid names:" in out.output
+    assert "ipbsn" in out.output and "genicular_superomedial" in out.output
+    assert "Traceback" not in out.output

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from cryoneuro.accounts.access import ensure_patient_access
-from cryoneuro.accounts.roles import Perm
+from cryoneuro.accounts.roles import ALL, Perm, scope
 from cryoneuro.patients.models import Patient
 
 from .models import Evaluation
@@ -25,6 +25,24 @@ def evaluation_get(*, user: Any, evaluation_id: int) -> Evaluation:
         raise Http404 from None
     ensure_patient_access(user, Perm.EVALUATION_VIEW, evaluation.patient)
     return evaluation
+
+
+def evaluations_awaiting_review(*, user: Any) -> QuerySet[Evaluation]:
+    """The physician's worklist: evaluations that need specialist review and have none yet.
+
+    Only the patient's latest evaluation counts (a later one supersedes it); empty for a
+    role that cannot review."""
+    if scope(getattr(user, "role", None), Perm.EVALUATION_REVIEW) != ALL:
+        return Evaluation.objects.none()
+    later = Evaluation.objects.filter(
+        patient=OuterRef("patient"), created_at__gt=OuterRef("created_at")
+    )
+    return (
+        Evaluation.objects.filter(outcome="needs_review", reviewed_at__isnull=True)
+        .exclude(Exists(later))
+        .select_related("patient")
+        .order_by("created_at", "id")
+    )
 
 
 def evaluation_latest(*, patient: Patient) -> Evaluation | None:

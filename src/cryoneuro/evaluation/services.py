@@ -125,13 +125,22 @@ def evaluation_to_case(evaluation: Evaluation) -> Case:
 
 def case_record_errors(*, patient: Patient, case: Case) -> dict[str, list[str]]:
     """Where the case contradicts the patient's record: the age must be the one the date
-    of birth gives today, the allergies the ones on the record (edit the record first)."""
+    of birth gives today, the allergies the ones on the record (edit the record first), and
+    a pregnancy needs a sex on record that is not male ("other"/"unknown" are accepted:
+    the record's sex is administrative and may not be the sex at birth)."""
     errors: dict[str, list[str]] = {}
     age = patient.age_on(timezone.localdate())
     if case.age_years != age:
         errors["age_years"] = [
             _("The age (%(given)s) does not match the date of birth on the record (%(age)s).")
             % {"given": case.age_years, "age": age}
+        ]
+    if case.pregnancy and patient.sex == "male":
+        errors["pregnancy"] = [
+            _(
+                "Pregnancy is ticked but the record gives the patient's sex as male: "
+                "correct the record or untick pregnancy."
+            )
         ]
     recorded = sorted((a.substance, a.detail.casefold()) for a in patient.allergy_list)
     given = sorted((a.substance, a.detail.casefold()) for a in case.allergies)

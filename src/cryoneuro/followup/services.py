@@ -266,6 +266,34 @@ def _procedure_for(patient: Patient, day: dt.date):
 
 
 @transaction.atomic
+def questionnaire_unsaved(
+    *,
+    patient: Patient,
+    user: Any,
+    item: FollowUpItem | None = None,
+    instruments: list[str] | None = None,
+    answered_on: dt.date | None = None,
+) -> QuestionnaireResponse:
+    """The questionnaire as it would start, not saved: what the page shows until the first
+    answer is typed (opening a questionnaire writes nothing)."""
+    answered_on = answered_on or timezone.localdate()
+    procedure = item.procedure if item is not None else _procedure_for(patient, answered_on)
+    if instruments is None:
+        instruments = (
+            list(item.instruments)
+            if item is not None and item.instruments
+            else (qn.instruments_for(procedure.indication if procedure else ""))
+        )
+    return QuestionnaireResponse(
+        patient=patient,
+        item=item,
+        procedure=procedure,
+        instruments=instruments,
+        answered_on=answered_on,
+        filled_by=user,
+    )
+
+
 def questionnaire_start(
     *,
     patient: Patient,
@@ -280,21 +308,8 @@ def questionnaire_start(
         existing = item.responses.order_by("-id").first()
         if existing is not None:
             return existing
-    answered_on = answered_on or timezone.localdate()
-    procedure = item.procedure if item is not None else _procedure_for(patient, answered_on)
-    if instruments is None:
-        instruments = (
-            list(item.instruments)
-            if item is not None and item.instruments
-            else (qn.instruments_for(procedure.indication if procedure else ""))
-        )
-    response = QuestionnaireResponse(
-        patient=patient,
-        item=item,
-        procedure=procedure,
-        instruments=instruments,
-        answered_on=answered_on,
-        filled_by=user,
+    response = questionnaire_unsaved(
+        patient=patient, user=user, item=item, instruments=instruments, answered_on=answered_on
     )
     response.save()
     audit_record(actor=user, action="create", request=request, obj=response, patient_id=patient.pk)

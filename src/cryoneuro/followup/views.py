@@ -4,7 +4,7 @@ the patient timeline, and the staff worklist."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -39,8 +39,12 @@ PROBLEM_TEXTS = {
 }
 
 
-def booking_url(patient_id: int | None = None) -> str | None:
-    """The scheduling app's page to book a visit, when that app provides one."""
+def booking_url(patient_id: int | None = None, *, user: Any = None) -> str | None:
+    """The scheduling app's page to book a visit, when that app provides one and ``user``
+    (when given) may book: no link that answers 403 (a nurse manages the follow-up but
+    does not book)."""
+    if user is not None and scope(getattr(user, "role", None), Perm.APPOINTMENT_BOOK) != ALL:
+        return None
     candidates = [("scheduling_book", [patient_id])] if patient_id else []
     candidates.append(("scheduling_calendar", []))
     for name, args in candidates:
@@ -68,7 +72,8 @@ def followup_dashboard(request: AuthenticatedHttpRequest):
 
     for item in due:
         # An attribute for the template only, not a model field.
-        item.book_url = booking_url(item.patient_id) if item.kind == ItemKind.VISIT else None  # type: ignore[attr-defined]
+        url = booking_url(item.patient_id, user=request.user)
+        item.book_url = url if item.kind == ItemKind.VISIT else None  # type: ignore[attr-defined]
 
     audit_read(
         request, object_type="followup.followupitem", detail={"worklist": True}, action="search"
@@ -107,7 +112,7 @@ def _patient_context(request: AuthenticatedHttpRequest, patient, add_form=None):
         "can_fill": can_access_patient(request.user, Perm.QUESTIONNAIRE_FILL, patient),
         "can_record_event": can_access_patient(request.user, Perm.ADVERSE_EVENT_RECORD, patient),
         "add_form": add_form or (ItemAddForm() if can_manage else None),
-        "booking_url": booking_url(patient.pk),
+        "booking_url": booking_url(patient.pk, user=request.user),
         "today": timezone.localdate(),
         "responses": list(patient.questionnaire_responses.order_by("-answered_on", "-id")),
         "lang": qn.lang(),
@@ -200,15 +205,23 @@ def followup_timeline(request: AuthenticatedHttpRequest, patient_id: int):
 
 @requires(Perm.QUESTIONNAIRE_FILL)
 def questionnaire_for_item(request: AuthenticatedHttpRequest, item_id: int):
-    """Open (creating if needed) the draft of a follow-up item's questionnaire."""
+    """A follow-up item's questionnaire: its draft when there is one; otherwise the empty
+    form, and the draft is created by the first answer posted (opening writes nothing)."""
     item = selectors.item_get(user=request.user, item_id=item_id, perm=Perm.QUESTIONNAIRE_FILL)
     if item.kind == ItemKind.VISIT or item.status == ItemStatus.CANCELLED:
         messages.error(request, _("This follow-up item has no questionnaire to fill."))
         return redirect("followup_patient", patient_id=item.patient_id)
-    response = services.questionnaire_start(
-        patient=item.patient, user=request.user, item=item, request=request
-    )
-    return redirect("questionnaire_fill", response_id=response.pk)
+    existing = item.responses.order_by("-id").first()
+    if request.method == "POST":
+        response = existing or services.questionnaire_start(
+            patient=item.patient, user=request.user, item=item, request=request
+        )
+        return _questionnaire_page(request, response, post_url=request.path)
+    if existing is not None:
+        return redirect("questionnaire_fill", response_id=existing.pk)
+    audit_read(request, obj=item, patient_id=item.patient_id, detail={"questionnaire": "opened"})
+    response = services.questionnaire_unsaved(patient=item.patient, user=request.user, item=item)
+    return _questionnaire_page(request, response, post_url=request.path)
 
 
 @require_POST
@@ -252,6 +265,13 @@ ROUTE_FIELD_LABELS = {"index": _lazy("Analgesic"), "route": _lazy("Route")}
 @requires(Perm.QUESTIONNAIRE_FILL)
 def questionnaire_fill(request: AuthenticatedHttpRequest, response_id: int):
     response = selectors.response_get(user=request.user, response_id=response_id)
+    if request.method != "POST":
+        audit_read(request, obj=response, patient_id=response.patient_id)
+    return _questionnaire_page(request, response)
+
+
+def _questionnaire_page(request: AuthenticatedHttpRequest, response, post_url: str | None = None):
+    """Show or save a questionnaire (``response`` may be unsaved until the first answer)."""
     initial = qn.initial_from(response.answers)
     form = qn.QuestionnaireForm(
         request.POST or None, instruments=response.instruments, initial=initial
@@ -301,12 +321,11 @@ def questionnaire_fill(request: AuthenticatedHttpRequest, response_id: int):
                     {"response": response, "invalid": True},
                     status=422,
                 )
-    else:
-        audit_read(request, obj=response, patient_id=response.patient_id)
     return render(
         request,
         "followup/questionnaire.html",
         {
+            "post_url": post_url or reverse("questionnaire_fill", args=[response.pk]),
             "response": response,
             "patient": response.patient,
             "form": form,

@@ -44,14 +44,18 @@ class PatientForm(forms.ModelForm):
 
 class PatientSearchForm(forms.Form):
     q = forms.CharField(label=_("Name or identifier"), required=False, max_length=100)
-    birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput())
+    birth_date = forms.DateField(
+        label=_("Date of birth"),
+        required=False,
+        widget=DateInput(),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y"],
+    )
 
 
 class PortalAccountForm(forms.Form):
+    """A username only: the patient chooses the password from the invitation e-mail."""
+
     username = forms.CharField(label=_("Username"), max_length=150)
-    password = forms.CharField(
-        label=_("Initial password"), widget=forms.PasswordInput, min_length=10
-    )
 
 
 class AllergyForm(forms.Form):

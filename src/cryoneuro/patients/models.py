@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 
 from django.conf import settings
@@ -30,6 +31,16 @@ def validate_not_future(value: date) -> None:
         raise ValidationError(_("The date of birth cannot be in the future."), code="future")
     if value.year < 1900:
         raise ValidationError(_("The date of birth must be after 1900."), code="too_old")
+
+
+def search_key(text: str) -> str:
+    """``text`` as the search compares it: accents stripped, case folded, spaces single.
+
+    "Lefèvre", "LEFEVRE" and "lefevre" give the same key, on every database (SQLite has no
+    unaccent, and PostgreSQL's needs an extension): the key is stored beside the names."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.casefold().split())
 
 
 class Patient(CreatedAtModel):
@@ -70,6 +81,15 @@ class Patient(CreatedAtModel):
     allergies_recorded_at = models.DateTimeField(_("allergies recorded at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    search_name = models.CharField(
+        _("name as searched"),
+        max_length=201,
+        blank=True,
+        editable=False,
+        db_index=True,
+        db_default="",  # rows written by older code (and old migration states) get ""
+    )
+
     class Meta:
         ordering = ["family_name", "given_name"]
         verbose_name = _("patient")
@@ -78,6 +98,14 @@ class Patient(CreatedAtModel):
             models.Index(fields=["family_name", "given_name"]),
             models.Index(fields=["birth_date"]),
         ]
+
+    def save(self, *args, **kwargs):
+        """Keep :attr:`search_name` in step with the names on every save."""
+        self.search_name = search_key(f"{self.family_name} {self.given_name}")
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"family_name", "given_name"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
 
     def __str__(self) -> str:
         return f"{self.family_name.upper()} {self.given_name} ({self.identifier})"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -12,7 +12,20 @@ from cryoneuro.accounts.access import ensure_patient_access
 from cryoneuro.accounts.roles import ALL, Perm, scope
 from cryoneuro.core.plugins import patient_export_sections
 
-from .models import Patient
+from .models import Patient, search_key
+
+BIRTH_DATE_FORMATS = ("%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d", "%d-%m-%Y")
+"""Dates of birth as people type them in the search box (French dd/mm/yyyy first)."""
+
+
+def parse_typed_date(text: str) -> date | None:
+    """A date typed as dd/mm/yyyy, dd.mm.yyyy, dd-mm-yyyy or yyyy-mm-dd; None otherwise."""
+    for fmt in BIRTH_DATE_FORMATS:
+        try:
+            return datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    return None
 
 
 def patient_get(*, user: Any, patient_id: int, perm: Perm = Perm.PATIENT_VIEW) -> Patient:
@@ -27,17 +40,19 @@ def patient_get(*, user: Any, patient_id: int, perm: Perm = Perm.PATIENT_VIEW) -
 def patient_search(
     *, user: Any, query: str = "", birth_date: date | None = None
 ) -> QuerySet[Patient]:
-    """Search by name (any part), identifier, or date of birth, within the user's scope."""
+    """Search by name (any part, accents and case ignored), identifier, or date of birth
+    (typed in the query or given apart), within the user's scope."""
     granted = scope(getattr(user, "role", None), Perm.PATIENT_LIST)
     patients = Patient.objects.all()
     if granted != ALL:
         return patients.none()
     for term in query.split():
+        typed_date = parse_typed_date(term)
+        if typed_date is not None:
+            patients = patients.filter(birth_date=typed_date)
+            continue
         patients = patients.filter(
-            Q(family_name__icontains=term)
-            | Q(given_name__icontains=term)
-            | Q(identifier__iexact=term)
-            | Q(identifier__icontains=term)
+            Q(search_name__contains=search_key(term)) | Q(identifier__icontains=term)
         )
     if birth_date is not None:
         patients = patients.filter(birth_date=birth_date)

@@ -6,9 +6,14 @@ import uuid
 from datetime import date
 from typing import Any
 
+from allauth.account.forms import default_token_generator
+from allauth.account.utils import user_pk_to_url_str
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from pydantic import ValidationError as PydanticValidationError
@@ -103,11 +108,63 @@ def patient_update(*, patient: Patient, updated_by: Any, request=None, **changes
     return patient
 
 
+INVITATION_EMAIL = {
+    "fr": {
+        "subject": "{clinic} : votre accès au portail patient",
+        "body": (
+            "Bonjour {name},\n\n"
+            "{clinic} vous a ouvert un accès au portail patient (identifiant : {username}).\n"
+            "Choisissez votre mot de passe en suivant ce lien :\n{url}\n\n"
+            "Ce lien ne sert qu'une fois et expire dans {days} jours. Si vous n'attendiez "
+            "pas ce message, ignorez-le.\n"
+        ),
+    },
+    "en": {
+        "subject": "{clinic}: your patient portal access",
+        "body": (
+            "Hello {name},\n\n"
+            "{clinic} has opened a patient portal account for you (username: {username}).\n"
+            "Choose your password by following this link:\n{url}\n\n"
+            "The link works once and expires in {days} days. If you did not expect this "
+            "message, ignore it.\n"
+        ),
+    },
+}
+
+
+def portal_invitation_url(user: Any, request=None) -> str:
+    """The set-password link for ``user``: allauth's password-reset-from-key page, with
+    its one-use token (Django's token generator: it expires after PASSWORD_RESET_TIMEOUT
+    and stops working once the password is set)."""
+    path = reverse(
+        "account_reset_password_from_key",
+        kwargs={
+            "uidb36": user_pk_to_url_str(user),
+            "key": default_token_generator.make_token(user),
+        },
+    )
+    if request is not None:
+        return request.build_absolute_uri(path)
+    return getattr(settings, "FOLLOWUP_SITE_URL", "http://127.0.0.1:8000").rstrip("/") + path
+
+
 @transaction.atomic
 def patient_portal_account_create(
-    *, patient: Patient, username: str, password: str, created_by: Any, request=None
+    *, patient: Patient, username: str, created_by: Any, request=None
 ):
-    """Give a patient a portal login that sees only their own record."""
+    """Give a patient a portal login that sees only their own record, and e-mail them an
+    invitation to choose their own password (nobody else ever knows it)."""
+    if not patient.email:
+        raise ValidationError(
+            {
+                "email": [
+                    _(
+                        "The patient has no e-mail address: add one to the record to "
+                        "send the portal invitation."
+                    )
+                ]
+            }
+        )
     User = get_user_model()
     user = User(
         username=username,
@@ -117,18 +174,34 @@ def patient_portal_account_create(
         last_name=patient.family_name,
         preferred_language=patient.preferred_language,
     )
-    user.set_password(password)
+    user.set_unusable_password()
     user.full_clean()
     user.save()
     patient.user = user
     patient.save(update_fields=["user", "updated_at"])
+    language = (
+        patient.preferred_language if patient.preferred_language in INVITATION_EMAIL else "fr"
+    )
+    texts = INVITATION_EMAIL[language]
+    fields = {
+        "clinic": settings.CLINIC_NAME,
+        "name": patient.full_name,
+        "username": username,
+        "url": portal_invitation_url(user, request),
+        "days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+    }
+    subject, body = texts["subject"].format(**fields), texts["body"].format(**fields)
+    recipient = patient.email
+    transaction.on_commit(
+        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
+    )
     audit_record(
         actor=created_by,
         action="update",
         request=request,
         obj=patient,
         patient_id=patient.pk,
-        detail={"portal_account": username},
+        detail={"portal_account": username, "invitation_sent_to": "patient e-mail"},
     )
     return user
 

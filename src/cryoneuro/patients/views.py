@@ -119,7 +119,13 @@ def patient_portal_account(request: AuthenticatedHttpRequest, patient_id: int):
             for message in error.messages:
                 messages.error(request, message)
         else:
-            messages.success(request, _("Portal account created."))
+            messages.success(
+                request,
+                _(
+                    "Portal account created: an invitation to choose a password was sent to %(email)s."
+                )
+                % {"email": patient.email},
+            )
     elif request.method == "POST":
         for field_errors in form.errors.values():
             for field_error in field_errors:

@@ -157,6 +157,17 @@ class Protocol:
         """Parse ``"2x120/60"``, ``"2x120/60+60"``, ``"120"`` or ``"freeze:90,thaw:30,..."``."""
         s = text.strip().lower().replace(" ", "")
         m = re.fullmatch(r"(?:(\d+)x)?([0-9.]+)(?:/([0-9.]+))?(?:\+([0-9.]+))?", s)
+        signed = re.fullmatch(r"(?:(-?\d+)x)?(-?[0-9.]+)(?:/(-?[0-9.]+))?(?:\+(-?[0-9.]+))?", s)
+        if m is None and signed is not None:
+            # the compact form with a minus sign: name the negative number, not "unknown phase"
+            names = ("number of cycles", "freeze time", "thaw time", "final thaw time")
+            for name, value in zip(names, signed.groups(), strict=True):
+                if value is not None and value.startswith("-"):
+                    unit = "" if name == "number of cycles" else " s"
+                    raise ValueError(
+                        f"protocol {text!r}: the {name} is negative ({value}{unit}); "
+                        "times and counts must be positive, e.g. 2x120/60"
+                    )
         try:
             if m:
                 n = int(m.group(1) or 1)

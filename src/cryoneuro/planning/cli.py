@@ -84,7 +84,10 @@ def plan(
         str, typer.Option("--depth-mm", help="Nerve centre depth below the skin (mm).")
     ],
     diameter_mm: Annotated[str, typer.Option("--diameter-mm", help="Nerve diameter (mm).")],
-    nerve: Annotated[str, typer.Option(help="Catalog nerve code (or a custom label).")] = "",
+    nerve: Annotated[
+        str,
+        typer.Option(help="Catalog nerve code (e.g. ipbsn); omit it for a generic sensory nerve."),
+    ] = "",
     layers: Annotated[
         str, typer.Option(help="Tissue layers from the skin, mm: skin:2,fat:5,muscle")
     ] = "skin:2,fat:5,muscle",
@@ -133,10 +136,15 @@ def plan(
     as_json: Annotated[bool, typer.Option("--json", help="Print the whole plan as JSON.")] = False,
 ) -> None:
     """Plan the shortest freeze protocol that puts the nerve in the reversible window."""
+    from cryoneuro.clinical.nerves import NERVES
     from cryoneuro.planning.clinical import inputs_for_nerve
     from cryoneuro.planning.inputs import ClinicalLimits, PlanInputError
     from cryoneuro.planning.planner import PlanComputationError, make_plan
 
+    if nerve and nerve not in NERVES:
+        raise _fail(
+            f"--nerve {nerve!r} is not a catalog nerve; valid names: {', '.join(sorted(NERVES))}"
+        )
     try:
         depth = _num("--depth-mm", depth_mm)
         diameter = _num("--diameter-mm", diameter_mm)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from cryoneuro.clinical.nerves import NERVES
 
 from .models import AdverseEventGrade, AdverseEventKind, AdverseEventSource, Cryogen, StepCode
+from .services import adverse_event_input_errors
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 IMAGING = [("ultrasound", _("Ultrasound")), ("ct", _("CT")), ("fluoroscopy", _("Fluoroscopy"))]
@@ -339,10 +340,11 @@ class AdverseEventForm(forms.Form):
     nerve = forms.TypedChoiceField(
         label=_("Treated nerve"), required=False, coerce=int, empty_value=None, choices=[]
     )
+    # no max_length here: a browser would cut pasted text at the maxlength attribute
+    # without a word; the service refuses text past its limit with a field error
     description = forms.CharField(
         label=_("Description"),
         required=False,
-        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -362,4 +364,11 @@ class AdverseEventForm(forms.Form):
         onset, resolved = data.get("onset_date"), data.get("resolved_date")
         if onset and resolved and resolved < onset:
             self.add_error("resolved_date", _("The resolution cannot precede the onset."))
+        if onset:
+            errors = adverse_event_input_errors(
+                onset_date=onset, resolved_date=resolved, description=data.get("description", "")
+            )
+            for field, messages in errors.items():
+                for message in messages:
+                    self.add_error(field, message)
         return data

@@ -713,6 +713,34 @@ def procedure_close(
 # ----------------------------------------------------------------------------- adverse events
 
 
+ADVERSE_EVENT_DESCRIPTION_MAX = 2000
+"""Characters kept in an adverse event's description (a free-text limit of the record, not
+a clinical figure). Longer text is refused with this limit named, never cut."""
+
+
+def adverse_event_input_errors(
+    *, onset_date: dt.date, resolved_date: dt.date | None, description: str
+) -> dict[str, list[str]]:
+    """Field errors for an adverse event's dates and text: no date in the future, no text
+    past :data:`ADVERSE_EVENT_DESCRIPTION_MAX` (the form, the API and the service agree)."""
+    errors: dict[str, list[str]] = {}
+    today = timezone.localdate()
+    if onset_date > today:
+        errors["onset_date"] = [_("The onset cannot be in the future.")]
+    if resolved_date is not None and resolved_date > today:
+        errors["resolved_date"] = [_("The resolution cannot be in the future.")]
+    length = len(description.strip())
+    if length > ADVERSE_EVENT_DESCRIPTION_MAX:
+        errors["description"] = [
+            _(
+                "The description has %(length)d characters; at most %(limit)d are "
+                "accepted. Shorten it (nothing was saved)."
+            )
+            % {"length": length, "limit": ADVERSE_EVENT_DESCRIPTION_MAX}
+        ]
+    return errors
+
+
 @transaction.atomic
 def adverse_event_record(
     *,
@@ -734,6 +762,11 @@ def adverse_event_record(
         procedure = procedure or nerve.procedure
     if procedure is not None and procedure.patient_id != patient.pk:
         raise ValidationError({"procedure": [_("This procedure is another patient's.")]})
+    errors = adverse_event_input_errors(
+        onset_date=onset_date, resolved_date=resolved_date, description=description
+    )
+    if errors:
+        raise ValidationError(errors)
     event = AdverseEvent(
         patient=patient,
         procedure=procedure,

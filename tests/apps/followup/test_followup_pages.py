@@ -25,14 +25,19 @@ def test_the_patient_fills_a_questionnaire_in_the_portal(portal_patient, client,
     home = client.get(f"/patients/{patient.pk}/").content.decode()
     item = procedure.followup_items.get(day=7)
     assert f"/follow-up/items/{item.pk}/questionnaire/" in home
-    response = client.get(f"/follow-up/items/{item.pk}/questionnaire/")
-    assert response.status_code == 302
+    item_url = f"/follow-up/items/{item.pk}/questionnaire/"
+    response = client.get(item_url)
+    assert response.status_code == 200
+    assert not QuestionnaireResponse.objects.filter(item=item).exists()  # nothing typed yet
+    # htmx autosave: the first answer creates the draft and keeps it
+    saved = client.post(item_url, {"nrs": "3", "action": "save"}, HTTP_HX_REQUEST="true")
+    assert saved.status_code == 200 and "save-status" in saved.content.decode()
     draft = QuestionnaireResponse.objects.get(item=item)
     url = f"/questionnaires/{draft.pk}/"
     assert client.get(url).status_code == 200
-    # htmx autosave keeps a partial answer
-    saved = client.post(url, {"nrs": "3", "action": "save"}, HTTP_HX_REQUEST="true")
-    assert saved.status_code == 200 and "save-status" in saved.content.decode()
+    assert client.get(item_url)["Location"] == url  # the item now opens its draft
+    client.post(item_url, {"nrs": "3", "action": "save"}, HTTP_HX_REQUEST="true")
+    assert QuestionnaireResponse.objects.filter(item=item).count() == 1  # never a second
     draft.refresh_from_db()
     assert draft.is_draft and draft.nrs == 3
     # completing with questions left: 422, still a draft, nothing lost
@@ -92,7 +97,7 @@ def test_an_invalid_answer_does_not_lose_the_valid_ones(portal_patient, client, 
     user, _patient, procedure = portal_patient
     login(user)
     item = procedure.followup_items.get(day=7)
-    client.get(f"/follow-up/items/{item.pk}/questionnaire/")
+    client.post(f"/follow-up/items/{item.pk}/questionnaire/", {"action": "save"})
     draft = QuestionnaireResponse.objects.get(item=item)
     response = client.post(
         f"/questionnaires/{draft.pk}/",
@@ -101,3 +106,20 @@ def test_an_invalid_answer_does_not_lose_the_valid_ones(portal_patient, client, 
     assert response.status_code == 422  # the dose is missing
     draft.refresh_from_db()
     assert draft.answers["nrs"] == 4 and draft.answers["pgic"] == 2 and draft.is_draft
+
+
+def test_it_creates_no_draft_when_a_questionnaire_is_only_opened(portal_patient, client, login):
+    user, _patient, procedure = portal_patient
+    login(user)
+    item = procedure.followup_items.get(day=7)
+    for _n in range(3):
+        page = client.get(f"/follow-up/items/{item.pk}/questionnaire/")
+        assert page.status_code == 200 and 'name="nrs"' in page.content.decode()
+    assert not QuestionnaireResponse.objects.filter(item=item).exists()
+    # without JavaScript, the first "save" creates the draft and shows it
+    saved = client.post(
+        f"/follow-up/items/{item.pk}/questionnaire/", {"nrs": "5", "action": "save"}
+    )
+    draft = QuestionnaireResponse.objects.get(item=item)
+    assert saved["Location"] == f"/questionnaires/{draft.pk}/"
+    assert draft.nrs == 5 and draft.is_draft

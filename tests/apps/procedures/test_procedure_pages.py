@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from cryoneuro.procedures.models import Procedure
 from tests.apps.procedures.helpers import run_procedure
@@ -198,3 +199,74 @@ def test_check_in_from_the_treatment_plans(cleared_patient, nurse, physician, lo
     assert procedure.planned_nerves == ["afcn"] and procedure.plan_ids == [plan.pk]
     page = client.get(f"/procedures/{procedure.pk}/").content.decode()
     assert "data-protocol-differs" in page
+
+
+def _event(**extra):
+    return {"kind": "numbness", "grade": "1", "source": "followup", **extra}
+
+
+def test_it_refuses_a_long_description_naming_the_limit_and_saves_nothing(
+    full_procedure, nurse, login
+):
+    from cryoneuro.procedures.models import AdverseEvent
+
+    client = login(nurse)
+    before = AdverseEvent.objects.count()
+    url = f"/patients/{full_procedure.patient_id}/adverse-events/new/"
+    response = client.post(
+        url,
+        _event(onset_date=str(timezone.localdate()), description="x" * 2345),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 422
+    errors = response.context["form"].errors["description"]
+    assert "2345" in errors[0] and "2000" in errors[0]
+    assert AdverseEvent.objects.count() == before
+    # the page keeps the whole text (nothing cut) and sets no maxlength that would cut it
+    html = response.content.decode()
+    assert "x" * 2345 in html and 'maxlength="2000"' not in html
+
+
+def test_it_refuses_a_future_onset(full_procedure, nurse, login):
+    client = login(nurse)
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    response = client.post(
+        f"/patients/{full_procedure.patient_id}/adverse-events/new/",
+        _event(onset_date=str(tomorrow)),
+    )
+    assert response.status_code == 422
+    assert "onset_date" in response.context["form"].errors
+
+
+def test_the_service_and_the_api_refuse_a_future_onset_and_a_long_text(
+    full_procedure, nurse, login
+):
+    from django.core.exceptions import ValidationError
+
+    from cryoneuro.procedures.services import adverse_event_record
+
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    with pytest.raises(ValidationError) as refused:
+        adverse_event_record(
+            patient=full_procedure.patient,
+            user=nurse,
+            kind="numbness",
+            grade=1,
+            onset_date=tomorrow,
+            source="visit",
+            description="y" * 2001,
+        )
+    assert set(refused.value.message_dict) == {"onset_date", "description"}
+    client = login(nurse)
+    answer = client.post(
+        f"/api/patients/{full_procedure.patient_id}/adverse-events",
+        {
+            "kind": "numbness",
+            "grade": 1,
+            "onset_date": str(timezone.localdate()),
+            "description": "z" * 2001,
+        },
+        content_type="application/json",
+    )
+    assert answer.status_code == 422
+    assert "2000" in answer.json()["errors"]["description"][0]
