@@ -30,16 +30,6 @@ DEFAULT_SCHEDULE = [
     {"day": 180, "kind": "questionnaire"},
 ]
 
-LABELS = {
-    "call": {"fr": "Appel infirmier J{day}", "en": "Nurse call day {day}"},
-    "questionnaire": {"fr": "Questionnaire J{day}", "en": "Questionnaire day {day}"},
-    "visit": {"fr": "Consultation de suivi J{day}", "en": "Follow-up visit day {day}"},
-    "window": {
-        "fr": "Questionnaire à la fin attendue du soulagement (J{day})",
-        "en": "Questionnaire at the expected end of relief (day {day})",
-    },
-}
-
 EMAIL = {
     "fr": {
         "subject": "{clinic} : votre questionnaire de suivi",
@@ -65,10 +55,6 @@ def schedule_template() -> list[dict]:
     return list(getattr(settings, "FOLLOWUP_SCHEDULE", DEFAULT_SCHEDULE))
 
 
-def _label(kind: str, day: int, language: str) -> str:
-    return LABELS[kind][language if language in ("fr", "en") else "fr"].format(day=day)
-
-
 @transaction.atomic
 def schedule_generate(*, procedure, user: Any, request=None) -> list[FollowUpItem]:
     """At discharge: clinic defaults plus a questionnaire at the start of the expected
@@ -76,7 +62,6 @@ def schedule_generate(*, procedure, user: Any, request=None) -> list[FollowUpIte
 
     patient = procedure.patient
     start = local_date(procedure)
-    language = patient.preferred_language
     entries = [(int(e["day"]), e["kind"], e["kind"]) for e in schedule_template()]
     window = procedure_relief_window(procedure)
     if window is not None and getattr(settings, "FOLLOWUP_ADD_WINDOW_ITEM", True):
@@ -91,7 +76,7 @@ def schedule_generate(*, procedure, user: Any, request=None) -> list[FollowUpIte
             kind=kind,
             day=day,
             due_date=start + dt.timedelta(days=day),
-            label=_label(label_key, day, language),
+            label_code=label_key,
             instruments=(
                 qn.instruments_for(procedure.indication, kind) if kind != ItemKind.VISIT else []
             ),
@@ -144,7 +129,8 @@ def followup_item_add(
         kind=kind,
         day=day,
         due_date=due_date,
-        label=label.strip() or _label(kind, day or 0, patient.preferred_language),
+        label=label.strip(),
+        label_code="" if label.strip() else kind,
         instruments=(qn.instruments_for(indication, kind) if kind != ItemKind.VISIT else []),
         created_by=user,
     )

@@ -2,6 +2,9 @@ from django import template
 from django.utils.translation import get_language
 
 from cryoneuro.clinical.indications import INDICATIONS
+from cryoneuro.core import labels
+from cryoneuro.followup.questionnaire import ROUTE_LABELS
+from cryoneuro.followup.questionnaire import score_note as _score_note
 
 register = template.Library()
 
@@ -27,3 +30,29 @@ def indication_label(code: str) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def catalog_label(code, catalog: str) -> str:
+    """``{{ "left"|catalog_label:"side" }}``: a pure layer's code in the reader's language
+    (cryoneuro.core.labels)."""
+    return labels.label(catalog, code)
+
+
+@register.filter
+def nerve_name(code: str, fallback: str = "") -> str:
+    """``{{ plan.nerve_code|nerve_name:plan.nerve_label }}``: the catalog name in the
+    reader's language, else the name typed for a custom nerve."""
+    return labels.nerve_name(code, fallback)
+
+
+@register.simple_tag
+def score_note(instrument: str, score) -> str:
+    """``{% score_note name s %}``: a stored score's note in the reader's language."""
+    return _score_note(instrument, score) if hasattr(score, "get") else ""
+
+
+@register.filter
+def route_label(code: str) -> str:
+    """An analgesic's route (clinical.analgesics.ROUTES) in the reader's language."""
+    return str(ROUTE_LABELS.get(code, code))
