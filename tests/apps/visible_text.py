@@ -1,5 +1,7 @@
 """The text a reader sees on a rendered page: text nodes and the attributes shown to
-people (placeholder, title, aria-label, alt, button values), without scripts and styles."""
+people (placeholder, title, aria-label, alt, button values), without scripts and styles,
+and without what the page marks ``translate="no"`` (HTML's own mark for text kept in its
+language: a bibliographic citation)."""
 
 from __future__ import annotations
 
@@ -22,25 +24,30 @@ class _Collector(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         values = dict(attrs)
+        kept = values.get("translate") == "no"
+        if tag in VOID_ELEMENTS and (kept or self.hidden):
+            return
+        if tag not in VOID_ELEMENTS:
+            self.stack.append(tag if not kept else tag + "#kept")
+            if tag in HIDDEN_ELEMENTS or kept:
+                self.hidden += 1
+        if self.hidden:
+            return
         for name in SHOWN_ATTRIBUTES:
             if values.get(name):
                 self.texts.append(str(values[name]))
         if tag == "input" and values.get("type") in {"submit", "button"} and values.get("value"):
             self.texts.append(str(values["value"]))
-        if tag in VOID_ELEMENTS:
-            return
-        self.stack.append(tag)
-        if tag in HIDDEN_ELEMENTS:
-            self.hidden += 1
 
     def handle_endtag(self, tag):
-        if tag in VOID_ELEMENTS or tag not in self.stack:
+        if tag in VOID_ELEMENTS or not any(t.split("#")[0] == tag for t in self.stack):
             return
         while self.stack:
             top = self.stack.pop()
-            if top in HIDDEN_ELEMENTS:
+            name = top.split("#")[0]
+            if name in HIDDEN_ELEMENTS or top.endswith("#kept"):
                 self.hidden -= 1
-            if top == tag:
+            if name == tag:
                 break
 
     def handle_data(self, data):

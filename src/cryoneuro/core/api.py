@@ -55,7 +55,7 @@ class PermissionAuth(ClinicSessionAuth):
         if user is None:
             return None
         if not has_perm(user, self.perm):
-            raise HttpError(403, "You do not have permission to do this.")
+            raise HttpError(403, gettext("You do not have permission to do this."))
         return user
 
 
@@ -123,8 +123,11 @@ def _field(loc: Iterable[Any]) -> str:
     return ".".join(parts) or "__all__"
 
 
-def _message(error: Mapping[str, Any]) -> str:
-    """A pydantic error in the active language (Django's own catalogue has most of these)."""
+def pydantic_message(error: Mapping[str, Any]) -> str:
+    """A pydantic error (one item of ``ValidationError.errors()``) in the active language,
+    by its type and ``ctx`` (Django's own catalogue has most of these): never pydantic's
+    English ("String should have at most 2000 characters"). Forms and services that
+    validate with a pure layer's pydantic model use it too."""
     kind = str(error.get("type", ""))
     ctx = error.get("ctx") or {}
     if kind == "missing":
@@ -175,7 +178,7 @@ def _message(error: Mapping[str, Any]) -> str:
 def ninja_errors(errors: Iterable[Mapping[str, Any]]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for error in errors:
-        out.setdefault(_field(error.get("loc", ())), []).append(_message(error))
+        out.setdefault(_field(error.get("loc", ())), []).append(pydantic_message(error))
     return out
 
 
@@ -194,9 +197,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(PermissionDenied)
     def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
         return api.create_response(
-            request, {"detail": "You do not have permission to do this."}, status=403
+            request, {"detail": gettext("You do not have permission to do this.")}, status=403
         )
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-        return api.create_response(request, {"detail": "Not found."}, status=404)
+        return api.create_response(request, {"detail": gettext("Not found.")}, status=404)

@@ -14,6 +14,7 @@ Use :func:`label` in Python, ``{{ code|catalog_label:"side" }}`` in templates
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -143,3 +144,15 @@ def pgic_label(value: Any) -> str:
     if index <= q.PGIC_RESPONDER_MAX:
         text += " (" + gettext("responder: much improved or better") + ")"
     return text
+
+
+_DECIMAL_POINT = re.compile(r"(?<![\d.])(\d+)\.(\d+)(?![\d.])")
+
+
+def localized_numbers(text: str) -> str:
+    """Decimal numbers of a pure layer's text in the active language's notation: on
+    French pages "INR 2.5 supérieur à 1.5" reads "INR 2,5 supérieur à 1,5". Only a lone
+    ``digits.digits`` changes (not a version such as 2026.12.4); English is untouched."""
+    if lang() != "fr":
+        return text
+    return _DECIMAL_POINT.sub(r"\1,\2", text)

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
 from cryoneuro.audit.services import audit_record
 from cryoneuro.clinical.outcomes import Session, next_step, relief_course, relief_vs_window
@@ -49,6 +49,12 @@ EMAIL = {
         ),
     },
 }
+
+
+def _date_in(day: dt.date | dt.datetime, language: str) -> str:
+    """A date in ``language``'s short format (cryoneuro/site/formats)."""
+    with translation.override(language):
+        return formats.date_format(day, "SHORT_DATE_FORMAT")
 
 
 def schedule_template() -> list[dict]:
@@ -204,7 +210,7 @@ def followup_item_send(*, item: FollowUpItem, user: Any = None, request=None) ->
     fields = {
         "clinic": settings.CLINIC_NAME,
         "name": patient.full_name,
-        "date": timezone.localtime(when).strftime("%d/%m/%Y"),
+        "date": _date_in(timezone.localtime(when), language),
         "url": portal_url(item, request),
     }
     send_mail(

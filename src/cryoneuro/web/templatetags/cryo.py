@@ -1,6 +1,6 @@
 from django import template
-from django.utils.translation import get_language
 
+from cryoneuro.accounts.roles import Role
 from cryoneuro.clinical.indications import INDICATIONS
 from cryoneuro.core import labels
 from cryoneuro.followup.questionnaire import ROUTE_LABELS
@@ -10,15 +10,17 @@ register = template.Library()
 
 
 def _lang() -> str:
-    return "en" if (get_language() or "fr").startswith("en") else "fr"
+    return labels.lang()
 
 
 @register.filter
 def in_language(item: dict, field: str = "message"):
     """``{{ hit|in_language:"message" }}`` picks ``message_fr`` or ``message_en``."""
     if not isinstance(item, dict):
-        return getattr(item, f"{field}_{_lang()}", "")
-    return item.get(f"{field}_{_lang()}") or item.get(f"{field}_fr", "")
+        text = getattr(item, f"{field}_{_lang()}", "")
+    else:
+        text = item.get(f"{field}_{_lang()}") or item.get(f"{field}_fr", "")
+    return labels.localized_numbers(str(text)) if text else text
 
 
 @register.simple_tag
@@ -56,3 +58,9 @@ def score_note(instrument: str, score) -> str:
 def route_label(code: str) -> str:
     """An analgesic's route (clinical.analgesics.ROUTES) in the reader's language."""
     return str(ROUTE_LABELS.get(code, code))
+
+
+@register.filter
+def role_label(code: str) -> str:
+    """A role code (``accounts.roles.Role``) in the reader's language."""
+    return str(Role(code).label) if code in Role.values else code
