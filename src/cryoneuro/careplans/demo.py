@@ -18,9 +18,7 @@ from .models import CarePlan
 
 def _care_plan(ctx, patient, interventions, goals, review=None):
     nurse = ctx.user("inf.bernard")
-    plan = services.careplan_get_or_create(
-        patient=patient, user=ctx.physician, title="Plan de soins pluridisciplinaire"
-    )
+    plan = services.careplan_get_or_create(patient=patient, user=ctx.physician, title="")
     for description, status in goals:
         services.careplan_goal_add(plan=plan, user=nurse, description=description, status=status)
     for fields in interventions:

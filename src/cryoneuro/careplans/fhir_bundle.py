@@ -63,7 +63,7 @@ def fhir_resources(patient: Patient, subject: dict) -> list[tuple[str, dict]]:
         "resourceType": "CarePlan",
         "status": CAREPLAN_STATUS[plan.status],
         "intent": "plan",
-        "title": plan.title,
+        "title": plan.display_title,
         "subject": subject,
         "created": _dt(plan.created_at),
     }

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from .models import GoalStatus, InterventionKind, InterventionStatus, PlanStatus, Provider
@@ -11,7 +12,7 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class PlanForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
     status = forms.ChoiceField(label=_("Status"), choices=PlanStatus.choices)
 
 
@@ -56,5 +57,6 @@ class ReviewForm(forms.Form):
     def __init__(self, *args, items=(), **kwargs):
         super().__init__(*args, **kwargs)
         cast("forms.TypedChoiceField", self.fields["followup_item"]).choices = [("", "—")] + [
-            (i.pk, f"{i.label} ({i.due_date:%d/%m/%Y})") for i in items
+            (i.pk, f"{i.display_label} ({formats.date_format(i.due_date, 'SHORT_DATE_FORMAT')})")
+            for i in items
         ]

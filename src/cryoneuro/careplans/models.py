@@ -22,7 +22,9 @@ class CarePlan(CreatedModel):
         related_name="care_plan",
         verbose_name=_("patient"),
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(
+        _("title"), max_length=200, blank=True, help_text=_("Empty: the default title.")
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.ACTIVE
     )
@@ -33,7 +35,26 @@ class CarePlan(CreatedModel):
         verbose_name_plural = _("care plans")
 
     def __str__(self) -> str:
-        return self.title
+        return str(self.display_title)
+
+    @property
+    def display_title(self) -> str:
+        """The title as typed, or the default title in the reader's language (stored empty:
+        a French default stored as text would show in French on English pages)."""
+        return self.title or str(DEFAULT_TITLE)
+
+
+DEFAULT_TITLE = _("Multidisciplinary care plan")
+"""The title of a plan nobody named (stored as an empty title, shown translated)."""
+
+DEFAULT_TITLES_STORED = ("Plan de soins pluridisciplinaire", "Multidisciplinary care plan")
+"""What older versions stored for the default title (migration 0003 empties them)."""
+
+
+def stored_title(title: str) -> str:
+    """The title to store: empty for the default title in either language."""
+    title = title.strip()
+    return "" if title in DEFAULT_TITLES_STORED else title
 
 
 class GoalStatus(models.TextChoices):

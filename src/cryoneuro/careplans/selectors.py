@@ -18,7 +18,7 @@ def careplan_export(*, patient: Patient) -> dict | None:
     if plan is None:
         return None
     return {
-        "title": plan.title,
+        "title": plan.display_title,
         "status": plan.status,
         "goals": [
             {

@@ -11,7 +11,7 @@ from django.db import transaction
 from cryoneuro.audit.services import audit_record
 from cryoneuro.patients.models import Patient
 
-from .models import CarePlan, Goal, Intervention, Review
+from .models import CarePlan, Goal, Intervention, Review, stored_title
 
 
 @transaction.atomic
@@ -21,9 +21,7 @@ def careplan_get_or_create(
     plan = CarePlan.objects.filter(patient=patient).first()
     if plan is not None:
         return plan
-    plan = CarePlan(
-        patient=patient, title=title.strip() or "Plan de soins pluridisciplinaire", created_by=user
-    )
+    plan = CarePlan(patient=patient, title=stored_title(title), created_by=user)
     plan.full_clean()
     plan.save()
     audit_record(actor=user, action="create", request=request, obj=plan, patient_id=patient.pk)
@@ -34,7 +32,7 @@ def careplan_get_or_create(
 def careplan_update(
     *, plan: CarePlan, user: Any, title: str, status: str, request=None
 ) -> CarePlan:
-    plan.title, plan.status = title.strip(), status
+    plan.title, plan.status = stored_title(title), status
     plan.full_clean()
     plan.save()
     audit_record(

@@ -19,7 +19,7 @@ from cryoneuro.patients.selectors import patient_get
 
 from . import services
 from .forms import GoalForm, InterventionForm, PlanForm, ReviewForm
-from .models import Goal, GoalStatus, Intervention, InterventionStatus
+from .models import DEFAULT_TITLE, Goal, GoalStatus, Intervention, InterventionStatus
 from .selectors import careplan_for
 
 if TYPE_CHECKING:
@@ -33,9 +33,9 @@ def _forms(patient, plan, bound=None):
     out = {
         "plan": PlanForm(
             prefix="plan",
-            initial={"title": plan.title, "status": plan.status}
+            initial={"title": plan.display_title, "status": plan.status}
             if plan
-            else {"title": _("Multidisciplinary care plan"), "status": "active"},
+            else {"title": DEFAULT_TITLE, "status": "active"},
         ),
         "goal": GoalForm(prefix="goal"),
         "intervention": InterventionForm(prefix="intervention"),

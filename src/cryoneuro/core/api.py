@@ -60,7 +60,7 @@ class PermissionAuth(ClinicSessionAuth):
         if user is None:
             return None
         if not has_perm(user, self.perm):
-            raise HttpError(403, "You do not have permission to do this.")
+            raise HttpError(403, gettext("You do not have permission to do this."))
         return user
 
 
@@ -181,8 +181,11 @@ def _field(loc: Iterable[Any]) -> str:
     return ".".join(parts) or "__all__"
 
 
-def _message(error: Mapping[str, Any]) -> str:
-    """A pydantic error in the active language (Django's own catalogue has most of these)."""
+def pydantic_message(error: Mapping[str, Any]) -> str:
+    """A pydantic error (one item of ``ValidationError.errors()``) in the active language,
+    by its type and ``ctx`` (Django's own catalogue has most of these): never pydantic's
+    English ("String should have at most 2000 characters"). Forms and services that
+    validate with a pure layer's pydantic model use it too."""
     kind = str(error.get("type", ""))
     ctx = error.get("ctx") or {}
     if kind == "missing":
@@ -233,7 +236,7 @@ def _message(error: Mapping[str, Any]) -> str:
 def ninja_errors(errors: Iterable[Mapping[str, Any]]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for error in errors:
-        out.setdefault(_field(error.get("loc", ())), []).append(_message(error))
+        out.setdefault(_field(error.get("loc", ())), []).append(pydantic_message(error))
     return out
 
 
@@ -252,7 +255,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(PermissionDenied)
     def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
         return api.create_response(
-            request, {"detail": "You do not have permission to do this."}, status=403
+            request, {"detail": gettext("You do not have permission to do this.")}, status=403
         )
 
     @api.exception_handler(HttpError)
@@ -332,3 +335,4 @@ class ClinicAPI(NinjaAPI):
 
 def _takes_input(operation: Mapping[str, Any]) -> bool:
     return bool(operation.get("parameters") or operation.get("requestBody"))
+        return api.create_response(request, {"detail": gettext("Not found.")}, status=404)

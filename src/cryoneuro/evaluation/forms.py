@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
-from django.utils.translation import get_language, gettext, gettext_noop
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from pydantic import ValidationError as PydanticValidationError
 
@@ -13,6 +13,7 @@ from cryoneuro.clinical.eligibility import Case
 from cryoneuro.clinical.indications import INDICATIONS
 from cryoneuro.clinical.nerves import NERVES
 from cryoneuro.clinical.questionnaires import DN4_ITEMS
+from cryoneuro.core.api import pydantic_message
 from cryoneuro.patients.forms import ALLERGY_CHOICES
 
 from .models import BleedingDisorder, Consent, Side, SkinState
@@ -311,8 +312,7 @@ class EvaluationForm(forms.Form):
         except PydanticValidationError as error:
             for problem in error.errors():
                 field = str(problem["loc"][0]) if problem["loc"] else None
-                message = gettext(str(problem["msg"]).removeprefix("Value error, "))
-                self.add_error(field if field in self.fields else None, message)
+                self.add_error(field if field in self.fields else None, pydantic_message(problem))
             return None
 
 

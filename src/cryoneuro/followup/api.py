@@ -56,7 +56,7 @@ def item_out(i) -> dict[str, Any]:
         "kind": i.kind,
         "day": i.day,
         "due_date": i.due_date,
-        "label": i.label,
+        "label": i.display_label,
         "status": i.status,
         "instruments": i.instruments,
         "procedure_id": i.procedure_id,

@@ -22,6 +22,15 @@ class ItemStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+GENERATED_LABELS = {
+    "call": _("Nurse call day %(day)s"),
+    "questionnaire": _("Questionnaire day %(day)s"),
+    "visit": _("Follow-up visit day %(day)s"),
+    "window": _("Questionnaire at the expected end of relief (day %(day)s)"),
+}
+"""Labels of the generated schedule, by ``FollowUpItem.label_code``."""
+
+
 class FollowUpItem(CreatedModel):
     patient = models.ForeignKey(
         "patients.Patient",
@@ -41,6 +50,15 @@ class FollowUpItem(CreatedModel):
     day = models.IntegerField(_("day after the procedure"), null=True, blank=True)
     due_date = models.DateField(_("due"))
     label = models.CharField(_("label"), max_length=200, blank=True)
+    label_code = models.CharField(
+        _("label code"),
+        max_length=20,
+        blank=True,
+        choices=[(code, code) for code in ("call", "questionnaire", "visit", "window")],
+        help_text=_(
+            "A generated label, shown in the reader's language (empty: the label as typed)."
+        ),
+    )
     instruments = models.JSONField(_("instruments"), default=list, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=ItemStatus.choices, default=ItemStatus.PLANNED
@@ -64,6 +82,14 @@ class FollowUpItem(CreatedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.due_date}"
+
+    @property
+    def display_label(self) -> str:
+        """The label as typed, or the generated one (``label_code`` and ``day``) in the
+        reader's language: a label stored as text stays in the language it was made in."""
+        if self.label_code in GENERATED_LABELS and not self.label:
+            return str(GENERATED_LABELS[self.label_code]) % {"day": self.day or 0}
+        return self.label
 
     @property
     def is_open(self) -> bool:

@@ -4,16 +4,18 @@ partial) answers, and the scoring, which is always the clinical layer's
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from cryoneuro.clinical import questionnaires as q
 from cryoneuro.clinical.analgesics import ROUTES, convert, is_opioid, known_drugs
+from cryoneuro.core.labels import label, pgic_label
 
 INSTRUMENTS = (
     "nrs",
@@ -366,3 +368,45 @@ def analgesics_score(rows: list[Mapping[str, Any]]) -> dict[str, Any]:
         ],
         "note": "; ".join(d["reason"] for d in unavailable),
     }
+
+
+def score_note(instrument: str, score: Mapping[str, Any]) -> str:
+    """A stored score's note in the reader's language, rebuilt from its numbers (the
+    clinical layer writes its notes in English: they are for the logs and the CLI)."""
+    total = score.get("total")
+    subscales = score.get("subscales") or {}
+    if instrument == "nrs":
+        return f"LOINC {q.NRS_LOINC}"
+    if instrument == "dn4":
+        if total is None:
+            return gettext("all 10 items are needed (DN4 has no missing-item rule)")
+        return gettext("suggests neuropathic pain") if total >= q.DN4_NEUROPATHIC_THRESHOLD else ""
+    if instrument == "bpi":
+        notes = []
+        if subscales.get("severity") is None:
+            notes.append(
+                gettext("fewer than %(n)s of 4 severity items answered")
+                % {"n": q.BPI_SEVERITY_MIN_ANSWERED}
+            )
+        if subscales.get("interference") is None:
+            notes.append(
+                gettext("fewer than %(n)s of 7 interference items answered")
+                % {"n": q.BPI_MIN_ANSWERED}
+            )
+        return "; ".join(notes)
+    if instrument == "koos":
+        note = gettext(
+            "total = KOOS4 (mean of pain, symptoms, sport and recreation, quality of life)"
+        )
+        short = [label("subscale", name) for name, value in subscales.items() if value is None]
+        if short:
+            note += "; " + gettext("fewer than half the items answered: %(subscales)s") % {
+                "subscales": ", ".join(short)
+            }
+        return note
+    if instrument == "pgic":
+        return pgic_label(total)
+    if instrument == "activities":
+        match = re.fullmatch(r"day (\d+(?:\.\d+)?)", str(score.get("note") or ""))
+        return gettext("day %(day)s") % {"day": match.group(1)} if match else ""
+    return ""

@@ -86,7 +86,7 @@ def followup_export(*, patient: Patient) -> dict:
                 "kind": i.kind,
                 "day": i.day,
                 "due_date": i.due_date.isoformat(),
-                "label": i.label,
+                "label": i.display_label,
                 "status": i.status,
                 "procedure_id": i.procedure_id,
             }

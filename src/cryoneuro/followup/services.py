@@ -12,6 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils import formats, timezone, translation
 
 from cryoneuro.audit.services import audit_record
 from cryoneuro.clinical.outcomes import Session, next_step, relief_course, relief_vs_window
@@ -30,16 +31,6 @@ DEFAULT_SCHEDULE = [
     {"day": 90, "kind": "questionnaire"},
     {"day": 180, "kind": "questionnaire"},
 ]
-
-LABELS = {
-    "call": {"fr": "Appel infirmier J{day}", "en": "Nurse call day {day}"},
-    "questionnaire": {"fr": "Questionnaire J{day}", "en": "Questionnaire day {day}"},
-    "visit": {"fr": "Consultation de suivi J{day}", "en": "Follow-up visit day {day}"},
-    "window": {
-        "fr": "Questionnaire à la fin attendue du soulagement (J{day})",
-        "en": "Questionnaire at the expected end of relief (day {day})",
-    },
-}
 
 EMAIL = {
     "fr": {
@@ -62,12 +53,14 @@ EMAIL = {
 }
 
 
+def _date_in(day: dt.date | dt.datetime, language: str) -> str:
+    """A date in ``language``'s short format (cryoneuro/site/formats)."""
+    with translation.override(language):
+        return formats.date_format(day, "SHORT_DATE_FORMAT")
+
+
 def schedule_template() -> list[dict]:
     return list(getattr(settings, "FOLLOWUP_SCHEDULE", DEFAULT_SCHEDULE))
-
-
-def _label(kind: str, day: int, language: str) -> str:
-    return LABELS[kind][language if language in ("fr", "en") else "fr"].format(day=day)
 
 
 @transaction.atomic
@@ -77,7 +70,6 @@ def schedule_generate(*, procedure, user: Any, request=None) -> list[FollowUpIte
 
     patient = procedure.patient
     start = local_date(procedure)
-    language = patient.preferred_language
     entries = [(int(e["day"]), e["kind"], e["kind"]) for e in schedule_template()]
     window = procedure_relief_window(procedure)
     if window is not None:
@@ -95,7 +87,7 @@ def schedule_generate(*, procedure, user: Any, request=None) -> list[FollowUpIte
             kind=kind,
             day=day,
             due_date=start + dt.timedelta(days=day),
-            label=_label(label_key, day, language),
+            label_code=label_key,
             instruments=(
                 qn.instruments_for(procedure.indication, kind) if kind != ItemKind.VISIT else []
             ),
@@ -148,7 +140,8 @@ def followup_item_add(
         kind=kind,
         day=day,
         due_date=due_date,
-        label=label.strip() or _label(kind, day or 0, patient.preferred_language),
+        label=label.strip(),
+        label_code="" if label.strip() else kind,
         instruments=(qn.instruments_for(indication, kind) if kind != ItemKind.VISIT else []),
         created_by=user,
     )
@@ -222,7 +215,7 @@ def followup_item_send(*, item: FollowUpItem, user: Any = None, request=None) ->
     fields = {
         "clinic": settings.CLINIC_NAME,
         "name": patient.full_name,
-        "date": timezone.localtime(when).strftime("%d/%m/%Y"),
+        "date": _date_in(timezone.localtime(when), language),
         "url": portal_url(item, request),
     }
     send_mail(

@@ -21,6 +21,7 @@ from pydantic import ValidationError as PydanticValidationError
 from cryoneuro.accounts.roles import Role
 from cryoneuro.audit.services import audit_record
 from cryoneuro.clinical.safety import Allergy
+from cryoneuro.core.api import pydantic_message
 
 from .models import Patient
 
@@ -219,8 +220,7 @@ def allergies_clean(allergies: list[Any]) -> list[dict[str, str]]:
         except PydanticValidationError as exc:
             for problem in exc.errors():
                 field = ".".join(["allergies", str(index), *(str(p) for p in problem["loc"])])
-                message = str(problem["msg"]).removeprefix("Value error, ")
-                errors.setdefault(field, []).append(_(message))
+                errors.setdefault(field, []).append(pydantic_message(problem))
             continue
         cleaned.append(allergy.model_dump())
     if errors:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cryoneuro.clinical.nerves import NERVES
+from cryoneuro.core.labels import nerve_name
 
 from . import availability
 from .models import AppointmentType, ExceptionKind, Resource, ResourceKind, Weekday
@@ -40,7 +41,8 @@ class SlotField(forms.CharField):
 
 
 def _nerve_choices():
-    return [(code, f"{n.name_fr} / {n.name_en}") for code, n in NERVES.items()]
+    """The catalog nerves named in the reader's language (the choices are built per form)."""
+    return [(code, nerve_name(code)) for code in NERVES]
 
 
 class SlotSearchForm(forms.Form):

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -171,7 +171,10 @@ def appointment_book(request: AuthenticatedHttpRequest, patient_id: int):
                 messages.success(
                     request,
                     _("Appointment booked: %(type)s on %(when)s.")
-                    % {"type": appointment.type.label, "when": local.strftime("%d/%m/%Y %H:%M")},
+                    % {
+                        "type": appointment.type.label,
+                        "when": formats.date_format(local, "SHORT_DATETIME_FORMAT"),
+                    },
                 )
                 return redirect("patient_detail", patient_id=patient.pk)
         else:

@@ -49,7 +49,13 @@ def test_discharge_generates_the_schedule_from_defaults_and_the_window(full_proc
         assert (window_day, "questionnaire") in days
     knee = next(i for i in items if i.day == 7)
     assert knee.instruments[:2] == ["nrs", "bpi"] and "koos" in knee.instruments
-    assert "Questionnaire J7" in knee.label
+    from django.utils import translation
+
+    assert knee.label == "" and knee.label_code == "questionnaire"
+    with translation.override("fr"):
+        assert knee.display_label == "Questionnaire J7"
+    with translation.override("en"):
+        assert knee.display_label == "Questionnaire day 7"
 
 
 def test_the_schedule_follows_the_settings(cleared_patient, nurse, settings):

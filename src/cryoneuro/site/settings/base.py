@@ -156,6 +156,8 @@ CSRF_COOKIE_SAMESITE = "Lax"
 LANGUAGE_CODE = env.get_language("LANGUAGE", "fr")
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# One date and number format per language, everywhere (cryoneuro/site/formats/).
+FORMAT_MODULE_PATH = ["cryoneuro.site.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env.get_time_zone("TIME_ZONE", "Europe/Paris")

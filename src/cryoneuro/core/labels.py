@@ -1,0 +1,158 @@
+"""Catalog codes of the pure layers, shown in the reader's language.
+
+``physics``, ``clinical`` and ``planning`` import no Django, so the codes they hand up
+("left", "skin", "coarse", "sport_rec", a PGIC value ...) are English words or bare codes.
+Here each catalog has its translatable label (English msgids, French in the project
+catalogue), keyed by the catalog's own ids; ``tests/apps/test_catalog_labels.py`` checks
+that every id of every catalog has a label and a French translation. Catalogs that carry
+their own French and English text (nerve names, indications, PGIC answers) are read in the
+active language with :func:`lang`.
+
+Use :func:`label` in Python, ``{{ code|catalog_label:"side" }}`` in templates
+(``cryoneuro.web.templatetags.cryo``). An unknown code is shown as it is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext_lazy as _
+
+from cryoneuro.clinical import outcomes
+from cryoneuro.clinical import questionnaires as q
+from cryoneuro.clinical.nerves import NERVES
+
+
+def lang() -> str:
+    """The active language as the pure layers name it: ``"en"`` or ``"fr"``."""
+    return "en" if (get_language() or "fr").startswith("en") else "fr"
+
+
+SIDES: Mapping[str, Promise] = {
+    "left": _("left"),
+    "right": _("right"),
+    "bilateral": _("bilateral"),
+    "midline": _("midline"),
+}
+"""``Case.side`` and ``Procedure.side`` (clinical/eligibility.py)."""
+
+NERVE_TYPES: Mapping[str, Promise] = {"sensory": _("sensory"), "mixed": _("mixed")}
+"""``clinical.nerves.NerveType`` / ``PlanInputs.nerve_type``."""
+
+TISSUES: Mapping[str, Promise] = {
+    "soft_tissue": _("soft tissue"),
+    "muscle": _("muscle"),
+    "fat": _("fat"),
+    "skin": _("skin"),
+    "tendon": _("tendon"),
+    "bone": _("bone"),
+    "water": _("water"),
+    "saline_phantom": _("saline phantom"),
+    "gel_phantom": _("gel phantom"),
+}
+"""``physics.materials.TISSUES`` (the names of a plan's tissue layers)."""
+
+GRIDS: Mapping[str, Promise] = {"coarse": _("coarse"), "fine": _("fine")}
+"""``PlanInputs.grid`` (the solver's mesh)."""
+
+INSTRUMENTS: Mapping[str, Promise] = {
+    "nrs": _("NRS"),
+    "bpi": _("BPI"),
+    "dn4": _("DN4"),
+    "womac": _("WOMAC"),
+    "koos": _("KOOS"),
+    "pgic": _("PGIC"),
+    "analgesics": _("Analgesics"),
+    "activities": _("Return to usual activities"),
+}
+"""Score names of a questionnaire (``followup.questionnaire.score``)."""
+
+SUBSCALES: Mapping[str, Promise] = {
+    # WOMAC (clinical.questionnaires.WOMAC_SUBSCALES)
+    "pain": _("pain"),
+    "stiffness": _("stiffness"),
+    "function": _("function"),
+    # KOOS (clinical.questionnaires.KOOS_SUBSCALES)
+    "symptoms": _("symptoms"),
+    "adl": _("daily living"),
+    "sport_rec": _("sport and recreation"),
+    "qol": _("quality of life"),
+    # BPI (clinical.questionnaires.bpi)
+    "severity": _("severity"),
+    "interference": _("interference"),
+}
+"""Subscale names of the scored instruments."""
+
+SOURCES: Mapping[str, Promise] = {
+    outcomes.IMMPACT_SOURCE: _(
+        "IMMPACT, Dworkin et al., J Pain 2008;9:105 (>= 30 % or >= 2 points NRS reduction); "
+        "Farrar et al., Pain 2001;94:149"
+    ),
+    outcomes.DELPHI_SOURCE: _(
+        "Delphi expert consensus on cryoneurolysis, Cardiovasc Intervent Radiol 2025 "
+        "(clinical.md): repeat within weeks when the response is incomplete; other "
+        "treatments after 2 failed sessions"
+    ),
+    outcomes.SEED_REPEAT + "; " + outcomes.IMMPACT_SOURCE: _(
+        "seed page: 'La procédure peut être renouvelée si les symptômes réapparaissent.'; "
+        "IMMPACT, Dworkin et al., J Pain 2008;9:105 (>= 30 % or >= 2 points NRS reduction); "
+        "Farrar et al., Pain 2001;94:149"
+    ),
+}
+"""The source notes of ``clinical.outcomes.next_step`` (keyed by the text it writes)."""
+
+CATALOGS: Mapping[str, Mapping[str, Promise]] = {
+    "side": SIDES,
+    "nerve_type": NERVE_TYPES,
+    "tissue": TISSUES,
+    "grid": GRIDS,
+    "instrument": INSTRUMENTS,
+    "subscale": SUBSCALES,
+    "source": SOURCES,
+}
+
+
+def label(catalog: str, code: Any) -> str:
+    """``code`` of ``catalog`` in the active language (the code itself when unknown)."""
+    entry = CATALOGS[catalog].get(str(code))
+    return str(entry) if entry is not None else str(code)
+
+
+def nerve_name(code: str, fallback: str = "") -> str:
+    """A catalog nerve's name in the active language; ``fallback`` (or the code) when the
+    code is not in the catalog (a custom nerve named by the physician)."""
+    nerve = NERVES.get(code)
+    if nerve is None:
+        return fallback or code
+    return nerve.name(lang())
+
+
+def pgic_label(value: Any) -> str:
+    """The PGIC answer (1-7) in the active language, with the responder anchor."""
+    try:
+        index = int(value)
+    except (TypeError, ValueError):
+        return ""
+    if not 1 <= index <= len(q.PGIC_CHOICES):
+        return ""
+    _value, fr, en = q.PGIC_CHOICES[index - 1]
+    text = en if lang() == "en" else fr
+    if index <= q.PGIC_RESPONDER_MAX:
+        text += " (" + gettext("responder: much improved or better") + ")"
+    return text
+
+
+_DECIMAL_POINT = re.compile(r"(?<![\d.])(\d+)\.(\d+)(?![\d.])")
+
+
+def localized_numbers(text: str) -> str:
+    """Decimal numbers of a pure layer's text in the active language's notation: on
+    French pages "INR 2.5 supérieur à 1.5" reads "INR 2,5 supérieur à 1,5". Only a lone
+    ``digits.digits`` changes (not a version such as 2026.12.4); English is untouched."""
+    if lang() != "fr":
+        return text
+    return _DECIMAL_POINT.sub(r"\1,\2", text)

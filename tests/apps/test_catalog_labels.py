@@ -1,0 +1,60 @@
+"""The pure layers' codes have labels in both languages (cryoneuro.core.labels)."""
+
+import pytest
+from django.utils import translation
+
+from cryoneuro.core import labels
+from cryoneuro.physics.materials import TISSUES
+
+
+@pytest.mark.parametrize("catalog", sorted(labels.CATALOGS))
+def test_it_translates_every_entry_of_every_catalog_into_french(catalog):
+    same = {"BPI", "DN4", "WOMAC", "KOOS", "PGIC", "muscle", "tendon"}  # spelled alike
+    entries = labels.CATALOGS[catalog]
+    with translation.override("en"):
+        english = {code: str(text) for code, text in entries.items()}
+    with translation.override("fr"):
+        french = {code: str(text) for code, text in entries.items()}
+    untranslated = [c for c in entries if french[c] == english[c] and english[c] not in same]
+    assert entries and not untranslated
+
+
+def test_it_has_a_label_for_every_physics_tissue_and_every_side():
+    assert set(TISSUES) <= set(labels.TISSUES)
+    assert {"left", "right", "bilateral", "midline"} == set(labels.SIDES)
+    with translation.override("fr"):
+        assert labels.label("side", "left") == "gauche"
+        assert labels.label("grid", "coarse") == "grossier"
+        assert labels.label("subscale", "sport_rec") == "sport et loisirs"
+    with translation.override("en"):
+        assert labels.label("side", "left") == "left"
+
+
+def test_it_names_pgic_and_nerves_in_the_active_language():
+    with translation.override("fr"):
+        assert (
+            labels.pgic_label(2) == "Nettement amélioré (répondeur : nettement amélioré ou mieux)"
+        )
+        assert labels.nerve_name("ipbsn") == "Branche infrapatellaire du nerf saphène"
+    with translation.override("en"):
+        assert labels.pgic_label(2).startswith("Much improved (responder")
+        assert labels.nerve_name("ipbsn") == "Infrapatellar branch of the saphenous nerve"
+        assert labels.nerve_name("custom", "My nerve") == "My nerve"
+
+
+def test_it_writes_decimal_commas_on_french_pages_only():
+    text = "INR 2.5 supérieur à 1.5 (règles 2026.12.4)"
+    with translation.override("fr"):
+        assert labels.localized_numbers(text) == "INR 2,5 supérieur à 1,5 (règles 2026.12.4)"
+    with translation.override("en"):
+        assert labels.localized_numbers(text) == text
+
+
+def test_it_translates_a_pydantic_error_with_its_limit():
+    from cryoneuro.core.api import pydantic_message
+
+    error = {"type": "string_too_long", "ctx": {"max_length": 2000}, "msg": "String should..."}
+    with translation.override("en"):
+        assert pydantic_message(error) == "Ensure this value has at most 2000 characters."
+    with translation.override("fr"):
+        assert "2000" in pydantic_message(error) and "caractères" in pydantic_message(error)
