@@ -69,6 +69,7 @@ from cryoneuro.physics.protocol import (
     Protocol,
     probe_drive,
 )
+from cryoneuro.physics.probe_model import JouleThomsonProbe
 from cryoneuro.physics.result import FreezeResult
 
 __all__ = [
@@ -241,9 +242,10 @@ def simulate(
         if boundary is not None
         else CryogenLimited(cryo_o.gas_temperature, probe_o.h, probe_o.max_power_w)
     )
-    if not isinstance(bnd, PrescribedSurfaceTemperature | CryogenLimited):
+    if not isinstance(bnd, PrescribedSurfaceTemperature | CryogenLimited | JouleThomsonProbe):
         raise ValueError(
-            f"boundary must be PrescribedSurfaceTemperature or CryogenLimited, got {bnd!r}"
+            "boundary must be PrescribedSurfaceTemperature, CryogenLimited or "
+            f"JouleThomsonProbe, got {bnd!r}"
         )
     t0 = tis.layers[0].tissue.t_arterial if initial_temperature is None else initial_temperature
     tfar = t0 if far_temperature is None else far_temperature
@@ -371,12 +373,15 @@ def _loop(model: Model, setup: SimulationSetup, observers: Sequence[Observer]) -
         sweeps = [(model.sets[0], 0.5), (model.sets[1], 1.0), (model.sets[0], 0.5)]
     worst = 0
     t_prev = 0.0
+    shaft_rows = _shaft_rows(model, setup)
     for t in times:
         dt = t - t_prev
         # the phase of the whole step [t_prev, t] (a boundary is always a step edge)
         drive, res, pmax = probe_drive(
             setup.boundary, setup.protocol, t_prev, t, explicit=not implicit
         )
+        if len(shaft_rows):
+            _set_shaft(model, setup, shaft_rows, t_prev, t)
         scale = 1.0
         if math.isfinite(pmax) and math.isfinite(res):
             g = model.probe_conductance(H, res)
@@ -476,6 +481,36 @@ def _loop(model: Model, setup: SimulationSetup, observers: Sequence[Observer]) -
     for o in observers:
         o.finish()
     return worst
+
+
+def _shaft_rows(model: Model, setup: SimulationSetup) -> np.ndarray:
+    """Rows of the r lines along the shaft that exchange heat with the exhaust gas (a
+    :class:`JouleThomsonProbe` with ``shaft_h > 0``, axisymmetric geometry only)."""
+    b = setup.boundary
+    if model.kind != "axisymmetric" or not isinstance(b, JouleThomsonProbe) or b.shaft_h <= 0:
+        return np.zeros(0, np.int64)
+    la = setup.probe.active_length
+    rows = np.nonzero(
+        (np.arange(len(model.zc)) >= model.j_tip)
+        & (model.zc >= la)
+        & (model.zc < la + b.shaft_length)
+    )[0]
+    return rows.astype(np.int64)
+
+
+def _set_shaft(
+    model: Model, setup: SimulationSetup, rows: np.ndarray, t0: float, t1: float
+) -> None:
+    """During a freeze the shaft wall sees the exhaust gas through ``shaft_h``; otherwise
+    it is adiabatic (the r lines' left end on those rows)."""
+    b = setup.boundary
+    assert isinstance(b, JouleThomsonProbe)
+    ls = model.sets[0]
+    freezing = setup.protocol.phase_for_interval(t0, t1).kind == "freeze"
+    flowing = b.point.mass_flow > 0.0
+    ls.bc[rows, 0] = 1.0 / b.shaft_h if (freezing and flowing) else math.inf
+    ls.bc[rows, 1] = b.point.exhaust_temperature
+    ls.bc[rows, 2] = 1.0
 
 
 def _cell_T(Tf: np.ndarray, model: Model) -> np.ndarray:
