@@ -41,6 +41,8 @@ from typing import Any, Literal
 
 import numpy as np
 
+from cryoneuro.physics.devices import Device
+from cryoneuro.physics.devices import device as device_preset
 from cryoneuro.physics.grid import Axisymmetric, Planar1D, Radial1D
 from cryoneuro.physics.kernels import make_divergence, make_line_solver, make_temperature
 from cryoneuro.physics.materials import (
@@ -204,6 +206,7 @@ def simulate(
     newton_tol: float = 1e-3,
     max_newton: int = 60,
     critical_points: Sequence[tuple[float, float]] = (),
+    device: Device | str | None = None,
 ) -> FreezeResult:
     """Run one freeze and return a :class:`~cryoneuro.physics.result.FreezeResult`.
 
@@ -218,7 +221,15 @@ def simulate(
     splitting error) when a thermocouple or one of ``critical_points`` (``(r, z)``, m:
     for example the nearest points of a nerve) lies within :data:`CORNER_DISTANCE` of a
     corner of the active segment, and the split ``"implicit"`` scheme otherwise.
+    ``device`` (a :data:`~cryoneuro.physics.devices.DEVICES` id or a ``Device``) replaces
+    ``probe`` and ``cryogen`` by the device's needle and gas, and the default boundary by
+    its :class:`~cryoneuro.physics.probe_model.JouleThomsonProbe`.
     """
+    if device is not None:
+        dev = device_preset(device) if isinstance(device, str) else device
+        probe, cryogen = dev.probe(), dev.cryogen
+        if boundary is None:
+            boundary = dev.boundary()
     probe_o = probe_preset(probe) if isinstance(probe, str) else probe
     cryo_o = cryogen_preset(cryogen) if isinstance(cryogen, str) else cryogen
     tis = _resolve_tissue(tissue)
