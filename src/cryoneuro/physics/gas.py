@@ -24,6 +24,9 @@ __all__ = ["GASES", "Gas", "gas"]
 
 #: Universal gas constant (J/mol K), CODATA exact value.
 R_GAS = 8.314462618
+#: A supply at or above this fraction of the fitted vapour pressure is taken as liquid
+#: (the Clausius-Clapeyron fit's error near 20 degC, about 10 %: see ``liquid_supply``).
+LIQUID_TOLERANCE = 0.9
 #: Standard atmosphere (Pa).
 ATM = 101325.0
 
@@ -66,6 +69,38 @@ class Gas:
     def saturation_pressure(self, t: float) -> float:
         a, b = self._cc()
         return math.exp(a - b / t)
+
+    def liquid_supply(self, t: float, p: float) -> bool:
+        """Whether the supply at ``t`` (K), ``p`` (Pa) is a (compressed) liquid: below the
+        critical temperature and above the vapour pressure, the vapour pressure taken by
+        Clausius-Clapeyron between the first saturation point (for CO2: the triple point,
+        the bottom of the liquid branch) and the critical point."""
+        if t >= self.t_crit:
+            return False
+        t1, p1 = self.liquid_low
+        b = math.log(self.p_crit / p1) / (1.0 / t1 - 1.0 / self.t_crit)
+        # the two-point fit is within about 10 % of the vapour pressure at room temperature
+        # (N2O: 54.8 vs 50.6 bar at 20 degC, CoolProp/physics.md ~50 bar), so a supply at
+        # the tabulated saturation pressure (a cartridge) counts as liquid
+        return p >= LIQUID_TOLERANCE * p1 * math.exp(-b * (1.0 / t - 1.0 / t1))
+
+    @property
+    def liquid_low(self) -> tuple[float, float]:
+        return self.sat_points[1] if self.name == "co2" else self.sat_points[0]
+
+    def isenthalpic_temperature(self, h: float, p: float) -> float:
+        """Vapour temperature (K) at pressure ``p`` with enthalpy ``h`` (bisection, not
+        below the saturation temperature: below it the gas condenses)."""
+        lo, hi = self.saturation_temperature(p), 400.0
+        if self.enthalpy(lo, p, "vapour") >= h:
+            return lo
+        for _ in range(60):
+            mid = 0.5 * (lo + hi)
+            if self.enthalpy(mid, p, "vapour") < h:
+                lo = mid
+            else:
+                hi = mid
+        return 0.5 * (lo + hi)
 
     # --- Peng-Robinson -----------------------------------------------------------
     def _ab(self, t: float) -> tuple[float, float, float]:

@@ -9,6 +9,9 @@ shaft. Per step (the gas has no heat capacity of its own: quasi-steady):
   choked, ``m = C_d A_o p_s sqrt(gamma / (Z R T_s)) (2 / (gamma + 1))^((gamma + 1) / (2 (gamma - 1)))``
   (textbook orifice equations; rho_l and Z from Peng-Robinson, :mod:`~cryoneuro.physics.gas`).
   No flow (``p_s <= p_b`` or ``A_o = 0``) gives no cooling.
+  A supply below the vapour pressure (e.g. a nearly empty N2O cartridge) is a gas: it is
+  choked like argon and reaches only its isenthalpic (Joule-Thomson) outlet temperature,
+  with the isothermal Joule-Thomson effect as its cooling per kg.
 - **tip gas temperature**: the boiling (N2O) or sublimation (CO2) temperature at ``p_b``
   (the liquid that survives the flash boils at the exhaust pressure); argon probes reach
   the argon boiling point through a recuperative (Linde-Hampson) heat exchanger in the
@@ -129,7 +132,7 @@ class JouleThomsonProbe:
         t_gas = g.saturation_temperature(pb)
         if ps <= pb or self.orifice <= 0.0:
             return OperatingPoint(0.0, t_gas - 273.15, 0.0, 0.0, self.supply_temperature)
-        if self.cryogen == "argon":
+        if self.cryogen == "argon" or not g.liquid_supply(ts, ps):
             z = g.compressibility(ts, ps, "vapour")
             gam = g.gamma_ideal
             m = (
@@ -138,7 +141,11 @@ class JouleThomsonProbe:
                 * math.sqrt(gam / (z * g.r_specific * ts))
                 * (2.0 / (gam + 1.0)) ** ((gam + 1.0) / (2.0 * (gam - 1.0)))
             )
-            q = g.enthalpy(ts, pb, "vapour") - g.enthalpy(ts, ps, "vapour")
+            h_in = g.enthalpy(ts, ps, "vapour")
+            q = g.enthalpy(ts, pb, "vapour") - h_in
+            if self.cryogen != "argon":
+                # gas-fed N2O/CO2 (no recuperator): the isenthalpic outlet temperature
+                t_gas = g.isenthalpic_temperature(h_in, pb)
         else:
             rho = g.density(ts, ps, "liquid")
             m = self.orifice * math.sqrt(2.0 * rho * (ps - pb))
