@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import numpy as np
@@ -27,7 +28,9 @@ def test_it_gives_the_sourced_boiling_points_at_one_atmosphere() -> None:
 
 def test_it_gives_n2o_usable_cooling_near_the_sourced_160_kj_per_kg() -> None:
     g = gas("n2o")
-    q = g.enthalpy(g.saturation_temperature(ATM), ATM, "vapour") - g.enthalpy(293.15, 50e5, "liquid")
+    q = g.enthalpy(g.saturation_temperature(ATM), ATM, "vapour") - g.enthalpy(
+        293.15, 50e5, "liquid"
+    )
     assert 0.8 * 160e3 < q < 1.1 * 160e3
 
 
@@ -48,7 +51,7 @@ def test_it_makes_the_tip_colder_as_the_supply_pressure_rises() -> None:
         b = JouleThomsonProbe("n2o", P16.diameter, bar * 1e5, shaft_h=0.0)
         res = simulate(P16, "n2o", "muscle", "60", boundary=b, geometry=COARSE, dt=2.0)
         coldest.append(float(res.min_temperature[res.tissue_mask].min()))
-    assert all(b < a for a, b in zip(coldest, coldest[1:], strict=False)), coldest
+    assert all(b < a for a, b in itertools.pairwise(coldest)), coldest
     assert coldest[-1] < coldest[0] - 20.0
 
 
@@ -57,8 +60,13 @@ def test_it_closes_the_energy_balance_with_the_warm_shaft() -> None:
     res = simulate(P16, "n2o", "muscle", "60/30", boundary=b, geometry=COARSE, dt=2.0)
     assert abs(res.energy["relative_imbalance"]) < 1e-12
     insulated = simulate(
-        P16, "n2o", "muscle", "60/30", boundary=JouleThomsonProbe("n2o", P16.diameter, 50e5, shaft_h=0.0),
-        geometry=COARSE, dt=2.0,
+        P16,
+        "n2o",
+        "muscle",
+        "60/30",
+        boundary=JouleThomsonProbe("n2o", P16.diameter, 50e5, shaft_h=0.0),
+        geometry=COARSE,
+        dt=2.0,
     )
     # the shaft takes heat from the tissue along it: colder above the active segment
     z = 8e-3 + 2e-3
@@ -67,8 +75,15 @@ def test_it_closes_the_energy_balance_with_the_warm_shaft() -> None:
 
 
 def test_it_loads_a_library_where_every_figure_has_a_source_or_a_reason() -> None:
-    assert {"iovera_1x90", "iovera_3x69", "metrum_cryoflex", "epimed_painblocker",
-            "neurotherm_nt2000", "atricure_cryosphere", "atricure_cryoice"} <= set(DEVICES)
+    assert {
+        "iovera_1x90",
+        "iovera_3x69",
+        "metrum_cryoflex",
+        "epimed_painblocker",
+        "neurotherm_nt2000",
+        "atricure_cryosphere",
+        "atricure_cryoice",
+    } <= set(DEVICES)
     for d in DEVICES.values():
         assert d.protocol_source and d.cryogen_source
         for name, f in d.figures().items():
@@ -84,7 +99,9 @@ def test_it_loads_a_library_where_every_figure_has_a_source_or_a_reason() -> Non
 
 
 def test_it_runs_a_freeze_from_a_device() -> None:
-    res = simulate(tissue="muscle", protocol="30", device="metrum_cryoflex", geometry=COARSE, dt=2.0)
+    res = simulate(
+        tissue="muscle", protocol="30", device="metrum_cryoflex", geometry=COARSE, dt=2.0
+    )
     assert res.setup.probe.name == "metrum_cryoflex"
     assert res.iceball_radius.max() > res.setup.probe.radius
 
@@ -94,7 +111,17 @@ def test_it_runs_cryoneuro_freeze_with_a_device_and_refuses_an_unknown_one(tmp_p
     js = tmp_path / "out.json"
     fast = ["--h-min-mm", "0.3", "--r-max-mm", "10", "--dt", "2", "--protocol", "30"]
     ok = runner.invoke(
-        app, ["freeze", "--device", "epimed_painblocker", "--tissue", "muscle", *fast, "--json", str(js)]
+        app,
+        [
+            "freeze",
+            "--device",
+            "epimed_painblocker",
+            "--tissue",
+            "muscle",
+            *fast,
+            "--json",
+            str(js),
+        ],
     )
     assert ok.exit_code == 0, ok.output
     assert "Epimed" in ok.output

@@ -128,7 +128,12 @@ class Device:
             "cryogen": self.cryogen,
             "protocol": self.protocol,
             "figures": {
-                k: {"value": f.value, "unit": f.unit, "source": f.source, "assumption": f.assumption}
+                k: {
+                    "value": f.value,
+                    "unit": f.unit,
+                    "source": f.source,
+                    "assumption": f.assumption,
+                }
                 for k, f in self.figures().items()
             },
         }
@@ -160,10 +165,14 @@ _CONSOLE_BACK = _s(
     "10-15 psi in the outer (return) tube (AccessAnesthesiology, cryoneuroablation "
     "chapter), read as gauge pressure above 1 atm (reading: assumption)",
 )
-_IOVERA_SRC = "iovera: N2O cartridge, Joule-Thomson closed-end Smart Tips (FDA 510(k) K243677, K173763)"
+_IOVERA_SRC = (
+    "iovera: N2O cartridge, Joule-Thomson closed-end Smart Tips (FDA 510(k) K243677, K173763)"
+)
 _GUITRON = "2 min per intercostal nerve (Guitron et al., J Clin Med 2024;13:3304)"
 _TRIAL = "3 x 2 min freezes, 1 min thaw between (NCT03449667, phantom limb trial)"
-_CONSOLE_PROTO = "freeze 2-3 min, thaw 0.5-2 min (Medicina 2025 review; pain-practice literature, physics.md)"
+_CONSOLE_PROTO = (
+    "freeze 2-3 min, thaw 0.5-2 min (Medicina 2025 review; pain-practice literature, physics.md)"
+)
 
 
 def _gauge(g: int, why: str) -> Figure:
@@ -203,7 +212,9 @@ DEVICES: dict[str, Device] = {
         maker="Pacira (Myoscience)",
         cryogen="n2o",
         cryogen_source=_IOVERA_SRC,
-        needle_count=_a(3, "", "'3x6.9' read as three 6.9 mm needles (maker's naming, as for 1x90)"),
+        needle_count=_a(
+            3, "", "'3x6.9' read as three 6.9 mm needles (maker's naming, as for 1x90)"
+        ),
         needle_length=_a(6.9e-3, "m", "'3x6.9' read as 6.9 mm needles (maker's naming)"),
         needle_spacing=_a(
             2.5e-3,

@@ -48,7 +48,7 @@ __all__ = ["CALIBRATION", "JouleThomsonProbe", "OperatingPoint"]
 #: Calibrated free parameters (see docs/physics/probe-model.md for the training set and
 #: the fit). ``orifice_fraction``: orifice area / probe outer cross-section (C_d folded
 #: in); ``h_wall``: boiling heat-transfer coefficient at the inner wall (W/m2 K).
-CALIBRATION: dict[str, float] = {"orifice_fraction": 4.0e-4, "h_wall": 8000.0}
+CALIBRATION: dict[str, float] = {"orifice_fraction": 1.0e-3, "h_wall": 8000.0}
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,7 @@ from cryoneuro.physics.observers import (
     Thermocouples,
     TimeBelow,
 )
+from cryoneuro.physics.probe_model import JouleThomsonProbe
 from cryoneuro.physics.protocol import (
     CryogenLimited,
     PrescribedSurfaceTemperature,
@@ -71,7 +72,6 @@ from cryoneuro.physics.protocol import (
     Protocol,
     probe_drive,
 )
-from cryoneuro.physics.probe_model import JouleThomsonProbe
 from cryoneuro.physics.result import FreezeResult
 
 __all__ = [
