@@ -48,15 +48,28 @@ def crossings(name: str, series: str) -> list[tuple[float, float]]:
 
 
 def front_from_surface(res, r_probe: float, times_min: list[float], z: float) -> list[float]:
-    """Ice-front distance (mm) from the probe surface at mid active length ``z``."""
+    """Ice-front distance (mm) from the probe surface at mid active length ``z``: the
+    outermost crossing of the freezing point (-0.52 degC, the data README's T_phase),
+    interpolated linearly between cell centres."""
     out = []
+    j = int(np.argmin(np.abs(res.z - z)))
+    r = res.r
     for tm in times_min:
         i = int(np.argmin(np.abs(res.times - 60.0 * tm)))
-        T = res.temperature[i]
-        j = int(np.argmin(np.abs(res.z - z)))
-        row = T[j]
-        frozen = np.nonzero((row < -0.52) & (res.r > r_probe))[0]
-        out.append(1e3 * (res.r[frozen.max()] - r_probe) if len(frozen) else 0.0)
+        row = res.temperature[i][j]
+        ok = r > r_probe
+        rr, tt = r[ok], row[ok]
+        frozen = np.nonzero(tt < -0.52)[0]
+        if not len(frozen):
+            out.append(0.0)
+            continue
+        k = int(frozen.max())
+        if k + 1 < len(rr):
+            w = (-0.52 - tt[k]) / (tt[k + 1] - tt[k])
+            rf = rr[k] + w * (rr[k + 1] - rr[k])
+        else:
+            rf = rr[k]
+        out.append(1e3 * (rf - r_probe))
     return out
 
 
@@ -91,8 +104,8 @@ def main() -> None:
     train = crossings("Fig1g_iceball_front_2x6_crossings.csv", "Cycle 1")
     tt = [t for t, _ in train]
     meas = np.array([m for _, m in train])
-    fracs = np.geomspace(1e-4, 1e-2, 3 if a.quick else 9)
-    hws = (8000.0, 30000.0) if a.quick else (2000.0, 4000.0, 8000.0, 15000.0, 30000.0)
+    fracs = np.geomspace(1e-4, 1e-2, 3 if a.quick else 17)
+    hws = (8000.0, 30000.0) if a.quick else (4000.0, 8000.0, 30000.0)
     scan = []
     for f in fracs:
         for hw in hws:
