@@ -278,3 +278,19 @@ def test_a_placement_margin_buys_tolerance():
     # and the same margin as an offset: the protocol reaches the moved nerve
     moved = make_plan(base.with_(offset=base.resolved_offset + 1.0e-3))
     assert moved.protocol is not None and moved.protocol.total_s <= margin.protocol.total_s
+
+
+def test_it_plans_with_a_library_device_and_its_probe_model() -> None:
+    from cryoneuro.physics.devices import DEVICES
+
+    inp = PlanInputs(depth=10e-3, diameter=1e-3, layers=UNIFORM, probe="metrum_cryoflex")
+    assert inp.device is DEVICES["metrum_cryoflex"]
+    assert inp.probe_obj.diameter == DEVICES["metrum_cryoflex"].outer_diameter.value
+    bnd = _runner(inp).boundary()
+    op = DEVICES["metrum_cryoflex"].boundary().point
+    assert bnd.max_power_w == op.max_power and bnd.gas_temperature == op.gas_temperature
+    assert inp.to_dict()["cryogen"] == "n2o"
+    iov = PlanInputs(depth=10e-3, diameter=1e-3, layers=UNIFORM, probe="iovera_1x90")
+    assert iov.resolved_reach == 0.09
+    with pytest.raises(PlanInputError, match="metrum_cryoflex"):
+        PlanInputs(depth=10e-3, diameter=1e-3, layers=UNIFORM, probe="nope")

@@ -12,6 +12,15 @@ __all__ = ["freeze"]
 
 
 def freeze(
+    device: Annotated[
+        str | None,
+        typer.Option(
+            help="device from the library (see docs/physics/probe-model.md), e.g. "
+            "iovera_1x90, metrum_cryoflex, atricure_cryosphere; replaces --probe/--cryogen "
+            "and drives the probe with the Joule-Thomson model; its standard protocol "
+            "unless --protocol is given"
+        ),
+    ] = None,
     probe: Annotated[
         str, typer.Option(help="probe preset: 14g, 16g, 18g, celsio, icesphere")
     ] = "16g",
@@ -20,8 +29,9 @@ def freeze(
         str, typer.Option(help="tissue preset, e.g. muscle, fat, soft_tissue")
     ] = "soft_tissue",
     protocol: Annotated[
-        str, typer.Option(help='e.g. "2x120/60" or "freeze:90,thaw:30"')
-    ] = "2x120/60",
+        str | None,
+        typer.Option(help='e.g. "2x120/60" or "freeze:90,thaw:30" (default 2x120/60)'),
+    ] = None,
     surface_temperature: Annotated[
         float | None,
         typer.Option(
@@ -50,7 +60,12 @@ def freeze(
     err = Console(stderr=True)
     try:
         from cryoneuro.physics import Axisymmetric, PrescribedSurfaceTemperature, simulate
+        from cryoneuro.physics.devices import device as device_preset
         from cryoneuro.physics.observers import Observer, Progress
+
+        dev = None if device is None else device_preset(device)
+        if protocol is None:
+            protocol = dev.protocol if dev is not None else "2x120/60"
 
         for name, value in (("--h-min-mm", h_min_mm), ("--r-max-mm", r_max_mm), ("--dt", dt)):
             if not value > 0.0:
@@ -90,6 +105,7 @@ def freeze(
                 initial_temperature=initial_temperature,
                 dt=dt,
                 observers=observers,
+                device=dev,
             )
         finally:
             if progress_ctx is not None:
@@ -107,7 +123,8 @@ def freeze(
         from rich.console import Console as Out
         from rich.table import Table
 
-        table = Table(title=f"freeze {protocol} · {probe} · {cryogen} · {tissue}")
+        what = f"{dev.name} ({dev.cryogen})" if dev is not None else f"{probe} · {cryogen}"
+        table = Table(title=f"freeze {protocol} · {what} · {tissue}")
         table.add_column("quantity")
         table.add_column("value", justify="right")
         table.add_row(

@@ -10,6 +10,9 @@ Probe boundaries:
 
 - :class:`PrescribedSurfaceTemperature`: the probe surface follows a temperature history
   (for example a measured thermocouple trace) during the whole run, whatever the phase.
+- :class:`~cryoneuro.physics.probe_model.JouleThomsonProbe`: gas temperature, wall
+  coefficient and power ceiling computed from the gas, pressures and geometry (flow-limited
+  Joule-Thomson model), with a non-adiabatic shaft; thaws as :class:`CryogenLimited`.
 - :class:`CryogenLimited`: during a freeze the gas at ``gas_temperature`` cools the
   probe wall through ``h`` (W/m2 K, in series with conduction in the first tissue cell),
   and the total heat removed is capped at ``max_power_w``; during a passive thaw the
@@ -27,6 +30,8 @@ from functools import cached_property
 from typing import Literal
 
 import numpy as np
+
+from cryoneuro.physics.probe_model import JouleThomsonProbe
 
 __all__ = ["CryogenLimited", "Phase", "PrescribedSurfaceTemperature", "ProbeBoundary", "Protocol"]
 
@@ -273,7 +278,7 @@ class CryogenLimited:
         return self.gas_temperature
 
 
-ProbeBoundary = PrescribedSurfaceTemperature | CryogenLimited
+ProbeBoundary = PrescribedSurfaceTemperature | CryogenLimited | JouleThomsonProbe
 
 
 def probe_drive(
@@ -290,7 +295,11 @@ def probe_drive(
     if isinstance(boundary, PrescribedSurfaceTemperature):
         return boundary.at(t0 if explicit else t1), 0.0, math.inf
     kind = protocol.phase_for_interval(t0, t1).kind
-    if kind == "freeze":
+    if isinstance(boundary, JouleThomsonProbe):
+        if kind == "freeze":
+            op = boundary.point
+            return op.gas_temperature, 1.0 / boundary.wall_h, op.max_power
+    elif kind == "freeze":
         return boundary.gas_temperature, 1.0 / boundary.h, boundary.max_power_w
     if kind == "active_thaw":
         return boundary.thaw_temperature, 1.0 / boundary.thaw_h, boundary.thaw_power_w

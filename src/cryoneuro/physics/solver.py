@@ -41,6 +41,8 @@ from typing import Any, Literal
 
 import numpy as np
 
+from cryoneuro.physics.devices import Device
+from cryoneuro.physics.devices import device as device_preset
 from cryoneuro.physics.grid import Axisymmetric, Planar1D, Radial1D
 from cryoneuro.physics.kernels import make_divergence, make_line_solver, make_temperature
 from cryoneuro.physics.materials import (
@@ -62,6 +64,7 @@ from cryoneuro.physics.observers import (
     Thermocouples,
     TimeBelow,
 )
+from cryoneuro.physics.probe_model import JouleThomsonProbe
 from cryoneuro.physics.protocol import (
     CryogenLimited,
     PrescribedSurfaceTemperature,
@@ -203,6 +206,7 @@ def simulate(
     newton_tol: float = 1e-3,
     max_newton: int = 60,
     critical_points: Sequence[tuple[float, float]] = (),
+    device: Device | str | None = None,
 ) -> FreezeResult:
     """Run one freeze and return a :class:`~cryoneuro.physics.result.FreezeResult`.
 
@@ -217,7 +221,15 @@ def simulate(
     splitting error) when a thermocouple or one of ``critical_points`` (``(r, z)``, m:
     for example the nearest points of a nerve) lies within :data:`CORNER_DISTANCE` of a
     corner of the active segment, and the split ``"implicit"`` scheme otherwise.
+    ``device`` (a :data:`~cryoneuro.physics.devices.DEVICES` id or a ``Device``) replaces
+    ``probe`` and ``cryogen`` by the device's needle and gas, and the default boundary by
+    its :class:`~cryoneuro.physics.probe_model.JouleThomsonProbe`.
     """
+    if device is not None:
+        dev = device_preset(device) if isinstance(device, str) else device
+        probe, cryogen = dev.probe(), dev.cryogen
+        if boundary is None:
+            boundary = dev.boundary()
     probe_o = probe_preset(probe) if isinstance(probe, str) else probe
     cryo_o = cryogen_preset(cryogen) if isinstance(cryogen, str) else cryogen
     tis = _resolve_tissue(tissue)
@@ -241,9 +253,10 @@ def simulate(
         if boundary is not None
         else CryogenLimited(cryo_o.gas_temperature, probe_o.h, probe_o.max_power_w)
     )
-    if not isinstance(bnd, PrescribedSurfaceTemperature | CryogenLimited):
+    if not isinstance(bnd, PrescribedSurfaceTemperature | CryogenLimited | JouleThomsonProbe):
         raise ValueError(
-            f"boundary must be PrescribedSurfaceTemperature or CryogenLimited, got {bnd!r}"
+            "boundary must be PrescribedSurfaceTemperature, CryogenLimited or "
+            f"JouleThomsonProbe, got {bnd!r}"
         )
     t0 = tis.layers[0].tissue.t_arterial if initial_temperature is None else initial_temperature
     tfar = t0 if far_temperature is None else far_temperature
@@ -371,12 +384,15 @@ def _loop(model: Model, setup: SimulationSetup, observers: Sequence[Observer]) -
         sweeps = [(model.sets[0], 0.5), (model.sets[1], 1.0), (model.sets[0], 0.5)]
     worst = 0
     t_prev = 0.0
+    shaft_rows = _shaft_rows(model, setup)
     for t in times:
         dt = t - t_prev
         # the phase of the whole step [t_prev, t] (a boundary is always a step edge)
         drive, res, pmax = probe_drive(
             setup.boundary, setup.protocol, t_prev, t, explicit=not implicit
         )
+        if len(shaft_rows):
+            _set_shaft(model, setup, shaft_rows, t_prev, t)
         scale = 1.0
         if math.isfinite(pmax) and math.isfinite(res):
             g = model.probe_conductance(H, res)
@@ -476,6 +492,36 @@ def _loop(model: Model, setup: SimulationSetup, observers: Sequence[Observer]) -
     for o in observers:
         o.finish()
     return worst
+
+
+def _shaft_rows(model: Model, setup: SimulationSetup) -> np.ndarray:
+    """Rows of the r lines along the shaft that exchange heat with the exhaust gas (a
+    :class:`JouleThomsonProbe` with ``shaft_h > 0``, axisymmetric geometry only)."""
+    b = setup.boundary
+    if model.kind != "axisymmetric" or not isinstance(b, JouleThomsonProbe) or b.shaft_h <= 0:
+        return np.zeros(0, np.int64)
+    la = setup.probe.active_length
+    rows = np.nonzero(
+        (np.arange(len(model.zc)) >= model.j_tip)
+        & (model.zc >= la)
+        & (model.zc < la + b.shaft_length)
+    )[0]
+    return rows.astype(np.int64)
+
+
+def _set_shaft(
+    model: Model, setup: SimulationSetup, rows: np.ndarray, t0: float, t1: float
+) -> None:
+    """During a freeze the shaft wall sees the exhaust gas through ``shaft_h``; otherwise
+    it is adiabatic (the r lines' left end on those rows)."""
+    b = setup.boundary
+    assert isinstance(b, JouleThomsonProbe)
+    ls = model.sets[0]
+    freezing = setup.protocol.phase_for_interval(t0, t1).kind == "freeze"
+    flowing = b.point.mass_flow > 0.0
+    ls.bc[rows, 0] = 1.0 / b.shaft_h if (freezing and flowing) else math.inf
+    ls.bc[rows, 1] = b.point.exhaust_temperature
+    ls.bc[rows, 2] = 1.0
 
 
 def _cell_T(Tf: np.ndarray, model: Model) -> np.ndarray:

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 from cryoneuro.physics import CRYOGENS, PROBES, TISSUES, InjuryThresholds
+from cryoneuro.physics.devices import DEVICES, Device
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -222,9 +223,11 @@ class PlanInputs:
                 "diameter",
                 f"nerve diameter must be between 0 and 15 mm, got {self.diameter * 1e3:g} mm",
             )
-        if self.probe not in PROBES:
+        if self.probe not in PROBES and self.probe not in DEVICES:
             raise PlanInputError(
-                "probe", f"unknown probe {self.probe!r}; valid: {', '.join(sorted(PROBES))}"
+                "probe",
+                f"unknown probe or device {self.probe!r}; valid: "
+                f"{', '.join(sorted([*PROBES, *DEVICES]))}",
             )
         if self.cryogen not in CRYOGENS:
             raise PlanInputError(
@@ -265,7 +268,7 @@ class PlanInputs:
             raise PlanInputError("nerve_type", f"must be sensory or mixed, got {self.nerve_type!r}")
         if self.grid not in ("coarse", "fine"):
             raise PlanInputError("grid", f"must be coarse or fine, got {self.grid!r}")
-        probe = PROBES[self.probe]
+        probe = self.probe_obj
         if self.offset is not None and self.offset < probe.radius + 0.5 * self.diameter - 1e-9:
             raise PlanInputError(
                 "offset",
@@ -275,8 +278,18 @@ class PlanInputs:
 
     # ------------------------------------------------------------ resolved values
     @property
+    def device(self) -> Device | None:
+        """The library device when ``probe`` names one (issue 12), else ``None`` (a raw
+        gauge preset driven by the cryogen-limited boundary)."""
+        return DEVICES.get(self.probe)
+
+    @property
+    def resolved_cryogen(self) -> str:
+        return self.device.cryogen if self.device is not None else self.cryogen
+
+    @property
     def probe_obj(self) -> Any:
-        return PROBES[self.probe]
+        return self.device.probe() if self.device is not None else PROBES[self.probe]
 
     @property
     def resolved_offset(self) -> float:
@@ -290,7 +303,12 @@ class PlanInputs:
 
     @property
     def resolved_reach(self) -> float:
-        return PROBE_REACH_M.get(self.probe, 0.09) if self.probe_reach is None else self.probe_reach
+        if self.probe_reach is not None:
+            return self.probe_reach
+        dev = self.device
+        if dev is not None and dev.needle_length is not None:
+            return dev.needle_length.value
+        return PROBE_REACH_M.get(self.probe, 0.09)
 
     def with_(self, **changes: Any) -> PlanInputs:
         return replace(self, **changes)
@@ -306,7 +324,7 @@ class PlanInputs:
             "layers": [[n, th if math.isfinite(th) else "inf"] for n, th in self.layers],
             "probe": self.probe,
             "probe_details": {k: v for k, v in asdict(self.probe_obj).items() if k != "extra"},
-            "cryogen": self.cryogen,
+            "cryogen": self.resolved_cryogen,
             "approach_angle_deg": self.approach_angle,
             "offset_m": self.resolved_offset,
             "offset_given": self.offset is not None,

@@ -282,7 +282,8 @@ class _Runner:
         self.inp = inp
         self.frame = frame
         self.probe = inp.probe_obj
-        self.cryogen = cryogen_preset(inp.cryogen)
+        self.cryogen = cryogen_preset(inp.resolved_cryogen)
+        self.device = inp.device
         scale = frame.layer_scale
         layers = []
         for name, th in inp.layers:
@@ -315,6 +316,14 @@ class _Runner:
         self.runs = 0
 
     def boundary(self, power: float = 1.0, gas_shift: float = 1.0) -> CryogenLimited:
+        if self.device is not None:
+            # a library device: gas temperature, wall coefficient and power ceiling from the
+            # Joule-Thomson probe model (issue 12), scaled like the presets for sensitivity
+            jt = self.device.boundary()
+            op = jt.point
+            return CryogenLimited(
+                op.gas_temperature * gas_shift, jt.wall_h * power, op.max_power * power
+            )
         return CryogenLimited(
             self.cryogen.gas_temperature * gas_shift,
             self.probe.h * power,
