@@ -271,7 +271,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-        return api.create_response(request, {"detail": "Not found."}, status=404)
+        return api.create_response(request, {"detail": gettext("Not found.")}, status=404)
 
 
 # ----------------------------------------------------------------------------- schema
@@ -335,4 +335,3 @@ class ClinicAPI(NinjaAPI):
 
 def _takes_input(operation: Mapping[str, Any]) -> bool:
     return bool(operation.get("parameters") or operation.get("requestBody"))
-        return api.create_response(request, {"detail": gettext("Not found.")}, status=404)

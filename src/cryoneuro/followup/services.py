@@ -10,9 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
 
 from cryoneuro.audit.services import audit_record
 from cryoneuro.clinical.outcomes import Session, next_step, relief_course, relief_vs_window

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from cryoneuro.clinical.nerves import NERVES
 
 from .messages import SENSITIVITY_LABELS, STRUCTURE_STATUS, _label, decimals_against, render
+from .selectors import plan_relief_window
 
 
 def _seconds(value: Any) -> str:
@@ -54,8 +55,6 @@ def _figures(r: dict[str, Any]) -> dict[str, str]:
         "skin_min": number_against(skin.get("min_c"), skin.get("limit_c")),
         "skin_limit": number_against(skin.get("limit_c"), None),
     }
-from .messages import SENSITIVITY_LABELS, STRUCTURE_STATUS, _label, render
-from .selectors import plan_relief_window
 
 
 def _relief(window: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -142,10 +141,9 @@ def plan_context(plan: Any) -> dict[str, Any]:
         "overlay": overlay,
         "iso_lines": iso,
         "image": plan.image,
-        # an infeasible plan has no protocol, so no relief window to expect
-        "relief": _relief(r.get("relief_window")) if plan.feasible else None,
-        # the patient's own prediction (earlier sessions' relief); none if infeasible
-        "relief": _relief(plan_relief_window(plan)),
+        # the patient's own prediction (earlier sessions' relief); an infeasible plan has
+        # no protocol, so no relief window to expect
+        "relief": _relief(plan_relief_window(plan)) if plan.feasible else None,
         "errors": [render(m) for m in r.get("reasons", [])],
         "warnings": [render(w) for w in r.get("warnings", []) if w.get("severity") != "info"],
         "notes": [render(w) for w in r.get("warnings", []) if w.get("severity") == "info"],
