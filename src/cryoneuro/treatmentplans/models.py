@@ -159,7 +159,7 @@ class TreatmentPlan(models.Model):
     @property
     def protocol_words(self) -> str:
         """ "1 cycle de 60 s" in the active language (empty without a protocol)."""
-        from .presenters import protocol_words  # the presenters need no model: no cycle
+        from .wording import protocol_words  # imports no model: no cycle
 
         return protocol_words((self.result or {}).get("protocol"))
 

@@ -5,36 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import formats
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cryoneuro.clinical.nerves import NERVES
 
 from .messages import SENSITIVITY_LABELS, STRUCTURE_STATUS, _label, decimals_against, render
 from .selectors import plan_relief_window
-
-
-def _seconds(value: Any) -> str:
-    v = float(value)
-    return formats.number_format(v, 0 if v == round(v) else 1)
-
-
-def protocol_words(protocol: dict[str, Any] | None) -> str:
-    """The protocol as the clinic says it: "1 cycle de 60 s", "2 cycles de 120 s, dégel
-    60 s" (English: "1 cycle of 60 s", "2 cycles of 120 s, 60 s thaw"). Empty without one."""
-    if not isinstance(protocol, dict):
-        return ""
-    try:
-        n = int(protocol["cycles"])
-        words = ngettext("%(n)d cycle of %(f)s s", "%(n)d cycles of %(f)s s", n) % {
-            "n": n,
-            "f": _seconds(protocol["freeze_s"]),
-        }
-        if n > 1:
-            words += _(", %(t)s s thaw") % {"t": _seconds(protocol["thaw_s"])}
-    except (KeyError, TypeError, ValueError):
-        return str(protocol.get("compact", ""))
-    return words
+from .wording import protocol_words
 
 
 def number_against(value: Any, limit: Any, decimals: int = 1) -> str:
