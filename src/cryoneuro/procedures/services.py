@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -19,6 +20,7 @@ from cryoneuro.audit.services import audit_record
 from cryoneuro.clinical.nerves import NERVES
 from cryoneuro.evaluation.models import Evaluation
 from cryoneuro.patients.models import Patient
+from cryoneuro.treatmentplans.models import TreatmentPlan
 
 from .advice import discharge_advice
 from .limits import MAX_FREEZE_S, MAX_THAW_S
@@ -148,6 +150,29 @@ def pre_check_passed(procedure: Procedure) -> bool:
 # ----------------------------------------------------------------------------- check-in
 
 
+def plan_refusal(plan_id: int) -> str:
+    """Why a treatment plan may not be used at admission ("" when it may): only feasible,
+    non-archived plans are offered (``TreatmentPlan.objects.admissible``), and an id
+    posted directly (API, forged form) is held to the same rule (issue 11 §3)."""
+    plan = TreatmentPlan.objects.filter(pk=plan_id).first()
+    if plan is None:
+        return ""
+    name = _("treatment plan no. %(id)d of %(date)s") % {
+        "id": plan.pk,
+        "date": date_format(timezone.localtime(plan.created_at), "SHORT_DATE_FORMAT"),
+    }
+    if plan.archived:
+        return _("The %(plan)s is archived: choose a current plan.") % {"plan": name}
+    if not plan.feasible:
+        return _(
+            "The %(plan)s is not feasible (%(status)s): it cannot be used for a procedure."
+        ) % {
+            "plan": name,
+            "status": plan.get_status_display(),
+        }
+    return ""
+
+
 @transaction.atomic
 def procedure_checkin(
     *,
@@ -193,6 +218,10 @@ def procedure_checkin(
         targets = plan_targets(pid, patient.pk)
         if targets is None:
             errors["plan_id"] = [_("No such treatment plan for this patient.")]
+            break
+        refusal = plan_refusal(pid)
+        if refusal:
+            errors["plan_id"] = [refusal]
             break
         from_plans += targets
     source = list(dict.fromkeys(from_plans)) or (

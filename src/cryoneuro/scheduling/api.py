@@ -9,12 +9,13 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from cryoneuro.accounts.roles import Perm
-from cryoneuro.core.api import InputSchema, error_body, perm_auth
+from cryoneuro.core.api import InputSchema, error_body, perm_auth, raise_422
 from cryoneuro.core.audit import audit_read
 from cryoneuro.patients.selectors import patient_get
 
@@ -270,11 +271,14 @@ def create_request(request, patient_id: int, payload: RequestIn):
         except services.BookingError as error:
             return _bad(error)
         return Status(200, appointment)
-    created = services.booking_request_create(
-        patient=patient,
-        requested_by=request.user,
-        preferences=payload.preferences,
-        message=payload.message,
-        request=request,
-    )
+    try:
+        created = services.booking_request_create(
+            patient=patient,
+            requested_by=request.user,
+            preferences=payload.preferences,
+            message=payload.message,
+            request=request,
+        )
+    except ValidationError as error:
+        raise_422(error)
     return Status(201, created)

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -491,11 +492,28 @@ def appointment_cancel(
 def booking_request_create(
     *, patient: Patient, requested_by: Any, preferences: str = "", message: str = "", request=None
 ) -> BookingRequest:
+    """A patient's (or the clinic's) request for a consultation. Text over the fields'
+    lengths is refused field by field, never cut (issue 11 §5: nothing typed is lost
+    without a word)."""
+    preferences, message = preferences.strip(), message.strip()
+    errors: dict[str, list[str]] = {}
+    for name, value in (("preferences", preferences), ("message", message)):
+        limit = BookingRequest._meta.get_field(name).max_length or 0
+        if limit and len(value) > limit:
+            errors[name] = [
+                _(
+                    "The text has %(length)d characters; at most %(limit)d are accepted. "
+                    "Shorten it (nothing was saved)."
+                )
+                % {"limit": limit, "length": len(value)}
+            ]
+    if errors:
+        raise ValidationError(errors)
     booking_request = BookingRequest.objects.create(
         patient=patient,
         type=appointment_type(TypeCode.CONSULTATION),
-        preferences=preferences.strip()[:300],
-        message=message.strip()[:2000],
+        preferences=preferences,
+        message=message,
     )
     audit_record(
         actor=requested_by,

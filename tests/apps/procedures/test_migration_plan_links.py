@@ -116,6 +116,7 @@ def test_the_model_keeps_the_order_chosen(cleared_patient, nurse, physician):
         TreatmentPlan.objects.create(
             patient=cleared_patient,
             created_by=physician,
+            status="feasible",
             nerve_code=code,
             inputs={},
             result={},

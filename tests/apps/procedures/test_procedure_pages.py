@@ -177,6 +177,7 @@ def test_check_in_from_the_treatment_plans(cleared_patient, nurse, physician, lo
     plan = TreatmentPlan.objects.create(
         patient=cleared_patient,
         created_by=physician,
+        status="feasible",
         nerve_code="afcn",
         inputs={},
         software_version="t",

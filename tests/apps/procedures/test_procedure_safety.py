@@ -257,6 +257,7 @@ def _planned(patient, physician, nurse, cycles=1, freeze_s=60):
     plan = TreatmentPlan.objects.create(
         patient=patient,
         created_by=physician,
+        status="feasible",
         nerve_code="ipbsn",
         inputs={},
         software_version="t",
@@ -475,6 +476,7 @@ def test_it_takes_the_plans_nerves_and_needs_a_reason_to_change_them(
     plan = TreatmentPlan.objects.create(
         patient=cleared_patient,
         created_by=physician,
+        status="feasible",
         nerve_code="ipbsn",
         inputs={},
         software_version="t",

@@ -300,6 +300,66 @@ def test_a_physician_acknowledges_the_flag(cleared_patient, nurse, physician, lo
     assert selectors.motor_deficit_flags()[0]["acknowledged"]
 
 
+def test_it_refuses_an_archived_or_infeasible_plan_posted_directly(
+    cleared_patient, nurse, physician, login
+):
+    from django.utils import timezone, translation
+
+    from cryoneuro.treatmentplans.models import TreatmentPlan
+
+    def plan(status, archived=False):
+        return TreatmentPlan.objects.create(
+            patient=cleared_patient,
+            created_by=physician,
+            nerve_code="ipbsn",
+            inputs={},
+            result={},
+            software_version="test",
+            status=status,
+            archived_at=timezone.now() if archived else None,
+        )
+
+    infeasible, archived = plan("infeasible"), plan("feasible", archived=True)
+    for refused, word in ((infeasible, "not feasible"), (archived, "archived")):
+        with translation.override("en"), pytest.raises(ValidationError) as error:
+            services.procedure_checkin(
+                no_appointment_reason="test: no booking",
+                patient=cleared_patient,
+                user=nurse,
+                site_label="genou",
+                side="right",
+                plan_ids=[refused.pk],
+            )
+        message = error.value.message_dict["plan_id"][0]
+        assert word in message and f"no. {refused.pk}" in message
+    # the API answers the one 422 on the plan's field, in the request's language
+    response = login(nurse).post(
+        f"/api/patients/{cleared_patient.pk}/procedures",
+        {
+            "site_label": "genou",
+            "side": "right",
+            "plan_ids": [infeasible.pk],
+            "no_appointment_reason": "test",
+        },
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    assert response.status_code == 422, response.content
+    assert f"n° {infeasible.pk}" in response.json()["errors"]["plan_id"][0]
+    assert not cleared_patient.procedures.exists()
+    # a feasible current plan is taken
+    feasible = plan("feasible")
+    procedure = services.procedure_checkin(
+        no_appointment_reason="test: no booking",
+        patient=cleared_patient,
+        user=nurse,
+        site_label="genou",
+        side="right",
+        plan_ids=[feasible.pk],
+    )
+    assert procedure.plan_id == feasible.pk
+
+
 def test_the_treatment_plans_give_the_nerves_and_the_protocol_to_compare(
     cleared_patient, nurse, physician, make_patient
 ):
@@ -324,15 +384,20 @@ def test_the_treatment_plans_give_the_nerves_and_the_protocol_to_compare(
         site_label="genou",
         side="right",
         plan_ids=[ipbsn.pk, afcn.pk],
+        at=_start() - dt.timedelta(minutes=10),
     )
     assert procedure.planned_nerves == ["ipbsn", "afcn"] and procedure.plan_id == ipbsn.pk
-    services.procedure_step_record(
-        procedure=procedure, user=nurse, code="pre_check", data=STEP_DATA["pre_check"]
+    t = _start()
+    services.procedure_step_record(  # timed before the cycles, whatever the clock says
+        procedure=procedure,
+        user=nurse,
+        code="pre_check",
+        data=STEP_DATA["pre_check"],
+        at=t - dt.timedelta(minutes=5),
     )
     nerve = services.procedure_nerve_add(
         procedure=procedure, user=nurse, nerve_code="ipbsn", probe="p", cryogen="n2o"
     )
-    t = _start()
     for i in range(2):
         start = t + dt.timedelta(minutes=2 * i)
         services.procedure_cycle_add(

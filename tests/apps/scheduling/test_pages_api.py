@@ -259,6 +259,32 @@ def test_api_patient_requests(client, login, make_user, make_patient, clinic, co
     assert [r["preferences"] for r in client.get("/api/scheduling/requests").json()] == ["le matin"]
 
 
+def test_it_refuses_a_request_message_over_2000_characters_instead_of_cutting_it(
+    client, login, make_user, make_patient, clinic
+):
+    user = make_user("patient", "paula")
+    patient = make_patient(user=user)
+    with pytest.raises(services.ValidationError) as refused:
+        services.booking_request_create(patient=patient, requested_by=user, message="a" * 2001)
+    assert list(refused.value.message_dict) == ["message"]
+    assert "2001" in refused.value.message_dict["message"][0]
+    login(user)
+    response = client.post(
+        f"/api/patients/{patient.pk}/appointment-requests",
+        json.dumps({"preferences": "p" * 301, "message": "é" * 2001}),
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    assert response.status_code == 422
+    errors = response.json()["errors"]
+    assert set(errors) == {"preferences", "message"}
+    assert "2001 caractères" in errors["message"][0]
+    assert not BookingRequest.objects.exists()
+    # at the limit it is kept whole
+    kept = services.booking_request_create(patient=patient, requested_by=user, message="b" * 2000)
+    assert len(kept.message) == 2000
+
+
 @pytest.mark.parametrize(
     "method, path, data",
     [
