@@ -1,5 +1,6 @@
 """Issue 11's walk (first part, in both languages): the coordinator registers a patient
-and sends the portal invitation (the set-password link is read from Django's outbox), the
+and sends the portal invitation (the set-password link is read from Django's outbox; the
+patient follows it, chooses a password and logs in to the portal), the
 physician evaluates (eligible) and plans (ipbsn at the form's shallow defaults), each role
 in its own browser context whose Accept-Language picks the page's language.
 
@@ -80,6 +81,22 @@ def test_it_walks_register_invite_evaluate_and_plan(
     assert len(mailoutbox) == 1
     link = re.search(r"https?://\S+", mailoutbox[0].body)
     assert link is not None
+    ctx.close()
+
+    # patient: follows the invitation link, chooses a password, logs in to the portal
+    ctx = _context(browser, live_server, lang)
+    page = ctx.new_page()
+    page.goto(link.group(0).replace("http://testserver", live_server.url))
+    page.fill("#id_password1", "Une-phrase-de-passe-longue-42")
+    page.fill("#id_password2", "Une-phrase-de-passe-longue-42")
+    page.locator("button[name=action][type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    page.goto("/accounts/login/")
+    page.fill("#id_login", f"marc.{lang}")
+    page.fill("#id_password", "Une-phrase-de-passe-longue-42")
+    page.locator("#id_password").press("Enter")
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("h1")).to_contain_text("Marc")
     ctx.close()
 
     # physician: evaluates (eligible), then plans
