@@ -58,3 +58,18 @@ def test_it_translates_a_pydantic_error_with_its_limit():
         assert pydantic_message(error) == "Ensure this value has at most 2000 characters."
     with translation.override("fr"):
         assert "2000" in pydantic_message(error) and "caractères" in pydantic_message(error)
+
+
+def test_it_names_every_probe_cryogen_and_plan_limit_and_keeps_the_planners_sources():
+    from cryoneuro.physics import CRYOGENS, PROBES
+    from cryoneuro.planning.inputs import LIMIT_SOURCES
+
+    assert set(PROBES) == set(labels.PROBES) and set(CRYOGENS) == set(labels.CRYOGENS)
+    assert set(LIMIT_SOURCES) == set(labels.PLAN_LIMITS) == set(labels.PLAN_LIMIT_SOURCES)
+    with translation.override("en"):
+        assert {k: str(v) for k, v in labels.PLAN_LIMIT_SOURCES.items()} == LIMIT_SOURCES
+        assert labels.label("probe", "16g") == "16 G needle probe"
+    with translation.override("fr"):
+        assert "non vérifiée" in labels.label("plan_limit_source", "skin_limit_c")
+        assert labels.label("probe", "16g") == "sonde aiguille 16 G"
+        assert labels.label("cryogen", "n2o") == "N2O (protoxyde d'azote)"

@@ -1,7 +1,9 @@
 """The text a reader sees on a rendered page: text nodes and the attributes shown to
 people (placeholder, title, aria-label, alt, button values), without scripts and styles,
 and without what the page marks ``translate="no"`` (HTML's own mark for text kept in its
-language: a bibliographic citation)."""
+language: a bibliographic citation), and without elements whose ``lang`` differs from the
+page's ``<html lang>`` (text legitimately in another language: the discharge advice in the
+patient's language)."""
 
 from __future__ import annotations
 
@@ -21,10 +23,15 @@ class _Collector(HTMLParser):
         self.hidden = 0
         self.stack: list[str] = []
         self.texts: list[str] = []
+        self.page_lang = ""
 
     def handle_starttag(self, tag, attrs):
         values = dict(attrs)
-        kept = values.get("translate") == "no"
+        if tag == "html":
+            self.page_lang = (values.get("lang") or "").split("-")[0].lower()
+        lang = (values.get("lang") or "").split("-")[0].lower()
+        other_language = tag != "html" and bool(lang and self.page_lang) and lang != self.page_lang
+        kept = values.get("translate") == "no" or other_language
         if tag in VOID_ELEMENTS and (kept or self.hidden):
             return
         if tag not in VOID_ELEMENTS:

@@ -87,6 +87,66 @@ SUBSCALES: Mapping[str, Promise] = {
 }
 """Subscale names of the scored instruments."""
 
+PROBES: Mapping[str, Promise] = {
+    "14g": _("14 G needle probe"),
+    "16g": _("16 G needle probe"),
+    "18g": _("18 G needle probe"),
+    "celsio": _("Celsio probe (1.7 mm, liquid CO2)"),
+    "icesphere": _("IceSphere probe (1.5 mm, argon)"),
+}
+"""``physics.materials.PROBES`` (the planner's probe presets; sizes from their sources)."""
+
+CRYOGENS: Mapping[str, Promise] = {
+    "n2o": _("N2O (nitrous oxide)"),
+    "co2": _("CO2 (carbon dioxide)"),
+    "argon": _("Ar (argon)"),
+}
+"""``physics.materials.CRYOGENS``."""
+
+PLAN_LIMITS: Mapping[str, Promise] = {
+    "freeze_s": _("Freeze duration"),
+    "cycles": _("Number of cycles"),
+    "thaw_s": _("Thaw duration"),
+    "target_c": _("Temperature to reach in the nerve"),
+    "permanent_c": _("Permanent-injury temperature"),
+    "skin_limit_c": _("Skin limit"),
+    "spare_limit_c": _("Limit for a structure to spare"),
+    "freeze_step_s": _("Search step"),
+}
+"""The names of ``planning.inputs.LIMIT_SOURCES``'s keys (the plan's limits)."""
+
+PLAN_LIMIT_SOURCES: Mapping[str, Promise] = {
+    "freeze_s": _(
+        "60-180 s: Rizk & Balasubramanian (1.0-1.5 min), Medicina 2025 review (2-3 min), "
+        "pain-practice literature (2-3 cycles of 3 min) (physics.md)"
+    ),
+    "cycles": _(
+        "1-3: Guitron 2024 (one 2-min freeze per intercostal nerve), NCT03449667 (3 x 2 min) "
+        "(physics.md)"
+    ),
+    "thaw_s": _(
+        "30-120 s: Rizk (20-30 s), NCT03449667 (1 min), Medicina 2025 (0.5-2 min) (physics.md)"
+    ),
+    "target_c": _(
+        "-20 degC over the whole cross-section: Evans et al., Br J Anaesth 1981;53:1121 "
+        "(physics.md)"
+    ),
+    "permanent_c": _(
+        "-140 degC: risk of neurotmesis, UNVERIFIED (widely repeated, no primary source)"
+    ),
+    "skin_limit_c": _(
+        "0 degC at the skin surface (no skin freezing): UNVERIFIED assumption, no "
+        "sourced skin threshold in physics.md/clinical.md; configure to the clinic's practice"
+    ),
+    "spare_limit_c": _(
+        "-20 degC: a structure to spare must stay warmer than the axonotmesis "
+        "threshold (Evans 1981); colder than 0 degC gives a transient-block warning"
+    ),
+    "freeze_step_s": _("10 s search resolution (software choice)"),
+}
+"""``planning.inputs.LIMIT_SOURCES`` in the reader's language (the English text is the
+planner's own, word for word: tests/apps/test_catalog_labels.py compares them)."""
+
 SOURCES: Mapping[str, Promise] = {
     outcomes.IMMPACT_SOURCE: _(
         "IMMPACT, Dworkin et al., J Pain 2008;9:105 (>= 30 % or >= 2 points NRS reduction); "
@@ -110,6 +170,10 @@ CATALOGS: Mapping[str, Mapping[str, Promise]] = {
     "nerve_type": NERVE_TYPES,
     "tissue": TISSUES,
     "grid": GRIDS,
+    "probe": PROBES,
+    "cryogen": CRYOGENS,
+    "plan_limit": PLAN_LIMITS,
+    "plan_limit_source": PLAN_LIMIT_SOURCES,
     "instrument": INSTRUMENTS,
     "subscale": SUBSCALES,
     "source": SOURCES,

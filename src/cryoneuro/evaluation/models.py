@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 
@@ -181,7 +183,10 @@ class Evaluation(models.Model):
         verbose_name_plural = _("evaluations")
 
     def __str__(self) -> str:
-        return f"{self.patient} {self.created_at:%Y-%m-%d} {self.outcome}"
+        # Shown in choice lists (the plan form's evaluation): the reader's date format and
+        # the decision in the reader's language.
+        day = date_format(timezone.localdate(self.created_at), "SHORT_DATE_FORMAT")
+        return f"{self.patient} {day} {self.get_outcome_display()}"
 
     @property
     def cleared_for_procedure(self) -> bool:

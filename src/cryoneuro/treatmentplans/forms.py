@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cryoneuro.clinical.nerves import NERVES, nerves_for
+from cryoneuro.core import labels
 from cryoneuro.physics import CRYOGENS, PROBES
 from cryoneuro.planning import (
     ClinicalLimits,
@@ -88,9 +89,13 @@ class PlanForm(forms.Form):
     deep_tissue = forms.ChoiceField(
         label=_("Tissue around the nerve"), choices=DEEP_TISSUES, initial="muscle"
     )
-    probe = forms.ChoiceField(label=_("Probe"), choices=[(k, k) for k in PROBES], initial="16g")
+    probe = forms.ChoiceField(
+        label=_("Probe"), choices=[(k, labels.PROBES.get(k, k)) for k in PROBES], initial="16g"
+    )
     cryogen = forms.ChoiceField(
-        label=_("Cryogen"), choices=[(k, k.upper()) for k in CRYOGENS], initial="n2o"
+        label=_("Cryogen"),
+        choices=[(k, labels.CRYOGENS.get(k, k)) for k in CRYOGENS],
+        initial="n2o",
     )
     approach_angle = _num(
         _("Approach angle to the skin (degrees)"),

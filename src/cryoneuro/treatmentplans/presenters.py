@@ -9,6 +9,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cryoneuro.clinical.nerves import NERVES
+from cryoneuro.core.labels import label
+from cryoneuro.planning.inputs import LIMIT_SOURCES
 
 from .messages import SENSITIVITY_LABELS, STRUCTURE_STATUS, _label, decimals_against, render
 from .selectors import plan_relief_window
@@ -91,6 +93,18 @@ def preview_context(result: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def limit_sources(inputs: dict[str, Any]) -> list[tuple[str, str]]:
+    """(limit's name, source note) in the reader's language. A note stored with an older
+    plan that no longer matches the planner's text is shown as it was stored."""
+    stored = ((inputs.get("limits") or {}).get("sources")) or {}
+    out = []
+    for key, note in stored.items():
+        current = LIMIT_SOURCES.get(key)
+        translated = label("plan_limit_source", key) if note == current else str(note)
+        out.append((label("plan_limit", key), translated))
+    return out
+
+
 def plan_context(plan: Any) -> dict[str, Any]:
     r = plan.result or {}
     inputs = plan.inputs or {}
@@ -108,6 +122,7 @@ def plan_context(plan: Any) -> dict[str, Any]:
         "protocol_words": protocol_words(r.get("protocol")),
         "figures": _figures(r),
         "inputs": inputs,
+        "limit_sources": limit_sources(inputs),
         "layers": layers,
         "depth_mm": 1e3 * float(inputs.get("depth_m", 0.0)),
         "catalog_nerve": nerve,
