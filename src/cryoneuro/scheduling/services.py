@@ -498,7 +498,8 @@ def booking_request_create(
     preferences, message = preferences.strip(), message.strip()
     errors: dict[str, list[str]] = {}
     for name, value in (("preferences", preferences), ("message", message)):
-        limit = BookingRequest._meta.get_field(name).max_length or 0
+        field = BookingRequest._meta.get_field(name)
+        limit = getattr(field, "max_length", None) or 0
         if limit and len(value) > limit:
             errors[name] = [
                 _(
