@@ -191,12 +191,24 @@ def _audit_triggers_lifted_for_flush(request):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    """allauth remembers used TOTP codes and rate limits in the cache: start each test clean."""
+def _fresh_cache(request):
+    """allauth remembers used TOTP codes and rate limits in the cache: start each test clean.
+    The default cache is a database table (settings.CACHES): a test's own transaction rolls
+    it back, but transactional tests commit to it and their flush leaves it (it is no
+    model's table), so it is emptied before and after each of those; tests without the
+    database have nothing in it."""
+    from django.conf import settings
     from django.core.cache import cache
 
+    in_database = settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache")
+    if in_database and not _is_transactional(request):
+        yield
+        return
+    if in_database:
+        request.getfixturevalue("transactional_db")
     cache.clear()
     yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

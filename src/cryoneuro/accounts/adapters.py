@@ -10,7 +10,10 @@ class ClinicAccountAdapter(DefaultAccountAdapter):
 
 def axes_username(request, credentials) -> str | None:
     """The username axes counts failures against: allauth passes ``username`` in the
-    credentials; the login form posts it as ``login``."""
+    credentials; the login form posts it as ``login``. Lower-cased and stripped, as allauth
+    matches usernames (case-insensitively): ``DR.HOUSE`` and ``dr.house`` are one account
+    and count as one, so varying the case cannot dodge the lockout."""
     if credentials and credentials.get("username"):
-        return str(credentials["username"])
-    return request.POST.get("login") if request is not None else None
+        return str(credentials["username"]).strip().lower()
+    login = request.POST.get("login") if request is not None else None
+    return login.strip().lower() if login else login

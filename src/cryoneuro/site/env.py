@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import zoneinfo
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -117,3 +118,30 @@ def get_database(name: str, default: str) -> dj_database_url.DBConfig:
             ),
         }
     return config
+
+
+REDIS_SCHEMES = ("redis", "rediss", "unix")
+
+
+def get_redis_url(name: str) -> str | None:
+    """A Redis server's URL (``redis://host:port/db``, ``rediss://`` or ``unix:///path``),
+    or None when the variable is unset or empty."""
+    value = _raw(name)
+    if value is None or value.strip() == "":
+        return None
+    value = value.strip()
+    parts = urlsplit(value)
+    if parts.scheme not in REDIS_SCHEMES:
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not a Redis URL (use redis://host:port/db, rediss:// "
+            "or unix:///path)."
+        )
+    try:
+        parts.port  # noqa: B018 -- parsing the port is the check
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} has a bad port.") from None
+    if (parts.scheme == "unix" and not parts.path) or (
+        parts.scheme != "unix" and not parts.hostname
+    ):
+        raise ImproperlyConfigured(f"{name}={value!r} names no Redis server (host or path).")
+    return value

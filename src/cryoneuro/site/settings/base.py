@@ -95,6 +95,31 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache holds allauth's rate limits (failed passwords, TOTP guesses) and the TOTP codes
+# already used, so every worker process must see the same one (docs/security/rate-limits.md):
+# a table in the database by default (created by accounts' migration 0002, nothing to run),
+# Redis where CRYONEURO_REDIS_URL is set. Never a per-process memory cache.
+CACHE_TABLE = "cryoneuro_cache"
+REDIS_URL = env.get_redis_url("CRYONEURO_REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "cryoneuro",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+            # Culling drops a third of the entries when full: rate-limit histories must not
+            # be among them, so the ceiling is far above what a clinic's logins fill.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # Axes first: it refuses locked-out credentials before any password is checked.
@@ -125,14 +150,22 @@ ACCOUNT_ADAPTER = "cryoneuro.accounts.adapters.ClinicAccountAdapter"
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
+# Failed passwords and TOTP codes: 10 a minute per address, 5 in 5 minutes per account
+# (allauth keys TOTP guesses by user); counted in the shared cache above.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "cryoneuro"
 # One period of clock drift either way, as RFC 6238 section 5.2 recommends.
 MFA_TOTP_TOLERANCE = 1
 
-# django-axes: lock an account+address pair after 5 failures for 30 minutes (ASVS 2.2.1).
+# django-axes (ASVS 2.2.1), in the database so every worker process counts the same
+# failures: lock an account+address pair after 5 failures for 30 minutes, and the account
+# itself, from every address, after 20 failures from any addresses within those 30 minutes
+# (cryoneuro.accounts.lockout): rotating source addresses no longer escapes the lockout,
+# and a shared address (the clinic's NAT) is never locked for everyone behind it.
+AXES_HANDLER = "cryoneuro.accounts.lockout.AccountLockoutHandler"
 AXES_FAILURE_LIMIT = env.get_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_ACCOUNT_FAILURE_LIMIT = env.get_int("AXES_ACCOUNT_FAILURE_LIMIT", 20, minimum=1)
 AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
