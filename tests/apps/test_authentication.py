@@ -9,6 +9,8 @@ from tests.conftest import PASSWORD, totp_now
 
 pytestmark = pytest.mark.django_db
 
+WRONG_PASSWORD = "wrong-password"  # noqa: S105
+
 
 def _password_step(client, username, password=PASSWORD):
     return client.post("/accounts/login/", {"login": username, "password": password})
@@ -117,3 +119,98 @@ def test_our_totp_codes_match_allauths(physician):
 
     at = 1_764_000_000
     assert totp_code(TOTP_SECRET, at) == format_hotp_value(hotp_value(TOTP_SECRET, at // 30))
+
+
+def _failures_from(client, username, addresses, password=WRONG_PASSWORD, **headers):
+    return [
+        client.post(
+            "/accounts/login/",
+            {"login": username, "password": password},
+            REMOTE_ADDR=address,
+            **headers,
+        )
+        for address in addresses
+    ]
+
+
+def test_rotating_source_addresses_still_lock_the_account(client, physician, nurse, settings):
+    """5 failures per (account, address) lock that pair; an attacker who moves to a new
+    address every 5 failures is stopped at AXES_ACCOUNT_FAILURE_LIMIT for the account, from
+    every address. allauth's 5-per-5-minutes per account is waited out between batches."""
+    per_pair, per_account = settings.AXES_FAILURE_LIMIT, settings.AXES_ACCOUNT_FAILURE_LIMIT
+    batches = -(-per_account // per_pair)
+    start = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        for batch in range(batches):
+            address = f"203.0.113.{batch + 1}"
+            responses = _failures_from(client, "dr.house", [address] * per_pair)
+            assert responses[-1].status_code == 429, batch  # that pair is locked
+            if batch < batches - 1:
+                # The account is not yet locked from a fresh address...
+                assert _password_step_from(client, "dr.house", "198.51.100.1") == "refused"
+            clock.shift(dt.timedelta(minutes=6))  # past allauth's per-account window
+        # ...and now it is, even with the right password, from an address never seen.
+        locked = client.post(
+            "/accounts/login/",
+            {"login": "dr.house", "password": PASSWORD},
+            REMOTE_ADDR="198.51.100.77",
+        )
+        assert locked.status_code == 429 and "30 minutes" in locked.content.decode()
+        # Another user behind the first (locked) address, the clinic's NAT, is not locked.
+        other = client.post(
+            "/accounts/login/",
+            {"login": "nurse.joy", "password": PASSWORD},
+            REMOTE_ADDR="203.0.113.1",
+        )
+        assert other.status_code == 302 and other["Location"] == "/accounts/2fa/authenticate/"
+        client.logout()
+        # The lock ends with the cool-off.
+        clock.shift(dt.timedelta(minutes=31))
+        later = client.post(
+            "/accounts/login/",
+            {"login": "dr.house", "password": PASSWORD},
+            REMOTE_ADDR="198.51.100.77",
+        )
+        assert later.status_code == 302
+
+
+def _password_step_from(client, username, address, password=WRONG_PASSWORD):
+    """One wrong password from ``address``: "refused" (the form again), or "locked"."""
+    response = client.post(
+        "/accounts/login/", {"login": username, "password": password}, REMOTE_ADDR=address
+    )
+    return "locked" if response.status_code == 429 else "refused"
+
+
+def test_changing_the_case_of_the_username_counts_against_the_same_account(client, physician):
+    spellings = ["dr.house", "DR.HOUSE", "Dr.House", "dr.HOUSE", "DR.house"]
+    responses = [
+        client.post("/accounts/login/", {"login": name, "password": "wrong-password"})
+        for name in spellings
+    ]
+    assert responses[-1].status_code == 429
+
+
+def test_a_forged_x_forwarded_for_is_not_a_new_address(client, physician, settings):
+    """The client address is REMOTE_ADDR (set by the proxy); X-Forwarded-For is the
+    client's to write, so rotating it changes nothing: one pair, locked at the limit."""
+    start = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        responses = [
+            client.post(
+                "/accounts/login/",
+                {"login": "dr.house", "password": "wrong-password"},
+                REMOTE_ADDR="192.0.2.10",
+                HTTP_X_FORWARDED_FOR=f"10.9.8.{n}",
+            )
+            for n in range(settings.AXES_FAILURE_LIMIT)
+        ]
+        assert responses[-1].status_code == 429
+        clock.shift(dt.timedelta(minutes=6))  # past allauth's per-account window
+        forged = client.post(
+            "/accounts/login/",
+            {"login": "dr.house", "password": PASSWORD},
+            REMOTE_ADDR="192.0.2.10",
+            HTTP_X_FORWARDED_FOR="10.200.0.1",
+        )
+        assert forged.status_code == 429
