@@ -9,7 +9,7 @@ from tests.conftest import PASSWORD, totp_now
 
 pytestmark = pytest.mark.django_db
 
-WRONG_PASSWORD = "wrong-password"  # noqa: S105
+WRONG_PASSWORD = "wrong-password"
 
 
 def _password_step(client, username, password=PASSWORD):
