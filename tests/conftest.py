@@ -253,3 +253,17 @@ def pytest_configure(config):
     engine = settings.DATABASES["default"]["ENGINE"]
     if (wanted == "postgres") != engine.endswith("postgresql"):
         raise pytest.UsageError(f"CRYONEURO_TEST_DB={wanted!r} but the engine is {engine}.")
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    """A throwaway redis-server (Debian's package, installed by `make test`), on a free
+    loopback port with nothing on disk, for the tests of the Redis cache; gone at exit."""
+    from cryoneuro.devtools import redisserver
+
+    try:
+        server = redisserver.start()
+    except RuntimeError as error:
+        pytest.fail(str(error))
+    yield server
+    server.stop()
