@@ -1,13 +1,22 @@
 """Settings come from the environment and a bad value stops start-up naming it."""
 
+import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from cryoneuro.site import env
+
+# The subprocesses import this checkout's package, not whichever one the venv installed.
+SRC = str(Path(__file__).resolve().parents[2] / "src")
+
+
+def _redis():
+    return env.get_redis_url("CRYONEURO_REDIS_URL")
 
 
 @pytest.mark.parametrize(
@@ -18,6 +27,14 @@ from cryoneuro.site import env
         ("DATABASE_URL", "mysql://x@y/z", lambda: env.get_database("DATABASE_URL", "sqlite://")),
         ("AXES_FAILURE_LIMIT", "five", lambda: env.get_int("AXES_FAILURE_LIMIT", 5)),
         ("SECURE_SSL_REDIRECT", "perhaps", lambda: env.get_bool("SECURE_SSL_REDIRECT", True)),
+        ("CRYONEURO_REDIS_URL", "memcached://cache:11211", lambda: _redis()),
+        ("CRYONEURO_REDIS_URL", "redis://cache:63790000/0", lambda: _redis()),
+        ("CRYONEURO_REDIS_URL", "redis:///0", lambda: _redis()),
+        (
+            "AXES_ACCOUNT_FAILURE_LIMIT",
+            "0",
+            lambda: env.get_int("AXES_ACCOUNT_FAILURE_LIMIT", 20, minimum=1),
+        ),
     ],
 )
 def test_it_names_the_bad_variable_and_value(monkeypatch, name, value, getter):
@@ -48,6 +65,7 @@ def _start(**overrides):
         for k, v in os.environ.items()
         if k not in {"DJANGO_SETTINGS_MODULE", "CRYONEURO_TEST_DATABASE_URL"}
     }
+    environment["PYTHONPATH"] = SRC
     environment.update(overrides)
     return subprocess.run(
         [sys.executable, "-m", "cryoneuro.manage", "check"],
@@ -118,3 +136,77 @@ def test_production_needs_the_audit_keys_and_names_a_bad_one(tmp_path):
     short = _start(**common, CRYONEURO_AUDIT_KEYS="k1:abcd")
     assert short.returncode == 2 and "'k1' has 2 bytes" in short.stderr
     assert "Traceback" not in short.stderr
+
+
+def test_a_redis_url_is_optional_and_kept_as_given(monkeypatch):
+    monkeypatch.delenv("CRYONEURO_REDIS_URL", raising=False)
+    assert _redis() is None
+    monkeypatch.setenv("CRYONEURO_REDIS_URL", "")
+    assert _redis() is None
+    for url in (
+        "redis://cache:6379/1",
+        "rediss://:pw@cache.example.org:6380/0",
+        "unix:///run/redis.sock",
+    ):
+        monkeypatch.setenv("CRYONEURO_REDIS_URL", url)
+        assert _redis() == url
+
+
+def _production_cache(tmp_path, **extra):
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django, json; from django.conf import settings; django.setup();"
+            "c = settings.CACHES['default'];"
+            "print(json.dumps([c['BACKEND'], c['LOCATION'], settings.AXES_HANDLER]))",
+        ],
+        env={
+            **{
+                k: v
+                for k, v in os.environ.items()
+                if k not in {"CRYONEURO_TEST_DATABASE_URL", "CRYONEURO_REDIS_URL"}
+            },
+            "DJANGO_SETTINGS_MODULE": "cryoneuro.site.settings.prod",
+            "SECRET_KEY": "x" * 50,
+            "CRYONEURO_AUDIT_KEYS": "k1:" + "ab" * 32,
+            "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3",
+            "CRYONEURO_VAR_DIR": str(tmp_path),
+            "PYTHONPATH": SRC,
+            **extra,
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_shares_its_cache_between_workers(tmp_path):
+    """Never a per-process memory cache: the database's by default, Redis where set."""
+    default = _production_cache(tmp_path)
+    assert default.returncode == 0, default.stderr
+    assert json.loads(default.stdout) == [
+        "django.core.cache.backends.db.DatabaseCache",
+        "cryoneuro_cache",
+        "cryoneuro.accounts.lockout.AccountLockoutHandler",
+    ]
+    redis = _production_cache(tmp_path, CRYONEURO_REDIS_URL="redis://cache.internal:6379/2")
+    assert redis.returncode == 0, redis.stderr
+    assert json.loads(redis.stdout)[:2] == [
+        "django.core.cache.backends.redis.RedisCache",
+        "redis://cache.internal:6379/2",
+    ]
+
+
+def test_production_names_a_bad_redis_url(tmp_path):
+    result = _start(
+        DJANGO_SETTINGS_MODULE="cryoneuro.site.settings.prod",
+        SECRET_KEY="x" * 50,
+        CRYONEURO_AUDIT_KEYS="k1:" + "ab" * 32,
+        DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
+        CRYONEURO_VAR_DIR=str(tmp_path),
+        CRYONEURO_REDIS_URL="cache:6379",
+    )
+    assert result.returncode == 2
+    assert "CRYONEURO_REDIS_URL='cache:6379' is not a Redis URL" in result.stderr
+    assert "Traceback" not in result.stderr
