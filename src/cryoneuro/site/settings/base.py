@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -101,6 +102,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Redis where CRYONEURO_REDIS_URL is set. Never a per-process memory cache.
 CACHE_TABLE = "cryoneuro_cache"
 REDIS_URL = env.get_redis_url("CRYONEURO_REDIS_URL")
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
         "default": {
