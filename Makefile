@@ -38,7 +38,7 @@ run: $(STAMP)
 	@echo "cryoneuro: serving on http://$(HOST):$(PORT)/"
 	@FOLLOWUP_SITE_URL=http://$(HOST):$(PORT) DJANGO_SETTINGS_MODULE=$(RUN_SETTINGS) $(PY) -m cryoneuro.manage runserver --noreload $(HOST):$(PORT)
 
-## make test: system packages (chromium, postgresql) where missing, lint, format, the app map
+## make test: system packages (chromium, postgresql, redis-server) where missing, lint, format, the app map
 ## (.importlinter), mypy (whole package), pytest on SQLite and PostgreSQL
 test: $(STAMP) system-deps
 	@$(BIN)/ruff check src tests benchmarks

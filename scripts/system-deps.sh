@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Debian packages the test suite needs, installed only where missing:
 # chromium (browser tests through Playwright), postgresql (throwaway test cluster),
-# pango (WeasyPrint PDFs), gettext (translations).
+# redis-server (throwaway server for the Redis-cache tests), pango (WeasyPrint PDFs),
+# gettext (translations).
 set -euo pipefail
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
+command -v redis-server >/dev/null || [ -x /usr/bin/redis-server ] || need+=(redis-server)
 ldconfig -p | grep -q libpangoft2-1.0 || need+=(libpango-1.0-0 libpangoft2-1.0-0)
 command -v msgfmt >/dev/null || need+=(gettext)
 fc-list 2>/dev/null | grep -qi "dejavu" || need+=(fonts-dejavu-core)
