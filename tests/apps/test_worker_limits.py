@@ -15,8 +15,8 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -54,7 +54,7 @@ class Workers:
     urls: list[str]
     processes: list[subprocess.Popen[bytes]]
     logs: list[Path]
-    clear: object = field(default=None)
+    clear: Callable[[], None] | None = None  # empties a cache the test process cannot
 
     def stop(self) -> None:
         for process in self.processes:
