@@ -228,12 +228,18 @@ def test_password_failures_lock_out_across_two_workers(shared, physician, settin
     assert browser.password(shared.urls[0], "dr.house").status_code == 429
 
 
-def test_control_a_per_process_cache_lets_each_worker_count_apart(physician, tmp_path):
+def test_control_a_per_process_cache_lets_each_worker_count_apart(physician, nurse, tmp_path):
     """The harness's own check, with the old per-process cache: the workers really are two
     processes, and each allowed its own 5 guesses (10 in all) and its own use of a code."""
     workers = _start_workers(tmp_path, "tests.apps.per_process_cache_settings", None)
     try:
         answers = _guesses_across(workers, "dr.house", 2 * TOTP_KEY_LIMIT + 2)
         assert answers[:-2].count("incorrect") == 2 * TOTP_KEY_LIMIT
+        code = totp_now()
+        first, second = Browser(), Browser()
+        assert first.password(workers.urls[0], "nurse.joy").status_code == 302
+        assert first.code(workers.urls[0], code) == "accepted"
+        assert second.password(workers.urls[1], "nurse.joy").status_code == 302
+        assert second.code(workers.urls[1], code) == "accepted"  # replayed
     finally:
         workers.stop()
