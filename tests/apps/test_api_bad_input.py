@@ -95,3 +95,29 @@ def test_the_schema_declares_the_error_answers_of_every_operation():
             assert {"401", "403", "404"} <= set(operation["responses"]), (method, path)
             if operation.get("parameters") or operation.get("requestBody"):
                 assert "422" in operation["responses"], (method, path)
+
+
+def test_the_schema_lists_the_enumerated_fields_and_a_value_outside_them_is_named(
+    client, physician, make_patient
+):
+    from cryoneuro.followup.models import FollowUpItem, ItemKind
+    from cryoneuro.procedures.models import AdverseEventGrade
+
+    client.force_login(physician)
+    schema = client.get("/api/openapi.json").json()["components"]["schemas"]
+    assert set(schema["ItemIn"]["properties"]["kind"]["enum"]) == set(ItemKind.values)
+    grades = set(schema["AdverseEventIn"]["properties"]["grade"]["enum"])
+    assert grades == set(AdverseEventGrade.values)
+    assert "enum" in schema["CheckInIn"]["properties"]["side"]
+    assert "enum" in schema["InterventionIn"]["properties"]["provider"]
+
+    patient = make_patient()
+    path = f"/api/patients/{patient.pk}/follow-up/items"
+    with_bad_kind = {"kind": "séance", "due_date": "2026-12-20"}
+    response = _post(client, path, with_bad_kind, HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 422, response.content
+    (message,) = response.json()["errors"]["kind"]
+    assert "valide" in message and all(v in message for v in ItemKind.values)
+    assert not FollowUpItem.objects.filter(patient=patient).exists()
+    good = _post(client, path, {"kind": "call", "due_date": "2026-12-20"})
+    assert good.status_code in {200, 201}, good.content

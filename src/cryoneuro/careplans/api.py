@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -12,28 +12,39 @@ from ninja import Router, Status
 
 from cryoneuro.accounts.access import ensure_patient_access
 from cryoneuro.accounts.roles import Perm
-from cryoneuro.core.api import InputSchema, form_input, perm_auth, raise_422
+from cryoneuro.core.api import InputSchema, form_input, one_of, perm_auth, raise_422
 from cryoneuro.core.audit import audit_read
 from cryoneuro.patients.selectors import patient_get
 
 from . import services
 from .forms import GoalForm, InterventionForm, ReviewForm
-from .models import Intervention, InterventionStatus
+from .models import GoalStatus, Intervention, InterventionKind, InterventionStatus, Provider
 from .selectors import careplan_export, careplan_for
 
 router = Router(tags=["care plans"])
+
+if TYPE_CHECKING:
+    GoalStatusCode = str
+    KindCode = str
+    ProviderCode = str
+    StatusCode = str
+else:  # enumerated in the OpenAPI schema; any other value is a 422
+    GoalStatusCode = one_of(GoalStatus)
+    KindCode = one_of(InterventionKind)
+    ProviderCode = one_of(Provider)
+    StatusCode = one_of(InterventionStatus)
 
 
 class GoalIn(InputSchema):
     description: str
     target_date: dt.date | None = None
-    status: str = "in_progress"
+    status: GoalStatusCode = "in_progress"
 
 
 class InterventionIn(InputSchema):
-    kind: str
-    provider: str
-    status: str = "planned"
+    kind: KindCode
+    provider: ProviderCode
+    status: StatusCode = "planned"
     description: str = ""
     provider_name: str = ""
     start_date: dt.date | None = None
@@ -41,7 +52,7 @@ class InterventionIn(InputSchema):
 
 
 class InterventionPatch(InputSchema):
-    status: str | None = None
+    status: StatusCode | None = None
     start_date: dt.date | None = None
     end_date: dt.date | None = None
 

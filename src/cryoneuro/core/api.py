@@ -107,6 +107,23 @@ def _temporal_kind(annotation: Any) -> type | None:
     return None
 
 
+def one_of(choices: Iterable[Any]) -> Any:
+    """A field type limited to ``choices`` (a model's ``TextChoices``/``IntegerChoices``
+    or plain values): the OpenAPI schema lists them as an ``enum`` and any other value is
+    the one 422, "Select a valid choice." (issue 13 §4). Use it as a type alias declared
+    ``str``/``int`` for the type checker::
+
+        if TYPE_CHECKING:
+            Status = str
+        else:
+            Status = one_of(ItemStatus)
+    """
+    values = tuple(getattr(c, "value", c) for c in choices)
+    if not values:
+        raise ValueError("one_of() needs at least one choice")
+    return typing.Literal.__getitem__(values)
+
+
 class InputSchema(Schema):
     """Base of the API's request bodies: dates and times are ISO 8601 text, never numbers."""
 
@@ -227,7 +244,12 @@ def pydantic_message(error: Mapping[str, Any]) -> str:
     if kind.startswith("bool_"):
         return gettext("Enter a valid boolean (true or false).")
     if kind in {"literal_error", "enum"}:
-        return gettext("Select a valid choice.")
+        # ctx["expected"] is pydantic's English list ("'a', 'b' or 'c'"): keep the values only
+        values = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        message = gettext("Select a valid choice.")
+        if values:
+            message += " " + gettext("One of %(values)s.") % {"values": ", ".join(values)}
+        return message
     if kind == "json_invalid":
         return gettext("The body is not valid JSON.")
     return gettext("Enter a valid value.")

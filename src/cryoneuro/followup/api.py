@@ -4,7 +4,7 @@ export of a patient's record."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from cryoneuro.clinical.analgesics import (
     normalise_drug_name,
     split_drug,
 )
-from cryoneuro.core.api import InputSchema, Unprocessable, perm_auth, raise_422
+from cryoneuro.core.api import InputSchema, Unprocessable, one_of, perm_auth, raise_422
 from cryoneuro.core.audit import audit_read
 from cryoneuro.patients.selectors import patient_get
 from cryoneuro.procedures.selectors import local_date, procedure_relief_window
@@ -32,16 +32,23 @@ from .models import ItemKind, ItemStatus
 
 router = Router(tags=["follow-up"])
 
+if TYPE_CHECKING:
+    ItemKindCode = str
+    ItemStatusCode = str
+else:  # enumerated in the OpenAPI schema; any other value is a 422
+    ItemKindCode = one_of(ItemKind)
+    ItemStatusCode = one_of(ItemStatus)
+
 
 class ItemIn(InputSchema):
-    kind: str
+    kind: ItemKindCode
     due_date: dt.date
     label: str = ""
 
 
 class ItemPatch(InputSchema):
     due_date: dt.date | None = None
-    status: str | None = None
+    status: ItemStatusCode | None = None
     note: str | None = None
 
 
@@ -122,8 +129,6 @@ def followup_list(request, patient_id: int):
 )
 def followup_item_create(request, patient_id: int, payload: ItemIn):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.FOLLOWUP_MANAGE)
-    if payload.kind not in ItemKind.values:
-        raise_422({"kind": [_("One of %(values)s.") % {"values": ", ".join(ItemKind.values)}]})
     try:
         item = services.followup_item_add(
             patient=patient, user=request.user, request=request, **payload.dict()
@@ -136,8 +141,6 @@ def followup_item_create(request, patient_id: int, payload: ItemIn):
 @router.post("/follow-up/items/{item_id}", auth=perm_auth(Perm.FOLLOWUP_MANAGE))
 def followup_item_change(request, item_id: int, payload: ItemPatch):
     item = selectors.item_get(user=request.user, item_id=item_id)
-    if payload.status is not None and payload.status not in ItemStatus.values:
-        raise_422({"status": [_("One of %(values)s.") % {"values": ", ".join(ItemStatus.values)}]})
     try:
         item = services.followup_item_update(
             item=item, user=request.user, request=request, **payload.dict()

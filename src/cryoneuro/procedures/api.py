@@ -4,7 +4,7 @@ permissions and object checks as the pages; input validated by the same forms.""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -12,19 +12,33 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from cryoneuro.accounts.roles import Perm
-from cryoneuro.core.api import InputSchema, form_input, perm_auth, raise_422
+from cryoneuro.core.api import InputSchema, form_input, one_of, perm_auth, raise_422
 from cryoneuro.core.audit import audit_read
 from cryoneuro.patients.selectors import patient_get
 
 from . import selectors, services
-from .forms import STEP_FORMS, AdverseEventForm, NerveForm, SurveillanceForm
+from .forms import SIDES, STEP_FORMS, AdverseEventForm, NerveForm, SurveillanceForm
+from .models import AdverseEventGrade, AdverseEventKind, AdverseEventSource, Cryogen
 
 router = Router(tags=["procedures"])
+
+if TYPE_CHECKING:
+    SideCode = str
+    CryogenCode = str
+    EventKindCode = str
+    EventSourceCode = str
+    GradeCode = int
+else:  # enumerated in the OpenAPI schema; any other value is a 422
+    SideCode = one_of(code for code, _label in SIDES)
+    CryogenCode = one_of(Cryogen)
+    EventKindCode = one_of(AdverseEventKind)
+    EventSourceCode = one_of(AdverseEventSource)
+    GradeCode = one_of(AdverseEventGrade)
 
 
 class CheckInIn(InputSchema):
     site_label: str
-    side: str
+    side: SideCode
     planned_nerves: list[str] = []
     plan_id: int | None = None
     plan_ids: list[int] = []
@@ -41,7 +55,7 @@ class StepIn(Schema):
 class NerveIn(Schema):
     nerve_code: str
     probe: str
-    cryogen: str
+    cryogen: CryogenCode
     level: str = ""
     change_reason: str = ""
 
@@ -67,11 +81,11 @@ class CloseIn(Schema):
 
 
 class AdverseEventIn(InputSchema):
-    kind: str
-    grade: int
+    kind: EventKindCode
+    grade: GradeCode
     onset_date: dt.date
     resolved_date: dt.date | None = None
-    source: str = "visit"
+    source: EventSourceCode = "visit"
     nerve_id: int | None = None
     description: str = ""
 
