@@ -142,7 +142,6 @@ def _parse_dicom(data: bytes):
     """The dataset, its pixel data not decoded; a deflated dataset inflated within bounds."""
     import pydicom
     from pydicom.dataset import FileDataset
-    from pydicom.filebase import DicomBytesIO
     from pydicom.filereader import _read_file_meta_info, read_dataset, read_preamble
     from pydicom.uid import DeflatedExplicitVRLittleEndian
 
@@ -157,7 +156,7 @@ def _parse_dicom(data: bytes):
         inflated = _inflate_bounded(
             data[fp.tell() :], max_decoded_bytes() + DEFLATE_HEADER_ALLOWANCE
         )
-        dataset = read_dataset(DicomBytesIO(inflated), False, True)
+        dataset = read_dataset(io.BytesIO(inflated), False, True)
         ds = FileDataset("upload", dataset, preamble, meta, False, True)
         ds.set_original_encoding(False, True, dataset._character_set)
         return ds

@@ -279,9 +279,14 @@ def test_a_legitimate_upload_through_the_api(login, physician, make_patient, dic
     response = _api_upload(client, patient, dicom_bytes(), "us.dcm")
     assert response.status_code == 201, response.content
     body = response.json()
-    assert body["kind"] == "dicom" and body["calibrated"] and (body["width"], body["height"]) == (
-        300,
-        200,
+    assert (
+        body["kind"] == "dicom"
+        and body["calibrated"]
+        and (body["width"], body["height"])
+        == (
+            300,
+            200,
+        )
     )
     assert PlacementImage.objects.get().pk == body["id"]
     missing = client.post(f"/api/patients/{patient.pk}/plans/images", {})
