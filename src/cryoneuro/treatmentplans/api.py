@@ -15,6 +15,7 @@ from pydantic import Field
 from cryoneuro.accounts.roles import Perm
 from cryoneuro.core.api import perm_auth, raise_422
 from cryoneuro.core.audit import audit_read
+from cryoneuro.core.uploads import refused_upload
 from cryoneuro.patients.selectors import patient_get
 from cryoneuro.physics import PROBES
 from cryoneuro.planning import (
@@ -251,10 +252,12 @@ class ImageOut(Schema):
     response={201: ImageOut},
     auth=perm_auth(Perm.PLAN_CREATE),
 )
-def image_upload(request, patient_id: int, file: File[UploadedFile]):
+def image_upload(request, patient_id: int, file: File[UploadedFile | None] = None):
     """Upload a placement image (multipart ``file``: DICOM, PNG or JPEG). A file that is
     not an image, or too large to be read (bytes, pixels, inflated size): 422 on ``file``."""
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.PLAN_CREATE)
+    if file is None:  # none sent, or stopped while it was received (cryoneuro.core.uploads)
+        raise_422({"file": [refused_upload(request, "file") or _("This field is required.")]})
     try:
         check_upload_size(file.size or 0)  # before the file is read into memory
         image = services.image_upload(

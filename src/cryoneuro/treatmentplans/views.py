@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from cryoneuro.accounts.access import can_access_patient, requires
 from cryoneuro.accounts.roles import Perm
 from cryoneuro.core.audit import audit_read
+from cryoneuro.core.uploads import refused_upload
 from cryoneuro.patients.selectors import patient_get
 from cryoneuro.planning import PlanComputationError
 from cryoneuro.planning.placement import PlacementError, calibration_spacing
@@ -202,7 +203,11 @@ def image_upload(request: AuthenticatedHttpRequest, patient_id: int):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.PLAN_CREATE)
     upload_form = ImageUploadForm(request.POST or None, request.FILES or None)
     error = None
-    if request.method == "POST" and upload_form.is_valid():
+    too_large = refused_upload(request, "file") if request.method == "POST" else None
+    if too_large is not None:  # stopped while it was received (cryoneuro.core.uploads)
+        upload_form.is_valid()
+        upload_form.errors["file"] = upload_form.error_class([too_large])
+    elif request.method == "POST" and upload_form.is_valid():
         f = upload_form.cleaned_data["file"]
         try:
             image = services.image_upload(

@@ -291,3 +291,24 @@ def test_a_legitimate_upload_through_the_api(login, physician, make_patient, dic
     assert PlacementImage.objects.get().pk == body["id"]
     missing = client.post(f"/api/patients/{patient.pk}/plans/images", {})
     assert missing.status_code == 422 and "file" in missing.json()["errors"]
+
+
+def test_a_file_over_the_upload_limit_is_dropped_while_it_is_received(
+    login, physician, make_patient, settings, png_bytes, tmp_path
+):
+    settings.FILE_UPLOAD_MAX_BYTES = 64 * 1024
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1024  # what is kept goes to a temporary file
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "incoming")
+    (tmp_path / "incoming").mkdir()
+    patient = make_patient()
+    client = login(physician)
+    data = png_bytes() + bytes(256 * 1024)  # 4x the limit
+    page = _upload(client, patient, data, "huge.png")
+    assert page.status_code == 400
+    assert "larger than 64.0\xa0KB" in page.content.decode()
+    api = _api_upload(client, patient, data, "huge.png")
+    assert api.status_code == 422 and "larger than 64.0" in api.json()["errors"]["file"][0]
+    assert not any((tmp_path / "incoming").iterdir())  # nothing left on disk
+    assert _nothing_saved(settings)
+    ok = _api_upload(client, patient, png_bytes(), "ok.png")
+    assert ok.status_code == 201, ok.content
