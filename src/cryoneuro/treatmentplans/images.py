@@ -49,6 +49,7 @@ WINDOW_SAMPLE_PIXELS = 2**20
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _JPEG_SIGNATURE = b"\xff\xd8\xff"
+_J2K_SIGNATURES = (b"\xff\x4f\xff\x51", b"\x00\x00\x00\x0cjP  \r\n\x87\n")
 
 
 class ImageError(ValueError):
@@ -222,9 +223,10 @@ def _read_dicom(data: bytes) -> ReadImage:
             _("This image would take %(mb)d MB once decoded; the limit is %(limit)d MB.")
             % {"mb": decoded // (1024 * 1024), "limit": max_decoded_bytes() // (1024 * 1024)}
         )
+    index = frames // 2  # one frame only: the middle one of a multi-frame series
+    _check_compressed_frame(ds, index, frames, rows, columns)
     try:
-        # One frame only: the middle one of a multi-frame series.
-        arr = np.asarray(pixel_array(ds, index=frames // 2 if frames > 1 else None))
+        arr = np.asarray(pixel_array(ds, index=index if frames > 1 else None))
     except Exception:
         raise _dicom_unreadable() from None
     if arr.ndim == 3 and arr.shape[-1] not in (3, 4):
@@ -274,41 +276,64 @@ def _read_dicom(data: bytes) -> ReadImage:
     )
 
 
-def _check_bitmap_header(data: bytes) -> None:
-    """PNG/JPEG: the header's size against the limit, before Pillow's own bomb check."""
-    from PIL import JpegImagePlugin, PngImagePlugin
+def _bitmap_header(data: bytes) -> tuple[int, int, int] | None:
+    """(width, height, bands) from a PNG, JPEG or JPEG 2000 header, without decoding; None
+    for another format. A damaged header: ImageError."""
+    from PIL import Jpeg2KImagePlugin, JpegImagePlugin, PngImagePlugin
 
     plugin: Any
     if data.startswith(_PNG_SIGNATURE):
         plugin = PngImagePlugin.PngImageFile
     elif data.startswith(_JPEG_SIGNATURE):
         plugin = JpegImagePlugin.JpegImageFile
+    elif data.startswith(_J2K_SIGNATURES):
+        plugin = Jpeg2KImagePlugin.Jpeg2KImageFile
     else:
-        return
+        return None
     try:
         # The plugin's constructor parses the header only (Image.open adds nothing else
         # but its bomb check, which would warn, not refuse, up to twice its limit).
-        header = plugin(io.BytesIO(data))
+        with plugin(io.BytesIO(data)) as header:
+            return header.width, header.height, len(header.getbands())
     except Exception:
         raise ImageError(_("This file is not an image (DICOM, PNG or JPEG).")) from None
-    with header:
-        check_pixel_count(header.height, header.width, 1, len(header.getbands()))
+
+
+def _check_compressed_frame(ds: Any, index: int, frames: int, rows: int, columns: int) -> None:
+    """An encapsulated DICOM frame (JPEG, JPEG 2000) declares its own size: it must be the
+    dataset's, so that the pixel limit checked on Rows and Columns holds when it is decoded."""
+    from pydicom.encaps import get_frame
+    from pydicom.uid import RLELossless
+
+    syntax = ds.file_meta.get("TransferSyntaxUID") if hasattr(ds, "file_meta") else None
+    if syntax is None or not syntax.is_compressed or syntax == RLELossless:
+        return  # native data, or RLE: decoded to Rows x Columns by pydicom itself
+    try:
+        frame = get_frame(ds.PixelData, index, number_of_frames=frames)
+        size = _bitmap_header(frame)
+    except Exception:
+        raise _dicom_unreadable() from None
+    if size is not None and (size[0], size[1]) != (columns, rows):
+        check_pixel_count(size[1], size[0], 1, size[2])
+        raise _dicom_unreadable()
 
 
 def read_image(data: bytes, filename: str = "") -> ReadImage:
     if not data:
         raise ImageError(_("The file is empty."))
     check_upload_size(len(data))
+    # Lazy on purpose (no import cycle): Pillow loads on the first image read, not at start.
+    from PIL import Image, UnidentifiedImageError
+
+    # The same limit for Pillow: its own bomb check is the last guard of what it decodes.
+    Image.MAX_IMAGE_PIXELS = max_pixels()
     if (len(data) > 132 and data[128:132] == b"DICM") or filename.lower().endswith(
         (".dcm", ".dicom")
     ):
         return _read_dicom(data)
-    # Lazy on purpose (no import cycle): Pillow loads on the first image read, not at start.
-    from PIL import Image, UnidentifiedImageError
-
-    # The same limit for Pillow (it also guards the JPEG frames pydicom decodes with it).
-    Image.MAX_IMAGE_PIXELS = max_pixels()
-    _check_bitmap_header(data)
+    size = _bitmap_header(data) if data.startswith((_PNG_SIGNATURE, _JPEG_SIGNATURE)) else None
+    if size is not None:
+        check_pixel_count(size[1], size[0], 1, size[2])
     try:
         with Image.open(io.BytesIO(data)) as probe:
             fmt = (probe.format or "").upper()

@@ -99,6 +99,22 @@ def deflate_bomb(inflated_bytes: int = 512 * MiB) -> bytes:
     return out.getvalue() + b"".join(parts)
 
 
+def jpeg_dicom(rows: int, cols: int, jpeg_size: tuple[int, int]) -> bytes:
+    """A JPEG Baseline DICOM declaring rows x cols whose frame is a JPEG of jpeg_size:
+    12000 x 12000 is 1.7 MB, and decoding it took 279 MiB (Pillow's default bomb limit,
+    89 million pixels, only warns below twice that)."""
+    from PIL import Image
+    from pydicom.encaps import encapsulate
+    from pydicom.uid import JPEGBaseline8Bit
+
+    buf = io.BytesIO()
+    Image.new("L", jpeg_size, 90).save(buf, format="JPEG")
+    ds = _dataset(JPEGBaseline8Bit, rows, cols)
+    ds.PixelData = encapsulate([buf.getvalue()])
+    ds["PixelData"].VR = "OB"
+    return _save(ds)
+
+
 def blank_png(width: int, height: int, mode: str = "L") -> bytes:
     from PIL import Image
 
@@ -128,6 +144,7 @@ def bombs():
         "frames": rle_bomb(1024, 1024, frames=50),
         "deflate": deflate_bomb(),
         "png": blank_png(2 * 4096, 4096),  # exactly 2x the limit: Pillow only warned
+        "jpeg-frame": jpeg_dicom(64, 64, (12_000, 12_000)),
     }
 
 
@@ -138,6 +155,7 @@ def bombs():
         ("frames", "cine.dcm", "52.4 million pixel values"),
         ("deflate", "bomb.dcm", "inflates to more than 33 MB"),
         ("png", "bomb.png", "33.6 million pixel values"),
+        ("jpeg-frame", "bomb.dcm", "144.0 million pixel values"),
     ],
 )
 def test_a_bomb_is_refused_from_its_header_in_bounded_memory(
@@ -259,6 +277,10 @@ def test_legitimate_images_are_still_read(settings, dicom_bytes, png_bytes):
     deflated = read_image(_save(ds), "us.dcm")
     assert (deflated.width, deflated.height) == (300, 200) and deflated.png == read.png
     assert read_image(png_bytes(), "us.png").kind == "png"
+    jpeg = read_image(jpeg_dicom(200, 300, (300, 200)), "us.dcm")
+    assert (jpeg.width, jpeg.height, jpeg.kind) == (300, 200, "dicom")
+    with pytest.raises(ImageError, match="no image that can be read"):
+        read_image(jpeg_dicom(200, 300, (200, 300)), "us.dcm")  # a frame of another size
     # A 16-bit CT with a rescale: windowed to 8-bit grey without a float64 copy.
     ct = dcmread(io.BytesIO(dicom_bytes(rows=512, cols=512)))
     ct.BitsAllocated, ct.BitsStored, ct.HighBit, ct.PixelRepresentation = 16, 12, 11, 0
