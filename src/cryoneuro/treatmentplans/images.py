@@ -126,9 +126,12 @@ def _inflate_bounded(zipped: bytes, bound: int) -> bytes:
     size = 0
     try:
         pending = zipped
-        while pending and size <= bound:
-            size += len(inflater.decompress(pending, INFLATE_CHUNK))
+        while size <= bound and not inflater.eof:
+            out = inflater.decompress(pending, INFLATE_CHUNK)
             pending = inflater.unconsumed_tail
+            if not out and not pending:
+                break  # a truncated stream: refused as damaged below
+            size += len(out)
         if size > bound:
             raise ImageError(
                 _("This DICOM file inflates to more than %(mb)d MB; it cannot be read.")

@@ -26,6 +26,15 @@ REFUSAL_PEAK_BYTES = 16 * MiB
 DEFAULT_LIMIT = 4096 * 4096
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages read directly from read_image in English (the pages ask for their language)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def _dataset(transfer_syntax, rows: int, cols: int, frames: int = 1):
     from pydicom.dataset import FileDataset, FileMetaDataset
     from pydicom.uid import SecondaryCaptureImageStorage, generate_uid
@@ -161,14 +170,10 @@ def bombs():
 def test_a_bomb_is_refused_from_its_header_in_bounded_memory(
     settings, bombs, bomb, filename, message
 ):
-    settings.LANGUAGE_CODE = "en"
-    from django.utils import translation
-
     assert settings.TREATMENTPLANS_MAX_IMAGE_PIXELS == DEFAULT_LIMIT
     data = bombs[bomb]
     assert len(data) < 2 * MiB  # a small upload, under every byte limit
-    with translation.override("en"):
-        error, peak = _peak_of_reading(data, filename)
+    error, peak = _peak_of_reading(data, filename)
     assert error is not None, "the bomb was accepted"
     assert message in str(error)
     assert peak < REFUSAL_PEAK_BYTES, f"peak {peak / MiB:.1f} MiB"
@@ -274,8 +279,11 @@ def test_legitimate_images_are_still_read(settings, dicom_bytes, png_bytes):
     assert (rle.width, rle.height) == (300, 200) and rle.png == read.png
     ds = dcmread(io.BytesIO(native))
     ds.file_meta.TransferSyntaxUID = DeflatedExplicitVRLittleEndian
-    deflated = read_image(_save(ds), "us.dcm")
+    deflated_file = _save(ds)
+    deflated = read_image(deflated_file, "us.dcm")
     assert (deflated.width, deflated.height) == (300, 200) and deflated.png == read.png
+    with pytest.raises(ImageError, match="no image that can be read"):
+        read_image(deflated_file[: len(deflated_file) // 2], "us.dcm")  # a truncated stream
     assert read_image(png_bytes(), "us.png").kind == "png"
     jpeg = read_image(jpeg_dicom(200, 300, (300, 200)), "us.dcm")
     assert (jpeg.width, jpeg.height, jpeg.kind) == (300, 200, "dicom")
