@@ -372,6 +372,14 @@ API = [
         scoped=True,
         data={},
     ),
+    Endpoint(
+        "api:image_upload",
+        "POST",
+        "/api/patients/{patient}/plans/images",
+        Perm.PLAN_CREATE,
+        scoped=True,
+        data={},
+    ),
     Endpoint("api:plan_list", "GET", "/api/patients/{patient}/plans", Perm.PLAN_VIEW, scoped=True),
     Endpoint(
         "api:plan_get", "GET", "/api/patients/{patient}/plans/latest", Perm.PLAN_VIEW, scoped=True

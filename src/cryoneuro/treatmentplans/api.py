@@ -9,12 +9,13 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import File, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
 from cryoneuro.accounts.roles import Perm
 from cryoneuro.core.api import perm_auth, raise_422
 from cryoneuro.core.audit import audit_read
+from cryoneuro.core.uploads import refused_upload
 from cryoneuro.patients.selectors import patient_get
 from cryoneuro.physics import PROBES
 from cryoneuro.planning import (
@@ -27,6 +28,7 @@ from cryoneuro.planning import (
 from cryoneuro.planning.placement import Placement, PlacementError, placement_from_marks
 
 from . import selectors, services
+from .images import ImageError, check_upload_size
 
 if TYPE_CHECKING:
     from cryoneuro.planning.inputs import StructureKind
@@ -231,6 +233,43 @@ def plan_create(request, patient_id: int, body: PlanIn):
     except (ValueError, PlanComputationError) as exc:  # PlanInputError included
         raise_422({"__all__": [str(exc)]})
     return Status(201, plan)
+
+
+class ImageOut(Schema):
+    id: int
+    kind: str = Field(description="dicom, png or jpeg")
+    width: int
+    height: int
+    calibrated: bool
+    row_spacing_mm: float | None
+    column_spacing_mm: float | None
+    modality: str
+
+
+# Declared before plan_get: "images" would otherwise be read as a plan_ref.
+@router.post(
+    "/patients/{patient_id}/plans/images",
+    response={201: ImageOut},
+    auth=perm_auth(Perm.PLAN_CREATE),
+)
+def image_upload(request, patient_id: int, file: File[UploadedFile | None] = None):
+    """Upload a placement image (multipart ``file``: DICOM, PNG or JPEG). A file that is
+    not an image, or too large to be read (bytes, pixels, inflated size): 422 on ``file``."""
+    patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.PLAN_CREATE)
+    if file is None:  # none sent, or stopped while it was received (cryoneuro.core.uploads)
+        raise_422({"file": [refused_upload(request, "file") or _("This field is required.")]})
+    try:
+        check_upload_size(file.size or 0)  # before the file is read into memory
+        image = services.image_upload(
+            patient=patient,
+            uploaded_by=request.user,
+            data=file.read(),
+            filename=file.name or "",
+            request=request,
+        )
+    except ImageError as exc:
+        raise_422({"file": [str(exc)]})
+    return Status(201, image)
 
 
 @router.get("/patients/{patient_id}/plans", response=list[PlanOut], auth=perm_auth(Perm.PLAN_VIEW))

@@ -21,6 +21,8 @@ from cryoneuro.planning import (
 )
 from cryoneuro.planning.placement import Placement, PlacementError, placement_from_marks
 
+from .images import ImageError, check_upload_size
+
 if TYPE_CHECKING:
     from cryoneuro.evaluation.models import Evaluation
     from cryoneuro.planning.inputs import StructureKind
@@ -302,6 +304,14 @@ class PlanForm(forms.Form):
 
 class ImageUploadForm(forms.Form):
     file = forms.FileField(label=_("Ultrasound or CT image (DICOM, PNG or JPEG)"))
+
+    def clean_file(self) -> Any:
+        f = self.cleaned_data["file"]
+        try:
+            check_upload_size(f.size)  # before the file is read into memory
+        except ImageError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return f
 
 
 def _mm(value: Any) -> float | None:

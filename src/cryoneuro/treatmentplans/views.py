@@ -3,7 +3,6 @@ from __future__ import annotations
 import base64
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from cryoneuro.accounts.access import can_access_patient, requires
 from cryoneuro.accounts.roles import Perm
 from cryoneuro.core.audit import audit_read
+from cryoneuro.core.uploads import refused_upload
 from cryoneuro.patients.selectors import patient_get
 from cryoneuro.planning import PlanComputationError
 from cryoneuro.planning.placement import PlacementError, calibration_spacing
@@ -203,36 +203,37 @@ def image_upload(request: AuthenticatedHttpRequest, patient_id: int):
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.PLAN_CREATE)
     upload_form = ImageUploadForm(request.POST or None, request.FILES or None)
     error = None
-    if request.method == "POST" and upload_form.is_valid():
+    too_large = refused_upload(request, "file") if request.method == "POST" else None
+    if too_large is not None:  # stopped while it was received (cryoneuro.core.uploads)
+        upload_form.is_valid()
+        upload_form.errors["file"] = upload_form.error_class([too_large])
+    elif request.method == "POST" and upload_form.is_valid():
         f = upload_form.cleaned_data["file"]
-        limit = settings.TREATMENTPLANS_MAX_IMAGE_BYTES
-        if f.size > limit:
-            error = _("The file is larger than %(mb)d MB.") % {"mb": limit // (1024 * 1024)}
+        try:
+            image = services.image_upload(
+                patient=patient,
+                uploaded_by=request.user,
+                data=f.read(),
+                filename=f.name,
+                request=request,
+            )
+        except ImageError as exc:
+            # Not an image, or one too large to read (issue 13): on the file field.
+            upload_form.add_error("file", str(exc))
         else:
-            try:
-                image = services.image_upload(
-                    patient=patient,
-                    uploaded_by=request.user,
-                    data=f.read(),
-                    filename=f.name,
-                    request=request,
+            if image.calibrated:
+                messages.success(
+                    request, _("Image uploaded; its pixel spacing was read from the file.")
                 )
-            except ImageError as exc:
-                error = str(exc)
             else:
-                if image.calibrated:
-                    messages.success(
-                        request, _("Image uploaded; its pixel spacing was read from the file.")
-                    )
-                else:
-                    messages.info(
-                        request,
-                        _(
-                            "Image uploaded. It has no pixel spacing: mark a known distance to calibrate it."
-                        ),
-                    )
-                return redirect(f"{_plan_new_url(patient)}?image={image.pk}")
-    elif request.method == "POST":
+                messages.info(
+                    request,
+                    _(
+                        "Image uploaded. It has no pixel spacing: mark a known distance to calibrate it."
+                    ),
+                )
+            return redirect(f"{_plan_new_url(patient)}?image={image.pk}")
+    elif request.method == "POST" and "file" not in request.FILES:
         error = _("Choose an image file (DICOM, PNG or JPEG).")
     form = PlanForm(patient=patient)
     return render(
@@ -245,7 +246,7 @@ def image_upload(request: AuthenticatedHttpRequest, patient_id: int):
             "upload_form": upload_form,
             "upload_error": error,
         },
-        status=200 if error is None else 400,
+        status=400 if error is not None or upload_form.errors else 200,
     )
 
 

@@ -48,7 +48,8 @@ def test_not_an_image_gets_a_clear_message(login, physician, patient):
     client = login(physician)
     response = _upload(client, patient, b"hello, this is text", "notes.png")
     assert response.status_code == 400
-    assert 'id="upload-error"' in response.content.decode()
+    html = response.content.decode()  # on the file field, in the reader's language
+    assert 'class="field has-error"' in html and "pas une image (DICOM, PNG ou JPEG)" in html
     assert PlacementImage.objects.count() == 0
     response = client.post(f"/patients/{patient.pk}/plans/images/", {})
     assert response.status_code == 400

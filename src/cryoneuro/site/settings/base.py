@@ -275,3 +275,24 @@ FOLLOWUP_SITE_URL = env.get_str("FOLLOWUP_SITE_URL", "http://127.0.0.1:8000")
 TREATMENTPLANS_MAX_IMAGE_BYTES = env.get_int(
     "TREATMENTPLANS_MAX_IMAGE_BYTES", 30 * 1024 * 1024, minimum=1024
 )
+# Any uploaded file is received only up to this size, then dropped (cryoneuro.core.uploads):
+# placement images are the only uploads, so their limit. Django would otherwise write a file
+# of any size to a temporary file before the form could refuse it.
+FILE_UPLOAD_MAX_BYTES = TREATMENTPLANS_MAX_IMAGE_BYTES
+FILE_UPLOAD_HANDLERS = [
+    "cryoneuro.core.uploads.BoundedFileUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# The most pixel values an uploaded image may declare (rows x columns x frames x samples
+# per pixel), checked in the file's header before anything is decoded (issue 13: a 1.5 MB
+# RLE DICOM declaring 10000 x 10000 made the server allocate 2.4 GB). 4096 x 4096 is the
+# largest matrix of the flat-panel radiography detectors (43 x 43 cm at ~0.1 mm); an
+# ultrasound or CT still is far smaller (1024 x 768 x 3, 512 x 512). Decoded at 16 bits it
+# is 32 MiB; the reader adds an 8-bit copy and float32 bands of rows, never a float64 copy
+# of the image. Pillow's own decompression-bomb limit is set to the same number.
+TREATMENTPLANS_MAX_IMAGE_PIXELS = env.get_int(
+    "TREATMENTPLANS_MAX_IMAGE_PIXELS",
+    4096 * 4096,
+    minimum=64 * 64,  # below, no image is usable
+)
