@@ -1,6 +1,7 @@
 """``cryoneuro plan``."""
 
 import json
+import re
 
 import pytest
 from typer.testing import CliRunner
@@ -42,6 +43,8 @@ def test_it_prints_a_summary():
     )
     assert out.exit_code == 0, out.output
     assert "protocol:" in out.stdout and "tolerance:" in out.stdout
+    (relief,) = [line for line in out.stdout.splitlines() if line.startswith("relief:")]
+    assert re.fullmatch(r"relief: from day \d+-\d+ until day \d+-\d+", relief), relief
 
 
 @pytest.mark.parametrize(

@@ -208,7 +208,7 @@ def plan(
     if rw:
         typer.echo(
             f"relief: from day {rw['onset_days'][0]:g}-{rw['onset_days'][1]:g} until day "
-            f"{rw['end_days'][0]:g}-{rw['end_days'][1]:g}"
+            f"{rw['end_days'][0]:.0f}-{rw['end_days'][1]:.0f}"  # whole days, as the pages
         )
     typer.echo(
         f"computed in {data['timings_s']['total']:.2f} s by cryoneuro {data['software_version']}"
