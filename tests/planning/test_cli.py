@@ -39,8 +39,10 @@ def test_it_prints_the_plan_as_json():
 def test_it_prints_a_summary():
     out = runner.invoke(
         app,
-        ["plan", "--nerve", "ipbsn", "--depth-mm", "10", "--diameter-mm", "1", "--no-sensitivity"]
-        + ["--motor", "3,10,1"],
+        [
+            *("plan", "--nerve", "ipbsn", "--depth-mm", "10", "--diameter-mm", "1"),
+            *("--no-sensitivity", "--motor", "3,10,1"),
+        ],
     )
     assert out.exit_code == 0, out.output
     assert "protocol:" in out.stdout and "tolerance:" in out.stdout

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from cryoneuro.clinical import outcomes
 from cryoneuro.clinical import questionnaires as q
 from cryoneuro.clinical.nerves import NERVES
+from cryoneuro.physics.devices import DEVICES
 
 
 def lang() -> str:
@@ -180,9 +181,23 @@ CATALOGS: Mapping[str, Mapping[str, Promise]] = {
 }
 
 
+def device_label(code: str) -> str:
+    """A library device by its maker's name, with its gas in the active language:
+    "iovera° Smart Tip 1x90 — N2O (protoxyde d'azote)"."""
+    device = DEVICES[code]
+    return gettext("%(device)s (%(maker)s), %(gas)s") % {
+        "device": device.name,
+        "maker": device.maker,
+        "gas": label("cryogen", device.cryogen),
+    }
+
+
 def label(catalog: str, code: Any) -> str:
-    """``code`` of ``catalog`` in the active language (the code itself when unknown)."""
+    """``code`` of ``catalog`` in the active language (the code itself when unknown). A
+    probe code may also name a library device (physics.devices)."""
     entry = CATALOGS[catalog].get(str(code))
+    if entry is None and catalog == "probe" and str(code) in DEVICES:
+        return device_label(str(code))
     return str(entry) if entry is not None else str(code)
 
 

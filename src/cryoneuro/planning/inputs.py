@@ -26,6 +26,7 @@ __all__ = [
     "PlanInputError",
     "PlanInputs",
     "Structure",
+    "single_needle_devices",
 ]
 
 
@@ -36,6 +37,12 @@ class PlanInputError(ValueError):
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
+
+
+def single_needle_devices() -> list[Device]:
+    """The library devices the axisymmetric planner can model: one needle (multi-needle
+    tips need the 3-D planner, issue 14), in the library's order."""
+    return [d for d in DEVICES.values() if round(d.needle_count.value) == 1]
 
 
 PROBE_REACH_M: dict[str, float] = dict.fromkeys(PROBES, 0.09)

@@ -23,6 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from cryoneuro.physics import PROBES
+from cryoneuro.physics.devices import DEVICES
 
 FloatArray = NDArray[np.float64]
 
@@ -218,7 +219,7 @@ def placement_from_marks(
     offset = float(np.hypot(*perp))
     nvec = np.array([math.sin(math.radians(angle)), -math.cos(math.radians(angle))])
     side = 1.0 if perp @ nvec >= 0 else -1.0
-    pr = PROBES[probe]
+    pr = DEVICES[probe].probe() if probe in DEVICES else PROBES[probe]
     contact = 1e3 * (pr.radius + 0.5 * diameter)
     if offset > contact + 1e3 * MISS_MARGIN_M:
         raise PlacementError(

@@ -18,6 +18,7 @@ from cryoneuro.core.audit import audit_read
 from cryoneuro.core.uploads import refused_upload
 from cryoneuro.patients.selectors import patient_get
 from cryoneuro.physics import PROBES
+from cryoneuro.physics.devices import DEVICES
 from cryoneuro.planning import (
     ClinicalLimits,
     PlanComputationError,
@@ -194,12 +195,12 @@ def plan_create(request, patient_id: int, body: PlanIn):
             raise_422(
                 {"marks": [_("Mark the skin line, the nerve and the trajectory on the image.")]}
             )
-        if body.probe not in PROBES:
+        if body.probe not in PROBES and body.probe not in DEVICES:
             raise_422(
                 {
                     "probe": [
                         _("Unknown probe %(probe)s; valid: %(valid)s.")
-                        % {"probe": repr(body.probe), "valid": ", ".join(PROBES)}
+                        % {"probe": repr(body.probe), "valid": ", ".join([*PROBES, *DEVICES])}
                     ]
                 }
             )

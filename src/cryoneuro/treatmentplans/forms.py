@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from cryoneuro.clinical.nerves import NERVES, nerves_for
 from cryoneuro.core import labels
 from cryoneuro.physics import CRYOGENS, PROBES
+from cryoneuro.physics.devices import DEVICES
 from cryoneuro.planning import (
     ClinicalLimits,
     PlanInputError,
@@ -19,6 +20,7 @@ from cryoneuro.planning import (
     Structure,
     inputs_for_nerve,
 )
+from cryoneuro.planning.inputs import single_needle_devices
 from cryoneuro.planning.placement import Placement, PlacementError, placement_from_marks
 
 from .images import ImageError, check_upload_size
@@ -92,7 +94,9 @@ class PlanForm(forms.Form):
         label=_("Tissue around the nerve"), choices=DEEP_TISSUES, initial="muscle"
     )
     probe = forms.ChoiceField(
-        label=_("Probe"), choices=[(k, labels.PROBES.get(k, k)) for k in PROBES], initial="16g"
+        label=_("Probe"),
+        initial="16g",
+        help_text=_("A device brings its own gas: the cryogen below is then not used."),
     )
     cryogen = forms.ChoiceField(
         label=_("Cryogen"),
@@ -173,6 +177,11 @@ class PlanForm(forms.Form):
         if latest is not None:
             self.fields["evaluation"].initial = latest.pk
         self.fields["procedure_date"].initial = timezone.localdate()
+        # gauge presets, then the library's single-needle devices (grouped in the select)
+        cast("forms.ChoiceField", self.fields["probe"]).choices = [
+            (_("Gauge presets"), [(k, labels.label("probe", k)) for k in PROBES]),
+            (_("Devices"), [(d.id, labels.device_label(d.id)) for d in single_needle_devices()]),
+        ]
         lang = (get_language() or "fr")[:2]
         choices: list[tuple[str, Any]] = []
         if latest is not None:
@@ -200,6 +209,13 @@ class PlanForm(forms.Form):
         ]
         if image is not None:
             self.fields["image"].initial = image.pk
+
+    def clean(self) -> dict[str, Any]:
+        cd = super().clean() or {}
+        device = DEVICES.get(cd.get("probe", ""))
+        if device is not None:
+            cd["cryogen"] = device.cryogen  # the device's own gas, stored with the plan
+        return cd
 
     def clean_marks(self) -> dict | None:
         raw = self.cleaned_data.get("marks") or ""

@@ -100,3 +100,11 @@ def test_it_plans_on_an_uploaded_image(login, physician, make_patient, dicom_byt
     )
     assert bad.status_code == 422 and "misses the nerve" in bad.content.decode()
     assert _post(client, patient, {**BODY, "image_id": 99999, "marks": marks}).status_code == 422
+    # a library device on the same marks: its own needle is the one placed (issue 12 §1)
+    device = _post(
+        client, patient, {**BODY, "image_id": image.pk, "marks": marks, "probe": "iovera_1x90"}
+    )
+    assert device.status_code == 201, device.content
+    assert device.json()["inputs"]["probe"] == "iovera_1x90"
+    unknown = _post(client, patient, {**BODY, "image_id": image.pk, "marks": marks, "probe": "x"})
+    assert unknown.status_code == 422 and "iovera_1x90" in unknown.content.decode()

@@ -187,3 +187,22 @@ def test_a_plan_that_cannot_be_made_still_shows_and_prints(login, physician, eva
     assert (
         client.get(f"/patients/{evaluated_patient.pk}/plans/{plan.pk}/plot.png").status_code == 200
     )
+
+
+def test_the_physician_picks_a_device_and_its_own_gas_is_used(login, physician, evaluated_patient):
+    """Issue 12 §1: the pages pick a device. A single-needle device of the library is
+    offered beside the gauge presets (a multi-needle tip is not: the axisymmetric planner
+    cannot model it); its gas replaces the form's cryogen; the page names it."""
+    client = login(physician)
+    form = client.get(f"/patients/{evaluated_patient.pk}/plans/new/", HTTP_ACCEPT_LANGUAGE="fr")
+    html = form.content.decode()
+    assert 'value="iovera_1x90"' in html and 'value="icesphere"' in html
+    assert 'value="iovera_3x69"' not in html
+    assert "Dispositifs" in html and "protoxyde d&#x27;azote" in html
+
+    response = _create(client, evaluated_patient, probe="metrum_cryoflex", cryogen="co2")
+    assert response.status_code == 302, response.content.decode()[:2000]
+    plan = TreatmentPlan.objects.get()
+    assert plan.inputs["probe"] == "metrum_cryoflex" and plan.inputs["cryogen"] == "n2o"
+    page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Metrum Cryoflex" in page and "N2O (nitrous oxide)" in page
