@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from cryoneuro.physics.kernels import NewtonNotConverged
+
 __all__ = ["freeze"]
 
 
@@ -116,7 +118,7 @@ def freeze(
             plot_result(res, plot)
         if json_out is not None:
             json_out.write_text(json.dumps(res.summary(), indent=2))
-    except (ValueError, OSError) as exc:
+    except (ValueError, OSError, NewtonNotConverged) as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(code=2) from None
     if not quiet:

@@ -105,7 +105,8 @@ def build(model: Model) -> CoupledSystem:
 def step(
     sysm: CoupledSystem, model: Model, H: FloatArray, dt: float, tol: float, max_iter: int
 ) -> tuple[FloatArray, int, float, float, float]:
-    """One backward-Euler step; returns (H, iterations, probe, boundary, source heat in J)."""
+    """One backward-Euler step; returns (H, iterations, probe, boundary, source heat in J);
+    iterations is ``max_iter + 1`` when Newton stopped at its cap without converging."""
     p = sysm.props
     act = sysm.active
     h0 = H.reshape(-1).copy()
@@ -156,6 +157,8 @@ def step(
         h = np.where(jump, kink, new)
         if np.max(np.abs(h - old)) <= tol:
             break
+    else:  # the cap reached without converging: the caller refuses the step
+        it = max_iter + 1
     T, _, _ = temperature_np(h, p)
     q_end = G * (t_end - T[sysm.ec])
     probe = float(q_end[sysm.eprobe].sum()) * dt

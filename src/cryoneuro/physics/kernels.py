@@ -286,6 +286,11 @@ def make_temperature() -> Any:
     return temperature
 
 
+class NewtonNotConverged(ArithmeticError):
+    """An implicit solve whose Newton iteration stopped at its cap without converging
+    (after the retries its caller makes): the run is refused, never taken unconverged."""
+
+
 def make_line_solver(max_iter: int = 100, tol: float = 1e-6, parallel: bool = False) -> Any:
     """A jitted implicit line solver with the signature of :func:`solve_lines_np`
     (minus ``max_iter``/``tol``, which this factory closes over): it solves
@@ -296,7 +301,9 @@ def make_line_solver(max_iter: int = 100, tol: float = 1e-6, parallel: bool = Fa
     at steady state); the remaining nonlinearity, T(H), is piecewise linear and monotone,
     and Newton's method on H with the kink safeguards converges in a few iterations.
     ``tol`` is the largest Newton update of H (J/m3) accepted as converged; after
-    ``_DAMP_AFTER`` iterations updates are halved. ``parallel`` spreads the lines over
+    ``_DAMP_AFTER`` iterations updates are halved. It returns the most iterations any line
+    took, or ``max_iter + 1`` when a line stopped at the cap without converging (the
+    caller retries or refuses the step: never an unconverged result taken silently). ``parallel`` spreads the lines over
     threads (``numba.prange``); lines are independent, so the result is bit-for-bit the
     same with any number of threads.
     """
@@ -440,7 +447,7 @@ def make_line_solver(max_iter: int = 100, tol: float = 1e-6, parallel: bool = Fa
                         big = dd
                 if big <= tol:
                     converged = True
-            iters[line] = it
+            iters[line] = it if converged else max_iter + 1
             src = 0.0
             if sources:
                 for i in range(s, e):

@@ -145,6 +145,9 @@ class FreezeResult:
     thermocouple_temperatures: FloatArray  # (ntc, nsteps + 1)
     energy: dict[str, float] = field(default_factory=dict)
     newton_max_iterations: int = 0
+    newton_step_halvings: int = 0
+    """Sweeps redone as two half steps because Newton stopped at its cap (0: none); a
+    step that cannot converge even halved raises ``NewtonNotConverged`` instead."""
 
     # ------------------------------------------------------------ construction
     @classmethod
@@ -158,6 +161,7 @@ class FreezeResult:
         ledger: Any,
         tcs: Any,
         newton_max: int,
+        newton_step_halvings: int = 0,
     ) -> FreezeResult:
         e_change = ledger.e1 - ledger.e0
         flows = ledger.probe + ledger.boundary + ledger.source
@@ -197,6 +201,7 @@ class FreezeResult:
             thermocouple_temperatures=tc_v,
             energy=energy,
             newton_max_iterations=int(newton_max),
+            newton_step_halvings=int(newton_step_halvings),
         )
         for name in ("temperature", "min_temperature", "time_below", "thermocouple_temperatures"):
             arr = getattr(res, name)
@@ -402,6 +407,10 @@ class FreezeResult:
             if len(self.probe_power_w)
             else 0.0,
             "energy": self.energy,
+            "newton": {
+                "max_iterations": self.newton_max_iterations,
+                "step_halvings": self.newton_step_halvings,
+            },
         }
         if self.thermocouple_points:
             out["thermocouples"] = [

@@ -44,7 +44,12 @@ import numpy as np
 from cryoneuro.physics.devices import Device
 from cryoneuro.physics.devices import device as device_preset
 from cryoneuro.physics.grid import Axisymmetric, Planar1D, Radial1D
-from cryoneuro.physics.kernels import make_divergence, make_line_solver, make_temperature
+from cryoneuro.physics.kernels import (
+    NewtonNotConverged,
+    make_divergence,
+    make_line_solver,
+    make_temperature,
+)
 from cryoneuro.physics.materials import (
     Cryogen,
     LayeredTissue,
@@ -317,8 +322,10 @@ def run(setup: SimulationSetup, extra_observers: Sequence[Observer] = ()) -> Fre
     obs: list[Observer] = [mins, below, snaps, ledger, *extra_observers]
     if tcs is not None:
         obs.append(tcs)
-    newton_max = _loop(model, setup, obs)
-    return FreezeResult.from_run(setup, model, mins, below, snaps, ledger, tcs, newton_max)
+    newton_max, retries = _loop(model, setup, obs)
+    return FreezeResult.from_run(
+        setup, model, mins, below, snaps, ledger, tcs, newton_max, newton_step_halvings=retries
+    )
 
 
 def _step_times(setup: SimulationSetup, dt: float) -> tuple[float, ...]:
@@ -349,7 +356,8 @@ def explicit_dt(model: Model, safety: float = 0.45) -> float:
     return float(safety * lim.min())
 
 
-def _loop(model: Model, setup: SimulationSetup, observers: Sequence[Observer]) -> int:
+def _loop(model: Model, setup: SimulationSetup, observers: Sequence[Observer]) -> tuple[int, int]:
+    """Run the steps; (most Newton iterations of any step, step halvings done)."""
     T = np.full(model.shape, setup.initial_temperature)
     H = np.ascontiguousarray(model.enthalpy_from_temperature(T))
     Tf = np.empty(model.shape)
@@ -382,7 +390,7 @@ def _loop(model: Model, setup: SimulationSetup, observers: Sequence[Observer]) -
         sweeps = [(model.sets[0], 1.0)]
     else:
         sweeps = [(model.sets[0], 0.5), (model.sets[1], 1.0), (model.sets[0], 0.5)]
-    worst = 0
+    worst = retries = 0
     t_prev = 0.0
     shaft_rows = _shaft_rows(model, setup)
     for t in times:
@@ -410,35 +418,33 @@ def _loop(model: Model, setup: SimulationSetup, observers: Sequence[Observer]) -
                 coupled_sys, model, H, dt, setup.newton_tol, setup.max_newton
             )
             H = np.ascontiguousarray(H)
+            if it > setup.max_newton:
+                raise NewtonNotConverged(
+                    f"the coupled implicit solve did not converge in {setup.max_newton} "
+                    f"Newton iterations at t = {t:g} s: raise max_newton or lower dt"
+                )
             worst = max(worst, it)
         elif implicit:
             for ls, frac in sweeps:
                 sub = dt * frac
                 # a transposed line set solves along the other axis: on a contiguous copy
                 lines = np.ascontiguousarray(H.T) if ls.transpose else H
-                it = solve(
+                it, p, b, s, r = _solve_sweep(
+                    solve,
+                    ls,
                     lines,
-                    lines.copy(),
-                    ls.V,
-                    ls.A,
-                    ls.hl,
-                    ls.hr,
-                    ls.props,
-                    ls.start,
-                    ls.end,
-                    ls.bc,
                     sub,
-                    ls.sources,
-                    ls.Q,
                     zero_t if ls.transpose else zero,
+                    setup.max_newton,
+                    t,
                 )
                 if ls.transpose:
                     H = np.ascontiguousarray(lines.T)
                 worst = max(worst, it)
-                p, b, s = _split_q(ls)
-                probe_q += p * sub
-                bnd_q += b * sub
-                src_q += s * sub
+                retries += r
+                probe_q += p
+                bnd_q += b
+                src_q += s
         else:
             acc[:] = 0.0
             Ht = np.ascontiguousarray(H.T)
@@ -491,7 +497,7 @@ def _loop(model: Model, setup: SimulationSetup, observers: Sequence[Observer]) -
         t_prev = t
     for o in observers:
         o.finish()
-    return worst
+    return worst, retries
 
 
 def _shaft_rows(model: Model, setup: SimulationSetup) -> np.ndarray:
@@ -526,6 +532,60 @@ def _set_shaft(
 
 def _cell_T(Tf: np.ndarray, model: Model) -> np.ndarray:
     return Tf.reshape(-1)[model.probe_cell]
+
+
+MAX_STEP_HALVINGS = 6
+"""A sweep whose Newton iteration stops at its cap is redone as two half steps, down to
+1/64 of the step (software choice: a step the solver cannot converge at 1/64 of its
+length is refused rather than taken unconverged)."""
+
+
+def _solve_sweep(
+    solve: Any,
+    ls: Any,
+    lines: Any,
+    sub: float,
+    forcing: Any,
+    max_newton: int,
+    t: float,
+    halvings: int = 0,
+) -> tuple[int, float, float, float, int]:
+    """One backward-Euler sweep of ``sub`` seconds on the line set ``ls``, in place on
+    ``lines``. Unconverged at the cap: restored and redone as two halves. Returns (most
+    Newton iterations, probe, boundary and source heat in J, number of halvings done)."""
+    start = lines.copy()
+    it = solve(
+        lines,
+        start,
+        ls.V,
+        ls.A,
+        ls.hl,
+        ls.hr,
+        ls.props,
+        ls.start,
+        ls.end,
+        ls.bc,
+        sub,
+        ls.sources,
+        ls.Q,
+        forcing,
+    )
+    if it <= max_newton:
+        p, b, s = _split_q(ls)
+        return it, p * sub, b * sub, s * sub, 0
+    if halvings >= MAX_STEP_HALVINGS:
+        raise NewtonNotConverged(
+            f"the implicit solve did not converge in {max_newton} Newton iterations at "
+            f"t = {t:g} s, even with the step cut to {sub:g} s: raise max_newton or lower dt"
+        )
+    lines[...] = start
+    worst, heat, retries = 0, np.zeros(3), 1
+    for _ in range(2):
+        it, p, b, s, r = _solve_sweep(
+            solve, ls, lines, 0.5 * sub, forcing, max_newton, t, halvings + 1
+        )
+        worst, heat, retries = max(worst, it), heat + np.array((p, b, s)), retries + r
+    return worst, float(heat[0]), float(heat[1]), float(heat[2]), retries
 
 
 def _split_q(ls: Any) -> tuple[float, float, float]:

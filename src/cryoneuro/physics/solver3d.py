@@ -36,6 +36,7 @@ from cryoneuro.physics.kernels import (
     P_QM,
     P_TA,
     P_WCB,
+    NewtonNotConverged,
     enthalpy_np,
     make_line_solver,
     make_temperature,
@@ -345,7 +346,7 @@ def simulate_3d(
             sub = step * frac
             Hl = _lines(H, axis)
             H0 = Hl.copy()
-            solve(
+            iterations = solve(
                 Hl,
                 H0,
                 ls["V"],
@@ -361,6 +362,11 @@ def simulate_3d(
                 ls["Q"],
                 ls["F"],
             )
+            if iterations > max_newton:
+                raise NewtonNotConverged(
+                    f"the 3-D implicit solve did not converge in {max_newton} Newton "
+                    f"iterations at t = {t:g} s: raise max_newton or lower dt"
+                )
             H = _unlines(Hl, axis, shape)
             heat["boundary"] += sub * float(ls["Q"][:, :2].sum())
             Tl, _, _ = temperature_np(Hl, props_lines[axis])

@@ -51,6 +51,7 @@ from cryoneuro.physics import (
     simulate,
     tissue_preset,
 )
+from cryoneuro.physics.kernels import NewtonNotConverged
 from cryoneuro.physics.result import bilinear_weights
 from cryoneuro.planning.geometry import ProbeFrame
 from cryoneuro.planning.inputs import PlanInputError, PlanInputs
@@ -377,6 +378,11 @@ class _Runner:
             )
         except _Reached:
             return None
+        except NewtonNotConverged as exc:
+            raise PlanComputationError(
+                f"the freeze simulation did not converge ({exc}); the plan was not made: "
+                "please report this with the inputs"
+            ) from exc
         coldest = float(res.min_temperature[res.tissue_mask].min())
         bnd = boundary or self.boundary()
         if not (bnd.gas_temperature - 5.0 <= coldest <= 60.0):
