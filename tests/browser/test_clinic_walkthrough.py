@@ -9,7 +9,7 @@ browser context whose Accept-Language picks the page's language:
    first free one on the procedure day);
 4. on the procedure day the nurse admits the patient from that appointment (preselected)
    with the plan's nerves, and records the checklist: pre-check (WHO sign-in: identity,
-   site and side, marking, allergies), imaging, positioning, disinfection, local
+   site and side, marking, allergies recorded by the physician), imaging, positioning, disinfection, local
    anaesthesia, probe insertion, the nerve (probe, gas) and its freeze-thaw cycles as the
    plan says, probe removal, surveillance, discharge; the appointment becomes attended
    and the procedure is closed;
@@ -56,6 +56,7 @@ TEXT = {
         "checkin": "Admission pour une intervention",
         "appointment": "Rendez-vous",
         "booked": "Réservé",
+        "no_allergies_yet": "Allergies non renseignées",
         "procedure_type": "Intervention de cryoneurolyse",
         "attended": "Honoré",
         "identity": "Identité confirmée par le patient avec deux identifiants",
@@ -70,6 +71,7 @@ TEXT = {
         "checkin": "Check-in for a procedure",
         "appointment": "Appointment",
         "booked": "Booked",
+        "no_allergies_yet": "Allergies not recorded yet",
         "procedure_type": "Cryoneurolysis procedure",
         "attended": "Attended",
         "identity": "Identity confirmed by the patient with two identifiers",
@@ -111,6 +113,20 @@ def _assert_in_language(page, lang: str) -> None:
     shown = "\n".join(visible_texts(page.content()))
     found = sorted({s for s in _other_language(lang) if s in shown})
     assert not found, f"{page.url} ({lang}) shows the other language: {found}"
+
+
+def _assert_links_open(page) -> None:
+    """Every link of the page's main part opens for this user (no link it cannot follow:
+    issue 11 §5)."""
+    hrefs = page.locator("main a[href^='/']").evaluate_all(
+        "els => [...new Set(els.map(e => e.getAttribute('href')))]"
+    )
+    closed = []
+    for href in hrefs:
+        status = page.request.get(href, max_redirects=0).status
+        if status >= 400:
+            closed.append(f"{href} ({status})")
+    assert not closed, f"{page.url}: links that do not open: {closed}"
 
 
 def _context(browser, live_server, lang, viewport=None, **kwargs):
@@ -224,6 +240,7 @@ def test_it_walks_the_whole_path_as_each_role(
         _staff_login(page, "coord.ada")
         expect(page.locator("h1")).to_have_text(text["home"])
         _assert_in_language(page, lang)
+        _assert_links_open(page)
         page.goto("/patients/new/")
         _assert_in_language(page, lang)
         page.fill("#id_family_name", "Lefèvre")
@@ -285,6 +302,14 @@ def test_it_walks_the_whole_path_as_each_role(
         page.locator("#evaluation-form button[type=submit]").click()
         expect(page.locator("#decision .outcome")).to_contain_text(text["eligible"])
         _assert_in_language(page, lang)
+        # the allergies, asked on every page that shows the patient until recorded
+        expect(page.locator("#allergy-banner")).to_contain_text(text["no_allergies_yet"])
+        page.goto(f"/patients/{patient.pk}/allergies/")
+        _assert_in_language(page, lang)
+        page.locator("input[name=substances][value=latex]").check()
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_load_state("networkidle")
+        expect(page.locator("#allergy-banner")).to_contain_text(re.compile("latex", re.I))
         page.goto(f"/patients/{patient.pk}/plans/new/")
         _assert_in_language(page, lang)
         page.select_option("#id_nerve", "ipbsn")
@@ -330,6 +355,7 @@ def test_it_walks_the_whole_path_as_each_role(
         expect(booked).to_contain_text("09:00")
         expect(booked).to_contain_text(text["procedure_type"])
         _assert_in_language(page, lang)
+        _assert_links_open(page)  # the coordinator's view of the patient
         ctx.close()
         appointment = Appointment.objects.get(patient=patient)
         assert appointment.type.code == "procedure" and appointment.nerve_codes == ["ipbsn"]
@@ -340,7 +366,10 @@ def test_it_walks_the_whole_path_as_each_role(
         ctx = _context(browser, live_server, lang)
         page = ctx.new_page()
         _staff_login(page, "nurse.joy")
+        _assert_links_open(page)  # the nurse's home
         page.goto(f"/patients/{patient.pk}/")
+        _assert_in_language(page, lang)
+        _assert_links_open(page)
         page.locator(f"a[href='/patients/{patient.pk}/procedures/new/']").click()
         expect(page.locator("h1")).to_contain_text(text["checkin"])
         expect(page.locator("#today-appointment")).to_contain_text("09:00")
@@ -378,6 +407,9 @@ def test_it_walks_the_whole_path_as_each_role(
                 "baseline_nrs": "7",
             },
         )
+        expect(page.locator("#allergy-banner")).to_contain_text(
+            re.compile("latex", re.I)
+        )  # to re-confirm
         _step(
             page,
             clock,
@@ -386,15 +418,15 @@ def test_it_walks_the_whole_path_as_each_role(
             "09:04",
             {"modality": "ultrasound", "nerve_identified": "yes"},
         )
-        _step(page, clock, day, "positioning", "09:05", {"position": "supine"})
-        _step(page, clock, day, "disinfection", "09:06", {"antiseptic": "chlorhexidine_alcohol"})
-        _step(page, clock, day, "anaesthesia", "09:08", {"agent": "lidocaine_1", "volume_ml": "4"})
+        _step(page, clock, day, "positioning", "09:06", {"position": "supine"})
+        _step(page, clock, day, "disinfection", "09:08", {"antiseptic": "chlorhexidine_alcohol"})
+        _step(page, clock, day, "anaesthesia", "09:10", {"agent": "lidocaine_1", "volume_ml": "4"})
         _step(
             page,
             clock,
             day,
             "insertion",
-            "09:10",
+            "09:14",
             {"guidance": "ultrasound", "tip_confirmed": "yes"},
         )
         _assert_in_language(page, lang)
@@ -404,7 +436,7 @@ def test_it_walks_the_whole_path_as_each_role(
         page.select_option("#id_nerve-cryogen", "n2o")
         page.locator("#add-nerve").click()
         expect(page.locator("form[action*='/cycles/']")).to_be_visible()
-        start = day.at("09:11:00")
+        start = day.at("09:16:00")
         for _ in range(cycles):
             stop = start + dt.timedelta(seconds=freeze_s)
             thawed = stop + dt.timedelta(seconds=thaw_s)
@@ -420,13 +452,16 @@ def test_it_walks_the_whole_path_as_each_role(
         expect(page.locator("#step-nerves")).to_have_attribute("data-done", "true")
         expect(page.locator("#plan-verdict")).to_have_attribute("data-as-planned", "true")
         expect(page.locator("#plan-verdict")).to_contain_text(text["as_planned"])
-        _step(page, clock, day, "probe_removal", "09:20", {"haemostasis": "yes", "dressing": "yes"})
+        expect(page.locator("[data-protocol-differs]")).to_have_attribute(
+            "data-protocol-differs", "false"
+        )
+        _step(page, clock, day, "probe_removal", "09:28", {"haemostasis": "yes", "dressing": "yes"})
         _step(
             page,
             clock,
             day,
             "surveillance",
-            "09:40",
+            "09:48",
             {
                 "nrs": "2",
                 "heart_rate": "70",
@@ -436,7 +471,9 @@ def test_it_walks_the_whole_path_as_each_role(
                 "minutes": "20",
             },
         )
-        _step(page, clock, day, "discharge", "09:45", {"advice_given": "yes", "accompanied": "yes"})
+        _step(page, clock, day, "discharge", "09:50", {"advice_given": "yes", "accompanied": "yes"})
+        # imaging to probe removal: 24 min, within the usual 20-45
+        expect(page.locator("#duration")).to_have_attribute("data-verdict", "within")
         # the booking is completed by the discharge
         expect(page.locator("#procedure-appointment")).to_contain_text(text["attended"])
         expect(page.locator("#plan-verdict")).to_contain_text(text["as_planned"])
@@ -460,6 +497,10 @@ def test_it_walks_the_whole_path_as_each_role(
         expect(page.locator("h1")).to_contain_text("Marc")
         _assert_fits(page)
         _assert_in_language(page, lang)
+        _assert_links_open(page)
+        if SHOTS and lang == "fr":
+            page.evaluate("window.scrollTo(0, 0)")
+            page.screenshot(path=f"{SHOTS}/portal-phone.png")
         page.locator(f"a.fill-link[href='/follow-up/items/{item.pk}/questionnaire/']").click()
         expect(page.locator("#questionnaire-form")).to_be_visible()
         _assert_fits(page)
@@ -472,6 +513,8 @@ def test_it_walks_the_whole_path_as_each_role(
         page.wait_for_load_state("networkidle")
         expect(page.locator("#questionnaire-form .error").first).to_be_visible()
         _assert_in_language(page, lang)
+        if SHOTS and lang == "fr":
+            page.screenshot(path=f"{SHOTS}/questionnaire-phone.png")
         # every other question answered (the middle answer of each list)
         page.evaluate(
             """() => {
@@ -491,8 +534,6 @@ def test_it_walks_the_whole_path_as_each_role(
         page.select_option("#id_drug_0", "tramadol")
         page.select_option("#id_route_0", "oral")
         page.fill("#id_dose_0", "100")
-        if SHOTS and lang == "fr":
-            page.screenshot(path=f"{SHOTS}/portal-phone.png", full_page=True)
         page.locator("#complete-button").click()
         page.wait_for_load_state("networkidle")
         expect(page.locator("main")).to_contain_text("MME")
@@ -510,6 +551,7 @@ def test_it_walks_the_whole_path_as_each_role(
         page.goto(f"/patients/{patient.pk}/")
         expect(page.locator("main")).to_contain_text(text["closed"])
         _assert_in_language(page, lang)
+        _assert_links_open(page)
         if SHOTS and lang == "fr":
             page.screenshot(path=f"{SHOTS}/patient.png", full_page=True)
         page.goto(f"/patients/{patient.pk}/timeline/")
