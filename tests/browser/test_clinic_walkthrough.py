@@ -376,7 +376,8 @@ def test_it_walks_the_whole_path_as_each_role(
         expect(page.locator("#id_appointment")).to_have_value(str(appointment.pk))
         expect(page.locator("#id_site_label")).to_have_value("genou droit")  # from the record
         _assert_in_language(page, lang)
-        page.locator(f"input[name=plan_id][value='{plan.pk}']").check()
+        # the plan of the booked nerve is preselected
+        expect(page.locator(f"input[name=plan_id][value='{plan.pk}']")).to_be_checked()
         page.locator("#checkin-form button[type=submit]").click()
         expect(page.locator("#step-pre_check")).to_be_visible()
         expect(page.locator("#procedure-appointment")).to_contain_text(text["appointment"])

@@ -223,6 +223,19 @@ def patient_plans(patient: Patient) -> list[tuple[int, str]]:
     return [(p.pk, str(p)) for p in plans_admissible(patient=patient)[:20]]
 
 
+def appointment_plans(patient: Patient, appointment: Any | None) -> list[int]:
+    """The plans admission preselects for ``appointment``: the latest admissible plan of
+    each nerve it books (issue 11: admission takes the plan's nerves)."""
+    if appointment is None:
+        return []
+    booked = list(appointment.nerve_codes or [])
+    chosen: dict[str, int] = {}
+    for plan in plans_admissible(patient=patient).order_by("-created_at", "-id"):
+        if plan.nerve_code in booked and plan.nerve_code not in chosen:
+            chosen[plan.nerve_code] = plan.pk
+    return [chosen[c] for c in booked if c in chosen]
+
+
 def procedure_duration(procedure: Procedure) -> dict[str, Any] | None:
     """Minutes from imaging (the first step after the check) to probe removal, compared
     with the zone's expected time (catalog) and the seed page's 20-45 minutes."""

@@ -6,6 +6,7 @@ appointment), then the same rules through the API."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -703,3 +704,29 @@ def test_api_refuses_an_implausible_cycle_and_corrects_and_strikes(cleared_patie
     detail = client.get(f"/api/procedures/{procedure.pk}").json()
     assert detail["nerves"][0]["cycles"][0]["struck_out"] is True
     assert detail["checklist"][6]["done"] is False  # the nerves step: no live cycle
+
+
+def test_admission_preselects_the_plan_of_the_days_booked_nerve(
+    cleared_patient, physician, nurse, login
+):
+    from cryoneuro.treatmentplans.models import TreatmentPlan
+
+    def plan(nerve, status="feasible"):
+        return TreatmentPlan.objects.create(
+            patient=cleared_patient,
+            created_by=physician,
+            status=status,
+            nerve_code=nerve,
+            inputs={},
+            software_version="t",
+            result={"protocol": {"cycles": 1, "freeze_s": 60, "thaw_s": 30}},
+        )
+
+    older, latest, other = plan("ipbsn"), plan("ipbsn"), plan("afcn")
+    plan("ipbsn", status="infeasible")  # never offered
+    appointment = _appointment(cleared_patient, physician, _nine())
+    assert selectors.appointment_plans(cleared_patient, appointment) == [latest.pk]
+    assert selectors.appointment_plans(cleared_patient, None) == []
+    page = login(nurse).get(f"/patients/{cleared_patient.pk}/procedures/new/").content.decode()
+    checked = set(re.findall(r'<input[^>]*name="plan_id"[^>]*value="(\d+)"[^>]*checked', page))
+    assert checked == {str(latest.pk)}, (checked, older.pk, other.pk)
