@@ -325,6 +325,8 @@ def test_it_walks_the_whole_path_as_each_role(
         page.wait_for_url(re.compile(r"/plans/\d+/#plan-result$"), timeout=60_000)
         expect(page.locator("h2.nerve-title .badge").first).to_have_text(text["feasible"])
         _assert_in_language(page, lang)
+        relief = page.locator("#plan-relief p").first.inner_text()
+        assert not re.search(r"\d{4}-\d\d-\d\d", relief), relief  # dates in the locale
         if SHOTS and lang == "fr":
             page.screenshot(path=f"{SHOTS}/plan.png", full_page=True)
         ctx.close()
