@@ -259,3 +259,39 @@ def test_it_finds_no_untranslated_string_on_the_plan_and_procedure_pages(client,
     }
     problems = _check(client, pages)
     assert not problems, "\n".join(problems)
+
+
+SOURCE = Path(__file__).resolve().parents[2] / "src/cryoneuro"
+PY_MSGID = re.compile(r'\b(?:_|_lazy|gettext|gettext_lazy|_l)\(\s*"((?:[^"\\]|\\.)+)"\s*[,)]')
+TEMPLATE_MSGID = re.compile(r'{%\s*translate\s+"([^"]+)"')
+
+
+def test_every_literal_msgid_in_the_source_has_a_french_translation():
+    """A string marked for translation but missing from the French catalogue shows in
+    English on French pages, and the page checks above cannot see it (they look for the
+    catalogue's msgids): the questionnaire's "Too many questions are left unanswered in
+    one part." was such a string (issue 11). Literal msgids of the Python code and of
+    ``{% translate %}`` are looked up in the project's catalogue, then in Django's."""
+    from django.utils import translation
+
+    text = PO.read_text(encoding="utf-8")
+    known = {
+        "".join(re.findall(r'"(.*)"', m.group(1))).replace('\\"', '"')
+        for m in re.finditer(r'^msgid ((?:".*"\n)+)', text, re.M)
+    }
+    missing = []
+    files = [
+        *((f, PY_MSGID) for f in SOURCE.rglob("*.py") if "migrations" not in f.parts),
+        *((f, TEMPLATE_MSGID) for f in SOURCE.rglob("*.html")),
+    ]
+    for path, pattern in files:
+        for m in pattern.finditer(path.read_text(encoding="utf-8")):
+            msgid = m.group(1).replace('\\"', '"')
+            # templates write a literal % as %% in the catalogue
+            if msgid in known or (pattern is TEMPLATE_MSGID and msgid.replace("%", "%%") in known):
+                continue
+            with translation.override("fr"):
+                if translation.gettext(msgid) != msgid:  # Django's own catalogue
+                    continue
+            missing.append(f"{path.relative_to(SOURCE)}: {msgid!r}")
+    assert not missing, "\n".join(missing)

@@ -238,7 +238,9 @@ def load(ctx) -> None:
     _procedure(
         ctx,
         today_patient,
-        morning(0, 8),
+        # at 08:00, or earlier when loaded before 08:25: its steps (to ~20 min after the
+        # start) are then past, since a time in the future is refused (issue 11)
+        min(morning(0, 8), now - dt.timedelta(minutes=25)),
         ["ipbsn", "genicular_inferomedial"],
         site="genou gauche",
         side="left",

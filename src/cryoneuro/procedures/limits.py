@@ -34,3 +34,11 @@ the few seconds; 15 s keeps a 60 s freeze read as 58 s or 66 s "as planned" and 
 def freeze_tolerance_s(planned_s: float) -> float:
     """The allowed gap (s) between a recorded and a planned freeze."""
     return max(PLAN_TOLERANCE_S, PLAN_TOLERANCE_FRACTION * planned_s)
+
+
+CLOCK_TOLERANCE_S: int = 120
+"""How far in the future a recorded time may be (s) before it is refused (issue 11: a step
+is recorded once done, never ahead). Not zero because a time is typed to the minute (up to
+59 s ahead of the server's clock when the nurse rounds up) and the wall clock or console
+the nurse reads may run a minute ahead of the server's; 2 min covers both and still
+refuses a slip of the hour or a step typed in advance."""

@@ -223,6 +223,19 @@ def patient_plans(patient: Patient) -> list[tuple[int, str]]:
     return [(p.pk, str(p)) for p in plans_admissible(patient=patient)[:20]]
 
 
+def appointment_plans(patient: Patient, appointment: Any | None) -> list[int]:
+    """The plans admission preselects for ``appointment``: the latest admissible plan of
+    each nerve it books (issue 11: admission takes the plan's nerves)."""
+    if appointment is None:
+        return []
+    booked = list(appointment.nerve_codes or [])
+    chosen: dict[str, int] = {}
+    for plan in plans_admissible(patient=patient).order_by("-created_at", "-id"):
+        if plan.nerve_code in booked and plan.nerve_code not in chosen:
+            chosen[plan.nerve_code] = plan.pk
+    return [chosen[c] for c in booked if c in chosen]
+
+
 def procedure_duration(procedure: Procedure) -> dict[str, Any] | None:
     """Minutes from imaging (the first step after the check) to probe removal, compared
     with the zone's expected time (catalog) and the seed page's 20-45 minutes."""
@@ -269,8 +282,9 @@ def procedure_duration(procedure: Procedure) -> dict[str, Any] | None:
 def plan_differences(procedure: Procedure) -> dict[str, Any] | None:
     """Nerves planned but not treated, treated but not planned, and, per nerve with a
     treatment plan, the planned protocol against the cycles recorded (struck-out cycles
-    excluded; None without a plan). A cycle whose freeze is off the plan by more than the
-    tolerance (``limits.freeze_tolerance_s``), or a different number of cycles, makes the
+    excluded; None without a plan). A cycle whose freeze or thaw is off the plan by more
+    than the tolerance (``limits.freeze_tolerance_s``, the same rule for both), or a
+    different number of cycles, makes the
     nerve's row differ; ``as_planned`` is True only when nothing differs and every planned
     nerve was treated (the panel never says "as planned" otherwise)."""
     planned = list(procedure.planned_nerves) or (
@@ -296,8 +310,18 @@ def plan_differences(procedure: Procedure) -> dict[str, Any] | None:
             for c in cycles
             if planned_freeze > 0 and abs(c.freeze_seconds - planned_freeze) > tolerance
         ]
+        # the thaw is held to the same rule as the freeze (issue 11)
+        planned_thaw = float(protocol.get("thaw_s") or 0)
+        thaw_tolerance = freeze_tolerance_s(planned_thaw)
+        thaw_off = [
+            c.number
+            for c in cycles
+            if planned_thaw > 0 and abs(c.thaw_seconds - planned_thaw) > thaw_tolerance
+        ]
         # done_freeze is None exactly when no cycle was recorded
-        differs = done_freeze is not None and (len(cycles) != planned_cycles or bool(off))
+        differs = done_freeze is not None and (
+            len(cycles) != planned_cycles or bool(off) or bool(thaw_off)
+        )
         protocol_rows.append(
             {
                 "nerve": code,
@@ -308,6 +332,10 @@ def plan_differences(procedure: Procedure) -> dict[str, Any] | None:
                 "done_freeze_each_s": [c.freeze_seconds for c in cycles],
                 "tolerance_s": round(tolerance, 1),
                 "cycles_off": off,
+                "planned_thaw_s": planned_thaw,
+                "done_thaw_each_s": [c.thaw_seconds for c in cycles],
+                "thaw_tolerance_s": round(thaw_tolerance, 1),
+                "thaw_cycles_off": thaw_off,
                 "differs": differs,
             }
         )

@@ -23,7 +23,7 @@ from cryoneuro.patients.models import Patient
 from cryoneuro.treatmentplans.models import TreatmentPlan
 
 from .advice import discharge_advice
-from .limits import MAX_FREEZE_S, MAX_THAW_S
+from .limits import CLOCK_TOLERANCE_S, MAX_FREEZE_S, MAX_THAW_S
 from .models import (
     STEP_ORDER,
     AdverseEvent,
@@ -97,16 +97,33 @@ def _clock(value: dt.datetime) -> str:
     return timezone.localtime(value).strftime("%H:%M:%S")
 
 
+def future_problem(at: dt.datetime, now: dt.datetime | None = None) -> StrOrPromise | None:
+    """Why ``at`` cannot be recorded yet (None when it can): a time more than
+    ``limits.CLOCK_TOLERANCE_S`` after now is in the future (issue 11: a step or cycle is
+    recorded once done)."""
+    now = now or timezone.now()
+    if at <= now + dt.timedelta(seconds=CLOCK_TOLERANCE_S):
+        return None
+    return _("%(t)s is in the future (it is now %(now)s): record a step once it is done.") % {
+        "t": _clock(at),
+        "now": timezone.localtime(now).strftime("%H:%M"),
+    }
+
+
 def _step_times(procedure: Procedure) -> dict[str, dt.datetime]:
     return dict(procedure.steps.values_list("code", "done_at"))
 
 
 def _step_time_problems(procedure: Procedure, code: str, at: dt.datetime) -> list[StrOrPromise]:
-    """The day's steps in order (issue 11): nothing before the pre-check; probe removal,
+    """The day's steps in order (issue 11): nothing in the future (``future_problem``),
+    nothing before the pre-check; probe removal,
     surveillance and discharge after the last freeze-thaw cycle; surveillance after the
     probe removal; discharge only after surveillance."""
     times = _step_times(procedure)
     problems: list[StrOrPromise] = []
+    future = future_problem(at)
+    if future is not None:
+        problems.append(future)
     if code == StepCode.PRE_CHECK:
         if at < procedure.checked_in_at:
             problems.append(
@@ -463,6 +480,16 @@ def _check_cycle(
             {"freeze_stop": [_("Times must follow freeze start < freeze stop < thaw stop.")]}
         )
     errors: dict[str, list[StrOrPromise]] = {}
+    now = timezone.now()
+    for name, value in (
+        ("freeze_start", freeze_start),
+        ("freeze_stop", freeze_stop),
+        ("thaw_stop", thaw_stop),
+    ):
+        future = future_problem(value, now)
+        if future is not None:  # the first time in the future is named; the later follow
+            errors[name] = [future]
+            break
     freeze_s = int((freeze_stop - freeze_start).total_seconds())
     thaw_s = int((thaw_stop - freeze_stop).total_seconds())
     if freeze_s > MAX_FREEZE_S:

@@ -333,6 +333,8 @@ def procedure_checkin(request: AuthenticatedHttpRequest, patient_id: int):
             choices=plans,
             widget=djforms.CheckboxSelectMultiple,
         )
+        # the day's booking's nerves: their latest plans are preselected
+        form.initial["plan_id"] = selectors.appointment_plans(patient, today)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

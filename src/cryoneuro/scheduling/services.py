@@ -25,6 +25,7 @@ from cryoneuro.clinical import nerves as nerve_catalog
 from cryoneuro.core.db import retry_transaction
 from cryoneuro.evaluation.selectors import evaluation_latest
 from cryoneuro.patients.models import Patient
+from cryoneuro.treatmentplans.selectors import plans_admissible
 
 from . import availability
 from .defaults import TYPES, type_defaults
@@ -102,8 +103,9 @@ def validate_nerves(nerve_codes) -> list[str]:
 
 
 def procedure_nerves(patient: Patient, nerve_codes: list[str] | tuple[str, ...]) -> list[str]:
-    """The nerves to treat: those given, else the first candidate for the indication of the
-    patient's latest evaluation."""
+    """The nerves to treat: those given, else those of the patient's feasible treatment
+    plans made since the latest evaluation (issue 11: the booking follows the plan), else
+    the first candidate for the indication of the latest evaluation."""
     codes = validate_nerves(nerve_codes)
     if codes:
         return codes
@@ -111,6 +113,16 @@ def procedure_nerves(patient: Patient, nerve_codes: list[str] | tuple[str, ...])
     latest = evaluation_latest(patient=patient)
     if latest is None:
         return []
+    planned = [
+        code
+        for code in plans_admissible(patient=patient)
+        .filter(created_at__gte=latest.created_at)
+        .order_by("created_at", "id")
+        .values_list("nerve_code", flat=True)
+        if code in nerve_catalog.NERVES
+    ]
+    if planned:
+        return list(dict.fromkeys(planned))
     try:
         candidates = nerve_catalog.nerves_for(latest.indication)
     except ValueError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.utils import formats
@@ -45,7 +46,20 @@ def _relief(window: dict[str, Any] | None) -> dict[str, Any] | None:
         "measured distance": _("measured distance to the end organ"),
         "catalog default distance (unverified)": _("catalog default distance (unverified)"),
     }
-    return {**window, "basis": basis.get(window.get("basis", ""), window.get("basis", ""))}
+    out = {**window, "basis": basis.get(window.get("basis", ""), window.get("basis", ""))}
+    # the stored window's dates are ISO strings: shown in the reader's date format
+    for key in ("onset_dates", "end_dates"):
+        out[key] = [_local_date(v) for v in window.get(key) or []]
+    return out
+
+
+def _local_date(value: Any) -> str:
+    """An ISO date of the stored result in the locale's short date format (as stored when
+    it does not parse)."""
+    try:
+        return formats.date_format(dt.date.fromisoformat(str(value)), "SHORT_DATE_FORMAT")
+    except ValueError:
+        return str(value)
 
 
 def overlay_lines(result: dict[str, Any], inputs: dict[str, Any]) -> list[dict[str, Any]]:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 import pytest
 
-__all__ = ["cleared_patient", "full_procedure", "run_procedure"]
+__all__ = ["cleared_patient", "full_procedure", "recorded_at", "run_procedure"]
 
 
 @pytest.fixture
@@ -50,6 +51,19 @@ STEP_DATA = {
 }
 
 
+def recorded_at(at: dt.datetime):
+    """The clock at ``at`` while a step timed ``at`` is recorded, when ``at`` is later than
+    now (issue 11: a time in the future is refused; a test that records a procedure
+    starting now records each step when it happens), else the real clock."""
+    from django.utils import timezone
+
+    if at <= timezone.now():
+        return contextlib.nullcontext()
+    import time_machine
+
+    return time_machine.travel(at + dt.timedelta(seconds=1), tick=True)
+
+
 def run_procedure(
     patient,
     user,
@@ -76,23 +90,25 @@ def run_procedure(
     for code in ("pre_check", "imaging", "positioning", "disinfection", "anaesthesia", "insertion"):
         t += dt.timedelta(minutes=minutes_per_step)
         if code not in skip:
-            services.procedure_step_record(
-                procedure=procedure, user=user, code=code, data=STEP_DATA[code], at=t
-            )
+            with recorded_at(t):
+                services.procedure_step_record(
+                    procedure=procedure, user=user, code=code, data=STEP_DATA[code], at=t
+                )
     if "nerves" not in skip:
         for code in nerves:
             nerve = services.procedure_nerve_add(
                 procedure=procedure, user=user, nerve_code=code, probe="Iovera 190", cryogen="n2o"
             )
             for _ in range(2):
-                services.procedure_cycle_add(
-                    nerve=nerve,
-                    user=user,
-                    freeze_start=t,
-                    freeze_stop=t + dt.timedelta(seconds=60),
-                    thaw_stop=t + dt.timedelta(seconds=90),
-                    min_temperature_c=-88,
-                )
+                with recorded_at(t + dt.timedelta(seconds=90)):
+                    services.procedure_cycle_add(
+                        nerve=nerve,
+                        user=user,
+                        freeze_start=t,
+                        freeze_stop=t + dt.timedelta(seconds=60),
+                        thaw_stop=t + dt.timedelta(seconds=90),
+                        min_temperature_c=-88,
+                    )
                 t += dt.timedelta(minutes=2)
     for code in ("probe_removal", "surveillance", "discharge"):
         t += dt.timedelta(minutes=minutes_per_step)
@@ -103,7 +119,10 @@ def run_procedure(
         data = dict(STEP_DATA[code])
         if code == "surveillance" and procedure.nerves.filter(nerve_is_mixed=True).exists():
             data["motor_check"] = "normal"
-        services.procedure_step_record(procedure=procedure, user=user, code=code, data=data, at=t)
+        with recorded_at(t):
+            services.procedure_step_record(
+                procedure=procedure, user=user, code=code, data=data, at=t
+            )
     return procedure
 
 

@@ -6,6 +6,7 @@ appointment), then the same rules through the API."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -248,6 +249,91 @@ def test_it_refuses_a_step_timed_before_the_pre_check(cleared_patient, nurse):
     assert "at" in error.value.message_dict
 
 
+def _at_noon():
+    """The clock at 12:00 today, still (the future is then 12:02 and later)."""
+    import time_machine
+
+    noon = timezone.make_aware(
+        dt.datetime.combine(timezone.localdate(), dt.time(12, 0)), timezone.get_current_timezone()
+    )
+    return time_machine.travel(noon, tick=False)
+
+
+def test_it_refuses_a_step_timed_in_the_future_beyond_the_clock_tolerance(cleared_patient, nurse):
+    from cryoneuro.procedures.limits import CLOCK_TOLERANCE_S
+
+    assert CLOCK_TOLERANCE_S == 120
+    procedure = _checkin(cleared_patient, nurse)
+    _pre_check(procedure, nurse)
+    noon = _nine() + dt.timedelta(hours=3)
+    with _at_noon():
+        with pytest.raises(ValidationError) as error:
+            services.procedure_step_record(
+                procedure=procedure,
+                user=nurse,
+                code="imaging",
+                data=STEP_DATA["imaging"],
+                at=noon + dt.timedelta(seconds=CLOCK_TOLERANCE_S + 60),
+            )
+        assert "dans le futur" in error.value.message_dict["at"][0]
+        assert "12:03:00" in error.value.message_dict["at"][0]
+        # within the tolerance (a time typed to the minute, a clock a minute ahead): taken
+        services.procedure_step_record(
+            procedure=procedure,
+            user=nurse,
+            code="imaging",
+            data=STEP_DATA["imaging"],
+            at=noon + dt.timedelta(seconds=CLOCK_TOLERANCE_S),
+        )
+    assert procedure.steps.filter(code="imaging").exists()
+
+
+def test_it_refuses_a_cycle_ending_in_the_future_naming_the_first_future_time(
+    cleared_patient, nurse
+):
+    _procedure, nerve = _ready_nerve(cleared_patient, nurse)
+    noon = _nine() + dt.timedelta(hours=3)
+    with _at_noon(), pytest.raises(ValidationError) as error:  # ends at 12:02:30
+        _cycle(nerve, nurse, noon + dt.timedelta(seconds=30), freeze_s=60, thaw_s=60)
+    assert set(error.value.message_dict) == {"thaw_stop"}
+    assert "12:02:30" in error.value.message_dict["thaw_stop"][0]
+    with _at_noon(), pytest.raises(ValidationError) as error:
+        _cycle(nerve, nurse, noon + dt.timedelta(minutes=5))
+    assert set(error.value.message_dict) == {"freeze_start"}
+    assert "dans le futur" in error.value.message_dict["freeze_start"][0]
+    assert not nerve.cycles.exists()
+
+
+def test_the_step_form_shows_the_future_time_as_a_field_error(cleared_patient, nurse, login):
+    procedure = _checkin(cleared_patient, nurse)
+    _pre_check(procedure, nurse)
+    client = login(nurse)
+    with _at_noon():
+        response = client.post(
+            f"/procedures/{procedure.pk}/steps/imaging/",
+            {
+                "imaging-at": "12:30",
+                "imaging-modality": "ultrasound",
+                "imaging-nerve_identified": "yes",
+            },
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+    page = response.content.decode()
+    assert "12:30:00 is in the future" in page
+    assert not procedure.steps.filter(code="imaging").exists()
+    with _at_noon():
+        response = client.post(
+            f"/procedures/{procedure.pk}/steps/imaging/",
+            {
+                "imaging-at": "12:30",
+                "imaging-modality": "ultrasound",
+                "imaging-nerve_identified": "yes",
+            },
+            HTTP_ACCEPT_LANGUAGE="fr",
+        )
+    assert "12:30:00 est dans le futur" in response.content.decode()
+
+
 # ----------------------------------------------------------------------------- plan vs actual
 
 
@@ -300,6 +386,27 @@ def test_the_panel_shows_the_difference_not_as_planned(cleared_patient, physicia
     page = login(nurse).get(f"/procedures/{procedure.pk}/").content.decode()
     assert 'data-as-planned="false"' in page
     assert 'data-as-planned="true"' not in page
+
+
+def test_it_flags_a_thaw_off_the_plan_like_the_freeze(cleared_patient, physician, nurse, login):
+    procedure, nerve = _planned(cleared_patient, physician, nurse)  # 1 x 60 s, thaw 30 s
+    assert freeze_tolerance_s(30) == 15
+    _cycle(nerve, nurse, _nine() + dt.timedelta(minutes=20), freeze_s=60, thaw_s=50)
+    diff = selectors.plan_differences(procedure)
+    row = diff["protocols"][0]
+    assert row["cycles_off"] == [] and row["thaw_cycles_off"] == [1]
+    assert row["planned_thaw_s"] == 30 and row["done_thaw_each_s"] == [50]
+    assert row["differs"] and diff["as_planned"] is False
+    page = login(nurse).get(f"/procedures/{procedure.pk}/").content.decode()
+    assert 'data-thaw-off="1"' in page and "décongélation écartée du plan de plus de 15 s" in page
+    assert 'data-as-planned="false"' in page
+
+
+def test_it_accepts_a_thaw_within_the_tolerance(cleared_patient, physician, nurse):
+    procedure, nerve = _planned(cleared_patient, physician, nurse)
+    _cycle(nerve, nurse, _nine() + dt.timedelta(minutes=20), freeze_s=60, thaw_s=44)
+    diff = selectors.plan_differences(procedure)
+    assert diff["protocols"][0]["thaw_cycles_off"] == [] and diff["as_planned"] is True
 
 
 # ----------------------------------------------------------------------------- corrections
@@ -597,3 +704,29 @@ def test_api_refuses_an_implausible_cycle_and_corrects_and_strikes(cleared_patie
     detail = client.get(f"/api/procedures/{procedure.pk}").json()
     assert detail["nerves"][0]["cycles"][0]["struck_out"] is True
     assert detail["checklist"][6]["done"] is False  # the nerves step: no live cycle
+
+
+def test_admission_preselects_the_plan_of_the_days_booked_nerve(
+    cleared_patient, physician, nurse, login
+):
+    from cryoneuro.treatmentplans.models import TreatmentPlan
+
+    def plan(nerve, status="feasible"):
+        return TreatmentPlan.objects.create(
+            patient=cleared_patient,
+            created_by=physician,
+            status=status,
+            nerve_code=nerve,
+            inputs={},
+            software_version="t",
+            result={"protocol": {"cycles": 1, "freeze_s": 60, "thaw_s": 30}},
+        )
+
+    older, latest, other = plan("ipbsn"), plan("ipbsn"), plan("afcn")
+    plan("ipbsn", status="infeasible")  # never offered
+    appointment = _appointment(cleared_patient, physician, _nine())
+    assert selectors.appointment_plans(cleared_patient, appointment) == [latest.pk]
+    assert selectors.appointment_plans(cleared_patient, None) == []
+    page = login(nurse).get(f"/patients/{cleared_patient.pk}/procedures/new/").content.decode()
+    checked = set(re.findall(r'<input[^>]*name="plan_id"[^>]*value="(\d+)"[^>]*checked', page))
+    assert checked == {str(latest.pk)}, (checked, older.pk, other.pk)
