@@ -57,7 +57,7 @@ def test_the_demo_shows_a_bleeding_tier_decision_for_apixaban(tmp_path, settings
     )
     assert "stop apixaban 3 days before; restart 24 h after" in hit["message_en"]
     assert "arrêter l'apixaban 3 jours avant" in hit["message_fr"]
-    assert evaluation.ruleset_version == "2026.12.6"
+    assert evaluation.ruleset_version == "2026.12.7"
 
 
 def test_the_demo_treated_patients_have_their_allergies_recorded(tmp_path, settings, client):

@@ -135,7 +135,7 @@ def test_the_form_takes_age_and_allergies_from_the_record(client, physician, mak
     assert response.status_code == 302
     evaluation = Evaluation.objects.get()
     assert evaluation.age_years == patient.age_on(timezone.localdate()) < 18
-    assert evaluation.allergies == [AMIDE] and evaluation.ruleset_version == "2026.12.6"
+    assert evaluation.allergies == [AMIDE] and evaluation.ruleset_version == "2026.12.7"
     codes = {h["code"] for h in evaluation.decision["fired"]}
     assert {"NR_MINOR", "NR_ALLERGY_LOCAL_ANAESTHETIC"} <= codes
     assert evaluation.outcome == "needs_review"
@@ -200,7 +200,7 @@ def test_an_old_decision_keeps_the_rule_set_that_made_it(physician, make_patient
     Evaluation.objects.filter(pk=evaluation.pk).update(ruleset_version="2026.11.1")
     new = evaluation_create(patient=patient, created_by=physician, case=Case(**knee_case))
     versions = set(Evaluation.objects.values_list("ruleset_version", flat=True))
-    assert versions == {"2026.11.1", "2026.12.6"} and new.ruleset_version == "2026.12.6"
+    assert versions == {"2026.11.1", "2026.12.7"} and new.ruleset_version == "2026.12.7"
 
 
 # ---------------------------------------------------------------- the procedure's pre-check

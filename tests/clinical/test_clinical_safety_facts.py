@@ -25,7 +25,7 @@ def _errors(lang: str = "fr", **overrides) -> dict[str, str]:
 
 def test_it_bumps_the_ruleset_version_and_stores_the_safety_thresholds():
     decision = _assess()
-    assert RULESET_VERSION == "2026.12.6" == decision.to_dict()["ruleset_version"]
+    assert RULESET_VERSION == "2026.12.7" == decision.to_dict()["ruleset_version"]
     assert decision.to_dict()["safety_thresholds"]["failed_sessions_max"] == 2
     assert decision.outcome == "eligible"
 
@@ -160,6 +160,48 @@ def test_it_needs_a_block_where_the_sources_make_it_usual():
     assert "ICHD-3" in next(h.source for h in occipital.fired if "BLOCK" in h.code)
     knee = _assess("knee_arthrosis", diagnostic_block_relief_pct=None)
     assert "NR_DIAGNOSTIC_BLOCK_MISSING" not in knee.codes()
+
+
+GENICULAR = ["genicular_superomedial", "genicular_superolateral", "genicular_inferomedial"]
+
+
+def test_it_needs_a_block_before_freezing_a_nerve_where_the_sources_make_it_usual():
+    # genicular nerves: a >= 50 % diagnostic block precedes cryoneurolysis in Lo Bianco 2025
+    # and the Panagopoulos 2023 protocol (clinical/nerves.py, block_usual_source)
+    knee = _assess("knee_arthrosis", diagnostic_block_relief_pct=None, target_nerves=GENICULAR)
+    assert "NR_DIAGNOSTIC_BLOCK_MISSING_TARGET" in knee.codes()
+    assert knee.outcome == "needs_review"
+    hit = next(h for h in knee.fired if h.code == "NR_DIAGNOSTIC_BLOCK_MISSING_TARGET")
+    assert "genicular_superomedial, genicular_superolateral" in hit.message_fr
+    assert "habituel avant la cryoneurolyse" in hit.message_fr
+    assert "usual before cryoneurolysis" in hit.message_en
+    assert "Lo Bianco" in hit.source and "Panagopoulos" in hit.source
+    # only the flagged targets are named
+    mixed = _assess(diagnostic_block_relief_pct=None, target_nerves=["ipbsn", GENICULAR[2]])
+    hit = next(h for h in mixed.fired if h.code == "NR_DIAGNOSTIC_BLOCK_MISSING_TARGET")
+    assert "genicular_inferomedial" in hit.message_en and "ipbsn" not in hit.message_en
+
+
+def test_a_block_or_an_unflagged_target_does_not_ask_for_one():
+    done = _assess(diagnostic_block_relief_pct=80, target_nerves=GENICULAR)
+    assert "NR_DIAGNOSTIC_BLOCK_MISSING_TARGET" not in done.codes()
+    assert done.outcome == "eligible"
+    ipbsn = _assess(diagnostic_block_relief_pct=None, target_nerves=["ipbsn", "afcn"])
+    assert "NR_DIAGNOSTIC_BLOCK_MISSING_TARGET" not in ipbsn.codes()
+    assert ipbsn.outcome == "eligible"
+    unnamed = _assess(diagnostic_block_relief_pct=None)
+    assert "NR_DIAGNOSTIC_BLOCK_MISSING_TARGET" not in unnamed.codes()
+    # a negative block is reviewed by its own rule, not as a missing one
+    negative = _assess(diagnostic_block_relief_pct=30, target_nerves=GENICULAR)
+    assert "NR_DIAGNOSTIC_BLOCK_NEGATIVE" in negative.codes()
+    assert "NR_DIAGNOSTIC_BLOCK_MISSING_TARGET" not in negative.codes()
+
+
+def test_the_catalog_flags_only_sourced_nerves_for_a_usual_block():
+    from cryoneuro.clinical.nerves import NERVES
+
+    flagged = {c for c, n in NERVES.items() if n.block_usual_source}
+    assert flagged == set(GENICULAR)
 
 
 @pytest.mark.parametrize(

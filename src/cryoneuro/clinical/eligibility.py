@@ -60,7 +60,7 @@ __all__ = [
     "case_json_schema",
 ]
 
-RULESET_VERSION = "2026.12.6"
+RULESET_VERSION = "2026.12.7"
 """Version of the rule table; bump on any change to a rule, a message or a default."""
 
 Severity = Literal["contraindication", "needs_review", "supports"]
@@ -785,6 +785,11 @@ SRC_BLOCK_POSITIVE = (
 )
 
 
+def _block_usual_targets(case: Case) -> list[str]:
+    """The case's target nerves before which the sources make a diagnostic block usual."""
+    return [c for c in case.target_nerves if c in NERVES and NERVES[c].block_usual_source]
+
+
 def _allergies(case: Case, *substances: str) -> list[str]:
     return [a.substance for a in case.allergies if a.substance in substances]
 
@@ -946,6 +951,24 @@ _SAFETY_RULES: tuple[Rule, ...] = (
         lambda case, t: (
             case.indication in BLOCK_USUAL_FOR and case.diagnostic_block_relief_pct is None
         ),
+    ),
+    Rule(
+        "NR_DIAGNOSTIC_BLOCK_MISSING_TARGET",
+        "needs_review",
+        "Information manquante : pas de bloc diagnostique, habituel avant la cryoneurolyse de "
+        "ce nerf ({nerves}).",
+        "Missing information: no diagnostic block, usual before cryoneurolysis of this nerve "
+        "({nerves}).",
+        "per target nerve (clinical/nerves.py, block_usual_source): "
+        + "; ".join(
+            sorted({n.block_usual_source for n in NERVES.values() if n.block_usual_source})
+        ),
+        lambda case, t: (
+            case.diagnostic_block_relief_pct is None
+            and case.indication not in BLOCK_USUAL_FOR
+            and bool(_block_usual_targets(case))
+        ),
+        lambda case, t: {"nerves": ", ".join(_block_usual_targets(case))},
     ),
     Rule(
         "SUP_CONSENT_GIVEN",

@@ -175,6 +175,10 @@ class TargetNerve:
     motor_deficit_en: str = ""
     figures_verified: bool = False
     figures_note: str = FIGURES_NOTE
+    block_usual_source: str = ""
+    """Where the sources make a diagnostic (prognostic) block usual before freezing this
+    nerve, the source; empty otherwise. Its absence then needs review (rule
+    ``NR_DIAGNOSTIC_BLOCK_MISSING_TARGET``)."""
 
     @property
     def verified(self) -> bool:
@@ -214,6 +218,15 @@ _US_FL: tuple[Imaging, ...] = ("ultrasound", "fluoroscopy")
 _US_CT: tuple[Imaging, ...] = ("ultrasound", "ct")
 
 
+S_BLOCK_GENICULAR = (
+    "a diagnostic genicular block (>= 50 % relief) precedes genicular cryoneurolysis in: Lo Bianco "
+    "et al., Pain Ther 2025, doi 10.1007/s40122-025-00727-5 (n=90, inclusion criterion; abstract "
+    "read); Panagopoulos et al., J Orthop Surg Res 2023;18:295 (trial protocol, recruitment by a "
+    "diagnostic block of four genicular nerves); a 2024 World Congress poster of 51 patients "
+    "(block with 1 ml lidocaine 2 %, >= 50 % NRS relief). Study practice, not a guideline"
+)
+
+
 def _genicular(code: str, fr: str, en: str, where_fr: str, where_en: str) -> TargetNerve:
     return TargetNerve(
         code=code,
@@ -237,6 +250,7 @@ def _genicular(code: str, fr: str, en: str, where_fr: str, where_en: str) -> Tar
         bleeding_source=B_ON_BONE
         + "; the genicular artery of the same name lies beside the target",
         bleeding_verified=True,
+        block_usual_source=S_BLOCK_GENICULAR,
     )
 
 
