@@ -88,6 +88,7 @@ def test_serve_starts_gunicorn_answering_healthz_with_the_security_headers(tmp_p
         assert headers["Referrer-Policy"] == "same-origin"
         assert "default-src 'self'" in headers["Content-Security-Policy"]
         assert "camera=()" in headers["Permissions-Policy"]
+        request_id = headers["X-Request-ID"]
         # Plain HTTP from the proxy: no HSTS; the trusted proxy header says https: HSTS.
         assert "Strict-Transport-Security" not in headers
         _, proxied, _ = _get(f"{base}/healthz", **{"X-Forwarded-Proto": "https"})
@@ -101,4 +102,9 @@ def test_serve_starts_gunicorn_answering_healthz_with_the_security_headers(tmp_p
     served = log.read_text()
     assert '"GET /healthz HTTP/1.1" 200' in served
     assert "Dupont" not in served  # the access log drops query strings
+    assert f"rid={request_id}" in served  # access log line and app log share the id
+    app_lines = [json.loads(line) for line in served.splitlines() if line.startswith("{")]
+    assert any(
+        line["route"] == "healthz" and line["request_id"] == request_id for line in app_lines
+    )
     assert "Traceback" not in served
