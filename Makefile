@@ -18,7 +18,7 @@ MYPY := env -u CRYONEURO_TEST_DB -u CRYONEURO_TEST_DATABASE_URL PYTHONPATH=src $
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint fmt typecheck bench install system-deps demo messages clean
+.PHONY: run serve test lint fmt typecheck bench install system-deps demo messages clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ run: $(STAMP)
 	@DJANGO_SETTINGS_MODULE=$(RUN_SETTINGS) $(PY) -m cryoneuro.manage load_demo --url http://$(HOST):$(PORT)/
 	@echo "cryoneuro: serving on http://$(HOST):$(PORT)/"
 	@FOLLOWUP_SITE_URL=http://$(HOST):$(PORT) DJANGO_SETTINGS_MODULE=$(RUN_SETTINGS) $(PY) -m cryoneuro.manage runserver --noreload $(HOST):$(PORT)
+
+## make serve: production (cryoneuro.site.settings.prod): check --deploy, migrate --check (MIGRATE=1
+## applies them), collectstatic, then gunicorn on $$CRYONEURO_BIND (127.0.0.1:8000) behind a TLS proxy
+serve: $(STAMP)
+	@PY=$(PY) MIGRATE=$(MIGRATE) bash scripts/serve.sh
 
 ## make test: system packages (chromium, postgresql, redis-server) where missing, lint, format, the app map
 ## (.importlinter), mypy (whole package), pytest on SQLite and PostgreSQL

@@ -31,6 +31,11 @@ def _redis():
         ("CRYONEURO_REDIS_URL", "redis://cache:63790000/0", lambda: _redis()),
         ("CRYONEURO_REDIS_URL", "redis:///0", lambda: _redis()),
         (
+            "CRYONEURO_TRUSTED_PROXY_HEADER",
+            "X-Forwarded Proto",
+            lambda: env.get_proxy_ssl_header("CRYONEURO_TRUSTED_PROXY_HEADER"),
+        ),
+        (
             "AXES_ACCOUNT_FAILURE_LIMIT",
             "0",
             lambda: env.get_int("AXES_ACCOUNT_FAILURE_LIMIT", 20, minimum=1),
@@ -209,4 +214,60 @@ def test_production_names_a_bad_redis_url(tmp_path):
     )
     assert result.returncode == 2
     assert "CRYONEURO_REDIS_URL='cache:6379' is not a Redis URL" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def _production_proxy_header(tmp_path, **extra):
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django, json; from django.conf import settings; django.setup();"
+            "print(json.dumps(settings.SECURE_PROXY_SSL_HEADER))",
+        ],
+        env={
+            **{
+                k: v
+                for k, v in os.environ.items()
+                if k not in {"CRYONEURO_TEST_DATABASE_URL", "CRYONEURO_TRUSTED_PROXY_HEADER"}
+            },
+            "DJANGO_SETTINGS_MODULE": "cryoneuro.site.settings.prod",
+            "SECRET_KEY": "x" * 50,
+            "CRYONEURO_AUDIT_KEYS": "k1:" + "ab" * 32,
+            "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3",
+            "CRYONEURO_VAR_DIR": str(tmp_path),
+            "PYTHONPATH": SRC,
+            **extra,
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_trusts_a_proxy_header_only_when_configured(tmp_path):
+    """A client's own X-Forwarded-Proto must not make plain HTTP look like https."""
+    default = _production_proxy_header(tmp_path)
+    assert default.returncode == 0, default.stderr
+    assert json.loads(default.stdout) is None
+    for spelling in ("X-Forwarded-Proto", "HTTP_X_FORWARDED_PROTO", "x-forwarded-proto"):
+        configured = _production_proxy_header(tmp_path, CRYONEURO_TRUSTED_PROXY_HEADER=spelling)
+        assert configured.returncode == 0, configured.stderr
+        assert json.loads(configured.stdout) == ["HTTP_X_FORWARDED_PROTO", "https"]
+
+
+def test_production_names_a_bad_proxy_header(tmp_path):
+    result = _start(
+        DJANGO_SETTINGS_MODULE="cryoneuro.site.settings.prod",
+        SECRET_KEY="x" * 50,
+        CRYONEURO_AUDIT_KEYS="k1:" + "ab" * 32,
+        DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
+        CRYONEURO_VAR_DIR=str(tmp_path),
+        CRYONEURO_TRUSTED_PROXY_HEADER="X-Forwarded-Proto: https",
+    )
+    assert result.returncode == 2
+    assert (
+        "CRYONEURO_TRUSTED_PROXY_HEADER='X-Forwarded-Proto: https' is not an HTTP header name"
+        in result.stderr
+    )
     assert "Traceback" not in result.stderr

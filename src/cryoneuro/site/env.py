@@ -145,3 +145,26 @@ def get_redis_url(name: str) -> str | None:
     ):
         raise ImproperlyConfigured(f"{name}={value!r} names no Redis server (host or path).")
     return value
+
+
+# An HTTP header name as the proxy sends it: RFC 9110 token characters that a header
+# name really uses (letters, digits, hyphen); WSGI spells it HTTP_X_FORWARDED_PROTO.
+_HEADER_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+
+
+def get_proxy_ssl_header(name: str) -> tuple[str, str] | None:
+    """Django's ``SECURE_PROXY_SSL_HEADER`` from a header name (``X-Forwarded-Proto`` or
+    ``HTTP_X_FORWARDED_PROTO``), or None when unset: the header is trusted only when the
+    operator says a TLS proxy sets it (and strips the client's own)."""
+    value = _raw(name)
+    if value is None or value.strip() == "":
+        return None
+    value = value.strip()
+    meta = value.upper().replace("-", "_")
+    if not meta.startswith("HTTP_"):
+        meta = f"HTTP_{meta}"
+    if meta == "HTTP_" or not set(meta) <= _HEADER_CHARS or "__" in meta:
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not an HTTP header name (e.g. X-Forwarded-Proto)."
+        )
+    return (meta, "https")

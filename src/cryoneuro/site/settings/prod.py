@@ -23,7 +23,9 @@ SECURE_SSL_REDIRECT = env.get_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = env.get_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = False
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Trusted only when configured: behind a TLS proxy that sets this header (and overwrites
+# the client's own), never by default, or a client could claim https over plain HTTP.
+SECURE_PROXY_SSL_HEADER = env.get_proxy_ssl_header("CRYONEURO_TRUSTED_PROXY_HEADER")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
