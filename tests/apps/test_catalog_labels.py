@@ -73,3 +73,15 @@ def test_it_names_every_probe_cryogen_and_plan_limit_and_keeps_the_planners_sour
         assert "non vérifiée" in labels.label("plan_limit_source", "skin_limit_c")
         assert labels.label("probe", "16g") == "sonde aiguille 16 G"
         assert labels.label("cryogen", "n2o") == "N2O (protoxyde d'azote)"
+
+
+def test_the_relief_source_note_follows_the_page_language_and_keeps_older_notes():
+    from cryoneuro.clinical.regeneration import REGENERATION_SOURCES
+
+    with translation.override("en"):
+        assert labels.relief_source(REGENERATION_SOURCES) == REGENERATION_SOURCES
+    with translation.override("fr"):
+        french = labels.relief_source(REGENERATION_SOURCES)
+        assert french.startswith("modèle de soulagement") and "Radnovich 2017" in french
+        older = "relief model 2026.12.1: end = distance / rate"
+        assert labels.relief_source(older) == older

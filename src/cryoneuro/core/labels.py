@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from cryoneuro.clinical import outcomes
 from cryoneuro.clinical import questionnaires as q
 from cryoneuro.clinical.nerves import NERVES
+from cryoneuro.clinical.regeneration import REGENERATION_SOURCES, RELIEF_MODEL_VERSION
 from cryoneuro.physics.devices import DEVICES
 
 
@@ -165,6 +166,21 @@ SOURCES: Mapping[str, Promise] = {
     ),
 }
 """The source notes of ``clinical.outcomes.next_step`` (keyed by the text it writes)."""
+
+
+def relief_source(stored: str) -> str:
+    """The relief window's source note in the reader's language when it is the current
+    model's (``clinical.regeneration.REGENERATION_SOURCES``); a note stored by another
+    model version is shown as it was stored."""
+    if stored != REGENERATION_SOURCES:
+        return stored
+    return gettext(
+        "relief model %(version)s: end = delay + distance / human rate; rate 1.0-2.0 "
+        "mm/day (SIR abstract 401; Buchthal & Kühl, JNNP 1979;42:436); delay calibrated on "
+        "Radnovich 2017, DiFiore 2024, Matelich 2022 (docs/clinical/relief-window.md); onset: "
+        "J Cell Biol 2012;196:7, Open Biol 2019 (Wallerian degeneration 24-72 h)"
+    ) % {"version": RELIEF_MODEL_VERSION}
+
 
 CATALOGS: Mapping[str, Mapping[str, Promise]] = {
     "side": SIDES,

@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cryoneuro.clinical.nerves import NERVES
-from cryoneuro.core.labels import label
+from cryoneuro.core.labels import label, relief_source
 from cryoneuro.planning.inputs import LIMIT_SOURCES
 
 from .messages import SENSITIVITY_LABELS, STRUCTURE_STATUS, _label, decimals_against, render
@@ -47,6 +47,7 @@ def _relief(window: dict[str, Any] | None) -> dict[str, Any] | None:
         "catalog default distance (unverified)": _("catalog default distance (unverified)"),
     }
     out = {**window, "basis": basis.get(window.get("basis", ""), window.get("basis", ""))}
+    out["source"] = relief_source(str(window.get("source", "")))
     # the stored window's dates are ISO strings: shown in the reader's date format
     for key in ("onset_dates", "end_dates"):
         out[key] = [_local_date(v) for v in window.get(key) or []]
