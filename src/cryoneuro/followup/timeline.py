@@ -215,5 +215,8 @@ def build_chart(*, patient: Patient, language: str = "fr", today: dt.date | None
         "last_mme": mme[-1][1] if mme else None,
         "last_nrs": points[-1][1]["value"] if points else None,
         "first_nrs": points[0][1]["value"] if points else None,
+        # one measure has no trend: the page shows it alone, never "20 → 20"
+        "mme_points": len(mme),
+        "nrs_points": len(points),
     }
     return chart

@@ -285,3 +285,26 @@ def test_the_patients_own_relief_updates_the_next_prediction(cleared_patient, nu
     page = client.get(f"/patients/{cleared_patient.pk}/follow-up/").content.decode()
     assert 'class="next-window" data-personalised="true"' in page
     assert "relief lasted 30 days" in page or "soulagement a duré 30 jours" in page
+
+
+def test_one_opioid_measure_shows_no_trend_on_the_timeline(full_procedure, nurse, client):
+    import re
+
+    _answer(
+        full_procedure.patient,
+        nurse,
+        full_procedure,
+        7,
+        3,
+        analgesics=[{"drug": "codeine", "route": "oral", "daily_dose": 240.0}],
+    )  # 36 MME, the only opioid point
+    client.force_login(nurse)
+    page = client.get(
+        f"/patients/{full_procedure.patient.pk}/timeline/", HTTP_ACCEPT_LANGUAGE="fr"
+    ).content.decode()
+    summary = re.search(r'<p class="summary" id="timeline-summary">(.*?)</p>', page, re.S)
+    assert summary, page[:2000]
+    text = re.sub(r"<[^>]+>", "", summary.group(1))
+    opioids, pain = text.split(" · ")
+    assert "→" not in opioids and "36" in opioids and "une seule mesure" in opioids
+    assert "7 → 3/10" in pain  # the procedure-day baseline and the answer: a trend
