@@ -1,5 +1,6 @@
 """`make serve`'s script starts the real gunicorn with the production settings."""
 
+import contextlib
 import json
 import os
 import signal
@@ -42,7 +43,14 @@ def test_serve_starts_gunicorn_answering_healthz_with_the_security_headers(tmp_p
         **{
             k: v
             for k, v in os.environ.items()
-            if k not in {"DJANGO_SETTINGS_MODULE", "CRYONEURO_TEST_DATABASE_URL"}
+            # DJANGO_ALLOW_ASYNC_UNSAFE: set for the whole session by the browser tests'
+            # conftest; a production environment never has it (check --deploy refuses it)
+            if k
+            not in {
+                "DJANGO_SETTINGS_MODULE",
+                "CRYONEURO_TEST_DATABASE_URL",
+                "DJANGO_ALLOW_ASYNC_UNSAFE",
+            }
             and not k.startswith("CRYONEURO_")
         },
         "PYTHONPATH": str(ROOT / "src"),
@@ -97,7 +105,8 @@ def test_serve_starts_gunicorn_answering_healthz_with_the_security_headers(tmp_p
         status, _, page = _get(f"{base}/accounts/login/", **{"X-Forwarded-Proto": "https"})
         assert status == 200 and b"/static/" in page
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
+        with contextlib.suppress(ProcessLookupError):  # it may have exited on its own
+            os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=60)
     served = log.read_text()
     assert '"GET /healthz HTTP/1.1" 200' in served
