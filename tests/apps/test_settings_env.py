@@ -157,20 +157,21 @@ def test_a_redis_url_is_optional_and_kept_as_given(monkeypatch):
         assert _redis() == url
 
 
-def _production_cache(tmp_path, **extra):
+def _production_settings(tmp_path, expression, *, unset=(), **extra):
+    """The production settings imported in a fresh process: ``expression`` (over
+    ``settings``) printed as JSON. ``unset``: variables of this session to leave out."""
     return subprocess.run(
         [
             sys.executable,
             "-c",
             "import django, json; from django.conf import settings; django.setup();"
-            "c = settings.CACHES['default'];"
-            "print(json.dumps([c['BACKEND'], c['LOCATION'], settings.AXES_HANDLER]))",
+            f"print(json.dumps({expression}))",
         ],
         env={
             **{
                 k: v
                 for k, v in os.environ.items()
-                if k not in {"CRYONEURO_TEST_DATABASE_URL", "CRYONEURO_REDIS_URL"}
+                if k not in {"CRYONEURO_TEST_DATABASE_URL", *unset}
             },
             "DJANGO_SETTINGS_MODULE": "cryoneuro.site.settings.prod",
             "SECRET_KEY": "x" * 50,
@@ -184,6 +185,14 @@ def _production_cache(tmp_path, **extra):
         text=True,
         timeout=120,
     )
+
+
+def _production_cache(tmp_path, **extra):
+    expression = (
+        "[settings.CACHES['default']['BACKEND'], settings.CACHES['default']['LOCATION'], "
+        "settings.AXES_HANDLER]"
+    )
+    return _production_settings(tmp_path, expression, unset={"CRYONEURO_REDIS_URL"}, **extra)
 
 
 def test_production_shares_its_cache_between_workers(tmp_path):
@@ -218,30 +227,11 @@ def test_production_names_a_bad_redis_url(tmp_path):
 
 
 def _production_proxy_header(tmp_path, **extra):
-    return subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import django, json; from django.conf import settings; django.setup();"
-            "print(json.dumps(settings.SECURE_PROXY_SSL_HEADER))",
-        ],
-        env={
-            **{
-                k: v
-                for k, v in os.environ.items()
-                if k not in {"CRYONEURO_TEST_DATABASE_URL", "CRYONEURO_TRUSTED_PROXY_HEADER"}
-            },
-            "DJANGO_SETTINGS_MODULE": "cryoneuro.site.settings.prod",
-            "SECRET_KEY": "x" * 50,
-            "CRYONEURO_AUDIT_KEYS": "k1:" + "ab" * 32,
-            "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3",
-            "CRYONEURO_VAR_DIR": str(tmp_path),
-            "PYTHONPATH": SRC,
-            **extra,
-        },
-        capture_output=True,
-        text=True,
-        timeout=120,
+    return _production_settings(
+        tmp_path,
+        "settings.SECURE_PROXY_SSL_HEADER",
+        unset={"CRYONEURO_TRUSTED_PROXY_HEADER"},
+        **extra,
     )
 
 
