@@ -85,3 +85,44 @@ def test_the_relief_source_note_follows_the_page_language_and_keeps_older_notes(
         assert french.startswith("modèle de soulagement") and "Radnovich 2017" in french
         older = "relief model 2026.12.1: end = distance / rate"
         assert labels.relief_source(older) == older
+
+
+@pytest.mark.parametrize("nerve_code", ["ipbsn", "sural"])
+def test_a_catalog_nerve_relief_note_is_french_on_french_pages_and_unchanged_in_english(
+    nerve_code,
+):
+    """The note written by ``relief_window_for_nerve`` (the model's sources, the catalog
+    distance, and for an uncalibrated nerve the pooled-model warning), read back."""
+    from cryoneuro.clinical.nerves import nerve
+    from cryoneuro.clinical.regeneration import relief_window_for_nerve
+
+    window = relief_window_for_nerve(nerve_code)
+    with translation.override("en"):
+        assert labels.relief_source(window.source) == window.source
+    with translation.override("fr"):
+        french = labels.relief_source(window.source)
+    distance = f"{nerve(nerve_code).distance_to_end_organ_mm:g}"
+    assert french.startswith("modèle de soulagement")
+    assert f"distance de {distance} mm par défaut du catalogue" in french
+    assert "catalog default" not in french and "onset:" not in french
+    assert ("modèle commun, non calibré" in french) == (window.calibration == "uncalibrated")
+
+
+def test_a_relief_note_with_an_unknown_tail_is_shown_as_stored():
+    from cryoneuro.clinical.regeneration import REGENERATION_SOURCES
+
+    stored = REGENERATION_SOURCES + "; distance 40 mm measured by hand"
+    with translation.override("fr"):
+        assert labels.relief_source(stored) == stored
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("fr", "Prévu\u00a0: 2"), ("fr-ch", "Prévu\u00a0: 2"), ("en", "Planned: 2")],
+)
+def test_a_label_colon_follows_the_page_language(language, expected):
+    from django.template import engines
+
+    template = engines["django"].from_string('{% translate "Planned" %}{% colon %} 2')
+    with translation.override(language):
+        assert template.render({}) == expected

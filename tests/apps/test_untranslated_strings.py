@@ -48,6 +48,9 @@ SAME_IN_BOTH = {
 }  # fmt: skip
 """Tokens a text node may be made of and still be the same in both languages."""
 
+COLON_WITHOUT_SPACE = re.compile(r"\w*[^\W\d_]\n?:(?=\s|$)")
+"""A word glued to its colon on a French page ("Prévu: 2"; French wants "Prévu : 2")."""
+
 CODE = re.compile(r"^\[?[A-Z0-9_]+\]?$")  # rule codes such as [NR_INR_HIGH]
 OBJECT_TYPE = re.compile(r"\b[a-z_]+\.[a-z_]+\b")  # the audit trail's object types
 
@@ -177,6 +180,9 @@ def _check(client, pages: dict[str, list[str]]) -> list[str]:
             for name in french:
                 if name in en_page:
                     problems[f"French on the English page: {name!r}"].add(where)
+            for bad in COLON_WITHOUT_SPACE.finditer(fr_page):
+                context = fr_page[max(0, bad.start() - 40) : bad.end() + 20]
+                problems[f"French typography, no space before ':': {context!r}"].add(where)
     assert checked
     return [f"{p}  ({', '.join(sorted(w)[:3])})" for p, w in sorted(problems.items())]
 

@@ -267,9 +267,11 @@ def relief_window_for_nerve(
         target.distance_to_end_organ_mm, regrowth_mm_per_day, onset_days
     )
     status = nerve_calibration_status(nerve_code)
-    note = f"; distance {target.distance_to_end_organ_mm:g} mm is a catalog default ({target.figures_note})"
+    note = CATALOG_DISTANCE_NOTE.format(
+        distance=target.distance_to_end_organ_mm, note=target.figures_note
+    )
     if status == "uncalibrated":
-        note += "; no published relief duration for this nerve: pooled model, uncalibrated"
+        note += UNCALIBRATED_NOTE
     return ReliefWindow(
         window.onset_days,
         window.end_days,
@@ -279,6 +281,14 @@ def relief_window_for_nerve(
         delay_days=window.delay_days,
         calibration=status,
     )
+
+
+CATALOG_DISTANCE_NOTE = "; distance {distance:g} mm is a catalog default ({note})"
+"""Appended to the source note when the distance is the catalog's default (the pages
+translate it: ``core.labels.relief_source`` reads it back)."""
+
+UNCALIBRATED_NOTE = "; no published relief duration for this nerve: pooled model, uncalibrated"
+"""Appended to the source note of a nerve without a published relief duration."""
 
 
 # ------------------------------------------------------- the patient's own relief

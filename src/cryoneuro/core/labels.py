@@ -24,8 +24,13 @@ from django.utils.translation import gettext_lazy as _
 
 from cryoneuro.clinical import outcomes
 from cryoneuro.clinical import questionnaires as q
-from cryoneuro.clinical.nerves import NERVES
-from cryoneuro.clinical.regeneration import REGENERATION_SOURCES, RELIEF_MODEL_VERSION
+from cryoneuro.clinical.nerves import FIGURES_NOTE, NERVES
+from cryoneuro.clinical.regeneration import (
+    CATALOG_DISTANCE_NOTE,
+    REGENERATION_SOURCES,
+    RELIEF_MODEL_VERSION,
+    UNCALIBRATED_NOTE,
+)
 from cryoneuro.physics.devices import DEVICES
 
 
@@ -170,16 +175,45 @@ SOURCES: Mapping[str, Promise] = {
 
 def relief_source(stored: str) -> str:
     """The relief window's source note in the reader's language when it is the current
-    model's (``clinical.regeneration.REGENERATION_SOURCES``); a note stored by another
-    model version is shown as it was stored."""
-    if stored != REGENERATION_SOURCES:
+    model's (``clinical.regeneration.REGENERATION_SOURCES``, with the notes that
+    ``relief_window_for_nerve`` appends); a note stored by another model version is shown as
+    it was stored."""
+    if not stored.startswith(REGENERATION_SOURCES):
         return stored
-    return gettext(
+    rest = stored[len(REGENERATION_SOURCES) :]
+    uncalibrated = rest.endswith(UNCALIBRATED_NOTE)
+    if uncalibrated:
+        rest = rest[: -len(UNCALIBRATED_NOTE)]
+    distance = _catalog_distance(rest)
+    if rest and distance is None:
+        return stored  # a note this version does not write: as stored
+    text = gettext(
         "relief model %(version)s: end = delay + distance / human rate; rate 1.0-2.0 "
         "mm/day (SIR abstract 401; Buchthal & Kühl, JNNP 1979;42:436); delay calibrated on "
         "Radnovich 2017, DiFiore 2024, Matelich 2022 (docs/clinical/relief-window.md); onset: "
         "J Cell Biol 2012;196:7, Open Biol 2019 (Wallerian degeneration 24-72 h)"
     ) % {"version": RELIEF_MODEL_VERSION}
+    if distance is not None:
+        text += gettext(
+            "; distance %(distance)s mm is a catalog default (figures are typical anatomical "
+            "orders of magnitude, not sourced in clinical.md/physics.md: configurable "
+            "defaults, measure on the patient's imaging)"
+        ) % {"distance": distance}
+    if uncalibrated:
+        text += gettext("; no published relief duration for this nerve: pooled model, uncalibrated")
+    return text
+
+
+def _catalog_distance(rest: str) -> str | None:
+    """The distance written by ``CATALOG_DISTANCE_NOTE`` in ``rest`` (None when ``rest``
+    is not that note with the catalog's figures note)."""
+    head, _, tail = CATALOG_DISTANCE_NOTE.partition("{distance:g}")
+    if not rest.startswith(head):
+        return None
+    distance, _, after = rest[len(head) :].partition(" ")
+    if " " + after != tail.format(note=FIGURES_NOTE):
+        return None
+    return distance
 
 
 CATALOGS: Mapping[str, Mapping[str, Promise]] = {

@@ -166,7 +166,7 @@ def _procedure(
 
     nurse = ctx.user("inf.bernard")
     procedure = services.procedure_checkin(
-        no_appointment_reason="demo: walk-in, no booking",
+        no_appointment_reason="démo : venu sans rendez-vous",
         patient=patient,
         user=nurse,
         site_label=site,

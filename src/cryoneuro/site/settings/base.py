@@ -88,7 +88,11 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "cryoneuro.accounts.context_processors.role",
             ],
-            "builtins": ["django.templatetags.i18n", "template_partials.templatetags.partials"],
+            "builtins": [
+                "django.templatetags.i18n",
+                "template_partials.templatetags.partials",
+                "cryoneuro.core.templatetags.typography",
+            ],
         },
     }
 ]
