@@ -32,8 +32,25 @@ def _step(page, code, fields, done=True):
         expect(page.locator(f"#step-{code}")).to_have_attribute("data-done", "true")
 
 
+@pytest.fixture
+def six_am_tomorrow():
+    """The clinic's clock at 06:00 tomorrow (ticking), so that the day's times typed
+    below (00:01-05:11, the refused five-hour freeze included) are past whenever the
+    suite runs, and cookies the server dates are never already expired for the browser
+    (whose clock is not moved)."""
+    import time_machine
+    from django.utils import timezone
+
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    moment = timezone.make_aware(
+        dt.datetime.combine(tomorrow, dt.time(6, 0)), timezone.get_current_timezone()
+    )
+    with time_machine.travel(moment, tick=True):
+        yield
+
+
 def test_it_runs_a_procedure_from_check_in_to_discharge(
-    page, nurse, physician, staff_login, make_patient, knee_case
+    six_am_tomorrow, page, nurse, physician, staff_login, make_patient, knee_case
 ):
     from cryoneuro.clinical.eligibility import Case
     from cryoneuro.evaluation.services import evaluation_create
@@ -49,8 +66,7 @@ def test_it_runs_a_procedure_from_check_in_to_discharge(
     midnight = timezone.make_aware(
         dt.datetime.combine(timezone.localdate(), dt.time(0, 0)), timezone.get_current_timezone()
     )
-    if timezone.localtime() < midnight + dt.timedelta(minutes=15):
-        pytest.skip("the day's times below (00:01-00:12) must be in the past")
+    assert timezone.localtime() > midnight + dt.timedelta(hours=5, minutes=15)
     booking = Appointment.objects.create(
         patient=patient,
         type=AppointmentType.objects.get(code="procedure"),
