@@ -1,5 +1,13 @@
 """Single probe, axisymmetric, protocol 2x120/60, 0.1 mm cells at the probe.
 
+Path timed: ``cryoneuro.physics.simulate()`` with its defaults, i.e. ``solver._loop`` with
+``scheme="implicit"``: Strang-split backward Euler (r/2, z, r/2 line sweeps) by the numba
+kernel ``kernels.make_line_solver``. That is what ``cryoneuro freeze`` runs, and what the
+planner runs (on a coarser grid, dt 2 s: ``bench_planner.py`` times ``make_plan``). The
+unsplit ``scheme="coupled"`` (``coupled.step``: sparse Newton, SuperLU), which
+``scheme="auto"`` and the planner's decision runs use near the ends of the active
+segment (issue 12 §4), is timed on the same grid as a secondary line.
+
 Figures: warm wall time (median of 7 runs in this process), cold start in a fresh
 process with the numba cache already filled (import + cache load + run), and a first
 ever run compiling into an empty cache. Baselines measured in the same run: the 0.5 s
@@ -68,11 +76,18 @@ def main() -> None:
     )
     dt_exp = explicit_dt(model)
     explicit_300 = explicit_10 * 30.0
+    t = time.perf_counter()
+    simulate("16g", "n2o", "muscle", "2x120/60", scheme="coupled")
+    coupled = time.perf_counter() - t
 
     with tempfile.TemporaryDirectory() as empty:
         first_ever = fresh_process(empty)
         cached = fresh_process(empty)
     print("axisymmetric single probe, 16 G N2O in muscle, 2x120/60, h_min 0.1 mm")
+    print(
+        "path timed: simulate() -> solver._loop, scheme 'implicit' (Strang-split line sweeps, "
+        "kernels.make_line_solver): what `cryoneuro freeze` and the planner run"
+    )
     print(
         f"grid: {cells} tissue cells, {steps} implicit steps of 1 s (explicit stable step {dt_exp * 1e3:.2f} ms)"
     )
@@ -88,6 +103,10 @@ def main() -> None:
     )
     print(
         f"{'explicit scheme, same grid (extrapolated)':<48} {explicit_300:>9.1f} {explicit_300 / warm:>10.0f} x slower"
+    )
+    print(
+        f"{'coupled (unsplit) scheme, same grid, one run':<48} {coupled:>9.2f} {coupled / warm:>10.0f} x slower"
+        "  (used near the segment ends)"
     )
 
 

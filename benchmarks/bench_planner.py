@@ -2,10 +2,20 @@
 
     .venv/bin/python benchmarks/bench_planner.py [--repeat 5]
 
+Path timed: ``cryoneuro.planning.make_plan`` (what the web app's
+``treatmentplans.services`` and ``cryoneuro plan`` call): the search's runs of
+``simulate()`` on the coarse grid (split ``"implicit"`` scheme, or ``"coupled"`` when the
+nerve lies near an end of the active segment), the decision run of each candidate
+(``"coupled"`` when a nerve, structure or skin point lies near the segment's ends:
+planner.END_ZONE_M) and, with sensitivity, 11 cheap split runs. The table's "check"
+column says which scheme decided.
+
 Cases (16G probe, N2O, skin 2 mm / fat 5 mm / muscle, nerve 1 mm, 10 mm deep):
 - "typical": the probe touching the nerve (the shortest protocol is a single freeze);
 - "far": 1.6 mm gap (a long single freeze, more search);
 - "two cycles", "three cycles": 1.9 and 2.2 mm gaps (cycles needed: the costliest search);
+- "at the tip": the nerve level with the tip (along 0.3 mm, 14 mm deep): the unsplit scheme
+  searches and decides (issue 12 §4);
 each with and without the +/-20 % sensitivity runs (10 extra solver runs).
 Baseline: one ``simulate()`` of the chosen protocol on the physics' default grid, and
 one on the planner's coarse grid. Prints a table with the ratios.
@@ -33,7 +43,13 @@ def main() -> None:
     from cryoneuro.planning import PlanInputs, make_plan
 
     layers = (("skin", 2e-3), ("fat", 5e-3), ("muscle", float("inf")))
-    cases = {"typical": 0.0, "far": 1.6e-3, "two cycles": 1.9e-3, "three cycles": 2.2e-3}
+    cases = {
+        "typical": (0.0, None, 10e-3),
+        "far": (1.6e-3, None, 10e-3),
+        "two cycles": (1.9e-3, None, 10e-3),
+        "three cycles": (2.2e-3, None, 10e-3),
+        "at the tip": (0.0, 0.3e-3, 14e-3),
+    }
 
     cpu: dict[int, float] = {}
 
@@ -53,8 +69,8 @@ def main() -> None:
     warm = time.perf_counter() - t0
 
     rows = []
-    for name, gap in cases.items():
-        inp = PlanInputs(depth=10e-3, diameter=1e-3, layers=layers, gap=gap)
+    for name, (gap, along, depth) in cases.items():
+        inp = PlanInputs(depth=depth, diameter=1e-3, layers=layers, gap=gap, along=along)
         plan = make_plan(inp)
         proto = plan.protocol.compact if plan.protocol else "none"
         tissue = LayeredTissue.of(*layers)
@@ -85,7 +101,7 @@ def main() -> None:
         s_min, s_med = best(partial(make_plan, inp.with_(sensitivity=False)))
         rows.append(
             (
-                name,
+                f"{name} ({plan.geometry['numerics']['decision_scheme']})",
                 proto,
                 int(plan.timings["solver_runs"]),
                 b_fine,
@@ -100,7 +116,7 @@ def main() -> None:
 
     print(f"first plan in the process (numba cache load + imports): {warm:.2f} s")
     head = (
-        "case",
+        "case (check scheme)",
         "protocol",
         "runs",
         "simulate fine",

@@ -30,6 +30,11 @@ def main() -> None:
     injury = res.classify_nerve(nerve, InjuryThresholds(permanent=-140.0))
     print(f"worst class along the nerve: {injury.worst.label}; "
           f"length in the target class: {1e3 * injury.target_length:.1f} mm")  # fmt: skip
+    # the class needs the whole cross-section held below -20 degC for 60 s (or two
+    # complete freeze-thaw cycles); the permanent-injury limit is unverified
+    print(f"longest time below -20 degC of a whole cross-section: "
+          f"{injury.time_below_target_s.max():.0f} s (unverified thresholds: "
+          f"{', '.join(injury.unverified)})")  # fmt: skip
     print(f"skin stays above 0 degC: {res.skin_stays_above(0.0)} "
           f"(coldest {res.skin_min_temperature():.1f} degC)")  # fmt: skip
 

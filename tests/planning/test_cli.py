@@ -46,6 +46,10 @@ def test_it_prints_a_summary():
     )
     assert out.exit_code == 0, out.output
     assert "protocol:" in out.stdout and "tolerance:" in out.stdout
+    # the nerve's dose below the target and the unverified thresholds are said
+    (nerve,) = [line for line in out.stdout.splitlines() if line.startswith("nerve:")]
+    assert "s below -20 degC (needs 60 s or 2 complete freeze-thaw cycles)" in nerve
+    assert "permanent" in nerve.split("unverified thresholds:")[1]
     (relief,) = [line for line in out.stdout.splitlines() if line.startswith("relief:")]
     assert re.fullmatch(r"relief: from day \d+-\d+ until day \d+-\d+", relief), relief
 

@@ -22,9 +22,12 @@ from cryoneuro.planning import (
     inputs_for_nerve,
     make_plan,
 )
-from cryoneuro.planning.planner import _Runner
+from cryoneuro.planning.planner import END_ZONE_M, _Runner, cross_section, split_error_points
 
 UNIFORM = (("muscle", math.inf),)
+#: The isotherm tests check the temperature part of the target alone: no hold time (the
+#: first crossing of the target decides, as with ``target_hold_s=0``).
+NO_HOLD = ClinicalLimits(target_hold_s=0.0)
 
 
 def _runner(inp: PlanInputs) -> _Runner:
@@ -64,7 +67,7 @@ def test_it_imports_no_django():
 
 
 def test_it_picks_the_protocol_whose_isotherm_the_nerve_sits_on():
-    base = PlanInputs(depth=12e-3, diameter=1e-3, layers=UNIFORM, sensitivity=False)
+    base = PlanInputs(depth=12e-3, diameter=1e-3, layers=UNIFORM, sensitivity=False, limits=NO_HOLD)
     r_star = _isotherm_offset(base, "120")
     # a hair inside the -20 degC isotherm of a 120 s freeze: 120 s is the shortest
     plan = make_plan(base.with_(offset=r_star - 0.02e-3))
@@ -76,7 +79,7 @@ def test_it_picks_the_protocol_whose_isotherm_the_nerve_sits_on():
 
 
 def test_it_reports_the_tolerance_up_to_the_isotherm():
-    fixed = ClinicalLimits(freeze_s=(120, 120), cycles=(1, 1))
+    fixed = ClinicalLimits(freeze_s=(120, 120), cycles=(1, 1), target_hold_s=0.0)
     base = PlanInputs(depth=12e-3, diameter=1e-3, layers=UNIFORM, limits=fixed, sensitivity=False)
     r_star = _isotherm_offset(base, "120")
     r0 = r_star - 0.5e-3
@@ -86,7 +89,7 @@ def test_it_reports_the_tolerance_up_to_the_isotherm():
 
 
 def test_it_uses_more_cycles_when_one_freeze_is_not_enough():
-    base = PlanInputs(depth=12e-3, diameter=1e-3, layers=UNIFORM, sensitivity=False)
+    base = PlanInputs(depth=12e-3, diameter=1e-3, layers=UNIFORM, sensitivity=False, limits=NO_HOLD)
     r_star = _isotherm_offset(base, "2x120/30")
     r_single = _isotherm_offset(base, "180")
     assert r_star > r_single  # two cycles reach further than the longest single freeze
@@ -123,7 +126,11 @@ def test_it_protects_the_skin():
     assert not plan.feasible
     assert plan.reasons[0]["code"] == "constraints" and "skin" in plan.reasons[0]["message"]
     assert any(w["code"] == "skin_at_risk" for w in plan.warnings)
-    relaxed = ClinicalLimits(skin_limit_c=-30.0)
+    # the skin lies 1 mm above the end of the active segment, where the split scheme is
+    # warm by about 10 degC there: the decision run is unsplit (80 s freeze: -36.0 degC;
+    # the split scheme said -25.4 degC, and a -30 degC limit used to pass)
+    assert "skin" in plan.geometry["numerics"]["points_near_segment_ends"]
+    relaxed = ClinicalLimits(skin_limit_c=-45.0)
     assert make_plan(PlanInputs(depth=5e-3, diameter=1e-3, limits=relaxed)).feasible
 
 
@@ -294,3 +301,69 @@ def test_it_plans_with_a_library_device_and_its_probe_model() -> None:
     assert iov.resolved_reach == 0.09
     with pytest.raises(PlanInputError, match="metrum_cryoflex"):
         PlanInputs(depth=10e-3, diameter=1e-3, layers=UNIFORM, probe="nope")
+
+
+def test_the_target_needs_the_hold_time_below_it():
+    base = PlanInputs(depth=12e-3, diameter=1e-3, layers=UNIFORM, sensitivity=False)
+    plan = make_plan(base)
+    assert plan.feasible and plan.protocol is not None and plan.protocol.cycles == 1
+    lim = base.limits
+    assert plan.nerve["class"] == "axonotmesis (target)"
+    assert plan.nerve["time_below_target_s"] >= lim.target_hold_s == 60.0
+    # without the hold, the first crossing decides: a shorter freeze
+    no_hold = make_plan(base.with_(limits=NO_HOLD))
+    assert no_hold.protocol is not None and no_hold.protocol.total_s < plan.protocol.total_s
+    # one grid step shorter, the nerve's warmest point is held below -20 degC too briefly
+    shorter = ProtocolChoice(1, plan.protocol.freeze_s - lim.freeze_step_s, 30.0)
+    pts = cross_section(base.resolved_offset, base.resolved_along, base.diameter)
+    _, (dose,), _ = _runner(base).decision_run(shorter, pts)
+    assert dose["warmest_c"] <= lim.target_c and dose["time_below_s"] < lim.target_hold_s
+
+
+def test_the_plan_says_which_injury_thresholds_are_unverified():
+    plan = make_plan(PlanInputs(depth=12e-3, diameter=1e-3, sensitivity=False))
+    nerve = plan.to_dict()["nerve"]
+    assert nerve["permanent_verified"] is False and nerve["permanent_c"] == -140.0
+    assert {"permanent", "min_hold_s", "min_cycles"} <= set(nerve["unverified_thresholds"])
+    assert "UNVERIFIED" in nerve["injury_rule"]["sources"]["permanent"]
+    json.dumps(nerve)
+
+
+def test_split_error_zone_is_the_ends_of_the_active_segment():
+    probe = PlanInputs(depth=12e-3, diameter=1e-3).probe_obj
+    R, L = probe.radius, probe.active_length
+    pts = np.array(
+        [
+            (R + 0.5e-3, 0.5 * L),  # beside the segment: split scheme fine
+            (R + 4e-3, 2e-3),  # far out in the lateral band
+            (R + 0.5e-3, 0.5e-3),  # level with the tip, 0.5 mm from the wall
+            (0.0, -1.5e-3),  # under the flat tip, on the axis
+            (R, L + 4.5e-3),  # the skin 4.5 mm above the segment's end
+            (R, L + 6e-3),  # 6 mm above: beyond the zone
+            (R + 3e-3, -4.5e-3),  # 5.4 mm from the tip face
+        ]
+    )
+    assert split_error_points(probe, pts).tolist() == [False, False, True, True, True, False, False]
+    assert END_ZONE_M == 5e-3
+
+
+def test_a_structure_under_the_tip_is_decided_by_the_unsplit_scheme():
+    """A motor nerve 1.5 mm below the tip: the split scheme (the old decision) spares it
+    (-16 degC, a transient block); the unsplit check finds it below -20 degC."""
+    base = PlanInputs(depth=12e-3, diameter=1e-3, layers=UNIFORM, sensitivity=False)
+    assert make_plan(base).geometry["numerics"]["decision_scheme"] == "implicit"
+    frame = ProbeFrame(base.depth, 90.0, base.resolved_offset, base.resolved_along, 8e-3)
+    motor = Structure("motor_nerve", float(frame.tip[0]), float(frame.tip[1]) + 1.5e-3, 0.5e-3)
+    inp = base.with_(structures=(motor,))
+    plan = make_plan(inp)
+    assert plan.geometry["numerics"]["decision_scheme"] == "coupled"
+    assert plan.geometry["numerics"]["points_near_segment_ends"] == ["structure motor nerve"]
+    assert plan.structures[0]["status"] == "injury" and not plan.feasible
+    assert plan.structures[0]["coldest_c"] <= inp.limits.spare_limit_c
+    # the same protocol on the split scheme would have spared it
+    choice = plan.candidates[0].choice
+    split = _runner(inp).run(choice, scheme="implicit")
+    assert split is not None
+    r, z = plan.structures[0]["r_mm"] * 1e-3, plan.structures[0]["z_mm"] * 1e-3
+    cold_split, _ = split.nerve_cross_section_min(r, z, motor.diameter)
+    assert inp.limits.spare_limit_c < cold_split < inp.limits.transient_warning_c

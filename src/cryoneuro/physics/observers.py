@@ -20,7 +20,9 @@ from cryoneuro.physics.model import Model
 FloatArray = NDArray[np.float64]
 
 __all__ = [
+    "CYCLE_THAW_C",
     "EnergyLedger",
+    "FreezeThawCycles",
     "MinTemperature",
     "Observer",
     "Progress",
@@ -74,6 +76,36 @@ class TimeBelow(Observer):
     def step(self, s: StepState) -> None:
         for i, thr in enumerate(self.thresholds):
             self.value[i] += s.dt * (thr > s.T)
+
+
+#: A freeze-thaw cycle is complete when the tissue has thawed: back above 0 degC (above
+#: the liquidus of every tissue preset; :mod:`cryoneuro.physics.injury`).
+CYCLE_THAW_C = 0.0
+
+
+class FreezeThawCycles(Observer):
+    """Complete freeze-thaw cycles each cell went through below each threshold: a cell
+    counts one cycle when it gets colder than the threshold, and can count the next one
+    only after it has thawed (warmer than ``thaw_c``) in between."""
+
+    def __init__(self, thresholds: Sequence[float], thaw_c: float = CYCLE_THAW_C) -> None:
+        self.thresholds = tuple(float(x) for x in thresholds)
+        self.thaw_c = float(thaw_c)
+
+    def start(self, model: Model, t: float, T: FloatArray, H: FloatArray) -> None:
+        self.value = np.zeros((len(self.thresholds), *T.shape))
+        self.armed = np.zeros((len(self.thresholds), *T.shape), bool)
+        self.step_field(T)
+
+    def step_field(self, T: FloatArray) -> None:
+        levels = np.asarray(self.thresholds).reshape(-1, *([1] * T.ndim))
+        new = (levels > T) & ~self.armed
+        self.value += new
+        # armed: below a threshold since the last thaw (a thaw disarms every threshold)
+        self.armed = (self.armed | new) & (self.thaw_c >= T)
+
+    def step(self, s: StepState) -> None:
+        self.step_field(s.T)
 
 
 class Thermocouples(Observer):

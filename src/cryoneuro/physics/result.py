@@ -88,7 +88,10 @@ class Nerve:
 class NerveInjury:
     """Per position along the nerve: arc length (m), coldest and warmest minimum
     temperature over the cross-section (degC), fraction of the cross-section samples
-    below the axonotmesis threshold, and the class."""
+    below the axonotmesis threshold, the class, and the dose below the target: the least
+    time any sample of the cross-section spent below ``thresholds.axonotmesis``
+    (``time_below_target_s``, s) and the fewest complete freeze-thaw cycles below it of
+    any sample (``cycles_below_target``); see :mod:`cryoneuro.physics.injury`."""
 
     position: FloatArray
     coldest: FloatArray
@@ -96,10 +99,18 @@ class NerveInjury:
     fraction_target: FloatArray
     classes: tuple[InjuryClass, ...]
     thresholds: InjuryThresholds
+    time_below_target_s: FloatArray = field(default_factory=lambda: _ro(np.zeros(0)))
+    cycles_below_target: FloatArray = field(default_factory=lambda: _ro(np.zeros(0)))
 
     @property
     def worst(self) -> InjuryClass:
         return max(self.classes)
+
+    @property
+    def unverified(self) -> list[str]:
+        """The thresholds behind these classes that have no primary source for nerve
+        (shown with every output that uses them)."""
+        return [k for k, ok in self.thresholds.verified.items() if not ok]
 
     @property
     def target_length(self) -> float:
@@ -148,6 +159,11 @@ class FreezeResult:
     newton_step_halvings: int = 0
     """Sweeps redone as two half steps because Newton stopped at its cap (0: none); a
     step that cannot converge even halved raises ``NewtonNotConverged`` instead."""
+    freeze_thaw_cycles: FloatArray = field(default_factory=lambda: _ro(np.zeros((0, 0, 0))))
+    """``(nthr, nz, nr)``: complete freeze-thaw cycles of each cell below each threshold
+    (:class:`~cryoneuro.physics.observers.FreezeThawCycles`, thawed = above
+    ``cycle_thaw_c``)."""
+    cycle_thaw_c: float = 0.0
 
     # ------------------------------------------------------------ construction
     @classmethod
@@ -162,6 +178,7 @@ class FreezeResult:
         tcs: Any,
         newton_max: int,
         newton_step_halvings: int = 0,
+        cycles: Any = None,
     ) -> FreezeResult:
         e_change = ledger.e1 - ledger.e0
         flows = ledger.probe + ledger.boundary + ledger.source
@@ -202,6 +219,8 @@ class FreezeResult:
             energy=energy,
             newton_max_iterations=int(newton_max),
             newton_step_halvings=int(newton_step_halvings),
+            freeze_thaw_cycles=_ro(cycles.value if cycles is not None else np.zeros((0, 0, 0))),
+            cycle_thaw_c=float(cycles.thaw_c) if cycles is not None else 0.0,
         )
         for name in ("temperature", "min_temperature", "time_below", "thermocouple_temperatures"):
             arr = getattr(res, name)
@@ -243,15 +262,30 @@ class FreezeResult:
 
     def time_below_at(self, threshold: float, points: ArrayLike) -> FloatArray:
         """Seconds spent below one of the run's thresholds at points ``(r, z)``."""
-        try:
-            k = self.thresholds.index(float(threshold))
-        except ValueError:
-            raise ValueError(
-                f"threshold {threshold!r} was not tracked; tracked: {list(self.thresholds)}"
-            ) from None
+        k = self._threshold_index(threshold)
         pts = self._points(points)
         idx, w = bilinear_weights(self.r, self.z, pts)
         out: FloatArray = np.sum(self.time_below[k].reshape(-1)[idx] * w, axis=1)
+        return out
+
+    def _threshold_index(self, threshold: float) -> int:
+        try:
+            return self.thresholds.index(float(threshold))
+        except ValueError:
+            raise ValueError(
+                f"threshold {threshold!r} was not tracked; tracked: {list(self.thresholds)} "
+                "(pass it in simulate(thresholds=...))"
+            ) from None
+
+    def cycles_below_at(self, threshold: float, points: ArrayLike) -> FloatArray:
+        """Complete freeze-thaw cycles below one of the run's thresholds at points
+        ``(r, z)`` (m): the fewest of the cells the bilinear interpolation uses (a count
+        is not interpolated; the fewest is the conservative choice for a dose)."""
+        k = self._threshold_index(threshold)
+        pts = self._points(points)
+        idx, w = bilinear_weights(self.r, self.z, pts)
+        vals = self.freeze_thaw_cycles[k].reshape(-1)[idx]
+        out: FloatArray = np.min(np.where(w > 0.0, vals, np.inf), axis=1)
         return out
 
     def probe_heat_by_phase(self) -> FloatArray:
@@ -363,22 +397,51 @@ class FreezeResult:
         vals = self.min_temperature_at(np.array(pts))
         return float(vals.min()), float(vals.max())
 
+    def nerve_cross_section_dose(
+        self, r: float, z: float, diameter: float, threshold: float
+    ) -> tuple[float, float]:
+        """(least seconds below ``threshold``, fewest complete freeze-thaw cycles below it)
+        over the 25 samples of the cross-section of :meth:`nerve_cross_section_min`."""
+        ang = np.linspace(0.0, 2 * np.pi, 12, endpoint=False)
+        pts = [(r, z)]
+        for rad in (0.25 * diameter, 0.5 * diameter):
+            pts.extend((r + rad * math.cos(a), z + rad * math.sin(a)) for a in ang)
+        arr = np.array(pts)
+        hold = self.time_below_at(threshold, arr)
+        cycles = self.cycles_below_at(threshold, arr)
+        return float(hold.min()), float(cycles.min())
+
     def classify_nerve(
         self, nerve: Nerve, thresholds: InjuryThresholds | None = None
     ) -> NerveInjury:
-        """Injury class along a nerve (see :mod:`cryoneuro.physics.injury`)."""
+        """Injury class along a nerve from the minimum temperature, the time below the
+        target and the freeze-thaw cycles of each cross-section (see
+        :mod:`cryoneuro.physics.injury`). The run must have tracked
+        ``thresholds.axonotmesis`` (``simulate(thresholds=...)``; the default does)."""
         th = thresholds or InjuryThresholds()
+        if self.freeze_thaw_cycles.size and th.thaw_c != self.cycle_thaw_c:
+            raise ValueError(
+                f"this run counted freeze-thaw cycles with thaw at {self.cycle_thaw_c:g} degC, "
+                f"not {th.thaw_c:g} degC"
+            )
         s, pts = nerve.cross_section_points()
         ns, nc, _ = pts.shape
         rz = np.stack([np.hypot(pts[..., 0], pts[..., 1]).ravel(), pts[..., 2].ravel()], axis=1)
         if self.geometry_kind != "axisymmetric":
             rz[:, 1] = 0.0
         m = self.min_temperature_at(rz).reshape(ns, nc)
+        hold = self.time_below_at(th.axonotmesis, rz).reshape(ns, nc).min(axis=1)
+        cycles = self.cycles_below_at(th.axonotmesis, rz).reshape(ns, nc).min(axis=1)
         cold = m.min(axis=1)
         warm = m.max(axis=1)
         frac = (m <= th.axonotmesis).mean(axis=1)
-        classes = tuple(classify(float(c), float(w), th) for c, w in zip(cold, warm, strict=True))
-        return NerveInjury(_ro(s), _ro(cold), _ro(warm), _ro(frac), classes, th)
+        classes = tuple(
+            classify(float(c), float(w), float(t), int(n), th)
+            for c, w, t, n in zip(cold, warm, hold, cycles, strict=True)
+        )
+        return NerveInjury(
+            _ro(s), _ro(cold), _ro(warm), _ro(frac), classes, th, _ro(hold), _ro(cycles)
+        )
 
     def skin_min_temperature(self) -> float:
         """Lowest temperature reached in the top row of cells (the skin surface when the

@@ -62,6 +62,7 @@ from cryoneuro.physics.materials import (
 from cryoneuro.physics.model import Geometry, Model, build_model
 from cryoneuro.physics.observers import (
     EnergyLedger,
+    FreezeThawCycles,
     MinTemperature,
     Observer,
     Snapshots,
@@ -181,12 +182,15 @@ def near_probe_corners(
     probe: Probe, points: Sequence[tuple[float, float]], distance: float = CORNER_DISTANCE
 ) -> bool:
     """Whether any point ``(r, z)`` (m, axisymmetric coordinates: tip at z = 0, active
-    segment up to ``z = active_length``) lies within ``distance`` of a corner of the
-    active segment (the tip edge ``(R, 0)`` or the end ``(R, active_length)``), where the
-    split scheme's error is largest."""
+    segment up to ``z = active_length``) lies within ``distance`` of an end of the active
+    segment: of the flat tip face (the disc ``z = 0``, ``r <= R``, its edge ``(R, 0)``
+    included) or of the end of the segment (``z = active_length``), where the split
+    scheme's error is largest. (Issue 12: measured under the tip on the axis, the error is
+    as large as at the tip edge, so the whole face counts, not only its corner.)"""
     for r, z in points:
+        off = max(float(r) - probe.radius, 0.0)
         for zc in (0.0, probe.active_length):
-            if math.hypot(float(r) - probe.radius, float(z) - zc) <= distance:
+            if math.hypot(off, float(z) - zc) <= distance:
                 return True
     return False
 
@@ -316,15 +320,25 @@ def run(setup: SimulationSetup, extra_observers: Sequence[Observer] = ()) -> Fre
     )
     mins = MinTemperature()
     below = TimeBelow(setup.thresholds)
+    cycles = FreezeThawCycles(setup.thresholds)
     tcs = Thermocouples(setup.thermocouples) if setup.thermocouples else None
     snaps = Snapshots(setup.output_interval, setup.t_end)
     ledger = EnergyLedger()
-    obs: list[Observer] = [mins, below, snaps, ledger, *extra_observers]
+    obs: list[Observer] = [mins, below, cycles, snaps, ledger, *extra_observers]
     if tcs is not None:
         obs.append(tcs)
     newton_max, retries = _loop(model, setup, obs)
     return FreezeResult.from_run(
-        setup, model, mins, below, snaps, ledger, tcs, newton_max, newton_step_halvings=retries
+        setup,
+        model,
+        mins,
+        below,
+        snaps,
+        ledger,
+        tcs,
+        newton_max,
+        newton_step_halvings=retries,
+        cycles=cycles,
     )
 
 

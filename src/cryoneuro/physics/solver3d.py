@@ -17,8 +17,10 @@ axisymmetric one next to the probe; a test compares the two on a single probe.
 
 Time scheme: the implicit line solver of :mod:`~cryoneuro.physics.kernels` with
 Strang splitting x/2, y/2, z, y/2, x/2 (sources, including the probe coupling, in the
-x sweeps). ``make_explicit_3d`` is a fused explicit stencil used for the throughput
-benchmark.
+x sweeps), by the numba kernel ``kernels.make_line_solver``: this is what
+``benchmarks/bench_physics_3d.py`` times. ``kernels.make_explicit_3d`` (a fused explicit
+stencil) is not called here; it is kept for the kernel-reproducibility tests and is a
+labelled secondary line of that benchmark.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ from cryoneuro.physics.materials import (
     Tissue,
     cryogen_preset,
 )
+from cryoneuro.physics.observers import CYCLE_THAW_C
 from cryoneuro.physics.protocol import (
     CryogenLimited,
     PrescribedSurfaceTemperature,
@@ -146,18 +149,58 @@ class FreezeResult3D:
     min_temperature: FloatArray
     probe_power_w: FloatArray
     energy: dict[str, float] = field(default_factory=dict)
+    thresholds: tuple[float, ...] = ()
+    time_below: FloatArray = field(default_factory=lambda: _ro(np.zeros((0, 0, 0, 0))))
+    """``(nthr, nx, ny, nz)``: seconds each cell spent below each threshold."""
+    freeze_thaw_cycles: FloatArray = field(default_factory=lambda: _ro(np.zeros((0, 0, 0, 0))))
+    """``(nthr, nx, ny, nz)``: complete freeze-thaw cycles below each threshold (thawed =
+    above :data:`~cryoneuro.physics.observers.CYCLE_THAW_C`)."""
 
-    def min_temperature_at(self, points: ArrayLike) -> FloatArray:
-        """Minimum temperature at points (x, y, z) (m), trilinear between cell centres."""
+    def _interp(self, field_: FloatArray, points: ArrayLike) -> FloatArray:
         from scipy.interpolate import RegularGridInterpolator
 
         pts = np.asarray(points, float).reshape(-1, 3)
         f = RegularGridInterpolator(
-            (self.x, self.y, self.z), self.min_temperature, bounds_error=False, fill_value=None
+            (self.x, self.y, self.z), field_, bounds_error=False, fill_value=None
         )
         lo = np.array([self.x[0], self.y[0], self.z[0]])
         hi = np.array([self.x[-1], self.y[-1], self.z[-1]])
         out: FloatArray = f(np.clip(pts, lo, hi))
+        return out
+
+    def min_temperature_at(self, points: ArrayLike) -> FloatArray:
+        """Minimum temperature at points (x, y, z) (m), trilinear between cell centres."""
+        return self._interp(self.min_temperature, points)
+
+    def _index(self, threshold: float) -> int:
+        try:
+            return self.thresholds.index(float(threshold))
+        except ValueError:
+            raise ValueError(
+                f"threshold {threshold!r} was not tracked; tracked: {list(self.thresholds)} "
+                "(pass it in simulate_3d(thresholds=...))"
+            ) from None
+
+    def time_below_at(self, threshold: float, points: ArrayLike) -> FloatArray:
+        """Seconds below one of the run's thresholds at points (x, y, z), trilinear."""
+        return self._interp(self.time_below[self._index(threshold)], points)
+
+    def cycles_below_at(self, threshold: float, points: ArrayLike) -> FloatArray:
+        """Complete freeze-thaw cycles below a threshold at points (x, y, z): the fewest
+        of the 8 cells around each point (a count is not interpolated)."""
+        c = self.freeze_thaw_cycles[self._index(threshold)]
+        pts = np.asarray(points, float).reshape(-1, 3)
+        idx = []
+        for ax, axis in enumerate((self.x, self.y, self.z)):
+            p = np.clip(pts[:, ax], axis[0], axis[-1])
+            i0 = np.clip(np.searchsorted(axis, p, side="right") - 1, 0, len(axis) - 2)
+            exact = p <= axis[i0]  # on a cell centre: only that cell counts
+            idx.append((i0, np.where(exact, i0, i0 + 1)))
+        out = np.full(len(pts), np.inf)
+        for a in idx[0]:
+            for b in idx[1]:
+                for d in idx[2]:
+                    out = np.minimum(out, c[a, b, d])
         return out
 
     def iceball_volume(self, level: float = 0.0) -> float:
@@ -181,11 +224,19 @@ class FreezeResult3D:
         th = thresholds or InjuryThresholds()
         s, pts = nerve.cross_section_points()
         ns, nc, _ = pts.shape
-        m = self.min_temperature_at(pts.reshape(-1, 3)).reshape(ns, nc)
+        flat = pts.reshape(-1, 3)
+        m = self.min_temperature_at(flat).reshape(ns, nc)
+        hold = self.time_below_at(th.axonotmesis, flat).reshape(ns, nc).min(axis=1)
+        cycles = self.cycles_below_at(th.axonotmesis, flat).reshape(ns, nc).min(axis=1)
         cold, warm = m.min(axis=1), m.max(axis=1)
         frac = (m <= th.axonotmesis).mean(axis=1)
-        classes = tuple(classify(float(c), float(w), th) for c, w in zip(cold, warm, strict=True))
-        return NerveInjury(_ro(s), _ro(cold), _ro(warm), _ro(frac), classes, th)
+        classes = tuple(
+            classify(float(c), float(w), float(t), int(n), th)
+            for c, w, t, n in zip(cold, warm, hold, cycles, strict=True)
+        )
+        return NerveInjury(
+            _ro(s), _ro(cold), _ro(warm), _ro(frac), classes, th, _ro(hold), _ro(cycles)
+        )
 
 
 def _lines(arr: FloatArray, axis: int) -> FloatArray:
@@ -213,8 +264,11 @@ def simulate_3d(
     output_interval: float = 30.0,
     newton_tol: float = 1e-3,
     max_newton: int = 60,
+    thresholds: Sequence[float] = (0.0, -20.0),
 ) -> FreezeResult3D:
-    """Run a 3-D freeze with one or several probes (all on the same console/protocol)."""
+    """Run a 3-D freeze with one or several probes (all on the same console/protocol).
+    ``thresholds`` (degC): the levels whose time below and freeze-thaw cycles are
+    tracked per cell (the injury classes need the axonotmesis threshold)."""
     from cryoneuro.physics.materials import tissue_preset
 
     if not placements:
@@ -300,6 +354,20 @@ def simulate_3d(
     temperature(H.reshape(1, -1), pflat, Tf, flf)
     T = Tf.reshape(shape).copy()
     tmin = T.copy()
+    thr = tuple(float(v) for v in thresholds)
+    time_below = np.zeros((len(thr), *shape))
+    cycles = np.zeros((len(thr), *shape))
+    armed = np.zeros((len(thr), *shape), bool)
+
+    def count_cycles(field_: FloatArray) -> None:
+        thawed = field_ > CYCLE_THAW_C
+        for i, level in enumerate(thr):
+            new = (level > field_) & ~armed[i]
+            cycles[i] += new
+            armed[i] |= new
+            armed[i] &= ~thawed
+
+    count_cycles(T)
     snaps_t, snaps = [0.0], [T.copy()]
     next_out = output_interval
     power: list[float] = []
@@ -379,6 +447,9 @@ def simulate_3d(
         temperature(H.reshape(1, -1), pflat, Tf, flf)
         T = Tf.reshape(shape)
         np.minimum(tmin, T, out=tmin)
+        for i, level in enumerate(thr):
+            time_below[i] += step * (level > T)
+        count_cycles(T)
         if t >= next_out - 1e-9 or t == times[-1]:
             snaps_t.append(t)
             snaps.append(T.copy())
@@ -421,4 +492,7 @@ def simulate_3d(
         _ro(tmin),
         _ro(power),
         energy,
+        thr,
+        _ro(time_below),
+        _ro(cycles),
     )

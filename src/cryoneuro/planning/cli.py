@@ -196,6 +196,15 @@ def plan(
         typer.echo(f"tolerance: {data['tolerance']['radial_mm']:.2f} mm further from the nerve")
     for r in data["reasons"]:
         typer.echo(f"why: {r['message']} -> {r['advice']}")
+    dose = data["nerve"]
+    if dose:
+        typer.echo(
+            f"nerve: {dose['class']}; warmest {dose['warmest_c']:.1f} degC, "
+            f"{dose['time_below_target_s']:.0f} s below {dose['target_c']:g} degC "
+            f"(needs {dose['hold_required_s']:g} s or {dose['cycles_required']} complete "
+            f"freeze-thaw cycles); unverified thresholds: "
+            f"{', '.join(dose['unverified_thresholds']) or 'none'}"
+        )
     ice = data["iceball"]
     if ice:
         typer.echo(

@@ -82,6 +82,12 @@ class ClinicalLimits:
     skin_limit_verified: bool = False
     spare_limit_c: float = -20.0
     transient_warning_c: float = 0.0
+    target_hold_s: float = 60.0
+    """Seconds every sample of the nerve cross-section must spend below ``target_c``
+    (or ``target_cycles`` complete freeze-thaw cycles there): the injury rule of
+    :mod:`cryoneuro.physics.injury` (Cooper via Rukstalis & Katz, Gage & Baust 1998;
+    unverified for nerve)."""
+    target_cycles: int = 2
 
     def __post_init__(self) -> None:
         lo, hi = self.freeze_s
@@ -109,6 +115,12 @@ class ClinicalLimits:
                 raise PlanInputError(
                     name, f"need a temperature between -273 and 37 degC, got {v!r}"
                 )
+        if not (math.isfinite(self.target_hold_s) and 0.0 <= self.target_hold_s <= 600.0):
+            raise PlanInputError("target_hold_s", f"need 0-600 s, got {self.target_hold_s!r}")
+        if not (isinstance(self.target_cycles, int) and 1 <= self.target_cycles <= 5):
+            raise PlanInputError(
+                "target_cycles", f"need an integer 1-5, got {self.target_cycles!r}"
+            )
         if not self.permanent_c < self.target_c < 0.0:
             raise PlanInputError(
                 "target_c",
@@ -122,6 +134,8 @@ class ClinicalLimits:
             axonotmesis=self.target_c,
             permanent=self.permanent_c,
             permanent_verified=self.permanent_verified,
+            min_hold_s=self.target_hold_s,
+            min_cycles=self.target_cycles,
         )
 
     def freeze_grid(self) -> list[float]:

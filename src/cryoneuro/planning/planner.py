@@ -1,23 +1,30 @@
-"""The planner: the shortest freeze protocol within clinical limits that brings the whole
-nerve cross-section below the target temperature while sparing the skin and the
-structures to spare; placement tolerance, ice ball, warnings, sensitivity.
+"""The planner: the shortest freeze protocol within clinical limits that gives the whole
+nerve cross-section the target dose (below the target temperature, held there
+``target_hold_s`` or taken there in ``target_cycles`` complete freeze-thaw cycles:
+docs/physics/injury.md) while sparing the skin and the structures to spare; placement
+tolerance, ice ball, warnings, sensitivity.
 
 Search (fast because one run gives the temperature history of every point):
 
 1. One run of the longest protocol (``cycles_max x freeze_max / thaw_min``), stopped as
-   soon as every sample of the nerve cross-section has crossed the target: the crossing
-   time inside the first freeze *is* the shortest single freeze; a crossing in a later
-   cycle says how many cycles that freeze length needs.
+   soon as every sample of the nerve cross-section has had its dose: that time inside
+   the first freeze *is* the shortest single freeze; in a later cycle it says how many
+   cycles that freeze length needs.
 2. For ``n >= 2`` cycles, equal freezes: bisection over the freeze grid (10 s steps), each
-   probe run stopped at the crossing, results cached (one run answers every ``n``).
+   probe run stopped at the dose, results cached (one run answers every ``n``).
 3. Candidates sorted by total duration (freezes + thaws between), fewer cycles first on a
-   tie; the first one whose full run keeps the skin and every structure to spare within
-   limits is the plan.
+   tie; the first one whose full ("decision") run gives the nerve its dose and keeps the
+   skin and every structure to spare within limits is the plan.
+
+Near the ends of the active segment the split scheme is several degrees warm (issue 12
+§4): when a sample of the nerve, of a structure or the skin above the probe lies there
+(:func:`split_error_points`), the decision runs use the unsplit ``"coupled"`` scheme
+(and the search too, for the nerve); see docs/physics/design.md.
 
 The thaw between freezes is the shortest allowed: a shorter passive thaw leaves colder
 tissue for the next freeze, so it is both shorter and reaches further (checked in the
-tests). A trailing thaw is not simulated (after-cooling of the nerve is ignored: safe for
-the target).
+tests). A trailing thaw is not simulated (after-cooling of the nerve, and its time below
+the target after the last freeze, are ignored: safe for the target).
 
 Solver grid: ``grid="coarse"`` (0.2 mm cells at the probe growing x1.15 to 2 mm, a
 smaller domain, dt 2 s) is what keeps a plan under a second; it is within about 0.5 degC
@@ -27,6 +34,7 @@ and the tests check it against ``"fine"`` (the physics default, 0.1 mm x1.15, dt
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections.abc import Sequence
@@ -38,20 +46,23 @@ import numpy as np
 from numpy.typing import NDArray
 
 from cryoneuro.physics import (
+    CORNER_DISTANCE,
     Axisymmetric,
     CryogenLimited,
     FreezeResult,
+    InjuryClass,
     LayeredTissue,
-    Nerve,
     Observer,
     Phase,
     Protocol,
     StepState,
+    classify,
     cryogen_preset,
     simulate,
     tissue_preset,
 )
 from cryoneuro.physics.kernels import NewtonNotConverged
+from cryoneuro.physics.observers import CYCLE_THAW_C
 from cryoneuro.physics.result import bilinear_weights
 from cryoneuro.planning.geometry import ProbeFrame
 from cryoneuro.planning.inputs import PlanInputError, PlanInputs
@@ -92,6 +103,16 @@ GRID_DT: dict[str, float] = {"coarse": 2.0, "fine": 1.0}
 SENSITIVITY_FACTOR = 0.20
 """+/-20 % on tissue properties and probe cooling (issue 4)."""
 
+END_ZONE_M = 5e-3
+"""The split scheme's error near and beyond the ends of the active segment (measured on
+the planner's coarse grid at dt 2 s, 16 G / N2O / muscle, against the unsplit scheme:
+up to +26 degC within 1 mm of the tip face or the segment's end, +8 degC at 1-2 mm,
++5 degC at 2-5 mm, <= 2.7 degC beyond 5 mm; within the lateral band, more than
+``CORNER_DISTANCE`` from both ends, <= 1.6 degC at any distance; docs/physics/design.md).
+A decision point (a nerve or structure sample, the skin above the probe) that lies
+outside that band and within this distance of an end face makes the planner use the
+unsplit ``"coupled"`` scheme for the runs that decide: see :func:`split_error_points`."""
+
 SENSITIVITY_DT = 3.0
 """The sensitivity runs use a cheaper grid (0.2 mm x1.3 to 3 mm, dt 3 s): each change is
 the difference between a perturbed and an unperturbed run on that grid, added to the
@@ -122,31 +143,90 @@ class _Reached(Exception):
 
 
 class CrossingObserver(Observer):
-    """Records when each point first gets colder than ``level``; optionally stops the run
-    (raises) once all points have."""
+    """Records, for each point, when it has had its dose below ``level``: it has crossed
+    ``level`` and either spent ``hold_s`` seconds below it in all or been taken below it
+    in ``min_cycles`` complete freeze-thaw cycles (thawed above ``thaw_c`` in between;
+    the injury rule of :mod:`cryoneuro.physics.injury`); optionally stops the run
+    (raises) once every point has. ``hold_s=0``: the first crossing. The time below is
+    counted per step (backward rectangle, like the solver's ``TimeBelow``)."""
 
-    def __init__(self, points: FloatArray, level: float, stop: bool = True) -> None:
+    def __init__(
+        self,
+        points: FloatArray,
+        level: float,
+        stop: bool = True,
+        hold_s: float = 0.0,
+        min_cycles: int = 1,
+        thaw_c: float = CYCLE_THAW_C,
+    ) -> None:
         self.points = np.asarray(points, float)
         self.level = float(level)
         self.stop = stop
+        self.hold_s = float(hold_s)
+        self.min_cycles = int(min_cycles)
+        self.thaw_c = float(thaw_c)
 
     def start(self, model: Any, t: float, T: FloatArray, H: FloatArray) -> None:
         self.idx, self.w = bilinear_weights(model.rc, model.zc, self.points)
-        self.first = np.full(len(self.points), np.inf)
-        self.tmin = np.full(len(self.points), np.inf)
+        n = len(self.points)
+        self.first = np.full(n, np.inf)
+        self.done = np.full(n, np.inf)
+        self.tmin = np.full(n, np.inf)
+        self.time_below = np.zeros(n)
+        self.cycles = np.zeros(n)
+        self._armed = np.zeros(n, bool)
 
     def step(self, s: StepState) -> None:
         v = np.sum(s.T.reshape(-1)[self.idx] * self.w, axis=1)
         np.minimum(self.tmin, v, out=self.tmin)
-        new = (v <= self.level) & ~np.isfinite(self.first)
+        below = v <= self.level
+        self.time_below += s.dt * below
+        new_cycle = below & ~self._armed
+        self.cycles += new_cycle
+        self._armed |= new_cycle
+        self._armed &= ~(v > self.thaw_c)
+        self.first[below & ~np.isfinite(self.first)] = s.t
+        held = np.isfinite(self.first) & (
+            (self.time_below >= self.hold_s - 1e-9) | (self.cycles >= self.min_cycles)
+        )
+        new = held & ~np.isfinite(self.done)
         if new.any():
-            self.first[new] = s.t
-            if self.stop and np.isfinite(self.first).all():
+            self.done[new] = s.t
+            if self.stop and np.isfinite(self.done).all():
                 raise _Reached
 
     @property
     def all_time(self) -> float:
-        return float(self.first.max())
+        """When the last point had its dose (inf: not within the run)."""
+        return float(self.done.max())
+
+    def dose(self, part: slice = slice(None)) -> dict[str, float]:
+        """The figures of a cross-section (the points ``part``) for
+        :func:`~cryoneuro.physics.injury.classify`: coldest and warmest minimum
+        temperature, least time below ``level``, fewest complete freeze-thaw cycles."""
+        return {
+            "coldest_c": float(self.tmin[part].min()),
+            "warmest_c": float(self.tmin[part].max()),
+            "time_below_s": float(self.time_below[part].min()),
+            "cycles": float(self.cycles[part].min()),
+        }
+
+
+def split_error_points(
+    probe: Any, points: FloatArray, distance: float = END_ZONE_M
+) -> NDArray[np.bool_]:
+    """Which probe-frame points ``(r, z)`` lie where the split scheme's error is large:
+    outside the lateral band ``CORNER_DISTANCE <= z <= L - CORNER_DISTANCE`` and within
+    ``distance`` of the tip face (``z = 0``, ``r <= R``) or of the end of the active
+    segment (``z = L``) (see :data:`END_ZONE_M`)."""
+    pts = np.atleast_2d(np.asarray(points, float))
+    r, z = pts[:, 0], pts[:, 1]
+    radius, length = probe.radius, probe.active_length
+    off = np.maximum(r - radius, 0.0)
+    d_end = np.minimum(np.hypot(off, z), np.hypot(off, z - length))
+    band = (z >= CORNER_DISTANCE) & (z <= length - CORNER_DISTANCE)
+    out: NDArray[np.bool_] = ~band & (d_end <= distance)
+    return out
 
 
 # ---------------------------------------------------------------- results
@@ -315,6 +395,8 @@ class _Runner:
             tip_depth=frame.model_tip_depth,
         )
         self.runs = 0
+        self.scheme = "implicit"  # of the search runs
+        self.decision_scheme = "implicit"  # of the runs whose figures are the plan's
 
     def boundary(self, power: float = 1.0, gas_shift: float = 1.0) -> CryogenLimited:
         if self.device is not None:
@@ -360,6 +442,7 @@ class _Runner:
         tissue: LayeredTissue | None = None,
         boundary: CryogenLimited | None = None,
         cheap: bool = False,
+        scheme: str | None = None,
     ) -> FreezeResult | None:
         self.runs += 1
         protocol = choice if isinstance(choice, Protocol) else choice.protocol()
@@ -375,6 +458,7 @@ class _Runner:
                 observers=observers,
                 dt=SENSITIVITY_DT if cheap else self.dt,
                 thresholds=(0.0, self.inp.limits.target_c, self.inp.limits.permanent_c),
+                scheme="implicit" if cheap else (scheme or self.scheme),  # type: ignore[arg-type]
             )
         except _Reached:
             return None
@@ -393,53 +477,125 @@ class _Runner:
             )
         return res
 
+    def decision_run(
+        self, choice: ProtocolChoice | Protocol, *point_sets: FloatArray
+    ) -> tuple[FreezeResult, list[dict[str, float]], CrossingObserver]:
+        """The run whose figures become the plan's (skin, structures, nerve class), with
+        the dose below the target of each nerve cross-section in ``point_sets``
+        (:meth:`CrossingObserver.dose`); in the unsplit scheme when a decision point lies
+        where the split error is large (``decision_scheme``)."""
+        lim = self.inp.limits
+        sizes = [len(p) for p in point_sets]
+        obs = CrossingObserver(
+            np.concatenate(point_sets),
+            lim.target_c,
+            stop=False,
+            hold_s=lim.target_hold_s,
+            min_cycles=lim.target_cycles,
+        )
+        res = self.run(choice, [obs], scheme=self.decision_scheme)
+        assert res is not None
+        edges = np.cumsum([0, *sizes])
+        doses = [obs.dose(slice(int(a), int(b))) for a, b in itertools.pairwise(edges)]
+        return res, doses, obs
+
 
 # ---------------------------------------------------------------- analysis helpers
-def _warmest_map(res: FreezeResult, rs: FloatArray, zs: FloatArray, d: float) -> FloatArray:
-    """Warmest minimum temperature over a nerve cross-section centred at each (r, z)."""
-    R, Z = np.meshgrid(rs, zs, indexing="ij")
-    centres = np.stack([R.ravel(), Z.ravel()], axis=1)
+def _tolerance_centres(
+    inp: PlanInputs, r0: float, z0: float
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Nerve centres the tolerance is scanned over: radially at ``z0`` (from the probe
+    wall out to 15 mm beyond ``r0``, 0.05 mm apart) and axially at ``r0`` (+/-15 mm,
+    0.1 mm apart); returns (rs, zs, centres ``(len(rs) + len(zs), 2)``)."""
+    r_min = inp.probe_obj.radius + 0.5 * inp.diameter
+    rs = np.arange(r_min, r0 + 0.015, 5e-5)
+    zs = np.arange(z0 - 0.015, z0 + 0.015, 1e-4)
+    centres = np.concatenate(
+        [np.stack([rs, np.full(len(rs), z0)], 1), np.stack([np.full(len(zs), r0), zs], 1)]
+    )
+    return rs, zs, centres
+
+
+def _cross_sections(centres: FloatArray, d: float) -> FloatArray:
+    """The 25 samples of the cross-section around each centre, ``(ncentres * 25, 2)``."""
     offs = cross_section(0.0, 0.0, d)
     pts = (centres[:, None, :] + offs[None, :, :]).reshape(-1, 2)
     pts[:, 0] = np.abs(pts[:, 0])
-    v = res.min_temperature_at(pts).reshape(len(centres), len(offs))
-    return v.max(axis=1).reshape(R.shape)
+    return pts
 
 
-def _tolerance(res: FreezeResult, inp: PlanInputs, r0: float, z0: float) -> dict[str, Any]:
-    """How far the probe may lie from the planned position and still freeze the whole
-    cross-section below the target: radially (further away from the nerve) and along
-    the probe axis."""
-    d = inp.diameter
+def _values_from_field(
+    res: FreezeResult, inp: PlanInputs, centres: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """(warmest minimum temperature, least time below the target, fewest freeze-thaw
+    cycles) over the cross-section at each centre, from the result's cell fields."""
+    pts = _cross_sections(centres, inp.diameter)
+    n = len(centres)
     target = inp.limits.target_c
-    r_min = inp.probe_obj.radius + 0.5 * d
-    step = 5e-5
-    rs = np.arange(r_min, r0 + 0.015, step)
-    w = _warmest_map(res, rs, np.array([z0]), d)[:, 0]
-    i0 = int(np.clip(np.searchsorted(rs, r0), 0, len(rs) - 1))
+    warm = res.min_temperature_at(pts).reshape(n, -1).max(axis=1)
+    hold = res.time_below_at(target, pts).reshape(n, -1).min(axis=1)
+    cycles = res.cycles_below_at(target, pts).reshape(n, -1).min(axis=1)
+    return warm, hold, cycles
+
+
+def _values_from_observer(
+    obs: CrossingObserver, part: slice, n: int
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The same figures from a :class:`CrossingObserver` that sampled the cross-sections
+    of ``n`` centres (its points ``part``): the temperature history at the points
+    themselves, as the search sees it."""
+    return (
+        obs.tmin[part].reshape(n, -1).max(axis=1),
+        obs.time_below[part].reshape(n, -1).min(axis=1),
+        obs.cycles[part].reshape(n, -1).min(axis=1),
+    )
+
+
+def _tolerance(
+    inp: PlanInputs,
+    r0: float,
+    z0: float,
+    values: tuple[FloatArray, FloatArray, FloatArray],
+) -> dict[str, Any]:
+    """How far the probe may lie from the planned position and the whole cross-section
+    still gets the target dose (below the target, held long enough or for enough
+    cycles: :mod:`cryoneuro.physics.injury`): radially (further from the nerve) and
+    along the probe axis. ``values``: (warmest, hold, cycles) at
+    :func:`_tolerance_centres`' centres."""
+    lim = inp.limits
+    target, need = lim.target_c, lim.target_hold_s
+    rs, zs, _ = _tolerance_centres(inp, r0, z0)
+    warm_all, hold_all, cyc_all = values
+    nr = len(rs)
+    w, hold, cyc = warm_all[:nr], hold_all[:nr], cyc_all[:nr]
+    ok = (w <= target) & ((hold >= need - 1e-9) | (cyc >= lim.target_cycles))
+    # the centre nearest r0 (np.arange accumulates: r0 itself may sit a hair above rs[k])
+    i0 = int(np.argmin(np.abs(rs - r0)))
     radial = 0.0
-    if w[i0] <= target:
+    if ok[i0]:
         j = i0
-        while j + 1 < len(rs) and w[j + 1] <= target:
+        while j + 1 < len(rs) and ok[j + 1]:
             j += 1
+        rc = rs[j]
         if j + 1 < len(rs):
-            # linear interpolation of the crossing between rs[j] and rs[j+1]
-            a, b = w[j], w[j + 1]
-            rc = rs[j] + (rs[j + 1] - rs[j]) * (target - a) / (b - a) if b != a else rs[j]
-        else:
-            rc = rs[j]
+            # linear interpolation of the crossing of whichever criterion fails first
+            if w[j + 1] > target:
+                a, b, lvl = w[j], w[j + 1], target
+            else:
+                a, b, lvl = hold[j], hold[j + 1], need
+            if b != a:
+                rc = rs[j] + (rs[j + 1] - rs[j]) * float(np.clip((lvl - a) / (b - a), 0.0, 1.0))
         radial = max(0.0, float(rc - r0))
-    zs = np.arange(z0 - 0.015, z0 + 0.015, 1e-4)
-    wz = _warmest_map(res, np.array([r0]), zs, d)[0]
-    ok = wz <= target
+    wz, hz, cz = warm_all[nr:], hold_all[nr:], cyc_all[nr:]
+    okz = (wz <= target) & ((hz >= need - 1e-9) | (cz >= lim.target_cycles))
     k0 = int(np.argmin(np.abs(zs - z0)))
     axial = [0.0, 0.0]
-    if ok[k0]:
+    if okz[k0]:
         lo = k0
-        while lo - 1 >= 0 and ok[lo - 1]:
+        while lo - 1 >= 0 and okz[lo - 1]:
             lo -= 1
         hi = k0
-        while hi + 1 < len(zs) and ok[hi + 1]:
+        while hi + 1 < len(zs) and okz[hi + 1]:
             hi += 1
         axial = [float(zs[lo] - z0), float(zs[hi] - z0)]
     return {
@@ -448,7 +604,8 @@ def _tolerance(res: FreezeResult, inp: PlanInputs, r0: float, z0: float) -> dict
         "axial_mm": [1e3 * axial[0], 1e3 * axial[1]],
         "meaning": "the probe axis may lie up to radial_mm further from the nerve than planned, "
         "and the nerve may sit within axial_mm along the probe, and the whole cross-section "
-        "still reaches the target",
+        f"still reaches the target ({target:g} degC, held {need:g} s or "
+        f"{lim.target_cycles} freeze-thaw cycles)",
     }
 
 
@@ -583,6 +740,29 @@ def make_plan(inp: PlanInputs) -> Plan:
     # the search aims at the nerve moved away by the required placement margin
     pts = cross_section(r0 + inp.placement_margin, z0, inp.diameter)
     pts[:, 0] = np.abs(pts[:, 0])
+    planned = cross_section(r0, z0, inp.diameter)
+    planned[:, 0] = np.abs(planned[:, 0])
+    # where the split scheme's error is large (ends of the active segment), the runs that
+    # decide use the unsplit scheme: the search when the nerve lies there, the decision
+    # runs when the nerve, a structure to spare or the skin above the probe does
+    decision_points = {
+        "nerve": np.concatenate([pts, planned]),
+        "skin": np.array([[probe.radius, frame.model_tip_depth]]),
+    }
+    for s, rz in zip(inp.structures, struct_rz, strict=True):
+        section = cross_section(float(rz[0]), float(rz[1]), s.diameter)
+        section[:, 0] = np.abs(section[:, 0])
+        decision_points[f"structure {s.name}"] = section
+    near_ends = [k for k, v in decision_points.items() if split_error_points(probe, v).any()]
+    runner.scheme = "coupled" if "nerve" in near_ends else "implicit"
+    runner.decision_scheme = "coupled" if near_ends else "implicit"
+    geometry["numerics"] = {
+        "search_scheme": runner.scheme,
+        "decision_scheme": runner.decision_scheme,
+        "points_near_segment_ends": near_ends,
+        "note": "the split scheme's error is large near and beyond the ends of the active "
+        "segment; there the unsplit 'coupled' scheme decides (planning.planner.END_ZONE_M)",
+    }
 
     n_lo, n_hi = lim.cycles
     thaw = lim.thaw_s[0]
@@ -593,7 +773,9 @@ def make_plan(inp: PlanInputs) -> Plan:
     def probe_run(f: float, n: int) -> tuple[float, float]:
         """Run n cycles of f (stopped at the crossing); a cached longer run answers too."""
         if f not in crossing or (crossing[f][0] < n and not math.isfinite(crossing[f][1])):
-            obs = CrossingObserver(pts, lim.target_c)
+            obs = CrossingObserver(
+                pts, lim.target_c, hold_s=lim.target_hold_s, min_cycles=lim.target_cycles
+            )
             runner.run(ProtocolChoice(n, f, thaw), [obs])
             crossing[f] = (n, obs.all_time, float(obs.tmin.max()))
         return crossing[f][1], crossing[f][2]
@@ -619,7 +801,9 @@ def make_plan(inp: PlanInputs) -> Plan:
             for _ in range(n - 1):
                 phases += [Phase("freeze", f), Phase("passive_thaw", thaw)]
             phases.append(Phase("freeze", max(f, f_max)))
-            obs = CrossingObserver(pts, lim.target_c)
+            obs = CrossingObserver(
+                pts, lim.target_c, hold_s=lim.target_hold_s, min_cycles=lim.target_cycles
+            )
             runner.run(Protocol(tuple(phases)), [obs])
             t = obs.all_time
             start = (n - 1) * (f + thaw)
@@ -634,22 +818,27 @@ def make_plan(inp: PlanInputs) -> Plan:
     t_star, warm_best = probe_run(f_max, n_hi)
     if not math.isfinite(t_star) or cycles_needed(f_max, n_hi) > n_hi:
         longest = ProtocolChoice(n_hi, f_max, thaw)
+        res_longest, (dose_margin, dose_planned), _ = runner.decision_run(longest, pts, planned)
+        dist = 1e3 * (r0 + inp.placement_margin + inp.diameter / 2)
         reasons.append(
             _msg(
                 "target_not_reached",
-                f"no protocol within the limits brings the whole nerve below {lim.target_c:g} degC: the "
-                f"longest ({longest.compact}) reaches only {warm_best:.1f} degC at the nerve's warmest "
-                f"point ({1e3 * (r0 + inp.placement_margin + inp.diameter / 2):.1f} mm from the probe axis)",
+                f"no protocol within the limits brings the whole nerve below {lim.target_c:g} degC "
+                f"for {lim.target_hold_s:g} s (or {lim.target_cycles} complete freeze-thaw cycles): "
+                f"the longest ({longest.compact}) reaches only {warm_best:.1f} degC at the nerve's "
+                f"warmest point ({dist:.1f} mm from the probe axis), which spends "
+                f"{dose_margin['time_below_s']:.0f} s below {lim.target_c:g} degC",
                 "place the probe closer to the nerve (touching it), use a larger probe or a colder "
                 "cryogen, or treat a thick nerve with two passes on either side",
                 "error",
                 target_c=lim.target_c,
                 longest=longest.compact,
                 warmest_c=warm_best,
-                distance_mm=1e3 * (r0 + inp.placement_margin + inp.diameter / 2),
+                distance_mm=dist,
+                hold_s=lim.target_hold_s,
+                time_below_s=dose_margin["time_below_s"],
             )
         )
-        res_longest = runner.run(longest)
         return _finish(
             inp,
             frame,
@@ -663,6 +852,7 @@ def make_plan(inp: PlanInputs) -> Plan:
             t_start,
             t_search,
             feasible=False,
+            dose=dose_planned,
         )
 
     # shortest freeze per number of cycles
@@ -710,18 +900,33 @@ def make_plan(inp: PlanInputs) -> Plan:
     evaluated: list[Candidate] = []
     chosen: Candidate | None = None
     res: FreezeResult | None = None
-    for c in cands:
+    dose: dict[str, float] = {}
+    _, _, centres = _tolerance_centres(inp, r0, z0)
+    tol_pts = _cross_sections(centres, inp.diameter)
+    tol_part = slice(len(pts) + len(planned), None)
+    tol_values: tuple[FloatArray, FloatArray, FloatArray] | None = None
+    queue = list(cands)
+    while queue:
+        c = queue.pop(0)
         cand = Candidate(c)
-        r = runner.run(c)
-        assert r is not None
-        cand.reasons = _violations(r, inp, frame, struct_rz)
+        r, (d_margin, d_planned, _), obs = runner.decision_run(c, pts, planned, tol_pts)
+        target_miss = _target_violations(inp, d_margin, runner.decision_scheme)
+        cand.reasons = target_miss + _violations(r, inp, frame, struct_rz)
         cand.ok = not cand.reasons
         evaluated.append(cand)
+        if target_miss and len(cand.reasons) == 1 and c.freeze_s < f_max:
+            # the search ran on the split scheme, the check on the unsplit one, and the
+            # nerve just misses: the next freeze on the grid joins the candidates
+            longer = ProtocolChoice(c.cycles, next(f for f in grid if f > c.freeze_s), thaw)
+            if longer not in queue:
+                queue.append(longer)
+                queue.sort(key=lambda x: (x.total_s, x.cycles))
         if cand.ok:
-            chosen, res = cand, r
+            chosen, res, dose = cand, r, d_planned
+            tol_values = _values_from_observer(obs, tol_part, len(centres))
             break
         if res is None:
-            res = r
+            res, dose = r, d_planned
     if chosen is None:
         first = evaluated[0] if evaluated else None
         detail = "; ".join(first.reasons) if first else "no candidate"
@@ -749,6 +954,7 @@ def make_plan(inp: PlanInputs) -> Plan:
             t_start,
             t_search,
             feasible=False,
+            dose=dose,
         )
     return _finish(
         inp,
@@ -763,7 +969,36 @@ def make_plan(inp: PlanInputs) -> Plan:
         t_start,
         t_search,
         feasible=True,
+        dose=dose,
+        tol_values=tol_values,
     )
+
+
+def _nerve_class(inp: PlanInputs, dose: dict[str, float]) -> InjuryClass:
+    """The injury class of a nerve cross-section from its dose (minimum temperatures,
+    time below the target, freeze-thaw cycles: :func:`cryoneuro.physics.classify`)."""
+    return classify(
+        dose["coldest_c"],
+        dose["warmest_c"],
+        dose["time_below_s"],
+        int(dose["cycles"]),
+        inp.limits.thresholds,
+    )
+
+
+def _target_violations(inp: PlanInputs, dose: dict[str, float], scheme: str) -> list[str]:
+    """The search found this protocol on the split scheme; the decision run (unsplit near
+    the segment's ends) must confirm that the nerve (at the placement margin) is in the
+    target class."""
+    lim = inp.limits
+    if _nerve_class(inp, dose) >= InjuryClass.AXONOTMESIS:
+        return []
+    return [
+        f"the nerve's warmest point reaches {dose['warmest_c']:.1f} degC and spends "
+        f"{dose['time_below_s']:.0f} s ({dose['cycles']:.0f} freeze-thaw cycles) below "
+        f"{lim.target_c:g} degC in the {scheme} check run (needs {lim.target_hold_s:g} s or "
+        f"{lim.target_cycles} cycles)"
+    ]
 
 
 def _violations(
@@ -803,28 +1038,37 @@ def _finish(
     t_search: float,
     *,
     feasible: bool,
+    dose: dict[str, float],
+    tol_values: tuple[FloatArray, FloatArray, FloatArray] | None = None,
 ) -> Plan:
     lim = inp.limits
     r0, z0, d = frame.offset, frame.along, inp.diameter
     assert res is not None
     t_an = time.perf_counter()
     cold, warm = res.nerve_cross_section_min(r0, z0, d)
-    inj = res.classify_nerve(
-        Nerve((r0, -0.5 * d, z0), (r0, 0.5 * d, z0), diameter=d, samples=3), lim.thresholds
-    )
+    th = lim.thresholds
     nerve = {
         "coldest_c": cold,
         "warmest_c": warm,
         "target_c": lim.target_c,
         "margin_c": lim.target_c - warm,
-        "class": inj.worst.label,
+        "class": _nerve_class(inp, dose).label,
+        "time_below_target_s": dose["time_below_s"],
+        "freeze_thaw_cycles": dose["cycles"],
+        "hold_required_s": lim.target_hold_s,
+        "cycles_required": lim.target_cycles,
+        "permanent_c": lim.permanent_c,
+        "permanent_verified": lim.permanent_verified,
+        "unverified_thresholds": [k for k, ok in th.verified.items() if not ok],
+        "injury_rule": th.to_dict(),
+        "solver_scheme": runner.decision_scheme,
         "offset_mm": 1e3 * r0,
         "along_mm": 1e3 * z0,
         "diameter_mm": 1e3 * d,
     }
     tol = (
-        _tolerance(res, inp, r0, z0)
-        if feasible
+        _tolerance(inp, r0, z0, tol_values)
+        if feasible and tol_values is not None
         else {"radial_mm": 0.0, "max_offset_mm": 1e3 * r0, "axial_mm": [0.0, 0.0]}
     )
     ice: dict[str, Any] = {
@@ -871,7 +1115,11 @@ def _finish(
             }
         )
     _warn(inp, frame, nerve, skin, structures, tol, warnings, feasible)
-    sens = _sensitivity(inp, runner, choice, frame, res) if (inp.sensitivity and choice) else []
+    sens = (
+        _sensitivity(inp, runner, choice, frame, res, tol, dose)
+        if (inp.sensitivity and choice)
+        else []
+    )
     iso = {f"{lvl:g}": _contours(res, frame, lvl) for lvl in (0.0, lim.target_c, lim.permanent_c)}
     t_total = time.perf_counter() - t_start
     return Plan(
@@ -1015,7 +1263,13 @@ def _warn(
 
 
 def _sensitivity(
-    inp: PlanInputs, runner: _Runner, choice: ProtocolChoice, frame: ProbeFrame, full: FreezeResult
+    inp: PlanInputs,
+    runner: _Runner,
+    choice: ProtocolChoice,
+    frame: ProbeFrame,
+    full: FreezeResult,
+    tol: dict[str, Any],
+    dose: dict[str, float],
 ) -> list[dict[str, Any]]:
     f = SENSITIVITY_FACTOR
     cases: list[tuple[str, float, dict[str, float], dict[str, float]]] = []
@@ -1030,30 +1284,37 @@ def _sensitivity(
         ]
     lim = inp.limits
     r0, z0, d = frame.offset, frame.along, inp.diameter
+    _, _, centres = _tolerance_centres(inp, r0, z0)
 
-    def figures(res: FreezeResult) -> tuple[float, float, float]:
+    def figures(res: FreezeResult) -> tuple[float, float, float, float, float]:
         _, warm = res.nerve_cross_section_min(r0, z0, d)
-        return warm, _tolerance(res, inp, r0, z0)["radial_mm"], res.skin_min_temperature()
+        hold, cycles = res.nerve_cross_section_dose(r0, z0, d, lim.target_c)
+        tol_mm = _tolerance(inp, r0, z0, _values_from_field(res, inp, centres))["radial_mm"]
+        return warm, hold, cycles, tol_mm, res.skin_min_temperature()
 
     base0 = runner.run(choice, cheap=True)
     assert base0 is not None
-    warm_f, tol_f, skin_f = figures(full)
-    warm_0, tol_0, skin_0 = figures(base0)
+    _, warm_f = full.nerve_cross_section_min(r0, z0, d)
+    hold_f, tol_f, skin_f = dose["time_below_s"], tol["radial_mm"], full.skin_min_temperature()
+    warm_0, hold_0, _, tol_0, skin_0 = figures(base0)
     out = []
     for name, change, tk, bk in cases:
         r = runner.run(
             choice, tissue=runner.tissue_scaled(**tk), boundary=runner.boundary(**bk), cheap=True
         )
         assert r is not None
-        warm, tol, skin = figures(r)
+        warm, hold, cycles, tol_mm, skin = figures(r)
         warm_est = warm_f + (warm - warm_0)
+        hold_est = max(0.0, hold_f + (hold - hold_0))
+        held = hold_est >= lim.target_hold_s - 1e-9 or cycles >= lim.target_cycles
         out.append(
             {
                 "parameter": name,
                 "change": change,
                 "margin_c": lim.target_c - warm_est,
-                "reaches_target": warm_est <= lim.target_c,
-                "tolerance_mm": max(0.0, tol_f + (tol - tol_0)),
+                "time_below_target_s": hold_est,
+                "reaches_target": bool(warm_est <= lim.target_c and held),
+                "tolerance_mm": max(0.0, tol_f + (tol_mm - tol_0)),
                 "skin_min_c": skin_f + (skin - skin_0),
             }
         )
