@@ -97,6 +97,13 @@ TIGHT_TOLERANCE_M = 0.5e-3
 """Warn when the placement tolerance is under 0.5 mm, about what ultrasound-guided needle
 placement can be trusted to (software choice, unverified)."""
 
+RECOMMENDED_PLACEMENT_MARGIN_M = TIGHT_TOLERANCE_M
+"""The placement margin the clinic's pages propose (the plan form's default, the demo's
+plans): the protocol must still reach the target with the probe this much further from the
+nerve, so the plan's tolerance is at least the one under which the planner warns. Since the
+target needs a hold below it (``ClinicalLimits.target_hold_s``), the shortest protocol for
+the exact position leaves only a few tenths of a millimetre (software choice)."""
+
 GRID_DT: dict[str, float] = {"coarse": 2.0, "fine": 1.0}
 """Solver time step (s) per grid (tests measure the accuracy of the coarse setting)."""
 

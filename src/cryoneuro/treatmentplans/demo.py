@@ -10,6 +10,7 @@ import io
 from cryoneuro.patients.models import Patient
 from cryoneuro.planning import Structure, inputs_for_nerve
 from cryoneuro.planning.placement import placement_from_marks
+from cryoneuro.planning.planner import RECOMMENDED_PLACEMENT_MARGIN_M
 
 from .services import image_upload, plan_create
 
@@ -96,6 +97,7 @@ def load(ctx) -> None:
                 offset=placement.offset,
                 offset_side=placement.offset_side,
                 along=placement.along,
+                placement_margin=RECOMMENDED_PLACEMENT_MARGIN_M,
             )
             plan_create(
                 patient=patient,
@@ -117,6 +119,7 @@ def load(ctx) -> None:
                 structures=(
                     Structure("vessel", -3e-3, 14e-3, 2e-3, "superior medial genicular artery"),
                 ),
+                placement_margin=RECOMMENDED_PLACEMENT_MARGIN_M,
             )
             plan_create(
                 patient=patient,

@@ -22,6 +22,7 @@ from cryoneuro.planning import (
 )
 from cryoneuro.planning.inputs import single_needle_devices
 from cryoneuro.planning.placement import Placement, PlacementError, placement_from_marks
+from cryoneuro.planning.planner import RECOMMENDED_PLACEMENT_MARGIN_M
 
 from .images import ImageError, check_upload_size
 
@@ -113,12 +114,14 @@ class PlanForm(forms.Form):
     gap_mm = _num(_("Gap between probe and nerve (mm)"), 0.0, min_value=0, max_value=20)
     placement_margin_mm = _num(
         _("Required placement margin (mm)"),
-        0.0,
+        1e3 * RECOMMENDED_PLACEMENT_MARGIN_M,
         required=False,
         min_value=0,
         max_value=5,
         help_text=_(
-            "The protocol must still work with the probe this much further from the nerve."
+            "The protocol must still work with the probe this much further from the nerve. "
+            "0.5 mm is about what ultrasound-guided placement can be trusted to; 0 gives the "
+            "shortest protocol for the exact position, with a tight tolerance."
         ),
     )
     motor_x_mm = _num(
