@@ -119,6 +119,8 @@ PLAN_LIMITS: Mapping[str, Promise] = {
     "skin_limit_c": _("Skin limit"),
     "spare_limit_c": _("Limit for a structure to spare"),
     "freeze_step_s": _("Search step"),
+    "target_hold_s": _("Time below the target temperature"),
+    "target_cycles": _("Freeze-thaw cycles instead of the hold"),
 }
 """The names of ``planning.inputs.LIMIT_SOURCES``'s keys (the plan's limits)."""
 
@@ -150,6 +152,15 @@ PLAN_LIMIT_SOURCES: Mapping[str, Promise] = {
         "threshold (Evans 1981); colder than 0 degC gives a transient-block warning"
     ),
     "freeze_step_s": _("10 s search resolution (software choice)"),
+    "target_hold_s": _(
+        "60 s below the target: -20 degC held >= 1 min for necrosis (Cooper, as "
+        "reported by Rukstalis & Katz; Gage & Baust, Cryobiology 1998;37:171): general tissue, "
+        "UNVERIFIED for nerve (docs/physics/injury.md)"
+    ),
+    "target_cycles": _(
+        "2 complete freeze-thaw cycles instead of the hold: repeated cycles destroy "
+        "more (Gage & Baust 1998): UNVERIFIED for nerve (docs/physics/injury.md)"
+    ),
 }
 """``planning.inputs.LIMIT_SOURCES`` in the reader's language (the English text is the
 planner's own, word for word: tests/apps/test_catalog_labels.py compares them)."""

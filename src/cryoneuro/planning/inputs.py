@@ -64,6 +64,11 @@ LIMIT_SOURCES: dict[str, str] = {
     "spare_limit_c": "-20 degC: a structure to spare must stay warmer than the axonotmesis "
     "threshold (Evans 1981); colder than 0 degC gives a transient-block warning",
     "freeze_step_s": "10 s search resolution (software choice)",
+    "target_hold_s": "60 s below the target: -20 degC held >= 1 min for necrosis (Cooper, as "
+    "reported by Rukstalis & Katz; Gage & Baust, Cryobiology 1998;37:171): general tissue, "
+    "UNVERIFIED for nerve (docs/physics/injury.md)",
+    "target_cycles": "2 complete freeze-thaw cycles instead of the hold: repeated cycles destroy "
+    "more (Gage & Baust 1998): UNVERIFIED for nerve (docs/physics/injury.md)",
 }
 
 

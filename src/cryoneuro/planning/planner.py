@@ -843,6 +843,7 @@ def make_plan(inp: PlanInputs) -> Plan:
                 warmest_c=warm_best,
                 distance_mm=dist,
                 hold_s=lim.target_hold_s,
+                cycles=lim.target_cycles,
                 time_below_s=dose_margin["time_below_s"],
             )
         )

@@ -29,7 +29,7 @@ MESSAGES: dict[str, tuple[Any, Any]] = {
     ),
     "target_not_reached": (
         _(
-            "No protocol within the limits brings the whole nerve below %(target_c)s °C: the longest (%(longest)s) reaches only %(warmest_c)s °C at the nerve's warmest point, %(distance_mm)s mm from the probe axis."
+            "No protocol within the limits brings the whole nerve below %(target_c)s °C for %(hold_s)s s (or %(cycles)s complete freeze-thaw cycles): the longest (%(longest)s) reaches only %(warmest_c)s °C at the nerve's warmest point, %(distance_mm)s mm from the probe axis, which spends %(time_below_s)s s below %(target_c)s °C."
         ),
         _(
             "Place the probe closer to the nerve (touching it), use a larger probe or a colder cryogen, or treat a thick nerve with two passes on either side."
@@ -103,7 +103,23 @@ DECIMALS = {
     "distance_mm": 1,
     "clearance_mm": 1,
     "tolerance_mm": 2,
+    "hold_s": 0,
+    "time_below_s": 0,
+    "cycles": 0,
 }
+
+LEGACY_MESSAGES: dict[str, tuple[tuple[Any, Any], ...]] = {
+    "target_not_reached": (
+        (
+            _(
+                "No protocol within the limits brings the whole nerve below %(target_c)s °C: the longest (%(longest)s) reaches only %(warmest_c)s °C at the nerve's warmest point, %(distance_mm)s mm from the probe axis."
+            ),
+            MESSAGES["target_not_reached"][1],
+        ),
+    ),
+}
+"""Earlier wordings of a code, tried in turn when a plan stored before the current wording
+lacks one of its numbers (plans made before the hold rule have no ``hold_s``)."""
 
 SENSITIVITY_LABELS = {
     "tissue conductivity": _("tissue conductivity"),
@@ -168,13 +184,13 @@ def render(item: dict[str, Any]) -> dict[str, Any]:
                 values[key] = formats.number_format(value, places)
             else:
                 values[key] = str(value)
-        message, advice = MESSAGES[code]
-        try:
-            out["text"] = gettext(str(message)) % values
-            out["todo"] = gettext(str(advice)) % values
-            return out
-        except (KeyError, TypeError, ValueError):
-            pass
+        for message, advice in (MESSAGES[code], *LEGACY_MESSAGES.get(code, ())):
+            try:
+                out["text"] = gettext(str(message)) % values
+                out["todo"] = gettext(str(advice)) % values
+                return out
+            except (KeyError, TypeError, ValueError):
+                continue
     out["text"] = item.get("message", "")
     out["todo"] = item.get("advice", "")
     return out

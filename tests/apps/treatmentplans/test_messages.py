@@ -56,3 +56,35 @@ def test_real_warnings_render_with_their_numbers():
         "mixed_target",
         "vessel_heat_sink",
     } <= seen
+
+
+TARGET_NOT_REACHED = {
+    "code": "target_not_reached",
+    "params": {"target_c": -20.0, "longest": "3x180/120", "warmest_c": -12.3, "distance_mm": 4.2},
+    "message": "planner's English text",
+    "advice": "planner's English advice",
+}
+
+
+def test_a_target_not_reached_reason_names_the_hold_and_the_time_spent_below():
+    item = {
+        **TARGET_NOT_REACHED,
+        "params": {
+            **TARGET_NOT_REACHED["params"],
+            "hold_s": 60.0,
+            "cycles": 2,
+            "time_below_s": 12.4,
+        },
+    }
+    with translation.override("fr"):
+        text = render(item)["text"]
+    assert "pendant 60 s (ou 2 cycles complets" in text
+    assert "qui ne passe que 12 s en dessous de -20,0 °C" in text
+
+
+def test_a_plan_stored_before_the_hold_rule_keeps_its_reason_in_french():
+    """No ``hold_s`` in its numbers: the earlier wording, not the planner's English."""
+    with translation.override("fr"):
+        text = render(dict(TARGET_NOT_REACHED))["text"]
+    assert text.startswith("Aucun protocole dans les limites n'amène l'ensemble du nerf")
+    assert "planner's English" not in text
