@@ -38,7 +38,7 @@ SAME_IN_BOTH = {
     "Interventions", "Maintenance", "Note", "Notes", "Patient", "Patients", "Position",
     "Questionnaire", "Questionnaires", "Sources", "Surveillance", "Type", "Variation",
     "Total", "Scores", "Pages", "Export", "export", "Message", "Contact", "Options", "E-mail",
-    "Volume", "Muscle", "Tendon",
+    "Volume", "Muscle", "Tendon", "Canton",
     # languages named in their own language (the language switch, the patient's language)
     "Français", "English", "FR", "EN", "fr", "en",
     # names, codes, units, brands

@@ -17,6 +17,7 @@ from cryoneuro.core.audit import audit_read
 from cryoneuro.core.plugins import patient_sections
 
 from . import selectors, services
+from .country import identifier_rows
 from .forms import AllergyForm, PatientForm, PatientSearchForm, PortalAccountForm
 
 if TYPE_CHECKING:
@@ -74,6 +75,7 @@ def patient_detail(request: AuthenticatedHttpRequest, patient_id: int):
         "patients/detail.html",
         {
             "patient": patient,
+            "identifiers": identifier_rows(patient),
             "sections": patient_sections(request, patient),
             "can_edit": can_access_patient(request.user, Perm.PATIENT_EDIT, patient),
             "can_export": can_access_patient(request.user, Perm.PATIENT_EXPORT, patient),
@@ -94,11 +96,15 @@ def patient_edit(request: AuthenticatedHttpRequest, patient_id: int):
     )
     form = PatientForm(request.POST or None, instance=patient)
     if request.method == "POST" and form.is_valid():
-        services.patient_update(
-            patient=patient, updated_by=request.user, request=request, **form.cleaned_data
-        )
-        messages.success(request, _("Changes saved."))
-        return redirect("patient_detail", patient_id=patient.pk)
+        try:
+            services.patient_update(
+                patient=patient, updated_by=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("patient_detail", patient_id=patient.pk)
     if request.method == "GET":
         audit_read(request, obj=patient, patient_id=patient.pk)
     return render(request, "patients/form.html", {"form": form, "patient": patient})
