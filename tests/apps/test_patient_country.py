@@ -255,3 +255,43 @@ def test_the_default_profile_is_swiss_and_sets_the_clinic_zone():
     from django.conf import settings
 
     assert settings.CRYONEURO_COUNTRY == "CH" and settings.TIME_ZONE == "Europe/Zurich"
+
+
+def test_the_demo_runs_on_the_swiss_profile_with_a_patient_living_in_france(
+    swiss, tmp_path, transactional_db
+):
+    from django.core.management import call_command
+
+    swiss.VAR_DIR = tmp_path
+    call_command("load_demo")
+    elise = Patient.objects.get(family_name="Simon", given_name="Élise")
+    assert (elise.canton, elise.ahv_number) == ("GE", "7569217076985")
+    assert elise.insurance_coverage == "supplementary"
+    camille = Patient.objects.get(family_name="Bonnard")
+    assert camille.canton == "" and camille.insurance_card_number.startswith("80756")
+    assert "France" in camille.referring_physician
+
+
+def test_the_demo_loads_on_the_french_profile_too(french, tmp_path, transactional_db):
+    from django.core.management import call_command
+
+    french.VAR_DIR = tmp_path
+    call_command("load_demo")
+    elise = Patient.objects.get(family_name="Simon", given_name="Élise")
+    assert (elise.ins_number, elise.ins_identity_status) == ("264097505600189", "qualifiee")
+    assert elise.insurance_card_number == ""
+
+
+def test_the_export_carries_the_country_identifiers(swiss, coordinator):
+    from cryoneuro.patients.selectors import patient_export
+
+    patient = patient_create(
+        created_by=coordinator,
+        family_name="Favre",
+        given_name="Jean",
+        birth_date=dt.date(1984, 12, 3),
+        sex="male",
+        **SWISS,
+    )
+    exported = patient_export(patient=patient)["patient"]["country_identifiers"]
+    assert exported["ahv_number"] == "7569217076985" and exported["canton"] == "VD"

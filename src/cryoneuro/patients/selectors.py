@@ -12,6 +12,7 @@ from cryoneuro.accounts.access import ensure_patient_access
 from cryoneuro.accounts.roles import ALL, Perm, scope
 from cryoneuro.core.plugins import patient_export_sections
 
+from .country import ALL_COUNTRY_FIELDS
 from .models import Patient, search_key
 
 BIRTH_DATE_FORMATS = ("%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d", "%d-%m-%Y")
@@ -82,6 +83,12 @@ def patient_export(*, patient: Patient) -> dict:
                 patient.allergies_recorded_at.isoformat() if patient.allergies_recorded_at else None
             ),
             "created_at": patient.created_at.isoformat(),
+            # the country profiles' identifiers the record holds (AHV, card, INS...)
+            "country_identifiers": {
+                name: getattr(patient, name)
+                for name in ALL_COUNTRY_FIELDS
+                if getattr(patient, name)
+            },
         },
         **patient_export_sections(patient),
     }
