@@ -13,7 +13,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field, field_validator
 
 from cryoneuro.accounts.roles import Perm
-from cryoneuro.core.api import InputSchema, IsoDate, perm_auth, raise_422
+from cryoneuro.core.api import InputSchema, IsoDate, Unprocessable, perm_auth, raise_422
 from cryoneuro.core.audit import audit_read
 
 from . import selectors, services
@@ -32,6 +32,14 @@ class PatientIn(InputSchema):
     preferred_language: str = Field(default="fr", pattern="^(fr|en)$")
     referring_physician: str = Field(default="", max_length=200)
     consent_data_processing: bool = False
+    not_a_duplicate: bool = Field(
+        default=False,
+        description=(
+            "Identity vigilance: a record with the same date of birth and a name that "
+            "sounds alike gets a 422 listing it under `duplicates`; send true to register "
+            "anyway, once checked that it is someone else (kept in the audit trail)."
+        ),
+    )
     identifiers: dict[str, str] = Field(
         default_factory=dict,
         description=(
@@ -157,8 +165,32 @@ def create_patient(request, payload: PatientIn):
             }
         )
     data.update(identifiers)
+    not_a_duplicate = data.pop("not_a_duplicate")
+    duplicates = selectors.patient_possible_duplicates(
+        user=request.user,
+        family_name=data["family_name"],
+        given_name=data["given_name"],
+        birth_date=data["birth_date"],
+        birth_family_name=data.get("birth_family_name") or "",
+    )
+    if duplicates and not not_a_duplicate:
+        audit_read(
+            request,
+            object_type="patients.patient",
+            detail={"duplicate_check": True, "results": len(duplicates), "via": "api"},
+            action="search",
+        )
+        raise Unprocessable(
+            {"__all__": [gettext("This person may already have a record.")]},
+            duplicates=[{"id": d.pk, "identifier": d.identifier} for d in duplicates],
+        )
     try:
-        patient = services.patient_create(created_by=request.user, request=request, **data)
+        patient = services.patient_create(
+            created_by=request.user,
+            request=request,
+            duplicates_dismissed=[d.pk for d in duplicates] or None,
+            **data,
+        )
     except ValidationError as error:
         if not hasattr(error, "error_dict"):
             raise_422(error)

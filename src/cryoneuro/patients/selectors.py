@@ -11,6 +11,7 @@ from django.http import Http404
 from cryoneuro.accounts.access import ensure_patient_access
 from cryoneuro.accounts.roles import ALL, Perm, scope
 from cryoneuro.core.plugins import patient_export_sections
+from cryoneuro.countries.phonetic import names_sound_alike
 
 from .country import ALL_COUNTRY_FIELDS
 from .models import Patient, search_key
@@ -58,6 +59,35 @@ def patient_search(
     if birth_date is not None:
         patients = patients.filter(birth_date=birth_date)
     return patients
+
+
+def patient_possible_duplicates(
+    *,
+    user: Any,
+    family_name: str,
+    given_name: str,
+    birth_date: date,
+    birth_family_name: str = "",
+    exclude_id: int | None = None,
+) -> list[Patient]:
+    """Records (within the user's scope) that may be this person: the same date of birth
+    and names that sound alike (cryoneuro.countries.phonetic), the family and first given
+    names or the two swapped, the birth name counted too. Identity vigilance: the user
+    confirms before a second record is created."""
+    candidates = patient_search(user=user, birth_date=birth_date)
+    if exclude_id is not None:
+        candidates = candidates.exclude(pk=exclude_id)
+    names = {family_name, birth_family_name} - {""}
+    found = []
+    for other in candidates[:200]:
+        others = {other.family_name, other.birth_family_name} - {""}
+        if any(
+            names_sound_alike(mine, given_name, theirs, other.given_name)
+            for mine in names
+            for theirs in others
+        ):
+            found.append(other)
+    return found
 
 
 def patient_export(*, patient: Patient) -> dict:

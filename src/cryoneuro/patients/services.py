@@ -86,11 +86,14 @@ def patient_create(
     consent_data_processing: bool = False,
     allergies: list[Any] | None = None,
     request=None,
+    duplicates_dismissed: list[int] | None = None,
     **identifiers: str,
 ) -> Patient:
     """Register a patient; ``allergies`` (a list, [] = none known) records them at once,
     ``None`` leaves them "not recorded". ``identifiers`` are the country profile's
-    (patients.country.active_fields()), checked by it; others are refused."""
+    (patients.country.active_fields()), checked by it; others are refused.
+    ``duplicates_dismissed``: the records suggested as the same person that the user
+    said are not (kept in the audit entry)."""
     unknown = set(identifiers) - set(ALL_COUNTRY_FIELDS)
     if unknown:
         raise ValueError(f"Not a patient identifier: {', '.join(sorted(unknown))}")
@@ -129,7 +132,12 @@ def patient_create(
     patient.identifier = f"CN-{patient.pk:06d}"
     patient.save(update_fields=["identifier"])
     audit_record(
-        actor=created_by, action="create", request=request, obj=patient, patient_id=patient.pk
+        actor=created_by,
+        action="create",
+        request=request,
+        obj=patient,
+        patient_id=patient.pk,
+        detail={"duplicates_dismissed": duplicates_dismissed} if duplicates_dismissed else None,
     )
     return patient
 

@@ -51,10 +51,36 @@ def patient_list(request: AuthenticatedHttpRequest):
 @requires(Perm.PATIENT_CREATE)
 def patient_create(request: AuthenticatedHttpRequest):
     form = PatientForm(request.POST or None)
+    duplicates: list = []
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        # identity vigilance: a record that may be this person is shown first; the user
+        # confirms it is someone else (kept in the audit entry) or opens that record
+        duplicates = selectors.patient_possible_duplicates(
+            user=request.user,
+            family_name=data["family_name"],
+            given_name=data["given_name"],
+            birth_date=data["birth_date"],
+            birth_family_name=data.get("birth_family_name") or "",
+        )
+        if duplicates and request.POST.get("not_a_duplicate") != "yes":
+            audit_read(
+                request,
+                object_type="patients.patient",
+                detail={"duplicate_check": True, "results": len(duplicates)},
+                action="search",
+            )
+            return render(
+                request,
+                "patients/form.html",
+                {"form": form, "creating": True, "duplicates": duplicates},
+            )
         try:
             patient = services.patient_create(
-                created_by=request.user, request=request, **form.cleaned_data
+                created_by=request.user,
+                request=request,
+                duplicates_dismissed=[d.pk for d in duplicates] or None,
+                **data,
             )
         except ValidationError as error:
             form.add_error(None, error)
