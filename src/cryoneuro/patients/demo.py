@@ -6,6 +6,7 @@ AHV number is the ZAS's published example, the card numbers are made up."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 
@@ -16,7 +17,7 @@ from .models import Patient
 from .services import patient_create
 
 
-def _identifiers() -> tuple[dict[str, str], dict[str, str]]:
+def _identifiers() -> tuple[dict[str, Any], dict[str, Any]]:
     """The two demo patients' identifiers in the clinic's country."""
     if active_profile().code == "FR":
         return (
@@ -28,7 +29,7 @@ def _identifiers() -> tuple[dict[str, str], dict[str, str]]:
             },
             {"ins_identity_status": "provisoire", "birth_family_name": "Bonnard"},
         )
-    elise = {
+    elise: dict[str, Any] = {
         "insurance_card_number": "80756 00008 00000 12345",
         "insurer_name": "Caisse maladie de démonstration",
         "insurer_number": "1509",
