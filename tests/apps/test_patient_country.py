@@ -295,3 +295,31 @@ def test_the_export_carries_the_country_identifiers(swiss, coordinator):
     )
     exported = patient_export(patient=patient)["patient"]["country_identifiers"]
     assert exported["ahv_number"] == "7569217076985" and exported["canton"] == "VD"
+
+
+def test_start_up_stops_on_an_unknown_country_naming_it(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DJANGO_SETTINGS_MODULE", "CRYONEURO_TEST_DATABASE_URL"}
+    }
+    environment.update(
+        PYTHONPATH=str(Path(__file__).resolve().parents[2] / "src"),
+        DJANGO_SETTINGS_MODULE="cryoneuro.site.settings.dev",
+        CRYONEURO_VAR_DIR=str(tmp_path),
+        CRYONEURO_COUNTRY="DE",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "cryoneuro.manage", "check"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert "CRYONEURO_COUNTRY='DE'" in result.stderr and "Traceback" not in result.stderr
