@@ -25,6 +25,11 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+# how each is written (the shapes of cryoneuro.countries' published examples)
+PLACEHOLDERS = {
+    "ahv_number": "756.xxxx.xxxx.xx",
+    "birthplace_code": "75056",
+}
 TYPED_WITH_SEPARATORS = ("ahv_number", "insurance_card_number", "insurer_number", "ins_number")
 
 
@@ -66,6 +71,9 @@ class PatientForm(forms.ModelForm):
                     v for v in typed.validators if not isinstance(v, MaxLengthValidator)
                 ]
                 typed.widget.attrs["maxlength"] = "32"
+        for name, example in PLACEHOLDERS.items():
+            if name in self.fields:
+                self.fields[name].widget.attrs["placeholder"] = example
         if "ins_identity_status" in self.fields and not self.instance.pk:
             self.fields["ins_identity_status"].initial = "provisoire"
 
