@@ -45,6 +45,7 @@ SAME_IN_BOTH = {
     "cryoneuro", "TOTP", "CO2", "SpO2", "mL", "mm", "MME", "PDF", "ICS", "LOINC", "BPI",
     "DN4", "WOMAC", "KOOS", "KOOS4", "PGIC", "IPBSN", "INR", "DOAC", "Dr", "ID", "JSON",
     "FHIR", "iCal", "TENS", "kg", "cm", "min", "h", "s", "J",
+    "France",  # the clinic's country on the French profile (patient page)
 }  # fmt: skip
 """Tokens a text node may be made of and still be the same in both languages."""
 
