@@ -71,6 +71,8 @@ class CountryProfile:
     retention: Retention
     secure_mail: str  # the network's name (HIN, MSSanté)
     is_secure_mail_address: Callable[[str], bool]
+    # (last visit, birth date) -> the day the record may be destroyed
+    retention_until: Callable[[date, date], date]
     # field name -> pure check: returns the value as stored, raises IdentifierError
     identifier_checks: Mapping[str, Callable[[str], str]] = field(default_factory=dict)
     # field name -> how the stored value is shown (756.1234.5678.97)
@@ -87,6 +89,13 @@ class CountryProfile:
         """``value`` as stored (digits only, upper case), or IdentifierError."""
         checker = self.identifier_checks.get(field_name)
         return checker(value) if checker else value.strip()
+
+    def archive_from(self, last_visit: date) -> date | None:
+        """The day the record leaves the active base for the archive (France: 5 years
+        after the last visit), or None where the profile keeps no such split."""
+        if self.retention.active_years is None:
+            return None
+        return add_years(last_visit, self.retention.active_years)
 
     def display(self, field_name: str, value: str) -> str:
         shower = self.identifier_display.get(field_name)

@@ -164,7 +164,8 @@ def load_codes(path: Path) -> tuple[Code, ...]:
     return tuple(Code(**row) for row in rows)
 
 
-def retention_until(last_visit: date) -> date:
+def retention_until(last_visit: date, birth_date: date | None = None) -> date:
+    """20 years after the last visit (unverified: cantonal law sets it)."""
     return add_years(last_visit, RETENTION.years_after_last_visit)
 
 
@@ -208,6 +209,7 @@ PROFILE = CountryProfile(
     retention=RETENTION,
     secure_mail="HIN",
     is_secure_mail_address=is_hin_address,
+    retention_until=retention_until,
     identifier_checks={
         "ahv_number": check_ahv,
         "insurance_card_number": check_card_number,

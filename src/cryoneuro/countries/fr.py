@@ -255,6 +255,7 @@ PROFILE = CountryProfile(
     retention=RETENTION,
     secure_mail="MSSanté",
     is_secure_mail_address=is_mssante_address,
+    retention_until=retention_until,
     identifier_checks={
         "ins_number": check_ins,
         "birthplace_code": check_birthplace,

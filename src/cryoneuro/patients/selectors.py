@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from cryoneuro.accounts.access import ensure_patient_access
 from cryoneuro.accounts.roles import ALL, Perm, scope
+from cryoneuro.audit.models import AuditEntry
 from cryoneuro.core.plugins import patient_export_sections
 from cryoneuro.countries.phonetic import names_sound_alike
 
-from .country import ALL_COUNTRY_FIELDS
+from .country import ALL_COUNTRY_FIELDS, active_profile
 from .models import Patient, search_key
+
+# the audit actions that write to a record (reads, exports and searches are no visit)
+WRITE_ACTIONS = ("create", "update", "delete")
 
 BIRTH_DATE_FORMATS = ("%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d", "%d-%m-%Y")
 """Dates of birth as people type them in the search box (French dd/mm/yyyy first)."""
@@ -88,6 +94,43 @@ def patient_possible_duplicates(
         ):
             found.append(other)
     return found
+
+
+@dataclass(frozen=True)
+class RetentionRow:
+    patient: Patient
+    last_activity: date  # the last audited write on the record (the record's creation at least)
+    archive_from: date | None
+    keep_until: date
+    status: str  # "active", "archive" (France: past the active years), "destroyable"
+
+
+def patient_retention_report(*, today: date) -> list[RetentionRow]:
+    """Every record against the country profile's retention (cryoneuro.countries), for a
+    dry-run report: nothing is changed. The last visit is the last audited write on the
+    record (a visit, an evaluation, a procedure, a questionnaire, an edit): every clinical
+    write is audited with its patient, reads are not counted."""
+    country = active_profile()
+    last_writes = dict(
+        AuditEntry.objects.filter(patient_id__isnull=False, action__in=WRITE_ACTIONS)
+        .values("patient_id")
+        .annotate(last=Max("at"))
+        .values_list("patient_id", "last")
+    )
+    rows = []
+    for patient in Patient.objects.order_by("pk"):
+        moment = last_writes.get(patient.pk) or patient.created_at
+        last = timezone.localdate(moment)
+        keep_until = country.retention_until(last, patient.birth_date)
+        archive_from = country.archive_from(last)
+        if today >= keep_until:
+            status = "destroyable"
+        elif archive_from is not None and today >= archive_from:
+            status = "archive"
+        else:
+            status = "active"
+        rows.append(RetentionRow(patient, last, archive_from, keep_until, status))
+    return rows
 
 
 def patient_export(*, patient: Patient) -> dict:
