@@ -324,6 +324,7 @@ PAGES = [
 
 API = [
     Endpoint("api:list_patients", "GET", "/api/patients", Perm.PATIENT_LIST),
+    Endpoint("api:get_clinic_country", "GET", "/api/patients/country", Perm.PATIENT_LIST),
     Endpoint("api:create_patient", "POST", "/api/patients", Perm.PATIENT_CREATE, data={}),
     Endpoint("api:get_patient", "GET", "/api/patients/{patient}", Perm.PATIENT_VIEW, scoped=True),
     Endpoint(

@@ -38,13 +38,14 @@ SAME_IN_BOTH = {
     "Interventions", "Maintenance", "Note", "Notes", "Patient", "Patients", "Position",
     "Questionnaire", "Questionnaires", "Sources", "Surveillance", "Type", "Variation",
     "Total", "Scores", "Pages", "Export", "export", "Message", "Contact", "Options", "E-mail",
-    "Volume", "Muscle", "Tendon",
+    "Volume", "Muscle", "Tendon", "Canton",
     # languages named in their own language (the language switch, the patient's language)
     "Français", "English", "FR", "EN", "fr", "en",
     # names, codes, units, brands
     "cryoneuro", "TOTP", "CO2", "SpO2", "mL", "mm", "MME", "PDF", "ICS", "LOINC", "BPI",
     "DN4", "WOMAC", "KOOS", "KOOS4", "PGIC", "IPBSN", "INR", "DOAC", "Dr", "ID", "JSON",
     "FHIR", "iCal", "TENS", "kg", "cm", "min", "h", "s", "J",
+    "France",  # the clinic's country on the French profile (patient page)
 }  # fmt: skip
 """Tokens a text node may be made of and still be the same in both languages."""
 

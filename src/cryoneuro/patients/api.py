@@ -8,15 +8,16 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 from ninja import Router, Schema, Status
 from pydantic import Field, field_validator
 
 from cryoneuro.accounts.roles import Perm
-from cryoneuro.core.api import InputSchema, IsoDate, perm_auth, raise_422
+from cryoneuro.core.api import InputSchema, IsoDate, Unprocessable, perm_auth, raise_422
 from cryoneuro.core.audit import audit_read
 
 from . import selectors, services
+from .country import ALL_COUNTRY_FIELDS, active_fields, active_profile
 
 router = Router(tags=["patients"])
 
@@ -31,6 +32,25 @@ class PatientIn(InputSchema):
     preferred_language: str = Field(default="fr", pattern="^(fr|en)$")
     referring_physician: str = Field(default="", max_length=200)
     consent_data_processing: bool = False
+    not_a_duplicate: bool = Field(
+        default=False,
+        description=(
+            "Identity vigilance: a record with the same date of birth and a name that "
+            "sounds alike gets a 422 listing it under `duplicates`; send true to register "
+            "anyway, once checked that it is someone else (kept in the audit trail)."
+        ),
+    )
+    identifiers: dict[str, str] = Field(
+        default_factory=dict,
+        description=(
+            "The clinic's country profile's identifiers (GET /api/patients/country lists "
+            "them). Switzerland: ahv_number (where the clinic may keep it), "
+            "insurance_card_number, insurer_name, insurer_number, insurance_coverage "
+            "(basic|supplementary), canton. France: ins_number (NIR or NIA, key included), "
+            "ins_identity_status (provisoire|recuperee|validee|qualifiee), birth_family_name, "
+            "birthplace_code (INSEE). A bad one gets a 422 naming the failed check."
+        ),
+    )
 
     @field_validator("email")
     @classmethod
@@ -67,6 +87,27 @@ class PatientOut(Schema):
     allergies: list[dict[str, Any]]
     allergies_recorded_at: datetime | None
     created_at: datetime
+    country: str
+    identifiers: dict[str, str]
+
+    @staticmethod
+    def resolve_country(obj: Any) -> str:
+        return active_profile().code
+
+    @staticmethod
+    def resolve_identifiers(obj: Any) -> dict[str, str]:
+        """Only the active country profile's identifiers, as stored."""
+        return {name: getattr(obj, name) for name in active_fields()}
+
+
+class CountryOut(Schema):
+    code: str
+    time_zone: str
+    currency: str
+    identifier_fields: list[str]
+    diagnoses: str
+    acts: str
+    secure_mail: str
 
 
 class AllergiesIn(Schema):
@@ -96,13 +137,69 @@ def list_patients(request, q: str = "", birth_date: IsoDate | None = None):
     return patients
 
 
+@router.get("/patients/country", response=CountryOut, auth=perm_auth(Perm.PATIENT_LIST))
+def get_clinic_country(request):
+    """The clinic's country profile: which identifiers a patient record takes."""
+    country = active_profile()
+    return {
+        "code": country.code,
+        "time_zone": country.time_zone,
+        "currency": country.currency,
+        "identifier_fields": list(active_fields()),
+        "diagnoses": country.diagnoses.name,
+        "acts": country.acts.name,
+        "secure_mail": country.secure_mail,
+    }
+
+
 @router.post("/patients", response={201: PatientOut}, auth=perm_auth(Perm.PATIENT_CREATE))
 def create_patient(request, payload: PatientIn):
     data = payload.dict()
+    identifiers = data.pop("identifiers") or {}
+    unknown = sorted(set(identifiers) - set(active_fields()))
+    if unknown:
+        raise_422(
+            {
+                f"identifiers.{name}": [gettext("Not an identifier of this clinic's country.")]
+                for name in unknown
+            }
+        )
+    data.update(identifiers)
+    not_a_duplicate = data.pop("not_a_duplicate")
+    duplicates = selectors.patient_possible_duplicates(
+        user=request.user,
+        family_name=data["family_name"],
+        given_name=data["given_name"],
+        birth_date=data["birth_date"],
+        birth_family_name=data.get("birth_family_name") or "",
+    )
+    if duplicates and not not_a_duplicate:
+        audit_read(
+            request,
+            object_type="patients.patient",
+            detail={"duplicate_check": True, "results": len(duplicates), "via": "api"},
+            action="search",
+        )
+        raise Unprocessable(
+            {"__all__": [gettext("This person may already have a record.")]},
+            duplicates=[{"id": d.pk, "identifier": d.identifier} for d in duplicates],
+        )
     try:
-        patient = services.patient_create(created_by=request.user, request=request, **data)
+        patient = services.patient_create(
+            created_by=request.user,
+            request=request,
+            duplicates_dismissed=[d.pk for d in duplicates] or None,
+            **data,
+        )
     except ValidationError as error:
-        raise_422(error)
+        if not hasattr(error, "error_dict"):
+            raise_422(error)
+        raise_422(
+            {
+                (f"identifiers.{name}" if name in ALL_COUNTRY_FIELDS else name): messages
+                for name, messages in error.message_dict.items()
+            }
+        )
     return Status(201, patient)
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cryoneuro.clinical.safety import Allergy
 from cryoneuro.core.models import CreatedAtModel
+from cryoneuro.countries import ch
 
 
 class Sex(models.TextChoices):
@@ -24,6 +25,28 @@ class Sex(models.TextChoices):
 class Language(models.TextChoices):
     FR = "fr", "Français"
     EN = "en", "English"
+
+
+class InsuranceCoverage(models.TextChoices):
+    """Switzerland: the compulsory basic cover (LAMal/KVG), alone or with a supplementary
+    private one (LCA/VVG)."""
+
+    BASIC = "basic", _("Basic only (LAMal/KVG)")
+    SUPPLEMENTARY = "supplementary", _("Basic and supplementary (LAMal/KVG + LCA/VVG)")
+
+
+class IdentityStatus(models.TextChoices):
+    """France: the RNIV's identity statuses (cryoneuro.countries.fr.IdentityStatus)."""
+
+    PROVISIONAL = "provisoire", _("Provisional identity")
+    RETRIEVED = "recuperee", _("Retrieved identity (INSi)")
+    VALIDATED = "validee", _("Validated identity (document checked)")
+    QUALIFIED = "qualifiee", _("Qualified identity")
+
+
+# The codes alone (VD, GE...): the way the cantons are written in both languages; their
+# names (cryoneuro.countries.ch.CANTONS) differ by language.
+CANTON_CHOICES = [(code, code) for code in sorted(ch.CANTONS)]
 
 
 def validate_not_future(value: date) -> None:
@@ -81,6 +104,41 @@ class Patient(CreatedAtModel):
     allergies_recorded_at = models.DateTimeField(_("allergies recorded at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    # The country profile's identifiers (patients.country; only the active profile's are
+    # shown and accepted). Stored normalised: digits only, upper case.
+    # Switzerland
+    ahv_number = models.CharField(_("AHV number"), max_length=13, blank=True, db_default="")
+    insurance_card_number = models.CharField(
+        _("insurance card number"), max_length=20, blank=True, db_default=""
+    )
+    insurer_name = models.CharField(_("health insurer"), max_length=100, blank=True, db_default="")
+    insurer_number = models.CharField(
+        _("insurer number (FOPH)"), max_length=5, blank=True, db_default=""
+    )
+    insurance_coverage = models.CharField(
+        _("insurance cover"),
+        max_length=20,
+        choices=InsuranceCoverage.choices,
+        blank=True,
+        db_default="",
+    )
+    canton = models.CharField(
+        _("canton"), max_length=2, choices=CANTON_CHOICES, blank=True, db_default=""
+    )
+    # France
+    ins_number = models.CharField(_("INS (NIR or NIA)"), max_length=15, blank=True, db_default="")
+    ins_identity_status = models.CharField(
+        _("identity status"),
+        max_length=10,
+        choices=IdentityStatus.choices,
+        blank=True,
+        db_default="",
+    )
+    birth_family_name = models.CharField(_("birth name"), max_length=100, blank=True, db_default="")
+    birthplace_code = models.CharField(
+        _("birthplace (INSEE code)"), max_length=5, blank=True, db_default=""
+    )
+
     search_name = models.CharField(
         _("name as searched"),
         max_length=201,
@@ -97,6 +155,23 @@ class Patient(CreatedAtModel):
         indexes = [
             models.Index(fields=["family_name", "given_name"]),
             models.Index(fields=["birth_date"]),
+        ]
+        constraints = [
+            # one record per person: a national identifier is never on two records
+            models.UniqueConstraint(
+                fields=["ahv_number"],
+                condition=~models.Q(ahv_number=""),
+                name="patients_unique_ahv_number",
+                violation_error_message=_(
+                    "Another record already has this AHV number (a duplicate?)."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["ins_number"],
+                condition=~models.Q(ins_number=""),
+                name="patients_unique_ins_number",
+                violation_error_message=_("Another record already has this INS (a duplicate?)."),
+            ),
         ]
 
     def save(self, *args, **kwargs):

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from pydantic import ValidationError as PydanticValidationError
 
 from cryoneuro.accounts.roles import Role
@@ -23,6 +24,7 @@ from cryoneuro.audit.services import audit_record
 from cryoneuro.clinical.safety import Allergy
 from cryoneuro.core.api import pydantic_message
 
+from .country import ALL_COUNTRY_FIELDS, active_fields, clean_identifiers
 from .models import Patient
 
 EDITABLE_FIELDS = (
@@ -35,7 +37,38 @@ EDITABLE_FIELDS = (
     "preferred_language",
     "referring_physician",
     "consent_data_processing",
+    *ALL_COUNTRY_FIELDS,
 )
+
+# A national identifier belongs to one person: a second record with it is a duplicate.
+UNIQUE_IDENTIFIERS = {
+    "ahv_number": _lazy("Another record already has this AHV number (a duplicate?)."),
+    "ins_number": _lazy("Another record already has this INS (a duplicate?)."),
+}
+
+
+def _identifiers_clean(
+    *,
+    values: dict[str, Any],
+    sex: str,
+    birth_date: date | None,
+    traits: dict[str, Any],
+    patient_id: int | None = None,
+) -> dict[str, Any]:
+    """The country identifiers checked by the active profile (a ValidationError naming
+    the failed check otherwise), and no national identifier already on another record."""
+    cleaned = clean_identifiers(values, sex=sex, birth_date=birth_date, traits=traits)
+    errors: dict[str, list[Any]] = {}
+    for name, message in UNIQUE_IDENTIFIERS.items():
+        value = cleaned.get(name)
+        others = Patient.objects.filter(**{name: value})
+        if patient_id is not None:
+            others = others.exclude(pk=patient_id)
+        if value and others.exists():
+            errors[name] = [ValidationError(message, code="duplicate")]
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
 
 
 @transaction.atomic
@@ -53,9 +86,28 @@ def patient_create(
     consent_data_processing: bool = False,
     allergies: list[Any] | None = None,
     request=None,
+    duplicates_dismissed: list[int] | None = None,
+    **identifiers: str,
 ) -> Patient:
     """Register a patient; ``allergies`` (a list, [] = none known) records them at once,
-    ``None`` leaves them "not recorded"."""
+    ``None`` leaves them "not recorded". ``identifiers`` are the country profile's
+    (patients.country.active_fields()), checked by it; others are refused.
+    ``duplicates_dismissed``: the records suggested as the same person that the user
+    said are not (kept in the audit entry)."""
+    unknown = set(identifiers) - set(ALL_COUNTRY_FIELDS)
+    if unknown:
+        raise ValueError(f"Not a patient identifier: {', '.join(sorted(unknown))}")
+    identifiers = _identifiers_clean(
+        values=identifiers,
+        sex=sex,
+        birth_date=birth_date,
+        traits={
+            "birth_family_name": identifiers.get("birth_family_name") or family_name,
+            "first_given_name": given_name.split()[0] if given_name.split() else "",
+            "birth_date": birth_date,
+            "sex": sex,
+        },
+    )
     patient = Patient(
         # A placeholder until the row has its primary key: the identifier derives from it,
         # so two registrations at the same moment can never get the same one.
@@ -70,6 +122,7 @@ def patient_create(
         referring_physician=referring_physician.strip(),
         consent_data_processing=consent_data_processing,
         consent_recorded_at=timezone.now() if consent_data_processing else None,
+        **identifiers,
     )
     if allergies is not None:
         patient.allergies = allergies_clean(allergies)
@@ -79,7 +132,12 @@ def patient_create(
     patient.identifier = f"CN-{patient.pk:06d}"
     patient.save(update_fields=["identifier"])
     audit_record(
-        actor=created_by, action="create", request=request, obj=patient, patient_id=patient.pk
+        actor=created_by,
+        action="create",
+        request=request,
+        obj=patient,
+        patient_id=patient.pk,
+        detail={"duplicates_dismissed": duplicates_dismissed} if duplicates_dismissed else None,
     )
     return patient
 
@@ -89,6 +147,29 @@ def patient_update(*, patient: Patient, updated_by: Any, request=None, **changes
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
+    # the active profile's identifiers, re-checked whole: a changed sex or birth date
+    # must still agree with the INS
+    identifier_values = {
+        name: changes.get(name, getattr(patient, name))
+        for name in {*active_fields(), *(set(changes) & set(ALL_COUNTRY_FIELDS))}
+    }
+    sex = changes.get("sex", patient.sex)
+    birth_date = changes.get("birth_date", patient.birth_date)
+    given_name = changes.get("given_name", patient.given_name)
+    cleaned = _identifiers_clean(
+        values=identifier_values,
+        sex=sex,
+        birth_date=birth_date,
+        traits={
+            "birth_family_name": identifier_values.get("birth_family_name")
+            or changes.get("family_name", patient.family_name),
+            "first_given_name": given_name.split()[0] if given_name.split() else "",
+            "birth_date": birth_date,
+            "sex": sex,
+        },
+        patient_id=patient.pk,
+    )
+    changes = {**changes, **{k: v for k, v in cleaned.items() if k in changes}}
     changed = []
     for field, value in changes.items():
         if getattr(patient, field) != value:

@@ -17,6 +17,7 @@ from cryoneuro.core.audit import audit_read
 from cryoneuro.core.plugins import patient_sections
 
 from . import selectors, services
+from .country import identifier_rows
 from .forms import AllergyForm, PatientForm, PatientSearchForm, PortalAccountForm
 
 if TYPE_CHECKING:
@@ -50,10 +51,36 @@ def patient_list(request: AuthenticatedHttpRequest):
 @requires(Perm.PATIENT_CREATE)
 def patient_create(request: AuthenticatedHttpRequest):
     form = PatientForm(request.POST or None)
+    duplicates: list = []
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        # identity vigilance: a record that may be this person is shown first; the user
+        # confirms it is someone else (kept in the audit entry) or opens that record
+        duplicates = selectors.patient_possible_duplicates(
+            user=request.user,
+            family_name=data["family_name"],
+            given_name=data["given_name"],
+            birth_date=data["birth_date"],
+            birth_family_name=data.get("birth_family_name") or "",
+        )
+        if duplicates and request.POST.get("not_a_duplicate") != "yes":
+            audit_read(
+                request,
+                object_type="patients.patient",
+                detail={"duplicate_check": True, "results": len(duplicates)},
+                action="search",
+            )
+            return render(
+                request,
+                "patients/form.html",
+                {"form": form, "creating": True, "duplicates": duplicates},
+            )
         try:
             patient = services.patient_create(
-                created_by=request.user, request=request, **form.cleaned_data
+                created_by=request.user,
+                request=request,
+                duplicates_dismissed=[d.pk for d in duplicates] or None,
+                **data,
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -74,6 +101,7 @@ def patient_detail(request: AuthenticatedHttpRequest, patient_id: int):
         "patients/detail.html",
         {
             "patient": patient,
+            "identifiers": identifier_rows(patient),
             "sections": patient_sections(request, patient),
             "can_edit": can_access_patient(request.user, Perm.PATIENT_EDIT, patient),
             "can_export": can_access_patient(request.user, Perm.PATIENT_EXPORT, patient),
@@ -94,11 +122,15 @@ def patient_edit(request: AuthenticatedHttpRequest, patient_id: int):
     )
     form = PatientForm(request.POST or None, instance=patient)
     if request.method == "POST" and form.is_valid():
-        services.patient_update(
-            patient=patient, updated_by=request.user, request=request, **form.cleaned_data
-        )
-        messages.success(request, _("Changes saved."))
-        return redirect("patient_detail", patient_id=patient.pk)
+        try:
+            services.patient_update(
+                patient=patient, updated_by=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("patient_detail", patient_id=patient.pk)
     if request.method == "GET":
         audit_read(request, obj=patient, patient_id=patient.pk)
     return render(request, "patients/form.html", {"form": form, "patient": patient})

@@ -93,6 +93,18 @@ def get_language(name: str, default: str) -> str:
     return value
 
 
+def get_country(name: str, default: str) -> str:
+    """A country profile's code (``CH``, ``FR``, any case), upper-cased."""
+    from cryoneuro.countries import PROFILES
+
+    value = get_str(name, default).strip().upper()
+    if value not in PROFILES:
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not a country profile; choose one of {', '.join(PROFILES)}."
+        )
+    return value
+
+
 def get_database(name: str, default: str) -> dj_database_url.DBConfig:
     value = get_str(name, default)
     try:

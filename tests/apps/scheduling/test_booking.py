@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from cryoneuro.audit.models import AuditEntry
@@ -282,7 +283,8 @@ def test_the_confirmation_email_carries_an_ics(
     assert len(mailoutbox) == 1
     message = mailoutbox[0]
     assert message.to == ["claire@example.org"]
-    assert "09:00" in message.body and "Europe/Paris" in message.body
+    # the clinic's zone, named (Europe/Zurich by default: the Swiss profile's)
+    assert "09:00" in message.body and settings.TIME_ZONE in message.body
     name, content, mimetype = message.attachments[0]
     assert name.endswith(".ics") and mimetype.startswith("text/calendar")
     content = content if isinstance(content, bytes) else content.encode()

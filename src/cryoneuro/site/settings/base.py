@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from cryoneuro import countries
 from cryoneuro.site import env
 
 PACKAGE_DIR = Path(__file__).resolve().parents[2]
@@ -87,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cryoneuro.accounts.context_processors.role",
+                "cryoneuro.patients.context_processors.country",
             ],
             "builtins": [
                 "django.templatetags.i18n",
@@ -201,7 +203,14 @@ LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["cryoneuro.site.formats"]
 USE_I18N = True
 USE_TZ = True
-TIME_ZONE = env.get_time_zone("TIME_ZONE", "Europe/Paris")
+# The clinic's country (cryoneuro.countries): its identifiers, insurance, coding, retention
+# and secure mail; its zone is the default TIME_ZONE (Switzerland: Europe/Zurich).
+# patients.country.active_profile() is the one accessor the apps and templates use.
+CRYONEURO_COUNTRY = env.get_country("CRYONEURO_COUNTRY", countries.DEFAULT)
+TIME_ZONE = env.get_time_zone("TIME_ZONE", countries.profile(CRYONEURO_COUNTRY).time_zone)
+# A Swiss clinic keeps patients' AHV numbers only where a law lets it (AHVG art. 153b-153i;
+# the LAMal invoice): the field shows only when the clinic says its legal basis holds.
+CRYONEURO_AHV_ALLOWED = env.get_bool("CRYONEURO_AHV_ALLOWED", False)
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
