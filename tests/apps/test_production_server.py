@@ -88,7 +88,7 @@ def test_serve_starts_gunicorn_answering_healthz_with_the_security_headers(tmp_p
         assert status == 200, body
         assert json.loads(body) == {
             "status": "ok",
-            "checks": {"database": "ok", "cache": "ok"},
+            "checks": {"database": "ok", "cache": "ok", "tasks": "ok"},
         }
         assert headers["Server"].startswith("gunicorn")
         assert headers["X-Content-Type-Options"] == "nosniff"
