@@ -36,8 +36,9 @@ def _database_url() -> str:
     return f"postgres://{user}@{config['HOST']}:{config['PORT']}/{config['NAME']}"
 
 
-def _manage(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """``python -m cryoneuro.manage ARGS`` on the test database, with the database backend."""
+def _worker_command(*args: str) -> tuple[list[str], dict]:
+    """``python -m cryoneuro.manage ARGS`` on the test database with the database task
+    backend: (argv, Popen keywords)."""
     env = {
         k: v
         for k, v in os.environ.items()
@@ -49,14 +50,13 @@ def _manage(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str
         CRYONEURO_TASKS_BACKEND="database",
         PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
     )
-    return subprocess.run(
-        [sys.executable, "-m", "cryoneuro.manage", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    return [sys.executable, "-m", "cryoneuro.manage", *args], {"cwd": ROOT, "env": env}
+
+
+def _manage(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    argv, keywords = _worker_command(*args)
+    return subprocess.run(argv, capture_output=True, text=True, timeout=timeout, **keywords)
 
 
 @pytest.fixture
@@ -138,21 +138,10 @@ def test_two_schedulers_queue_each_periodic_slot_once():
     from cryoneuro.web.models import PeriodicRun
     from cryoneuro.web.periodic import JOBS
 
-    env_cmd = [sys.executable, "-m", "cryoneuro.manage", "run_periodic", "--once"]
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DJANGO_SETTINGS_MODULE", "CRYONEURO_TEST_DB", "CRYONEURO_TEST_DATABASE_URL"}
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="cryoneuro.site.settings.test",
-        CRYONEURO_TEST_DATABASE_URL=_database_url(),
-        CRYONEURO_TASKS_BACKEND="database",
-        PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
-    )
+    argv, keywords = _worker_command("run_periodic", "--once")
     both = [
         subprocess.Popen(
-            env_cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **keywords
         )
         for _ in range(2)
     ]

@@ -18,7 +18,7 @@ bind = [env.get_str("CRYONEURO_BIND", "127.0.0.1:8000")]
 # gunicorn's own rule of thumb, 2 x cores + 1 sync workers: one waits on the database
 # while another computes. Each worker holds its own numpy/scipy/numba copy (about 150 MB).
 workers = env.get_int("CRYONEURO_WORKERS", 2 * (os.cpu_count() or 1) + 1, minimum=1)
-# A treatment-plan computation (bioheat solver) still runs inside its request and takes
+# A treatment-plan computation through the API (bioheat solver) runs inside its request and takes
 # up to about a minute on one core; twice that before a stuck worker is killed.
 timeout = env.get_int("CRYONEURO_WORKER_TIMEOUT", 120, minimum=10)
 # Lets a worker finish the requests it holds when stopped (systemd's SIGTERM), within

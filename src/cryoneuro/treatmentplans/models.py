@@ -182,7 +182,7 @@ class TreatmentPlan(models.Model):
 class ComputationStatus(models.TextChoices):
     QUEUED = "queued", _("Waiting for the task worker")
     RUNNING = "running", _("Computing")
-    DONE = "done", _("Done")
+    DONE = "done", _("Computed")
     FAILED = "failed", _("Failed")
 
 
