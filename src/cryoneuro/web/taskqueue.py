@@ -1,11 +1,12 @@
 """The task queue as the operator sees it (docs/operations/tasks.md): how many tasks wait,
 how long the oldest has waited (/healthz, /metrics), and the daily pruning of old results.
 
-Only the database backend (django_tasks_db) can be read this way; with the immediate
-backend nothing ever waits."""
+Read from the database backend's table (django_tasks_db) or from RQ's queue in Redis
+(django_tasks_rq); with the immediate backend nothing ever waits."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.core.management import call_command
@@ -27,8 +28,40 @@ def uses_database() -> bool:
     return isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend)
 
 
+def uses_rq() -> bool:
+    return type(task_backends[DEFAULT_TASK_BACKEND_ALIAS]).__name__ == "RQBackend"
+
+
+def _rq_state() -> QueueState:
+    import django_rq
+    from rq.registry import FailedJobRegistry, FinishedJobRegistry, StartedJobRegistry
+
+    queue = django_rq.get_queue("default")
+    first = queue.get_jobs(0, 1)
+    enqueued = first[0].enqueued_at if first else None
+    if enqueued is not None and enqueued.tzinfo is None:
+        enqueued = enqueued.replace(tzinfo=dt.UTC)
+    ready = queue.count
+    running = StartedJobRegistry(queue=queue).count
+    return QueueState(
+        ready=ready,
+        running=running,
+        oldest_ready_age_seconds=(
+            max(0.0, (timezone.now() - enqueued).total_seconds()) if enqueued else 0.0
+        ),
+        results={
+            "READY": ready,
+            "RUNNING": running,
+            "SUCCESSFUL": FinishedJobRegistry(queue=queue).count,
+            "FAILED": FailedJobRegistry(queue=queue).count,
+        },
+    )
+
+
 def queue_state() -> QueueState | None:
     """The default queue's state, or None for a backend that keeps no queue (immediate)."""
+    if uses_rq():
+        return _rq_state()
     if not uses_database():
         return None
     from django.db.models import Count

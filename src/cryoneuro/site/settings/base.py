@@ -131,19 +131,32 @@ else:
 # backport of django.tasks). Reminders, follow-up sends, the nightly audit check and
 # plan computations are tasks. "database" (default): queued in a table of this database
 # and run by `manage db_worker` (started by `make run` next to the web server), nothing
-# else to install; "immediate": run at once inside the request (tests, or a server with
-# no worker). CRYONEURO_TASKS_MAX_AGE_SECONDS: /healthz fails when the oldest task
-# waiting to run is older (no worker, or one that cannot keep up).
-TASKS_BACKEND = env.get_choice("CRYONEURO_TASKS_BACKEND", "database", ("database", "immediate"))
+# else to install; "rq": queued in Redis (CRYONEURO_REDIS_URL) and run by RQ workers
+# (`manage rqworker --job-class django_tasks_rq.Job default`) on any number of machines;
+# "immediate": run at once inside the request (tests, or a server with no worker).
+# CRYONEURO_TASKS_MAX_AGE_SECONDS: /healthz fails when the oldest task waiting to run is
+# older (no worker, or one that cannot keep up).
+TASKS_BACKEND = env.get_choice(
+    "CRYONEURO_TASKS_BACKEND", "database", ("database", "rq", "immediate")
+)
 TASKS: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": {
             "database": "django_tasks_db.DatabaseBackend",
+            "rq": "django_tasks_rq.RQBackend",
             "immediate": "django_tasks.backends.immediate.ImmediateBackend",
         }[TASKS_BACKEND],
         "QUEUES": ["default"],
     }
 }
+if TASKS_BACKEND == "rq":
+    if not REDIS_URL:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("CRYONEURO_TASKS_BACKEND=rq needs CRYONEURO_REDIS_URL.")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    # A plan computation takes under a minute; ten before RQ kills a stuck one.
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
 TASKS_MAX_AGE_SECONDS = env.get_int("CRYONEURO_TASKS_MAX_AGE_SECONDS", 300, minimum=10)
 # The periodic jobs that `manage run_periodic` queues (cryoneuro.web.periodic), in place of
 # cron lines: reminders every N minutes, follow-up e-mails and the audit check daily at a
