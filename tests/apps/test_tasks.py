@@ -256,7 +256,8 @@ def test_another_patients_computation_is_not_found(
 @pytest.mark.django_db
 def test_a_second_delivery_of_the_task_does_not_compute_twice(physician, evaluated_patient):
     from cryoneuro.planning import inputs_for_nerve
-    from cryoneuro.treatmentplans.services import plan_computation_run, plan_computation_start
+    from cryoneuro.treatmentplans.services import plan_computation_run
+    from cryoneuro.treatmentplans.tasks import plan_computation_start
 
     computation = plan_computation_start(
         patient=evaluated_patient,

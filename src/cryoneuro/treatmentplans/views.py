@@ -19,7 +19,7 @@ from cryoneuro.patients.selectors import patient_get
 from cryoneuro.planning import PlanComputationError
 from cryoneuro.planning.placement import PlacementError, calibration_spacing
 
-from . import selectors, services
+from . import selectors, services, tasks
 from .forms import ImageUploadForm, PlanForm, initial_from_plan
 from .images import ImageError
 from .models import ComputationStatus
@@ -114,7 +114,7 @@ def plan_create(request: AuthenticatedHttpRequest, patient_id: int):
                     form.add_error(None, exc.message)
             if not form.errors:
                 try:
-                    computation = services.plan_computation_start(
+                    computation = tasks.plan_computation_start(
                         patient=patient,
                         created_by=request.user,
                         inputs=inputs,
