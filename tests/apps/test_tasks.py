@@ -464,3 +464,12 @@ def test_make_run_stops_everything_on_sigterm_and_when_a_companion_dies(tmp_path
     assert "exited (3); stopping" in (crashing.stdout.read() if crashing.stdout else "")
     if pid_file.exists() and pid_file.read_text():
         assert not _alive(int(pid_file.read_text()))
+
+
+def test_the_api_says_in_its_schema_that_it_computes_plans_synchronously():
+    from cryoneuro.api.router import api
+
+    schema = api.get_openapi_schema(path_prefix="/api/")
+    post = schema["paths"]["/api/patients/{patient_id}/plans"]["post"]
+    assert "Synchronous" in post["description"]
+    assert 201 in post["responses"] and 202 not in post["responses"]
