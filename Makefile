@@ -30,13 +30,14 @@ $(STAMP): pyproject.toml requirements.lock
 install: $(STAMP)
 
 ## make run: install, migrate SQLite under ./var, load demo data once, serve on $(HOST):$(PORT)
-## (127.0.0.1:8000; `make run PORT=8101` serves, prints and links e-mails to port 8101)
+## (127.0.0.1:8000; `make run PORT=8101` serves, prints and links e-mails to port 8101), with
+## the task worker (db_worker) and the periodic jobs (run_periodic) beside it, stopped with it
 run: $(STAMP)
 	@mkdir -p var
 	@DJANGO_SETTINGS_MODULE=$(RUN_SETTINGS) $(PY) -m cryoneuro.manage migrate --noinput -v 0
 	@DJANGO_SETTINGS_MODULE=$(RUN_SETTINGS) $(PY) -m cryoneuro.manage load_demo --url http://$(HOST):$(PORT)/
 	@echo "cryoneuro: serving on http://$(HOST):$(PORT)/"
-	@FOLLOWUP_SITE_URL=http://$(HOST):$(PORT) DJANGO_SETTINGS_MODULE=$(RUN_SETTINGS) $(PY) -m cryoneuro.manage runserver --noreload $(HOST):$(PORT)
+	@FOLLOWUP_SITE_URL=http://$(HOST):$(PORT) DJANGO_SETTINGS_MODULE=$(RUN_SETTINGS) $(PY) -m cryoneuro.devtools.together --with "$(PY) -m cryoneuro.manage db_worker --no-reload --no-startup-delay" --with "$(PY) -m cryoneuro.manage run_periodic" -- $(PY) -m cryoneuro.manage runserver --noreload $(HOST):$(PORT)
 
 ## make serve: production (cryoneuro.site.settings.prod): check --deploy, migrate --check (MIGRATE=1
 ## applies them), collectstatic, then gunicorn on $$CRYONEURO_BIND (127.0.0.1:8000) behind a TLS proxy

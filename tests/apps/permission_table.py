@@ -29,6 +29,8 @@ class Endpoint:
 PAGES = [
     Endpoint("home", "GET", "/", None),
     Endpoint("healthz", "GET", "/healthz", "public"),
+    # loopback (the test client's address) or a bearer token, whoever is logged in (issue 13)
+    Endpoint("metrics", "GET", "/metrics", "public"),
     Endpoint("patient_list", "GET", "/patients/?q=a", Perm.PATIENT_LIST),
     Endpoint("patient_create", "GET", "/patients/new/", Perm.PATIENT_CREATE),
     Endpoint("patient_detail", "GET", "/patients/{patient}/", Perm.PATIENT_VIEW, scoped=True),
@@ -287,6 +289,14 @@ PAGES = [
         Perm.PLAN_CREATE,
         scoped=True,
         data={},
+    ),
+    # a plan being computed by the task worker (issue 13): its page polls until it is stored
+    Endpoint(
+        "plan_computation",
+        "GET",
+        "/patients/{patient}/plans/computations/{computation}/",
+        Perm.PLAN_CREATE,
+        scoped=True,
     ),
     Endpoint(
         "plan_image_upload",

@@ -26,7 +26,10 @@ def _closed_port() -> int:
 def test_healthy_needs_no_login_and_says_what_it_checked(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"database": "ok", "cache": "ok"}}
+    assert response.json() == {
+        "status": "ok",
+        "checks": {"database": "ok", "cache": "ok", "tasks": "ok"},
+    }
     assert response.headers["Cache-Control"] == "no-store"
 
 
@@ -42,7 +45,7 @@ def test_an_unreachable_cache_answers_503_naming_it(client, caplog):
     assert response.status_code == 503
     assert response.json() == {
         "status": "failing",
-        "checks": {"database": "ok", "cache": "failing"},
+        "checks": {"database": "ok", "cache": "failing", "tasks": "ok"},
     }
     assert b"Traceback" not in response.content
     assert "healthz: cache check failed (ConnectionError)" in caplog.text
@@ -60,7 +63,7 @@ def test_a_missing_cache_table_answers_503_naming_the_cache(client):
     ):
         response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json()["checks"] == {"database": "ok", "cache": "failing"}
+    assert response.json()["checks"] == {"database": "ok", "cache": "failing", "tasks": "ok"}
 
 
 def test_a_database_that_cannot_open_is_named(tmp_path):
@@ -89,7 +92,10 @@ def test_a_database_that_cannot_open_is_named(tmp_path):
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == [
         503,
-        {"status": "failing", "checks": {"database": "failing", "cache": "failing"}},
+        {
+            "status": "failing",
+            "checks": {"database": "failing", "cache": "failing", "tasks": "failing"},
+        },
     ]
     assert "healthz: database check failed (OperationalError)" in result.stderr
     assert "Traceback" not in result.stderr

@@ -85,8 +85,18 @@ def world(make_user, make_patient, knee_case):
 
 
 # Placeholder -> factory(patient, users) returning a primary key; apps add theirs here.
+def _computation(patient, users):
+    """A plan computation still waiting for the task worker (its page shows the wait)."""
+    from cryoneuro.treatmentplans.models import PlanComputation
+
+    return PlanComputation.objects.create(
+        patient=patient, created_by=users[Role.PHYSICIAN], request={}
+    ).pk
+
+
 EXTRA_FIXTURES: dict = {
     "account": lambda patient, users: users[Role.NURSE].pk,
+    "computation": _computation,
 }
 EXTRA_FIXTURES.update(PROCEDURE_FIXTURES)
 

@@ -63,7 +63,7 @@ def test_serve_starts_gunicorn_answering_healthz_with_the_security_headers(tmp_p
         "SECURE_SSL_REDIRECT": "false",
         "CRYONEURO_TRUSTED_PROXY_HEADER": "X-Forwarded-Proto",
         "CRYONEURO_BIND": f"127.0.0.1:{port}",
-        "CRYONEURO_WORKERS": "1",
+        "CRYONEURO_WORKERS": "2",
     }
     log = tmp_path / "serve.log"
     with log.open("wb") as output:
@@ -88,7 +88,7 @@ def test_serve_starts_gunicorn_answering_healthz_with_the_security_headers(tmp_p
         assert status == 200, body
         assert json.loads(body) == {
             "status": "ok",
-            "checks": {"database": "ok", "cache": "ok"},
+            "checks": {"database": "ok", "cache": "ok", "tasks": "ok"},
         }
         assert headers["Server"].startswith("gunicorn")
         assert headers["X-Content-Type-Options"] == "nosniff"
@@ -104,6 +104,21 @@ def test_serve_starts_gunicorn_answering_healthz_with_the_security_headers(tmp_p
         # A production page: the login form, rendered from the collected static files.
         status, _, page = _get(f"{base}/accounts/login/", **{"X-Forwarded-Proto": "https"})
         assert status == 200 and b"/static/" in page
+        # /metrics to a direct loopback connection, adding up both workers' requests
+        # (prometheus_client's multiprocess mode, set up by gunicorn_conf)
+        for _ in range(6):
+            assert _get(f"{base}/healthz")[0] == 200
+        status, _, metrics = _get(f"{base}/metrics")
+        assert status == 200, metrics
+        healthz = (
+            'cryoneuro_request_duration_seconds_count{method="GET",status="200",view="healthz"}'
+        )
+        counted = [line for line in metrics.decode().splitlines() if line.startswith(healthz)]
+        assert counted and float(counted[0].split()[-1]) == 8.0, metrics.decode()
+        assert b"cryoneuro_tasks_ready 0.0" in metrics
+        assert list((tmp_path / "prometheus").glob("*.db"))
+        # through the proxy (it sets X-Forwarded-For) it is not there
+        assert _get(f"{base}/metrics", **{"X-Forwarded-For": "203.0.113.7"})[0] == 404
     finally:
         with contextlib.suppress(ProcessLookupError):  # it may have exited on its own
             os.killpg(server.pid, signal.SIGTERM)

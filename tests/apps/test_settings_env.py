@@ -36,6 +36,21 @@ def _redis():
             lambda: env.get_proxy_ssl_header("CRYONEURO_TRUSTED_PROXY_HEADER"),
         ),
         (
+            "CRYONEURO_TASKS_BACKEND",
+            "celery",
+            lambda: env.get_choice("CRYONEURO_TASKS_BACKEND", "database", ("database", "rq")),
+        ),
+        (
+            "CRYONEURO_FOLLOWUP_SEND_AT",
+            "25:00",
+            lambda: env.get_clock_time("CRYONEURO_FOLLOWUP_SEND_AT", "08:00"),
+        ),
+        (
+            "CRYONEURO_FOLLOWUP_SEND_AT",
+            "8h",
+            lambda: env.get_clock_time("CRYONEURO_FOLLOWUP_SEND_AT", "08:00"),
+        ),
+        (
             "AXES_ACCOUNT_FAILURE_LIMIT",
             "0",
             lambda: env.get_int("AXES_ACCOUNT_FAILURE_LIMIT", 20, minimum=1),
@@ -47,6 +62,13 @@ def test_it_names_the_bad_variable_and_value(monkeypatch, name, value, getter):
     with pytest.raises(ImproperlyConfigured) as error:
         getter()
     assert name in str(error.value) and value in str(error.value)
+
+
+def test_a_time_of_day_is_read_as_hh_mm(monkeypatch):
+    monkeypatch.setenv("CRYONEURO_AUDIT_VERIFY_AT", "3:05")
+    assert env.get_clock_time("CRYONEURO_AUDIT_VERIFY_AT", "03:00") == "03:05"
+    monkeypatch.delenv("CRYONEURO_AUDIT_VERIFY_AT")
+    assert env.get_clock_time("CRYONEURO_AUDIT_VERIFY_AT", "03:00") == "03:00"
 
 
 def test_it_reads_secrets_from_files(monkeypatch, tmp_path):

@@ -245,16 +245,23 @@ def test_it_finds_no_untranslated_string_on_the_clinic_pages(client, demo):
 
 def test_it_finds_no_untranslated_string_on_the_plan_and_procedure_pages(client, demo):
     """Procedures and treatment plans (pages other engineers are changing)."""
+    from django.contrib.auth import get_user_model
+
     from cryoneuro.procedures.models import Procedure
-    from cryoneuro.treatmentplans.models import TreatmentPlan
+    from cryoneuro.treatmentplans.models import PlanComputation, TreatmentPlan
 
     procedures = [f"/procedures/{p.pk}/" for p in Procedure.objects.order_by("pk")]
     plans = [
         f"/patients/{p.patient_id}/plans/{p.pk}/" for p in TreatmentPlan.objects.order_by("pk")
     ]
     lefevre = demo["Lefèvre"]
+    # a plan waiting for the task worker (issue 13): the page that follows it
+    waiting = PlanComputation.objects.create(
+        patient=lefevre, created_by=get_user_model().objects.get(username="dr.martin"), request={}
+    )
     pages = {
         "dr.martin": [
+            f"/patients/{lefevre.pk}/plans/computations/{waiting.pk}/",
             "/plans/",
             "/procedures/",
             f"/patients/{lefevre.pk}/plans/",

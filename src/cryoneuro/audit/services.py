@@ -34,9 +34,11 @@ def audit_record(
     object_id: str = "",
     patient_id: int | None = None,
     detail: dict | None = None,
+    ip_address: str | None = None,
 ) -> AuditEntry:
     """Append one entry to the chain. Called inside the caller's transaction, so an entry
-    for a write exists exactly when the write does."""
+    for a write exists exactly when the write does. ``ip_address``: the client's address
+    when the write happens outside its request (a background task), else the request's."""
     head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
@@ -52,7 +54,7 @@ def audit_record(
         object_type=object_type,
         object_id=object_id,
         patient_id=patient_id,
-        ip_address=client_address(request),
+        ip_address=ip_address or client_address(request),
         detail=detail or {},
         prev_hash=head.hash,
     )

@@ -75,6 +75,24 @@ def get_list(name: str, default: list[str]) -> list[str]:
     return items
 
 
+def get_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = get_str(name, default).strip().lower()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name}={value!r} is not one of {', '.join(choices)}.")
+    return value
+
+
+def get_clock_time(name: str, default: str) -> str:
+    """A time of day, ``HH:MM`` (24 h, the clinic's zone)."""
+    value = get_str(name, default).strip()
+    hours, sep, minutes = value.partition(":")
+    if not (sep and hours.isdigit() and minutes.isdigit() and len(minutes) == 2) or not (
+        0 <= int(hours) < 24 and 0 <= int(minutes) < 60
+    ):
+        raise ImproperlyConfigured(f"{name}={value!r} is not a time of day (HH:MM, 24 h).")
+    return f"{int(hours):02d}:{minutes}"
+
+
 def get_time_zone(name: str, default: str) -> str:
     value = get_str(name, default)
     try:

@@ -171,7 +171,13 @@ def _inputs(body: PlanIn, placement: Placement | None = None):
 )
 def plan_create(request, patient_id: int, body: PlanIn):
     """Compute and store a plan (the shortest protocol within limits, tolerance, warnings,
-    sensitivity, relief window)."""
+    sensitivity, relief window).
+
+    Synchronous: the plan is computed inside this request (typically 2 to 20 s, up to
+    about a minute with sensitivity on one core) and the stored plan is the 201 answer.
+    The plan form of the web pages computes in the background instead (the task worker,
+    docs/operations/tasks.md); an API client that must not wait sets its own timeout to
+    at least the server's (CRYONEURO_WORKER_TIMEOUT, 120 s)."""
     patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.PLAN_CREATE)
     evaluation = None
     if body.evaluation_id is not None:

@@ -177,3 +177,68 @@ class TreatmentPlan(models.Model):
         label = (self.inputs or {}).get("nerve_label") or self.nerve_code
         when = f"{self.created_at:%Y-%m-%d}" if self.created_at else ""
         return f"{when} {label} · {self.protocol_words or self.get_status_display()}".strip()
+
+
+class ComputationStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting for the task worker")
+    RUNNING = "running", _("Computing")
+    DONE = "done", _("Computed")
+    FAILED = "failed", _("Failed")
+
+
+class PlanComputation(models.Model):
+    """One plan computation asked for from the plan form, run by the task worker
+    (treatmentplans.tasks.plan_compute): the form's page redirects to its page, which
+    polls until ``plan`` is stored, or shows ``error`` over the form as it was posted.
+
+    ``request`` holds what the planner needs, already validated (the inputs in SI units,
+    the placement, the image marks); ``form_data`` the form as posted, to show it again.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    patient = models.ForeignKey(
+        "patients.Patient",
+        on_delete=models.PROTECT,
+        related_name="plan_computations",
+        verbose_name=_("patient"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("asked for by"),
+    )
+    created_at = models.DateTimeField(_("asked for at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ComputationStatus.choices,
+        default=ComputationStatus.QUEUED,
+    )
+    request = models.JSONField(_("what to compute"))
+    form_data = models.JSONField(_("form as posted"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    task_id = models.CharField(_("task"), max_length=64, blank=True)
+    plan = models.ForeignKey(
+        TreatmentPlan,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("plan"),
+    )
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("plan computation")
+        verbose_name_plural = _("plan computations")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_status_display()}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in {ComputationStatus.DONE, ComputationStatus.FAILED}

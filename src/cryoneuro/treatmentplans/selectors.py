@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cryoneuro.accounts.access import ensure_patient_access
 from cryoneuro.accounts.roles import ALL, Perm, scope
@@ -15,7 +19,7 @@ from cryoneuro.core.plugins import observed_relief_days
 from cryoneuro.patients.models import Patient
 from cryoneuro.patients.selectors import patient_get
 
-from .models import PlacementImage, TreatmentPlan
+from .models import ComputationStatus, PlacementImage, PlanComputation, TreatmentPlan
 
 LATEST = "latest"
 
@@ -130,3 +134,40 @@ def plan_relief_window(plan: TreatmentPlan) -> dict[str, Any] | None:
     out["basis"] = stored.get("basis", "")
     out["personalised"] = True
     return out
+
+
+def computation_get(*, patient: Patient, computation_id: str) -> PlanComputation:
+    """One of the patient's plan computations (access to the patient checked by the
+    caller); another patient's, or an id that is none, is 404."""
+    try:
+        key = uuid.UUID(str(computation_id))
+    except ValueError:
+        raise Http404 from None
+    computation = (
+        PlanComputation.objects.select_related("plan", "patient").filter(pk=key, patient=patient)
+    ).first()
+    if computation is None:
+        raise Http404
+    return computation
+
+
+def computation_error(computation: PlanComputation) -> str | None:
+    """Why the computation has no plan and will get none, or None while it may still come:
+    the planner's refusal, a failure, or no result within
+    TREATMENTPLANS_COMPUTATION_TIMEOUT_SECONDS (no worker running, or one that died)."""
+    if computation.status == ComputationStatus.FAILED:
+        return computation.error or _("The computation failed; nothing was saved. Try again.")
+    if computation.status == ComputationStatus.DONE:
+        return None
+    limit = settings.TREATMENTPLANS_COMPUTATION_TIMEOUT_SECONDS
+    if (timezone.now() - computation.created_at).total_seconds() <= limit:
+        return None
+    minutes = max(1, round(limit / 60))
+    if computation.status == ComputationStatus.QUEUED:
+        return _(
+            "No task worker took the computation within %(minutes)s minutes: nothing was "
+            "saved. Ask the administrator to check the worker, then try again."
+        ) % {"minutes": minutes}
+    return _(
+        "The computation did not finish within %(minutes)s minutes: nothing was saved. Try again."
+    ) % {"minutes": minutes}

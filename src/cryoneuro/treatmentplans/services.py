@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from cryoneuro.audit.services import audit_record
 from cryoneuro.evaluation.models import Evaluation
@@ -17,10 +19,11 @@ from cryoneuro.planning.placement import Placement, overlay
 from cryoneuro.planning.planner import Plan
 
 from .images import read_image
-from .models import PlacementImage, PlanStatus, TreatmentPlan
+from .models import ComputationStatus, PlacementImage, PlanComputation, PlanStatus, TreatmentPlan
 from .presenters import protocol_words
 
 PLOT_LANGUAGES = ("fr", "en")
+logger = logging.getLogger(__name__)
 
 
 def plot_plan(plan: Plan, lang: str) -> bytes:
@@ -81,7 +84,11 @@ def plan_create(
     marks: dict | None = None,
     procedure_date: date | None = None,
     request=None,
+    ip_address: str | None = None,
+    computation: PlanComputation | None = None,
 ) -> TreatmentPlan:
+    """Compute and store a plan, audited. ``computation``: the background computation it
+    comes from (the audit entry names it, with the address of the request that asked)."""
     if evaluation is not None and evaluation.patient_id != patient.pk:
         raise ValueError("the evaluation belongs to another patient")
     if image is not None and image.patient_id != patient.pk:
@@ -106,15 +113,86 @@ def plan_create(
         plot_png=plots.get("en"),
         plot_png_fr=plots.get("fr"),
     )
+    detail = {"nerve": plan.nerve_code, "status": plan.status, "protocol": plan.protocol_compact}
+    if computation is not None:
+        detail["computation"] = str(computation.pk)
     audit_record(
         actor=created_by,
         action="create",
         request=request,
         obj=plan,
         patient_id=patient.pk,
-        detail={"nerve": plan.nerve_code, "status": plan.status, "protocol": plan.protocol_compact},
+        detail=detail,
+        ip_address=ip_address,
     )
     return plan
+
+
+# --------------------------------------------------------------- background computations
+
+
+def _finish(computation: PlanComputation, **fields: Any) -> None:
+    fields["finished_at"] = timezone.now()
+    PlanComputation.objects.filter(pk=computation.pk).update(**fields)
+
+
+def plan_computation_run(computation_id: str) -> int | None:
+    """Run one computation (the task's body): the plan's id, or None when the inputs are
+    refused by the planner (the message is stored for the page). Runs once: a second
+    delivery of the same task finds it claimed and returns."""
+    with transaction.atomic():
+        computation = (
+            PlanComputation.objects.select_for_update()
+            .select_related("patient", "created_by")
+            .get(pk=computation_id)
+        )
+        if computation.status != ComputationStatus.QUEUED:
+            return computation.plan_id
+        computation.status = ComputationStatus.RUNNING
+        computation.started_at = timezone.now()
+        computation.save(update_fields=["status", "started_at"])
+    what = computation.request
+    with translation.override(what.get("language") or "fr"):
+        try:
+            plan = plan_create(
+                patient=computation.patient,
+                created_by=computation.created_by,
+                inputs=PlanInputs.from_dict(what["inputs"]),
+                evaluation=(
+                    Evaluation.objects.get(pk=what["evaluation_id"])
+                    if what.get("evaluation_id")
+                    else None
+                ),
+                image=(
+                    PlacementImage.objects.get(pk=what["image_id"])
+                    if what.get("image_id")
+                    else None
+                ),
+                placement=Placement.from_dict(what["placement"]) if what.get("placement") else None,
+                marks=what.get("marks"),
+                procedure_date=(
+                    date.fromisoformat(what["procedure_date"])
+                    if what.get("procedure_date")
+                    else None
+                ),
+                ip_address=computation.ip_address,
+                computation=computation,
+            )
+        except (ValueError, PlanComputationError) as exc:  # what to change, for the form
+            _finish(computation, status=ComputationStatus.FAILED, error=str(exc))
+            return None
+        except BaseException as exc:
+            # A bug or a lost database: the page says so plainly, the log and the task's
+            # result keep the traceback (no patient data in either message).
+            logger.exception("plan computation %s failed (%s)", computation.pk, type(exc).__name__)
+            _finish(
+                computation,
+                status=ComputationStatus.FAILED,
+                error=_("The computation failed on the server; nothing was saved. Try again."),
+            )
+            raise
+    _finish(computation, status=ComputationStatus.DONE, plan=plan)
+    return plan.pk
 
 
 @transaction.atomic

@@ -14,6 +14,11 @@ urlpatterns: list = [
     path("patients/<int:patient_id>/plans/preview/", views.plan_preview, name="plan_preview"),
     path("patients/<int:patient_id>/plans/images/", views.image_upload, name="plan_image_upload"),
     path(
+        "patients/<int:patient_id>/plans/computations/<str:computation_id>/",
+        views.plan_computation,
+        name="plan_computation",
+    ),
+    path(
         "patients/<int:patient_id>/plans/images/<str:image_ref>/",
         views.image_view,
         name="plan_image",

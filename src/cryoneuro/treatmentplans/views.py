@@ -4,11 +4,12 @@ import base64
 from typing import TYPE_CHECKING
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
 
 from cryoneuro.accounts.access import can_access_patient, requires
 from cryoneuro.accounts.roles import Perm
@@ -18,9 +19,10 @@ from cryoneuro.patients.selectors import patient_get
 from cryoneuro.planning import PlanComputationError
 from cryoneuro.planning.placement import PlacementError, calibration_spacing
 
-from . import selectors, services
+from . import selectors, services, tasks
 from .forms import ImageUploadForm, PlanForm, initial_from_plan
 from .images import ImageError
+from .models import ComputationStatus
 from .presenters import plan_context, preview_context
 from .report import plan_pdf
 
@@ -110,10 +112,9 @@ def plan_create(request: AuthenticatedHttpRequest, patient_id: int):
                     )
                 except PlacementError as exc:
                     form.add_error(None, exc.message)
-            plan = None
             if not form.errors:
                 try:
-                    plan = services.plan_create(
+                    computation = tasks.plan_computation_start(
                         patient=patient,
                         created_by=request.user,
                         inputs=inputs,
@@ -122,20 +123,22 @@ def plan_create(request: AuthenticatedHttpRequest, patient_id: int):
                         placement=form.placement,
                         marks=marks if image is not None else None,
                         procedure_date=form.cleaned_data.get("procedure_date"),
+                        form_data=_posted(request),
                         request=request,
                     )
-                except (ValueError, PlanComputationError) as exc:  # say what to change
+                except ValueError as exc:  # say what to change
                     form.add_error(None, str(exc))
-            if plan is not None:
-                if plan.feasible:
-                    messages.success(request, _("Plan computed and saved."))
                 else:
-                    messages.warning(
-                        request, _("Plan saved: no protocol within the limits reaches the target.")
-                    )
-                # the result is what the physician looks at next: land on it
-                url = reverse("plan_detail", args=[patient.pk, plan.pk])
-                return redirect(f"{url}#plan-result")
+                    if computation.status == ComputationStatus.FAILED:
+                        # Computed at once (no worker: the immediate backend) and refused.
+                        form.add_error(None, computation.error)
+                    elif computation.plan is not None:
+                        return _to_plan(request, computation.plan)
+                    else:
+                        # The worker computes it; its page polls until the plan is stored.
+                        return redirect(
+                            "plan_computation", patient_id=patient.pk, computation_id=computation.pk
+                        )
     elif request.method == "GET":
         detail: dict = {"page": "plan form"}
         if source is not None:
@@ -152,6 +155,75 @@ def plan_create(request: AuthenticatedHttpRequest, patient_id: int):
             "source_plan": source,
         },
     )
+
+
+def _posted(request) -> dict[str, list[str]]:
+    """The plan form as posted (without the CSRF token), to show it again after a failed
+    background computation."""
+    return {k: request.POST.getlist(k) for k in request.POST if k != "csrfmiddlewaretoken"}
+
+
+def _to_plan(request, plan):
+    if plan.feasible:
+        messages.success(request, _("Plan computed and saved."))
+    else:
+        messages.warning(
+            request, _("Plan saved: no protocol within the limits reaches the target.")
+        )
+    # the result is what the physician looks at next: land on it
+    url = reverse("plan_detail", args=[plan.patient_id, plan.pk])
+    if request.htmx:
+        return HttpResponseClientRedirect(f"{url}#plan-result")
+    return redirect(f"{url}#plan-result")
+
+
+@requires(Perm.PLAN_CREATE)
+def plan_computation(request: AuthenticatedHttpRequest, patient_id: int, computation_id: str):
+    """A plan being computed by the task worker: a page that polls (htmx, every second;
+    a refresh without JavaScript) until the plan is stored, then lands on it. A failed
+    computation shows the form as it was posted with the reason above it, never a 500."""
+    patient = patient_get(user=request.user, patient_id=patient_id, perm=Perm.PLAN_CREATE)
+    computation = selectors.computation_get(patient=patient, computation_id=computation_id)
+    if computation.plan is not None:
+        return _to_plan(request, computation.plan)
+    error = selectors.computation_error(computation)
+    if error is not None:
+        if request.htmx:  # the whole page, with the form
+            return HttpResponseClientRedirect(request.path)
+        image = computation.patient.placement_images.filter(
+            pk=computation.request.get("image_id")
+        ).first()
+        data = QueryDict(mutable=True)
+        for key, values in (computation.form_data or {}).items():
+            data.setlist(key, values)
+        form = PlanForm(data, patient=patient, image=image)
+        form.is_valid()
+        form.add_error(None, error)
+        audit_read(
+            request,
+            obj=patient,
+            patient_id=patient.pk,
+            detail={"page": "plan form", "computation": str(computation.pk), "failed": True},
+        )
+        return render(
+            request,
+            "treatmentplans/form.html",
+            {"patient": patient, "form": form, "image": image, "upload_form": ImageUploadForm()},
+        )
+    ctx = {
+        "patient": patient,
+        "computation": computation,
+        "elapsed": int((timezone.now() - computation.created_at).total_seconds()),
+    }
+    if request.htmx:  # the status alone: no patient data, so no audit entry per poll
+        return render(request, "treatmentplans/_computation_status.html", ctx)
+    audit_read(
+        request,
+        obj=patient,
+        patient_id=patient.pk,
+        detail={"page": "plan computation", "computation": str(computation.pk)},
+    )
+    return render(request, "treatmentplans/computation.html", ctx)
 
 
 @requires(Perm.PLAN_CREATE)

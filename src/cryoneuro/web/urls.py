@@ -7,5 +7,6 @@ from . import audit, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", views.metrics, name="metrics"),
     path("audit/", audit.audit_list, name="audit_list"),
 ]

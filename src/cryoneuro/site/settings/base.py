@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "ninja",
     "django_htmx",
     "template_partials",
+    "django_tasks",
+    "django_tasks_db",
     "cryoneuro.accounts",
     "cryoneuro.audit",
     "cryoneuro.patients",
@@ -54,6 +56,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "cryoneuro.core.middleware.RequestIdMiddleware",  # first: every later log line has the id
+    "cryoneuro.core.metrics.RequestMetricsMiddleware",  # latency by route name (/metrics)
     "django.middleware.security.SecurityMiddleware",
     "cryoneuro.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -129,6 +132,51 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
+
+# Background work (docs/operations/tasks.md): Django's tasks API (django-tasks, the
+# backport of django.tasks). Reminders, follow-up sends, the nightly audit check and
+# plan computations are tasks. "database" (default): queued in a table of this database
+# and run by `manage db_worker` (started by `make run` next to the web server), nothing
+# else to install; "rq": queued in Redis (CRYONEURO_REDIS_URL) and run by RQ workers
+# (`manage rqworker --job-class django_tasks_rq.Job default`) on any number of machines;
+# "immediate": run at once inside the request (tests, or a server with no worker).
+# CRYONEURO_TASKS_MAX_AGE_SECONDS: /healthz fails when the oldest task waiting to run is
+# older (no worker, or one that cannot keep up).
+TASKS_BACKEND = env.get_choice(
+    "CRYONEURO_TASKS_BACKEND", "database", ("database", "rq", "immediate")
+)
+TASKS: dict[str, dict[str, Any]] = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "rq": "django_tasks_rq.RQBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[TASKS_BACKEND],
+        "QUEUES": ["default"],
+    }
+}
+if TASKS_BACKEND == "rq":
+    if not REDIS_URL:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("CRYONEURO_TASKS_BACKEND=rq needs CRYONEURO_REDIS_URL.")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    # A plan computation takes under a minute; ten before RQ kills a stuck one.
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
+TASKS_MAX_AGE_SECONDS = env.get_int("CRYONEURO_TASKS_MAX_AGE_SECONDS", 300, minimum=10)
+# The periodic jobs that `manage run_periodic` queues (cryoneuro.web.periodic), in place of
+# cron lines: reminders every N minutes, follow-up e-mails and the audit check daily at a
+# time of the clinic's zone (TIME_ZONE), old task results pruned daily.
+PERIODIC_REMINDERS_EVERY_MINUTES = env.get_int("CRYONEURO_REMINDERS_EVERY_MINUTES", 10, minimum=1)
+PERIODIC_FOLLOWUP_AT = env.get_clock_time("CRYONEURO_FOLLOWUP_SEND_AT", "08:00")
+PERIODIC_AUDIT_VERIFY_AT = env.get_clock_time("CRYONEURO_AUDIT_VERIFY_AT", "03:00")
+PERIODIC_PRUNE_TASKS_AT = env.get_clock_time("CRYONEURO_PRUNE_TASKS_AT", "04:00")
+
+# Prometheus metrics at /metrics (cryoneuro.core.metrics): answered to a direct
+# connection from one of these addresses (not through the proxy: a request that carries
+# X-Forwarded-For came through it), or to `Authorization: Bearer <token>` when a token is set.
+METRICS_ALLOWED_ADDRESSES = env.get_list("CRYONEURO_METRICS_ADDRESSES", ["127.0.0.1", "::1"])
+METRICS_TOKEN = env.get_str("CRYONEURO_METRICS_TOKEN", "")
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -307,6 +355,11 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+# A plan computation asked for from the form (run by the task worker) that has no result
+# after this long is shown as failed: no worker took it, or the one that did died.
+TREATMENTPLANS_COMPUTATION_TIMEOUT_SECONDS = env.get_int(
+    "TREATMENTPLANS_COMPUTATION_TIMEOUT_SECONDS", 600, minimum=60
+)
 # The most pixel values an uploaded image may declare (rows x columns x frames x samples
 # per pixel), checked in the file's header before anything is decoded (issue 13: a 1.5 MB
 # RLE DICOM declaring 10000 x 10000 made the server allocate 2.4 GB). 4096 x 4096 is the

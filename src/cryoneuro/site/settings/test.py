@@ -39,6 +39,17 @@ else:
     }
 AXES_ENABLED = True
 
+# Tasks run at once inside the request in unit tests (a plan's page finds it computed);
+# the tests of the worker itself switch to the database backend (override_settings, or
+# CRYONEURO_TASKS_BACKEND=database in the worker subprocess they start).
+if not os.environ.get("CRYONEURO_TASKS_BACKEND"):
+    TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default"],
+        }
+    }
+
 # Static files come from the app finders here (runserver / live server); WhiteNoise
 # serves the collected files in production only.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405

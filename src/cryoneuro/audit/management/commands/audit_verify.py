@@ -1,8 +1,6 @@
-from django.core.mail import mail_admins
 from django.core.management.base import BaseCommand, CommandError
 
-from cryoneuro.audit.anchors import anchor_file, append_anchor
-from cryoneuro.audit.services import audit_verify_chain
+from cryoneuro.audit.tasks import AuditChainBroken, audit_verify, verify_and_anchor
 
 
 class Command(BaseCommand):
@@ -22,29 +20,22 @@ class Command(BaseCommand):
             action="store_true",
             help="also send the verified head (or the failure) to settings.ADMINS",
         )
+        parser.add_argument(
+            "--enqueue",
+            action="store_true",
+            help="queue the check for the task worker instead of running it here "
+            "(it then anchors and mails the head to ADMINS)",
+        )
 
     def handle(self, *args, **options):
-        report = audit_verify_chain()
-        if not report.ok:
-            where = f" at entry #{report.first_broken_seq}" if report.first_broken_seq else ""
-            message = (
-                f"Audit chain BROKEN{where}: {report.reason} "
-                f"({report.checked} entries verified before it)."
+        if options["enqueue"]:
+            result = audit_verify.enqueue(mail=True)
+            self.stdout.write(f"audit check queued: task {result.id}")
+            return
+        try:
+            summary = verify_and_anchor(
+                anchor=not options["no_anchor"], mail=options["mail_admins"]
             )
-            if options["mail_admins"]:
-                mail_admins("Audit chain BROKEN", message)
-            raise CommandError(message)
-        summary = (
-            f"Audit chain intact: {report.checked} entries, "
-            f"{report.anchors_checked} earlier anchors hold."
-        )
-        if not options["no_anchor"]:
-            anchor = append_anchor(report.head_seq, report.head_hash)
-            summary += f" Anchored #{anchor.seq} {anchor.hash} in {anchor_file()}."
-            if options["mail_admins"]:
-                mail_admins(
-                    "Audit chain anchor",
-                    f"{summary}\nKeep this line: seq={anchor.seq} seal={anchor.hash} "
-                    f"at={anchor.at} key={anchor.key_id}",
-                )
+        except AuditChainBroken as broken:
+            raise CommandError(str(broken)) from None
         self.stdout.write(self.style.SUCCESS(summary))

@@ -1,4 +1,6 @@
-"""Send the appointment reminders that are due. Meant for cron, e.g. every 10 minutes:
+"""Send the appointment reminders that are due. The periodic scheduler (``manage
+run_periodic``, docs/operations/tasks.md) queues this every 10 minutes for the task
+worker; the command runs it at once (or queues it, ``--enqueue``), e.g. from cron:
 
     */10 * * * * cd /srv/cryoneuro && .venv/bin/python -m cryoneuro.manage send_reminders
 
@@ -9,12 +11,21 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from cryoneuro.scheduling.notifications import reminders_send_due
+from cryoneuro.scheduling.tasks import send_reminders
 
 
 class Command(BaseCommand):
-    help = "Send the appointment reminder e-mails that are due (run it from cron)."
+    help = "Send the appointment reminder e-mails that are due (or queue them: --enqueue)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--enqueue", action="store_true", help="queue the task for the worker instead"
+        )
 
     def handle(self, *args, **options):
-        sent, skipped = reminders_send_due()
-        self.stdout.write(f"reminders sent: {sent}, skipped: {skipped}")
+        if options["enqueue"]:
+            result = send_reminders.enqueue()
+            self.stdout.write(f"reminders queued: task {result.id}")
+            return
+        counts = send_reminders.call()
+        self.stdout.write(f"reminders sent: {counts['sent']}, skipped: {counts['skipped']}")
