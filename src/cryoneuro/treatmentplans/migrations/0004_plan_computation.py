@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='asked for at')),
                 ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='started at')),
                 ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),
-                ('status', models.CharField(choices=[('queued', 'Waiting for the task worker'), ('running', 'Computing'), ('done', 'Done'), ('failed', 'Failed')], default='queued', max_length=10, verbose_name='status')),
+                ('status', models.CharField(choices=[('queued', 'Waiting for the task worker'), ('running', 'Computing'), ('done', 'Computed'), ('failed', 'Failed')], default='queued', max_length=10, verbose_name='status')),
                 ('request', models.JSONField(verbose_name='what to compute')),
                 ('form_data', models.JSONField(blank=True, default=dict, verbose_name='form as posted')),
                 ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='address')),
