@@ -65,10 +65,10 @@ from cryoneuro.physics.kernels import (
     P_WCB,
     T_OWNER,
     T_PHI,
-    table_row_extras,
     NewtonNotConverged,
     make_axis_solver,
     make_temperature_3d,
+    table_row_extras,
     tissue_vector,
 )
 from cryoneuro.physics.materials import (
@@ -224,9 +224,7 @@ class GradedGrid3D:
     def faces(self) -> tuple[FloatArray, FloatArray, FloatArray]:
         fx, fy, fz = (
             _check_faces(np.asarray(f, float), name)
-            for f, name in zip(
-                (self.x_faces, self.y_faces, self.z_faces), "xyz", strict=True
-            )
+            for f, name in zip((self.x_faces, self.y_faces, self.z_faces), "xyz", strict=True)
         )
         if (len(fx) - 1) * (len(fy) - 1) * (len(fz) - 1) > MAX_CELLS:
             raise ValueError("3-D graded grid too large: coarsen it")
@@ -285,12 +283,9 @@ class GradedGrid3D:
             u = (b - a) / np.linalg.norm(b - a)
             for ax in range(3):
                 across = 0.5 * nv.diameter * math.sqrt(max(0.0, 1.0 - u[ax] ** 2)) + margin
-                feats[ax].append(
-                    (min(a[ax], b[ax]) - across, max(a[ax], b[ax]) + across, h_nerve)
-                )
+                feats[ax].append((min(a[ax], b[ax]) - across, max(a[ax], b[ax]) + across, h_nerve))
         fx, fy, fz = (
-            graded_faces(float(lo[ax]), float(hi[ax]), feats[ax], h_max, ratio)
-            for ax in range(3)
+            graded_faces(float(lo[ax]), float(hi[ax]), feats[ax], h_max, ratio) for ax in range(3)
         )
         return cls(tuple(fx), tuple(fy), tuple(fz), far)
 
@@ -355,12 +350,12 @@ def probe_fractions(
             idx.append(np.nonzero((c + d >= lo_) & (c - d <= hi_))[0])
         if any(len(i) == 0 for i in idx):
             raise ValueError(f"probe {k} lies outside the grid")
-        I, J, K = np.meshgrid(*idx, indexing="ij")
-        P = np.stack([cx[I], cy[J], cz[K]], axis=-1)
+        gi, gj, gk = np.meshgrid(*idx, indexing="ij")
+        P = np.stack([cx[gi], cy[gj], cz[gk]], axis=-1)
         if mode == "centre":
             f = pl.contains(P).astype(float)
         else:
-            half = 0.5 * np.sqrt(dx[I] ** 2 + dy[J] ** 2 + dz[K] ** 2)
+            half = 0.5 * np.sqrt(dx[gi] ** 2 + dy[gj] ** 2 + dz[gk] ** 2)
             rel = P - tip
             s = rel @ u
             dist = np.sqrt(np.maximum(np.einsum("...i,...i->...", rel, rel) - s * s, 0.0))
@@ -369,7 +364,7 @@ def probe_fractions(
             f = inside.astype(float)
             amb = np.nonzero(~inside & ~outside)
             if len(amb[0]):
-                ii, jj, kk = I[amb], J[amb], K[amb]
+                ii, jj, kk = gi[amb], gj[amb], gk[amb]
                 ox, oy, oz = np.meshgrid(sub, sub, sub, indexing="ij")
                 pts = np.stack(
                     [
@@ -381,8 +376,8 @@ def probe_fractions(
                 )
                 f[amb] = pl.contains(pts).mean(axis=1)
         sel = f > 0
-        phi[I[sel], J[sel], K[sel]] = f[sel]
-        owner[I[sel], J[sel], K[sel]] = k
+        phi[gi[sel], gj[sel], gk[sel]] = f[sel]
+        owner[gi[sel], gj[sel], gk[sel]] = k
         if not sel.any():
             raise ValueError(
                 f"grid too coarse for the probe: no cell centre inside probe {k} "
@@ -473,15 +468,7 @@ class FreezeResult3D:
     def cell_volumes(self) -> FloatArray:
         """Cell volumes (m3): from the grid's faces when stored, else faces midway
         between the cell centres (a uniform grid)."""
-
-        def widths(c: FloatArray) -> FloatArray:
-            f = np.concatenate([[1.5 * c[0] - 0.5 * c[1]], 0.5 * (c[1:] + c[:-1])])
-            return np.diff(np.concatenate([f, [1.5 * c[-1] - 0.5 * c[-2]]]))
-
-        if self.faces is not None:
-            dx, dy, dz = (np.diff(f) for f in self.faces)
-        else:
-            dx, dy, dz = widths(self.x), widths(self.y), widths(self.z)
+        dx, dy, dz = (np.diff(f) for f in self._faces_or_mid())
         out: FloatArray = dx[:, None, None] * dy[None, :, None] * dz[None, None, :]
         return out
 
@@ -503,10 +490,57 @@ class FreezeResult3D:
         out: FloatArray = f(np.clip(pts, lo, hi))
         return out
 
-    def iceball_volume(self, level: float = 0.0) -> float:
-        """Volume (m3) of tissue that reached ``level`` (the probe's volume excluded)."""
-        cold = self.min_temperature <= level
-        return float(np.sum(np.where(cold, self.cell_volumes() * self.tissue_fraction(), 0.0)))
+    def iceball_volume(self, level: float = 0.0, samples: int = 4) -> float:
+        """Volume (m3) of tissue whose minimum temperature reached ``level`` (the probe's
+        volume excluded).
+
+        A cell wholly on one side of the isotherm (its 27-cell neighbourhood is) counts
+        whole or not at all; a cell the isotherm may cross counts the fraction of its
+        ``samples^3`` sub-cell midpoints where the trilinear interpolant of the minimum
+        temperature (between cell centres) is at most ``level``, so the volume converges
+        with the field instead of carrying the half-cell staircase error of a cell count
+        (``samples=0``: the cell count)."""
+        from scipy.interpolate import RegularGridInterpolator
+        from scipy.ndimage import maximum_filter, minimum_filter
+
+        tm = self.min_temperature
+        cold = (tm <= level).astype(float)
+        if samples > 0 and min(tm.shape) >= 2:
+            near = (minimum_filter(tm, 3, mode="nearest") <= level) & (
+                maximum_filter(tm, 3, mode="nearest") > level
+            )
+            idx = np.nonzero(near)
+            if len(idx[0]):
+                fx, fy, fz = self._faces_or_mid()
+                sub = (np.arange(samples) + 0.5) / samples
+                ox, oy, oz = (o.ravel() for o in np.meshgrid(sub, sub, sub, indexing="ij"))
+                i, j, k = idx
+                pts = np.stack(
+                    [
+                        fx[i, None] + (fx[i + 1] - fx[i])[:, None] * ox[None, :],
+                        fy[j, None] + (fy[j + 1] - fy[j])[:, None] * oy[None, :],
+                        fz[k, None] + (fz[k + 1] - fz[k])[:, None] * oz[None, :],
+                    ],
+                    axis=-1,
+                ).reshape(-1, 3)
+                f = RegularGridInterpolator(
+                    (self.x, self.y, self.z), tm, bounds_error=False, fill_value=None
+                )
+                lo = np.array([self.x[0], self.y[0], self.z[0]])
+                hi = np.array([self.x[-1], self.y[-1], self.z[-1]])
+                vals = f(np.clip(pts, lo, hi)).reshape(len(i), -1)
+                cold[idx] = (vals <= level).mean(axis=1)
+        return float(np.sum(cold * self.cell_volumes() * self.tissue_fraction()))
+
+    def _faces_or_mid(self) -> tuple[FloatArray, FloatArray, FloatArray]:
+        if self.faces is not None:
+            return self.faces
+
+        def mid(c: FloatArray) -> FloatArray:
+            f = np.concatenate([[1.5 * c[0] - 0.5 * c[1]], 0.5 * (c[1:] + c[:-1])])
+            return np.concatenate([f, [1.5 * c[-1] - 0.5 * c[-2]]])
+
+        return mid(self.x), mid(self.y), mid(self.z)
 
     def isotherm_extent(self, level: float = 0.0, axis: int = 0) -> float:
         """Largest |coordinate| along ``axis`` reached by the ``level`` isotherm of the

@@ -1,0 +1,155 @@
+"""The 3-D solver on graded (non-uniform tensor-product) grids: grid construction, probe
+volume fractions, the axis line solver against an exact solution (observed order), the
+axisymmetric solver as a reference, and the energy balance."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from cryoneuro.physics import PrescribedSurfaceTemperature, probe_preset, simulate
+from cryoneuro.physics.kernels import (
+    NTAB,
+    P_CF,
+    P_CU,
+    P_HL,
+    P_KF,
+    P_KU,
+    P_TL,
+    P_TS,
+    T_OWNER,
+    make_axis_solver,
+    table_row_extras,
+)
+from cryoneuro.physics.solver3d import (
+    GradedGrid3D,
+    ProbePlacement,
+    graded_faces,
+    probe_fractions,
+    simulate_3d,
+)
+
+PROBE = probe_preset("16g")
+
+
+def test_it_grades_the_spacing_from_fine_to_coarse() -> None:
+    f = graded_faces(-0.01, 0.01, [(-1e-3, 1e-3, 1e-4)], 1e-3, ratio=1.2)
+    d = np.diff(f)
+    assert f[0] == -0.01 and f[-1] == 0.01
+    inside = (f[:-1] >= -1e-3) & (f[1:] <= 1e-3)
+    assert d[inside].max() < 1.1e-4  # fine in the feature
+    assert d.max() <= 1.05e-3  # never above h_max (after the final stretch)
+    growth = d[1:] / d[:-1]
+    assert growth.max() < 1.2 * 1.05 and growth.min() > 1 / (1.2 * 1.05)
+
+
+def test_the_probe_volume_fractions_add_up_to_the_cylinder() -> None:
+    pl = ProbePlacement(PROBE, tip=(1e-4, -2e-4, 0.0), direction=(1.0, 0.5, 2.0))
+    grid = GradedGrid3D.around([pl], half_width=0.01, z_min=-0.004, z_max=0.012, h_max=1e-3)
+    faces = grid.faces()
+    vol = np.multiply.outer(np.multiply.outer(*map(np.diff, faces[:2])), np.diff(faces[2]))
+    exact = math.pi * PROBE.radius**2 * PROBE.active_length
+    phi, owner = probe_fractions([pl], faces, "volume")
+    assert float(np.sum(phi * vol)) == pytest.approx(exact, rel=0.01)
+    assert set(np.unique(owner)) == {-1, 0}
+    stair, _ = probe_fractions([pl], faces, "centre")
+    assert set(np.unique(stair)) <= {0.0, 1.0}
+
+
+def _decay_error(scale: float) -> float:
+    """Max error (relative to the amplitude) of the 3-D heat equation on a graded grid
+    against the exact decay of the first sine mode, Dirichlet 0 on the box faces, with
+    the Strang-split axis solver (no phase change, no sources), dt ~ h^2."""
+    L, k, C = 0.01, 1.0, 1e6
+    faces = [
+        graded_faces(0.0, L, [(0.4 * L, 0.6 * L, 5e-4 / scale)], 1.2e-3 / scale, 1.3 ** (1 / scale))
+    ]
+    faces.append(
+        graded_faces(0.0, L, [(0.0, 0.2 * L, 6e-4 / scale)], 1.2e-3 / scale, 1.3 ** (1 / scale))
+    )
+    faces.append(np.linspace(0.0, L, round(10 * scale) + 1))
+    d = [np.ascontiguousarray(np.diff(f)) for f in faces]
+    c = [0.5 * (f[1:] + f[:-1]) for f in faces]
+    tab = np.zeros((1, NTAB))
+    tab[0, [P_CF, P_CU]] = C
+    tab[0, [P_KF, P_KU]] = k
+    tab[0, [P_TS, P_TL]] = -273.0
+    tab[0, P_HL] = 0.0
+    tab[0, T_OWNER] = -1
+    table_row_extras(tab)
+    shape = tuple(len(x) for x in c)
+    row = np.zeros(shape, np.int32)
+    mode = np.multiply.outer(
+        np.multiply.outer(*(np.sin(np.pi * x / L) for x in c[:2])), np.sin(np.pi * c[2] / L)
+    )
+    H = np.ascontiguousarray(C * (mode + 273.0))
+    alpha = k / C
+    t_end = 0.05 * L**2 / alpha
+    steps = round(4 * scale**2)
+    dt = t_end / steps
+    solve = make_axis_solver(20, 1e-9, parallel=True)
+    g = np.zeros(1)
+    accs = [np.zeros((n, 4)) for n in (shape[1], shape[0], shape[0])]
+    for _ in range(steps):
+        for axis, frac in ((0, 0.5), (1, 0.5), (2, 1.0), (1, 0.5), (0, 0.5)):
+            solve(H, row, tab, *d, axis, frac * dt, 1 / 3, g, 0.0, 0.0, 0.0, accs[axis])
+    T = H / C - 273.0
+    exact = mode * math.exp(-3 * math.pi**2 * alpha * t_end / L**2)
+    return float(np.max(np.abs(T - exact)))
+
+
+def test_the_graded_grid_converges_at_second_order_on_an_exact_solution() -> None:
+    e = [_decay_error(s) for s in (0.5, 1.0, 2.0)]
+    orders = [math.log2(e[i] / e[i + 1]) for i in range(2)]
+    assert e[-1] < 5e-3  # of a 1 K amplitude
+    assert min(orders) > 1.7, (e, orders)
+
+
+def _crossing(xs: np.ndarray, T: np.ndarray, level: float) -> float:
+    i = int(np.nonzero(level >= T)[0][-1])
+    return float(xs[i] + (xs[i + 1] - xs[i]) * (level - T[i]) / (T[i + 1] - T[i]))
+
+
+def test_a_graded_grid_agrees_with_the_axisymmetric_solver_for_one_probe() -> None:
+    surface = PrescribedSurfaceTemperature.constant(-70.0)
+    axi = simulate(PROBE, "n2o", "soft_tissue", "60", boundary=surface)
+    grid = GradedGrid3D.around(
+        [ProbePlacement(PROBE)],
+        half_width=0.008,
+        z_min=-0.008,
+        z_max=0.016,
+        h_fine=2.5e-4,
+        h_along=5e-4,
+        h_max=1e-3,
+        ratio=1.2,
+    )
+    box = simulate_3d(
+        [ProbePlacement(PROBE)], "n2o", "soft_tissue", "60", boundary=surface, geometry=grid, dt=0.5
+    )
+    xs = np.linspace(0.0, 7e-3, 701)
+    z = 4e-3
+    Ta = axi.min_temperature_at(np.stack([xs, np.full_like(xs, z)], axis=1))
+    for direction in (np.array([1.0, 0.0]), np.array([1.0, 1.0]) / np.sqrt(2.0)):
+        pts = np.stack([xs * direction[0], xs * direction[1], np.full_like(xs, z)], axis=1)
+        T3 = box.min_temperature_at(pts)
+        for level in (0.0, -20.0):
+            assert _crossing(xs, T3, level) == pytest.approx(_crossing(xs, Ta, level), rel=0.05)
+
+
+def test_the_energy_balance_holds_on_a_graded_grid() -> None:
+    pls = [
+        ProbePlacement(PROBE, tip=(-3e-3, 0.0, 0.0)),
+        ProbePlacement(PROBE, tip=(3e-3, 0.0, 0.0)),
+    ]
+    grid = GradedGrid3D.around(
+        pls, half_width=0.01, z_min=-0.006, z_max=0.014, h_fine=4e-4, h_max=2e-3
+    )
+    res = simulate_3d(
+        pls, "n2o", "muscle", "2x15/10", geometry=grid, dt=1.0, adaptive=True, dt_min=0.25
+    )
+    e = res.energy
+    assert e["probe_heat_j"] < -10.0 and e["source_heat_j"] != 0.0 and e["boundary_heat_j"] != 0.0
+    assert e["relative_imbalance"] < 1e-12
+    assert res.probe_power_w.max() <= 2 * PROBE.max_power_w * 1.0001
