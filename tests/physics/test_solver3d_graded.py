@@ -91,10 +91,11 @@ def _decay_error(scale: float) -> float:
     dt = t_end / steps
     solve = make_axis_solver(20, 1e-9, parallel=True)
     g = np.zeros(1)
+    qp = np.zeros(1)
     accs = [np.zeros((n, 4)) for n in (shape[1], shape[0], shape[0])]
     for _ in range(steps):
         for axis, frac in ((0, 0.5), (1, 0.5), (2, 1.0), (1, 0.5), (0, 0.5)):
-            solve(H, row, tab, *d, axis, frac * dt, 1 / 3, g, 0.0, 0.0, 0.0, accs[axis])
+            solve(H, row, tab, *d, axis, frac * dt, 1 / 3, g, qp, 0.0, 0.0, 0.0, accs[axis])
     T = H / C - 273.0
     exact = mode * math.exp(-3 * math.pi**2 * alpha * t_end / L**2)
     return float(np.max(np.abs(T - exact)))

@@ -789,8 +789,8 @@ def make_temperature_3d(parallel: bool = True) -> Any:
 def make_axis_solver(max_iter: int = 60, tol: float = 1e-3, parallel: bool = True) -> Any:
     """A jitted implicit solver for every grid line along one axis of a 3-D field on a
     tensor-product (possibly non-uniform) grid, in place:
-    ``solve_axis(H, row, table, d0, d1, d2, axis, dt, src_w, g, t_drive, r_far, t_far,
-    acc) -> iterations``.
+    ``solve_axis(H, row, table, d0, d1, d2, axis, dt, src_w, g, qp, t_drive, r_far,
+    t_far, acc) -> iterations``.
 
     Same algorithm as :func:`make_line_solver` (backward Euler in enthalpy, Newton on H
     with conductivities and the perfusion switch lagged at the start of the step, the
@@ -803,8 +803,10 @@ def make_axis_solver(max_iter: int = 60, tol: float = 1e-3, parallel: bool = Tru
       ``table (nrows, NTAB)``), so a mixed probe/tissue cell is one row;
     - sources weighted by ``src_w`` (the splitting share): tissue perfusion and metabolic
       heat (times the liquid fraction at the start of the step, as in the 1-D solver)
-      and the probe coupling ``phi g[owner] (t_drive - T)`` (W/m3: ``phi`` the probe
-      volume fraction of the cell, ``g`` per probe, W/m3 K), not switched off by freezing;
+      and the probe coupling ``phi (g[owner] (t_drive - T) + qp[owner])`` (W/m3: ``phi``
+      the weight of the cell in its probe, ``g`` per probe, W/m3 K, ``qp`` a fixed heat
+      source per probe, W/m3, negative: a probe at its power ceiling), not switched off
+      by freezing;
     - both outer faces at ``t_far`` through a resistance ``r_far`` (0 Dirichlet, inf
       adiabatic);
     - a line whose Newton update left every cell inside the branch of T(H) it started in
@@ -835,6 +837,7 @@ def make_axis_solver(max_iter: int = 60, tol: float = 1e-3, parallel: bool = Tru
         dt: float,
         src_w: float,
         g: Any,
+        qp: Any,
         t_drive: float,
         r_far: float,
         t_far: float,
@@ -889,11 +892,15 @@ def make_axis_solver(max_iter: int = 60, tol: float = 1e-3, parallel: bool = Tru
                     T[i] = t
                     th[i] = d
                     own = int(tab[qi, T_OWNER])
-                    ps = tab[qi, T_PHI] * g[own] if own >= 0 else 0.0
+                    ps = 0.0
+                    pq = 0.0
+                    if own >= 0:
+                        ps = tab[qi, T_PHI] * g[own]
+                        pq = tab[qi, T_PHI] * qp[own]
                     sw = f * tab[qi, P_WCB]
                     wv = dt * src_w * dl[i]
                     ws[i] = wv * (sw + ps)
-                    w0[i] = wv * (sw * tab[qi, P_TA] + f * tab[qi, P_QM] + ps * t_drive)
+                    w0[i] = wv * (sw * tab[qi, P_TA] + f * tab[qi, P_QM] + ps * t_drive + pq)
                     Kf[i] = 0.5 * dl[i] / _cond_row(t, f, tab, qi)  # half-cell resistance
                 Gl = 1.0 / (r_far + Kf[0])
                 Gr = 1.0 / (r_far + Kf[n - 1])
@@ -985,8 +992,7 @@ def make_axis_solver(max_iter: int = 60, tol: float = 1e-3, parallel: bool = Tru
                     qi = q[i]
                     own = int(tab[qi, T_OWNER])
                     if own >= 0:
-                        ps = tab[qi, T_PHI] * g[own]
-                        prb += dl[i] * ps * (t_drive - T[i])
+                        prb += dl[i] * tab[qi, T_PHI] * (g[own] * (t_drive - T[i]) + qp[own])
                     src += w0[i] - ws[i] * T[i]  # all sources, times dt
                     if axis == 0:
                         H[i, ia, ib] = h[i]

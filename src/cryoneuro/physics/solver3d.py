@@ -592,13 +592,17 @@ def simulate_3d(
     adaptive: bool = False,
     dt_min: float = 0.5,
     ice_tol: float = 0.02,
+    probe_split: str = "even",
 ) -> FreezeResult3D:
     """Run a 3-D freeze with one or several probes (all on the same console/protocol).
 
     ``dt`` is the time step (s), or with ``adaptive=True`` the longest one: each step is
     then the previous one scaled so that the ice volume changes by about ``ice_tol``
     (relative) per step, at least ``dt_min``, restarting from ``dt_min`` at every phase
-    boundary (all phase boundaries are step edges). ``probe_fraction``: ``"volume"``
+    boundary (all phase boundaries are step edges). ``probe_split``: the probe coupling
+    in every sweep (``"even"``, a third per direction) or only in the sweeps across each
+    probe (``"across"``; it changed the issue-14 volumes by 0.3-2 %, much less than
+    their time-step error: see docs/physics/design.md). ``probe_fraction``: ``"volume"``
     (mixed cells weighted by their probe volume fraction) or ``"centre"`` (staircase).
     """
     from cryoneuro.physics.materials import tissue_preset
@@ -674,6 +678,12 @@ def simulate_3d(
     accs = [np.zeros((n, 4)) for n in (shape[1], shape[0], shape[0])]
     sequence = ((0, 0.5), (1, 0.5), (2, 1.0), (1, 0.5), (0, 0.5))
     C_probe = PROBE_MATERIAL.c_unfrozen
+    if probe_split == "across":
+        across = np.array([(1.0 - pl.unit() ** 2) / 2.0 for pl in placements])
+    elif probe_split == "even":
+        across = np.full((nprobe, 3), 1.0 / 3.0)
+    else:
+        raise ValueError(f"probe_split must be 'across' or 'even', got {probe_split!r}")
     marks = _step_plan(prot, dt)
 
     def ice_volume(Tf: FloatArray) -> float:
@@ -691,6 +701,7 @@ def simulate_3d(
         t = m if n_left == 1 else t_prev + (m - t_prev) / n_left
         step = t - t_prev
         drive, res, pmax = probe_drive(bnd, prot, t_prev, t)
+        qp = np.zeros(nprobe)
         if isinstance(bnd, PrescribedSurfaceTemperature):
             g = np.full(nprobe, C_probe / PIN_TIME)
         elif math.isinf(res):
@@ -702,15 +713,39 @@ def simulate_3d(
                 [np.dot(weights[k], Tflat[cells[k]] - drive) for k in range(nprobe)]
             )
             cap = np.minimum(caps, pmax)
-            g = g * np.where(p_est > cap, cap / np.maximum(p_est, 1e-300), 1.0)
-        g = np.ascontiguousarray(g, dtype=np.float64)
+            # a probe that would draw more than its ceiling at the start of the step
+            # draws exactly the ceiling through the step (a fixed sink): scaling the
+            # linear coupling instead lets the power fall below the ceiling as the probe
+            # cools within the step, an error that grows with dt
+            capped = p_est > cap
+            qp = np.where(capped, -cap / pvol, 0.0)
+            g = np.where(capped, 0.0, g)
+        g = np.asarray(g, dtype=np.float64)
+        qp = np.asarray(qp, dtype=np.float64)
         probe_heat_step = 0.0
         worst = 0
         for axis, frac in sequence:
             sub = step * frac
             acc = accs[axis]
+            # the probe coupling's share in this sweep (probe_split): even thirds, or
+            # only the sweeps across each probe, weights (1 - u_axis^2) / 2
+            wa = across[:, axis] * 3.0
             iterations = solve(
-                H, row, tab, d0, d1, d2, axis, sub, 1.0 / 3.0, g, drive, r_far, t0, acc
+                H,
+                row,
+                tab,
+                d0,
+                d1,
+                d2,
+                axis,
+                sub,
+                1.0 / 3.0,
+                np.ascontiguousarray(g * wa),
+                np.ascontiguousarray(qp * wa),
+                drive,
+                r_far,
+                t0,
+                acc,
             )
             worst = max(worst, int(iterations))
             if iterations > max_newton:
