@@ -12,17 +12,19 @@ steel without phase change (k 16 W/m K, rho c 3.9e6 J/m3 K: standard tables,
 *unverified* here) coupled to the cryogen by a linear source ``g (T_drive - T)``
 (W/m3). With ``probe_fraction="volume"`` (the default) each cell carries the volume
 fraction ``phi`` of probe it contains (sampled on a 6 x 6 x 6 sub-grid, exact for cells
-wholly inside or outside) and is a mixture: heat capacities, latent heat and
-conductivities weighted by ``phi`` (the tissue fraction keeps its phase change and its
-perfusion), and it receives the share ``phi V / sum(phi V)`` of its probe's coupling, so
-the probe's heat capacity, volume and coupling are those of the true cylinder on any
-grid (the staircase of ``probe_fraction="centre"``, a cell is probe when its centre is
-inside, changes them by tens of per cent from one grid to the next):
+wholly inside or outside) and is a mixture: heat capacities and latent heat weighted by
+``phi``, the conductivity their harmonic mean (in series across the probe wall), the
+tissue fraction keeping its phase change and its perfusion; a cryogen-limited probe
+gives each cell the share ``phi V / sum(phi V)`` of its coupling, so the probe's heat
+capacity, volume and coupling are those of the true cylinder on any grid (the staircase
+of ``probe_fraction="centre"``, a cell is probe when its centre is inside, changes them
+by tens of per cent from one grid to the next); a prescribed temperature pins the cells
+at least half inside:
 
 - prescribed surface temperature: ``g = C_steel / 1e-3 s`` (pins the probe within ~1 ms);
 - cryogen-limited: ``g = h x probe surface area / probe volume`` (so the probe takes
-  ``h A (T_gas - T_probe)``), scaled by a common factor so the total stays under each
-  probe's ceiling.
+  ``h A (T_gas - T_probe)``); a probe that would draw more than its ceiling at the
+  start of a step draws exactly the ceiling through the step (a fixed sink).
 
 The shaft beyond the active length is not represented (assumption: thin, insulated).
 
