@@ -154,3 +154,68 @@ def test_the_energy_balance_holds_on_a_graded_grid() -> None:
     assert e["probe_heat_j"] < -10.0 and e["source_heat_j"] != 0.0 and e["boundary_heat_j"] != 0.0
     assert e["relative_imbalance"] < 1e-12
     assert res.probe_power_w.max() <= 2 * PROBE.max_power_w * 1.0001
+
+
+def test_the_axis_solver_matches_the_numpy_line_reference() -> None:
+    """``make_axis_solver`` on random enthalpies across the phase change, non-uniform
+    widths, perfusion and metabolic heat, against :func:`solve_lines_np` (one tissue)."""
+    from cryoneuro.physics import tissue_preset
+    from cryoneuro.physics.kernels import (
+        NPROP,
+        P_QM,
+        P_WCB,
+        enthalpy_np,
+        solve_lines_np,
+        tissue_vector,
+    )
+
+    tissue = tissue_preset("muscle")
+    rng = np.random.default_rng(3)
+    shape = (3, 4, 17)
+    tv = tissue_vector(tissue)
+    tab = np.zeros((1, NTAB))
+    tab[0, :NPROP] = tv
+    tab[0, T_OWNER] = -1
+    table_row_extras(tab)
+    row = np.zeros(shape, np.int32)
+    p3 = tv[:, None, None, None] * np.ones((1, *shape))
+    H = np.ascontiguousarray(enthalpy_np(rng.uniform(-40.0, 37.0, shape), p3))
+    d = [rng.uniform(1e-4, 6e-4, n) for n in shape]
+    dt, src_w, t_far = 2.0, 1.0 / 3.0, 37.0
+    H3 = H.copy()
+    acc = np.zeros((shape[0], 4))
+    solve = make_axis_solver(60, 1e-8, parallel=True)
+    it = solve(H3, row, tab, *d, 2, dt, src_w, np.zeros(1), np.zeros(1), 0.0, 0.0, t_far, acc)
+    assert 1 <= it <= 60
+    n = shape[2]
+    lines = H.reshape(-1, n).copy()
+    nl = lines.shape[0]
+    p = np.ascontiguousarray(np.broadcast_to(tv[:, None, None], (NPROP, nl, n)).copy())
+    p[P_WCB] *= src_w
+    p[P_QM] *= src_w
+    dz = d[2]
+    bc = np.tile(np.array([0.0, t_far, 1.0, 0.0, t_far, 1.0]), (nl, 1))
+    Q = np.zeros((nl, 3))
+    solve_lines_np(
+        lines,
+        H.reshape(-1, n).copy(),
+        np.tile(dz, (nl, 1)),
+        np.ones((nl, n + 1)),
+        0.5 * dz,
+        0.5 * dz,
+        p,
+        np.zeros(nl, np.int64),
+        np.full(nl, n, np.int64),
+        bc,
+        dt,
+        True,
+        Q,
+        np.zeros((nl, n)),
+        max_iter=60,
+        tol=1e-8,
+    )
+    scale = np.abs(H).max()
+    assert np.max(np.abs(H3.reshape(-1, n) - lines)) < 1e-9 * scale
+    area = np.multiply.outer(d[0], d[1]).ravel()
+    assert acc[:, 0].sum() == pytest.approx(float((area * Q[:, 0]).sum()), rel=1e-9)
+    assert acc[:, 2].sum() == pytest.approx(float((area * Q[:, 2]).sum()), rel=1e-9)
