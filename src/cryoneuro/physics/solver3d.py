@@ -567,7 +567,7 @@ class FreezeResult3D:
         return NerveInjury(_ro(s), _ro(cold), _ro(warm), _ro(frac), classes, th)
 
 
-_SOLVERS: dict[tuple[float, int], Any] = {}
+_SOLVERS: dict[tuple[float, int, int], Any] = {}
 _TEMPERATURE: list[Any] = []
 
 
@@ -595,6 +595,7 @@ def simulate_3d(
     dt_min: float = 0.5,
     ice_tol: float = 0.02,
     probe_split: str = "even",
+    conductivity_refresh: int = 0,
 ) -> FreezeResult3D:
     """Run a 3-D freeze with one or several probes (all on the same console/protocol).
 
@@ -606,6 +607,9 @@ def simulate_3d(
     probe (``"across"``; it changed the issue-14 volumes by 0.3-2 %, much less than
     their time-step error: see docs/physics/design.md). ``probe_fraction``: ``"volume"``
     (mixed cells weighted by their probe volume fraction) or ``"centre"`` (staircase).
+    ``conductivity_refresh``: Picard passes on the conductivities after the lagged solve
+    (:func:`~cryoneuro.physics.kernels.make_axis_solver`; 0 lags k through the step as
+    the 1-D solver does).
     """
     from cryoneuro.physics.materials import tissue_preset
 
@@ -657,9 +661,11 @@ def simulate_3d(
     )
     caps = np.array([pl.probe.max_power_w for pl in placements])
     r_far = 0.0 if geom.far == "dirichlet" else math.inf
-    key = (newton_tol, max_newton)
+    key = (newton_tol, max_newton, int(conductivity_refresh))
     if key not in _SOLVERS:
-        _SOLVERS[key] = make_axis_solver(max_newton, newton_tol, parallel=True)
+        _SOLVERS[key] = make_axis_solver(
+            max_newton, newton_tol, parallel=True, k_refresh=int(conductivity_refresh)
+        )
     solve = _SOLVERS[key]
     if not _TEMPERATURE:
         _TEMPERATURE.append(make_temperature_3d(parallel=True))
@@ -810,6 +816,7 @@ def simulate_3d(
         "ice_tol": ice_tol,
         "probe_fraction": probe_fraction,
         "newton_tol": newton_tol,
+        "conductivity_refresh": int(conductivity_refresh),
         "threads": numba.get_num_threads(),
     }
     return FreezeResult3D(
