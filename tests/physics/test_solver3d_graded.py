@@ -219,3 +219,25 @@ def test_the_axis_solver_matches_the_numpy_line_reference() -> None:
     area = np.multiply.outer(d[0], d[1]).ravel()
     assert acc[:, 0].sum() == pytest.approx(float((area * Q[:, 0]).sum()), rel=1e-9)
     assert acc[:, 2].sum() == pytest.approx(float((area * Q[:, 2]).sum()), rel=1e-9)
+
+
+def test_a_3d_run_gives_the_same_bits_with_one_or_two_threads() -> None:
+    import numba
+
+    pls = [
+        ProbePlacement(PROBE, tip=(-2e-3, 0.0, 0.0)),
+        ProbePlacement(PROBE, tip=(2e-3, 0.0, 0.0)),
+    ]
+    grid = GradedGrid3D.around(
+        pls, half_width=0.006, z_min=-0.004, z_max=0.012, h_fine=5e-4, h_max=2e-3
+    )
+    before = numba.get_num_threads()
+    runs = []
+    try:
+        for threads in (1, min(2, numba.config.NUMBA_NUM_THREADS)):
+            numba.set_num_threads(threads)
+            runs.append(simulate_3d(pls, "n2o", "soft_tissue", "10", geometry=grid, dt=1.0))
+    finally:
+        numba.set_num_threads(before)
+    assert np.array_equal(runs[0].min_temperature, runs[1].min_temperature)
+    assert runs[0].energy == runs[1].energy
