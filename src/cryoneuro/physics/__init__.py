@@ -24,7 +24,8 @@ Main names:
   :class:`Phase`, :class:`PrescribedSurfaceTemperature`, :class:`CryogenLimited`;
 - geometries: :class:`Planar1D`, :class:`Radial1D`, :class:`Axisymmetric` (default);
   3-D: :func:`simulate_3d` with :class:`ProbePlacement` (several or angled probes) on a
-  :class:`Cartesian3D` box -> :class:`FreezeResult3D`;
+  :class:`Cartesian3D` box or a :class:`GradedGrid3D` (``GradedGrid3D.around(...)``,
+  refined around the probes and the nerve) -> :class:`FreezeResult3D`;
 - :func:`simulate` -> :class:`FreezeResult`; :class:`SimulationSetup` (resolved inputs);
 - injury: :class:`Nerve`, :class:`NerveInjury`, :class:`InjuryClass`,
   :class:`InjuryThresholds`;
@@ -66,7 +67,13 @@ from cryoneuro.physics.solver import (
     near_probe_corners,
     simulate,
 )
-from cryoneuro.physics.solver3d import Cartesian3D, FreezeResult3D, ProbePlacement, simulate_3d
+from cryoneuro.physics.solver3d import (
+    Cartesian3D,
+    FreezeResult3D,
+    GradedGrid3D,
+    ProbePlacement,
+    simulate_3d,
+)
 
 __all__ = [
     "CORNER_DISTANCE",
@@ -81,6 +88,7 @@ __all__ = [
     "CryogenLimited",
     "FreezeResult",
     "FreezeResult3D",
+    "GradedGrid3D",
     "InjuryClass",
     "InjuryThresholds",
     "Layer",

@@ -726,3 +726,329 @@ def make_explicit_3d(
                     _update(H[i, j], out[i, j], fixed[i, j], qxo[j], qxn[j], qyo, qyn, qz, coef, nz)
 
     return step
+
+
+# ---------------------------------------------------------------- 3-D axis line solver
+#: Columns of a 3-D material table row beyond the ``P_*`` properties: the probe volume
+#: fraction of the cell, the index of the probe it belongs to (-1: none), and the
+#: reciprocals the kernel multiplies by (1/C_f, 1/C_u, 1/H_l or 0, the mushy slope
+#: (T_l - T_s)/H_l or 0): see :func:`table_row_extras`.
+T_PHI, T_OWNER, T_ICF, T_ICU, T_IHL, T_MUSH = range(NPROP, NPROP + 6)
+NTAB = NPROP + 6
+
+
+def table_row_extras(tab: FloatArray) -> None:
+    """Fill the reciprocal columns of a ``(nrows, NTAB)`` material table in place."""
+    hl = tab[:, P_HL]
+    tab[:, T_ICF] = 1.0 / tab[:, P_CF]
+    tab[:, T_ICU] = 1.0 / tab[:, P_CU]
+    pos = hl > 0.0
+    tab[:, T_IHL] = np.where(pos, 1.0 / np.where(pos, hl, 1.0), 0.0)
+    tab[:, T_MUSH] = (tab[:, P_TL] - tab[:, P_TS]) * tab[:, T_IHL]
+
+
+@numba.njit(cache=True, inline="always")
+def _state_row(H: float, tab: Any, q: int) -> tuple[float, float, float]:
+    """Temperature, liquid fraction and dT/dH of enthalpy H for row ``q`` of a material
+    table (as :func:`_state`, with multiplications by the table's reciprocals)."""
+    hl = tab[q, P_HL]
+    if H < 0.0:
+        return tab[q, P_TS] + H * tab[q, T_ICF], 0.0, tab[q, T_ICF]
+    if hl < H:
+        return tab[q, P_TL] + (H - hl) * tab[q, T_ICU], 1.0, tab[q, T_ICU]
+    f = H * tab[q, T_IHL]
+    return tab[q, P_TS] + H * tab[q, T_MUSH], f, tab[q, T_MUSH]
+
+
+@numba.njit(cache=True, inline="always")
+def _cond_row(T: float, fl: float, tab: Any, q: int) -> float:
+    kf = tab[q, P_KF]
+    pe = tab[q, P_PICE]
+    if pe != 0.0:
+        kf = kf * (KELVIN / (T + KELVIN)) ** pe
+    return fl * tab[q, P_KU] + (1.0 - fl) * kf
+
+
+def make_temperature_3d(parallel: bool = True) -> Any:
+    """A jitted ``temperature_3d(H, row, table, T)``: T from H for a 3-D field whose cell
+    ``c`` has the properties of ``table[row[c]]``."""
+
+    @numba.njit(cache=True, parallel=parallel)
+    def temperature_3d(H: Any, row: Any, tab: Any, T: Any) -> None:
+        _ = parallel  # in the closure, hence in the cache key (see 'Cache key' above)
+        n0, n1, n2 = H.shape
+        for i in numba.prange(n0):
+            for j in range(n1):
+                for m in range(n2):
+                    t, _f, _d = _state_row(H[i, j, m], tab, row[i, j, m])
+                    T[i, j, m] = t
+
+    return temperature_3d
+
+
+def make_axis_solver(
+    max_iter: int = 60, tol: float = 1e-3, parallel: bool = True, k_refresh: int = 1
+) -> Any:
+    """A jitted implicit solver for every grid line along one axis of a 3-D field on a
+    tensor-product (possibly non-uniform) grid, in place:
+    ``solve_axis(H, row, table, d0, d1, d2, axis, dt, src_w, g, qp, t_drive, r_far,
+    t_far, acc) -> iterations``.
+
+    Same algorithm as :func:`make_line_solver` (backward Euler in enthalpy, Newton on H
+    with conductivities and the perfusion switch lagged at the start of the step, the
+    kink safeguards, the same convergence test on the largest update ``tol``), with:
+
+    - the geometry of a tensor-product grid (``d0, d1, d2`` cell widths, m): a line along
+      ``axis`` at cross-section ``(a, b)`` has the face area ``d_a d_b``, which divides
+      out of its equations (they are written per unit area, cell volume -> width);
+    - cell properties from a small table (``row`` an int32 index per cell into
+      ``table (nrows, NTAB)``), so a mixed probe/tissue cell is one row;
+    - sources weighted by ``src_w`` (the splitting share): tissue perfusion and metabolic
+      heat (times the liquid fraction at the start of the step, as in the 1-D solver)
+      and the probe coupling ``phi (g[owner] (t_drive - T) + qp[owner])`` (W/m3: ``phi``
+      the weight of the cell in its probe, ``g`` per probe, W/m3 K, ``qp`` a fixed heat
+      source per probe, W/m3, negative: a probe at its power ceiling), not switched off
+      by freezing;
+    - both outer faces at ``t_far`` through a resistance ``r_far`` (0 Dirichlet, inf
+      adiabatic);
+    - a line whose Newton update left every cell inside the branch of T(H) it started in
+      (none on a kink, no damping) was solved exactly (T(H) is linear on a branch, the
+      conductivities are lagged), so it stops after that one iteration instead of
+      spending a second one to see a zero update: lines away from the phase change cost
+      one tridiagonal solve;
+    - lines spread over threads (``prange`` over the first cross-section index); each
+      thread writes its own lines and its own row of ``acc``, so the result is the same
+      bits with any number of threads.
+
+    ``acc (n_a, 4)`` receives, per first cross-section index, the heat flows (W) into the
+    tissue through the low and high outer faces, from the tissue sources and from the
+    probes, evaluated at the final temperatures. Returns the most Newton iterations any
+    line took, ``max_iter + 1`` if one stopped at the cap unconverged.
+
+    ``k_refresh``: after Newton has converged with the conductivities of the start of the
+    step, a line where a cell's liquid fraction changed (or, with a temperature-dependent
+    ice conductivity, its temperature moved by more than 0.5 K) takes its conductivities
+    from the new state and is solved again, up to ``k_refresh`` times (a fixed number of
+    Picard passes, not iterated to convergence: see "Time scheme and why"). On issue 14's
+    case it moved the volumes by under 1 %, far less than the splitting's time-step error
+    (docs/physics/design.md); ``simulate_3d`` passes 0 unless asked.
+    """
+    damp_after = _DAMP_AFTER
+    n_refresh = int(k_refresh)
+
+    @numba.njit(cache=True, parallel=parallel, error_model="numpy")
+    def solve_axis(
+        H: Any,
+        row: Any,
+        tab: Any,
+        d0: Any,
+        d1: Any,
+        d2: Any,
+        axis: int,
+        dt: float,
+        src_w: float,
+        g: Any,
+        qp: Any,
+        t_drive: float,
+        r_far: float,
+        t_far: float,
+        acc: Any,
+    ) -> int:
+        _ = parallel  # in the closure, hence in the cache key (see 'Cache key' above)
+        _ = n_refresh
+        n0, n1, n2 = H.shape
+        if axis == 0:
+            n, na, nb = n0, n1, n2
+            dl, da, db = d0, d1, d2
+        elif axis == 1:
+            n, na, nb = n1, n0, n2
+            dl, da, db = d1, d0, d2
+        else:
+            n, na, nb = n2, n0, n1
+            dl, da, db = d2, d0, d1
+        iters = np.zeros(na, np.int64)
+        for ia in numba.prange(na):
+            h = np.empty(n)
+            h0 = np.empty(n)
+            q = np.empty(n, np.int64)
+            T = np.empty(n)
+            th = np.empty(n)
+            ws = np.empty(n)  # dt src_w d (fl0 wcb + phi g): the sources are w0 - ws T
+            w0 = np.empty(n)  # dt src_w d (fl0 (wcb t_a + q_m) + phi g t_drive)
+            Kf = np.empty(n)
+            c = np.empty(n)
+            r = np.empty(n)
+            ib_ = np.empty(n)
+            fk = np.empty(n)
+            tk = np.empty(n)
+            worst = 0
+            s_lo = 0.0
+            s_hi = 0.0
+            s_src = 0.0
+            s_prb = 0.0
+            for ib in range(nb):
+                for i in range(n):
+                    if axis == 0:
+                        v = H[i, ia, ib]
+                        qq = row[i, ia, ib]
+                    elif axis == 1:
+                        v = H[ia, i, ib]
+                        qq = row[ia, i, ib]
+                    else:
+                        v = H[ia, ib, i]
+                        qq = row[ia, ib, i]
+                    h[i] = v
+                    h0[i] = v
+                    q[i] = qq
+                for i in range(n):
+                    qi = q[i]
+                    t, f, d = _state_row(h0[i], tab, qi)
+                    T[i] = t
+                    th[i] = d
+                    fk[i] = f
+                    tk[i] = t
+                    own = int(tab[qi, T_OWNER])
+                    ps = 0.0
+                    pq = 0.0
+                    if own >= 0:
+                        ps = tab[qi, T_PHI] * g[own]
+                        pq = tab[qi, T_PHI] * qp[own]
+                    sw = f * tab[qi, P_WCB]
+                    wv = dt * src_w * dl[i]
+                    ws[i] = wv * (sw + ps)
+                    w0[i] = wv * (sw * tab[qi, P_TA] + f * tab[qi, P_QM] + ps * t_drive + pq)
+                    Kf[i] = 0.5 * dl[i] / _cond_row(t, f, tab, qi)  # half-cell resistance
+                Gl = 1.0 / (r_far + Kf[0])
+                Gr = 1.0 / (r_far + Kf[n - 1])
+                for i in range(n - 1):
+                    Kf[i] = 1.0 / (Kf[i] + Kf[i + 1])
+                rk = 0
+                while True:  # Picard passes on the conductivities
+                    it = 0
+                    converged = False
+                    while True:
+                        if it > 0:
+                            for i in range(n):
+                                t, _f, d = _state_row(h[i], tab, q[i])
+                                T[i] = t
+                                th[i] = d
+                        if converged or it == max_iter:
+                            break
+                        it += 1
+                        # residual; on a kink of T(H), the slope of the side the update
+                        # goes to
+                        for i in range(n):
+                            qi = q[i]
+                            hv = h[i]
+                            flow = w0[i] - ws[i] * T[i]
+                            if i > 0:
+                                flow += dt * Kf[i - 1] * (T[i - 1] - T[i])
+                            else:
+                                flow += dt * Gl * (t_far - T[i])
+                            if i < n - 1:
+                                flow += dt * Kf[i] * (T[i + 1] - T[i])
+                            else:
+                                flow += dt * Gr * (t_far - T[i])
+                            ri = flow - dl[i] * (hv - h0[i])
+                            r[i] = ri
+                            if hv == 0.0 and ri < 0.0:
+                                th[i] = tab[qi, T_ICF]
+                            elif hv == tab[qi, P_HL] and ri > 0.0:
+                                th[i] = tab[qi, T_ICU]
+                        # Jacobian (tridiagonal M-matrix) and Thomas elimination in one pass:
+                        # c holds the upper diagonal, ib_ the reciprocal pivots
+                        for i in range(n):
+                            kl = dt * (Kf[i - 1] if i > 0 else Gl)
+                            kr = dt * (Kf[i] if i < n - 1 else Gr)
+                            diag = dl[i] + (ws[i] + kl + kr) * th[i]
+                            c[i] = -kr * th[i + 1] if i < n - 1 else 0.0
+                            if i > 0:
+                                m = -kl * th[i - 1] * ib_[i - 1]
+                                diag -= m * c[i - 1]
+                                r[i] -= m * r[i - 1]
+                            ib_[i] = 1.0 / diag
+                        r[n - 1] *= ib_[n - 1]
+                        for i in range(n - 2, -1, -1):
+                            r[i] = (r[i] - c[i] * r[i + 1]) * ib_[i]
+                        big = 0.0
+                        exact = it <= damp_after
+                        for i in range(n):
+                            old = h[i]
+                            step = r[i]
+                            if it > damp_after:
+                                step *= 0.5
+                            new = old + step
+                            hli = tab[q[i], P_HL]
+                            gn = 0 if new < 0.0 else (2 if new > hli else 1)
+                            go = 0 if old < 0.0 else (2 if old > hli else 1)
+                            if old == 0.0 or old == hli:
+                                exact = False
+                            elif gn != go:
+                                exact = False
+                                if go == 0:
+                                    new = 0.0
+                                elif go == 2:
+                                    new = hli
+                                elif gn == 0:
+                                    new = 0.0
+                                else:
+                                    new = hli
+                            h[i] = new
+                            dd = abs(new - old)
+                            if dd > big:
+                                big = dd
+                        if big <= tol or exact:
+                            converged = True
+                    if not converged:
+                        it = max_iter + 1
+                    if it > worst:
+                        worst = it
+                    if not converged or rk >= n_refresh:
+                        break
+                    rk += 1
+                    changed = False
+                    for i in range(n):
+                        qi = q[i]
+                        t, f, _d = _state_row(h[i], tab, qi)
+                        if f != fk[i] or (tab[qi, P_PICE] != 0.0 and abs(t - tk[i]) > 0.5):
+                            changed = True
+                            break
+                    if not changed:
+                        break
+                    for i in range(n):
+                        qi = q[i]
+                        t, f, _d = _state_row(h[i], tab, qi)
+                        fk[i] = f
+                        tk[i] = t
+                        Kf[i] = 0.5 * dl[i] / _cond_row(t, f, tab, qi)
+                    Gl = 1.0 / (r_far + Kf[0])
+                    Gr = 1.0 / (r_far + Kf[n - 1])
+                    for i in range(n - 1):
+                        Kf[i] = 1.0 / (Kf[i] + Kf[i + 1])
+                area = da[ia] * db[ib]
+                src = 0.0
+                prb = 0.0
+                for i in range(n):
+                    qi = q[i]
+                    own = int(tab[qi, T_OWNER])
+                    if own >= 0:
+                        prb += dl[i] * tab[qi, T_PHI] * (g[own] * (t_drive - T[i]) + qp[own])
+                    src += w0[i] - ws[i] * T[i]  # all sources, times dt
+                    if axis == 0:
+                        H[i, ia, ib] = h[i]
+                    elif axis == 1:
+                        H[ia, i, ib] = h[i]
+                    else:
+                        H[ia, ib, i] = h[i]
+                s_lo += area * Gl * (t_far - T[0])
+                s_hi += area * Gr * (t_far - T[n - 1])
+                s_src += area * (src / dt - src_w * prb)
+                s_prb += area * src_w * prb
+            iters[ia] = worst
+            acc[ia, 0] = s_lo
+            acc[ia, 1] = s_hi
+            acc[ia, 2] = s_src
+            acc[ia, 3] = s_prb
+        return iters.max() if na > 0 else 0
+
+    return solve_axis
