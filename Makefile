@@ -75,7 +75,9 @@ $(BENCH_STAMP): $(STAMP) requirements-bench.lock
 	@$(UV) pip install -q --python $(PY) -r requirements-bench.lock
 	@touch $@
 
-## make bench: performance figures with their in-run baselines
+## make bench: performance figures with their in-run baselines (docs/operations/load.md: booking
+## under 50 clients, kill -9 under load, page latency at 1 k and 10 k patients; the issue's
+## 100 k: .venv/bin/python benchmarks/bench_scale.py --sizes 1000,10000,100000)
 bench: $(BENCH_STAMP)
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 

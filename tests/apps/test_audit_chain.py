@@ -110,7 +110,7 @@ def test_administrators_browse_and_filter_the_trail(client, administrator, physi
     client.force_login(administrator)
     page = client.get("/audit/", {"username": "dr.house", "action": "export"})
     assert page.status_code == 200
-    rows = list(page.context["page"])
+    rows = list(page.context["entries"])
     assert rows and all(e.action == "export" and e.actor_username == "dr.house" for e in rows)
     verified = client.get("/audit/", {"verify": "1"})
     assert verified.context["report"].ok

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 
 from cryoneuro.audit.services import audit_record
 
+from .backends import HAS_TOTP_ATTRIBUTE
+
 SESSION_AUTH_AT = "cryoneuro.auth_at"
 SESSION_SEEN_AT = "cryoneuro.seen_at"
 SEEN_AT_RESOLUTION_SECONDS = 60
@@ -84,7 +86,11 @@ class StaffMFARequiredMiddleware:
 
 
 def _has_totp(user) -> bool:
-
+    """Whether the user has TOTP set up: read with the user by the authentication
+    backend (accounts.backends) when it loaded them, else asked here."""
+    known = getattr(user, HAS_TOTP_ATTRIBUTE, None)
+    if known is not None:
+        return bool(known)
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 

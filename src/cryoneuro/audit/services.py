@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass, replace
+from functools import cache
 from typing import Any
 
 from django.db import models, transaction
@@ -23,7 +24,6 @@ def client_address(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-@transaction.atomic
 def audit_record(
     *,
     actor: Any,
@@ -37,16 +37,22 @@ def audit_record(
     ip_address: str | None = None,
 ) -> AuditEntry:
     """Append one entry to the chain. Called inside the caller's transaction, so an entry
-    for a write exists exactly when the write does. ``ip_address``: the client's address
-    when the write happens outside its request (a background task), else the request's."""
-    head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+    for a write exists exactly when the write does (no savepoint of its own: if the
+    append fails, the caller's whole transaction is rolled back, never committed without
+    its entry). ``ip_address``: the client's address when the write happens outside its
+    request (a background task), else the request's.
+
+    Appends are serialised on the chain-head row, so the lock is taken last and held as
+    briefly as can be: everything that does not depend on the previous entry is prepared
+    before it; under it, only the seal is computed and written (on PostgreSQL in one
+    statement that inserts the entry and moves the head); the caller's COMMIT releases it.
+    """
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    key = current_key()
     entry = AuditEntry(
-        seq=head.seq + 1,
-        at=timezone.now(),
         actor=actor if is_user else None,
         actor_username=actor.get_username() if is_user else "",
         actor_role=getattr(actor, "role", "") if is_user else "",
@@ -56,15 +62,81 @@ def audit_record(
         patient_id=patient_id,
         ip_address=ip_address or client_address(request),
         detail=detail or {},
-        prev_hash=head.hash,
+        mac_key_id=key.key_id,
     )
-    key = current_key()
-    entry.mac_key_id = key.key_id
-    entry.hash = entry.compute_hash(key.secret)
+    with transaction.atomic(savepoint=False):
+        connection = transaction.get_connection()
+        if connection.vendor == "postgresql":
+            _append_postgresql(connection, entry, key.secret)
+        else:
+            _append_orm(entry, key.secret)
+    return entry
+
+
+def _seal(entry: AuditEntry, seq: int, prev_hash: str, secret: bytes) -> None:
+    """The chain fields, under the head's lock: the entry's time is taken there too, so
+    that times never go backwards along the sequence."""
+    entry.seq = seq
+    entry.prev_hash = prev_hash
+    entry.at = timezone.now()
+    entry.hash = entry.compute_hash(secret)
+
+
+def _append_orm(entry: AuditEntry, secret: bytes) -> None:
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+    _seal(entry, head.seq + 1, head.hash, secret)
     entry.save()
     head.seq, head.hash = entry.seq, entry.hash
     head.save(update_fields=["seq", "hash"])
-    return entry
+
+
+# The entry's columns, in the order of the INSERT below (every concrete field but the id).
+_COLUMNS = [f for f in AuditEntry._meta.concrete_fields if not f.primary_key]
+
+
+@cache
+def _postgresql_statements() -> tuple[str, str, str]:
+    """(lock the head, create the head, insert the entry and move the head). Only the
+    models' own table and column names are written into the text; values are bound."""
+    q = _quote
+    entry, head = q(AuditEntry._meta.db_table), q(AuditChainHead._meta.db_table)
+    lock = f"SELECT seq, {q('hash')} FROM {head} WHERE id = 1 FOR UPDATE"  # noqa: S608
+    create = f"INSERT INTO {head} (id, seq, {q('hash')}) VALUES (1, 0, %s) ON CONFLICT DO NOTHING"  # noqa: S608
+    # One round trip: the entry inserted and the head moved to it (the head's row is
+    # already locked by the first statement, in this transaction).
+    columns = ", ".join(q(f.column) for f in _COLUMNS)
+    insert_and_move = (
+        f"WITH new AS (INSERT INTO {entry} ({columns}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(_COLUMNS))}) RETURNING id, seq, {q('hash')}) "
+        f"UPDATE {head} SET seq = new.seq, {q('hash')} = new.{q('hash')} FROM new "
+        f"WHERE {head}.id = 1 RETURNING new.id"
+    )
+    return lock, create, insert_and_move
+
+
+def _quote(name: str) -> str:
+    """A PostgreSQL identifier, quoted (as the ORM writes it)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _append_postgresql(connection, entry: AuditEntry, secret: bytes) -> None:
+    """Two statements under the head's lock: take it (reading the previous seal), then
+    insert the sealed entry and move the head in one statement."""
+    lock, create, insert_and_move = _postgresql_statements()
+    with connection.cursor() as cursor:
+        cursor.execute(lock)
+        row = cursor.fetchone()
+        if row is None:  # a new database: the head row is created once, then locked
+            cursor.execute(create, [GENESIS_HASH])
+            cursor.execute(lock)
+            row = cursor.fetchone()
+        seq, prev_hash = row
+        _seal(entry, seq + 1, prev_hash, secret)
+        values = [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in _COLUMNS]
+        cursor.execute(insert_and_move, values)
+        (entry.pk,) = cursor.fetchone()
+    entry._state.adding = False
+    entry._state.db = connection.alias
 
 
 @dataclass(frozen=True)

@@ -110,10 +110,11 @@ def _bad(error: services.BookingError):
 def _practitioner(practitioner_id: int | None) -> Resource | None:
     if practitioner_id is None:
         return None
-    resource = Resource.objects.filter(
-        pk=practitioner_id, kind=ResourceKind.PRACTITIONER, active=True
-    ).first()
-    if resource is None:
+    try:
+        resource: Resource | None = Resource.objects.get(pk=practitioner_id)
+    except Resource.DoesNotExist:
+        resource = None
+    if resource is None or resource.kind != ResourceKind.PRACTITIONER or not resource.active:
         raise services.BookingError({"practitioner_id": [_("Unknown physician.")]})
     return resource
 

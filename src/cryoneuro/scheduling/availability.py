@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -89,15 +89,25 @@ def _covers(intervals: list[Interval], start: datetime, end: datetime) -> bool:
     return any(s <= start and end <= e for s, e in intervals)
 
 
-def opening_intervals(
-    resource_ids: Iterable[int], first_day: date, last_day: date, *, with_exceptions: bool = True
+def weekdays(first_day: date, last_day: date) -> set[int]:
+    """The weekdays (Monday 0) of the local days first_day..last_day."""
+    count = (last_day - first_day).days + 1
+    return {(first_day + timedelta(days=i)).weekday() for i in range(min(count, 7))}
+
+
+def hours_intervals(
+    resource_ids: Iterable[int],
+    rows: Iterable[tuple[int, int, time, time]],
+    first_day: date,
+    last_day: date,
 ) -> dict[int, list[Interval]]:
-    """Each resource's open intervals (UTC) on the local days first_day..last_day."""
+    """Each resource's open intervals (UTC) on the local days first_day..last_day, from its
+    weekly opening hours ``(resource_id, weekday, opens, closes)`` (clinic wall-clock)."""
     ids = list(resource_ids)
     zone = clinic_zone()
     hours = defaultdict(list)
-    for row in OpeningHours.objects.filter(resource_id__in=ids):
-        hours[(row.resource_id, row.weekday)].append((row.opens, row.closes))
+    for rid, weekday, opens, closes in rows:
+        hours[(rid, weekday)].append((opens, closes))
     result: dict[int, list[Interval]] = {rid: [] for rid in ids}
     day = first_day
     while day <= last_day:
@@ -108,6 +118,18 @@ def opening_intervals(
                 if end > start:
                     result[rid].append((start, end))
         day += timedelta(days=1)
+    return result
+
+
+def opening_intervals(
+    resource_ids: Iterable[int], first_day: date, last_day: date, *, with_exceptions: bool = True
+) -> dict[int, list[Interval]]:
+    """Each resource's open intervals (UTC) on the local days first_day..last_day."""
+    ids = list(resource_ids)
+    rows = OpeningHours.objects.filter(resource_id__in=ids).values_list(
+        "resource_id", "weekday", "opens", "closes"
+    )
+    result = hours_intervals(ids, rows, first_day, last_day)
     if with_exceptions and ids:
         range_start, _ = local_day_bounds(first_day)
         _, range_end = local_day_bounds(last_day)

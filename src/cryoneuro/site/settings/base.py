@@ -182,7 +182,9 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # Axes first: it refuses locked-out credentials before any password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # allauth's, loading with the user whether they have TOTP set up (one query fewer
+    # per request). Sessions name their backend: those of allauth's own are logged out.
+    "cryoneuro.accounts.backends.ClinicAuthenticationBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
