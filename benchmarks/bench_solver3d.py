@@ -36,7 +36,7 @@ import time
 from typing import Any
 
 import numba
-import numpy as np
+from bench_physics_3d import copy_bandwidth  # the same copy-bandwidth baseline
 
 from cryoneuro.physics import probe_preset
 from cryoneuro.physics.solver3d import (
@@ -50,17 +50,6 @@ BYTES_PER_CELL_STEP = 144
 #: the planner's grid for this case (GradedGrid3D.around keyword arguments)
 GRADED: dict[str, float] = {"h_fine": 3e-4, "h_along": 8e-4, "h_max": 2e-3, "ratio": 1.25}
 BOX = {"half_width": 0.015, "z_min": -0.012, "z_max": 0.02}
-
-
-def copy_bandwidth(mib: int = 256, repeats: int = 5) -> float:
-    src = np.ones(mib * 2**20 // 8)
-    dst = np.empty_like(src)
-    best = np.inf
-    for _ in range(repeats):
-        t = time.perf_counter()
-        np.copyto(dst, src)
-        best = min(best, time.perf_counter() - t)
-    return 2.0 * src.nbytes / best
 
 
 def placements() -> list[ProbePlacement]:
